@@ -1,0 +1,46 @@
+# Two commands on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test bench train lint evaluate clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --config service/gunicorn_conf.py 'service:create_app()'
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check service model training tests
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check service model training tests
+	$(BIN)/ruff format --check service model training tests
+	$(BIN)/mypy model
+
+train: $(VENV)/.installed-dev
+	$(BIN)/redflags train
+
+evaluate: $(VENV)/.installed-dev
+	$(BIN)/python -m evaluation.evaluate
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

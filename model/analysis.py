@@ -1,0 +1,109 @@
+"""What the checker knows about one document before any rule runs.
+
+The analysed text is segmented into sentences and sections, every lexicon phrase is found in one
+matcher pass, and each sentence is marked with the context it speaks in: critical, informational
+or negated sentences do not promote anything, and a document made mostly of them (a consumer
+warning, a news report, a free trial's description) is informational as a whole.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from model.matcher import Mention, PhraseMatcher
+from model.text import Section, Sentence, fold_text, segment
+
+SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
+INFORMING_CUES = frozenset({"critical", "informational"})
+
+
+@dataclass
+class Document:
+    text: str
+    sentences: list[Sentence]
+    sections: list[Section]
+    mentions_by_group: dict[str, list[Mention]]
+    sentence_of: dict[Mention, int]
+    cues_by_sentence: dict[int, set[str]]
+    products: list[Mention] = field(default_factory=list)
+    approved: list[Mention] = field(default_factory=list)
+    conditions: list[Mention] = field(default_factory=list)
+    informational: bool = False
+
+    def group(self, name: str) -> list[Mention]:
+        return self.mentions_by_group.get(name, [])
+
+    def in_sentence(self, mentions: list[Mention], sentence: int) -> list[Mention]:
+        return [m for m in mentions if self.sentence_of[m] == sentence]
+
+    def is_suppressed(self, sentence: int) -> bool:
+        return bool(self.cues_by_sentence.get(sentence, set()) & SUPPRESSING_CUES)
+
+    def quote(self, mention: Mention) -> str:
+        return self.text[mention.start : mention.end]
+
+    def has_cue(self, kind: str) -> bool:
+        return bool(self.group(f"cue:{kind}"))
+
+    @property
+    def promotes_cell_product(self) -> bool:
+        return bool(self.products) and not self.informational
+
+
+def _overlaps(mention: Mention, others: list[Mention], starts: list[int]) -> bool:
+    index = bisect.bisect_right(starts, mention.start)
+    for other in others[max(index - 3, 0) : index + 3]:
+        if other.start < mention.end and mention.start < other.end:
+            return True
+    return False
+
+
+def analyse(text: str, matcher: PhraseMatcher) -> Document:
+    sentences, sections = segment(text)
+    mentions = matcher.find(fold_text(text))
+    starts = [s.start for s in sentences]
+    by_group: dict[str, list[Mention]] = defaultdict(list)
+    sentence_of: dict[Mention, int] = {}
+    cues_by_sentence: dict[int, set[str]] = defaultdict(set)
+    for mention in mentions:
+        index = max(bisect.bisect_right(starts, mention.start) - 1, 0)
+        sentence_of[mention] = index
+        by_group[mention.group].append(mention)
+        if mention.group.startswith("cue:"):
+            cues_by_sentence[index].add(mention.key)
+    document = Document(text, sentences, sections, dict(by_group), sentence_of, cues_by_sentence)
+
+    approved = document.group("approved")
+    approved_starts = [m.start for m in approved]
+    document.approved = approved
+    document.products = [
+        m
+        for m in document.group("product")
+        if not _overlaps(m, approved, approved_starts)
+        and not document.is_suppressed(sentence_of[m])
+    ]
+    document.conditions = [
+        m for m in document.group("condition") if not document.is_suppressed(sentence_of[m])
+    ]
+    document.informational = _is_informational(document)
+    return document
+
+
+def _is_informational(document: Document) -> bool:
+    """A warning, a news report, a free trial: text that informs rather than sells.
+
+    Counts sentences that speak critically or report on others against the signals of a sales
+    page (calls to action, prices, "we offer").
+    """
+    body = [i for i, s in enumerate(document.sentences) if not s.is_heading] or [0]
+    # Negations ("not a cure", "we make no claims") also sit in sales pages' disclaimers, so
+    # only critical and reporting sentences count as informing.
+    informing = sum(1 for i in body if document.cues_by_sentence.get(i, set()) & INFORMING_CUES)
+    promoting = len(document.group("cue:promotional"))
+    if document.has_cue("free_trial") and promoting <= 2:
+        return True
+    if informing == 0:
+        return False
+    return informing >= max(2, 0.2 * len(body)) and informing >= promoting

@@ -1,0 +1,240 @@
+"""The sentence classifier: a TF-IDF + logistic-regression pipeline trained by `training/`.
+
+The artifact is a joblib file (a pickle), so it is only ever loaded from the deployment's own
+artifact directory, never from a path a request names, and only after its SHA-256 and the
+scikit-learn version it was built with match `manifest.json` beside it.
+
+The pipeline's heads are one-vs-rest logistic regressions over the columns `violative` and then
+one per SPEC category. Each sentence of a document is scored in one vectorised call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from model.report import Flag, Span
+
+if TYPE_CHECKING:
+    from model.analysis import Document
+
+ARTIFACT_DIR = Path(__file__).parent / "artifacts"
+ARTIFACT_NAME = "classifier.joblib"
+MANIFEST_NAME = "manifest.json"
+CLASSIFIER_RULE_ID = "classifier.violative-sentence"
+# Categories a sentence-level model may assign on its own: the others need entities
+# (unapproved_use), the whole page (broad_claims) or the absence of text (missing_disclosure).
+FLAGGABLE_CATEGORIES = frozenset(
+    {
+        "efficacy_claim",
+        "safety_claim",
+        "medication_discontinuation",
+        "regulatory_misrepresentation",
+        "unsupported_evidence",
+        "testimonial",
+        "pay_to_participate",
+        "hype_language",
+        "nonhomologous_or_systemic_use",
+        "more_than_minimal_manipulation",
+    }
+)
+MIN_SENTENCE_WORDS = 4
+
+
+class ArtifactError(RuntimeError):
+    """The classifier artifact is missing, tampered with or built for another scikit-learn."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _minor_version(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def verify_artifact(artifact_dir: Path) -> dict[str, Any]:
+    """Check the artifact against its manifest; return the manifest."""
+    import sklearn
+
+    artifact, manifest_path = artifact_dir / ARTIFACT_NAME, artifact_dir / MANIFEST_NAME
+    if not artifact.is_file() or not manifest_path.is_file():
+        raise ArtifactError(
+            f"no classifier artifact in {artifact_dir}: run `make train` to build "
+            f"{ARTIFACT_NAME} and {MANIFEST_NAME}"
+        )
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ArtifactError(f"{manifest_path} is not valid JSON: {error}") from error
+    actual = sha256_of(artifact)
+    if manifest.get("artifact_sha256") != actual:
+        raise ArtifactError(
+            f"{artifact} does not match its manifest (sha256 {actual[:12]}…, manifest says "
+            f"{str(manifest.get('artifact_sha256'))[:12]}…): refusing to unpickle it"
+        )
+    built_with = str(manifest.get("sklearn_version", "?"))
+    if _minor_version(built_with) != _minor_version(sklearn.__version__):
+        raise ArtifactError(
+            f"{artifact} was built with scikit-learn {built_with} but {sklearn.__version__} is "
+            "installed: retrain with `make train` or install the matching version"
+        )
+    return manifest
+
+
+@dataclass
+class SentenceClassifier:
+    pipeline: Any
+    columns: tuple[str, ...]
+    threshold: float
+    flag_threshold: float
+    version: str
+    feature_names: np.ndarray
+    violative_weights: np.ndarray
+    word_feature_mask: np.ndarray
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Any, manifest: dict[str, Any]) -> SentenceClassifier:
+        features = pipeline.named_steps["features"]
+        heads = pipeline.named_steps["heads"]
+        names = np.asarray(features.get_feature_names_out())
+        return cls(
+            pipeline=pipeline,
+            columns=tuple(manifest["columns"]),
+            threshold=float(manifest["threshold"]),
+            flag_threshold=float(manifest.get("flag_threshold", manifest["threshold"])),
+            version=str(manifest["model_version"]),
+            feature_names=names,
+            violative_weights=np.asarray(heads.estimators_[0].coef_).ravel(),
+            word_feature_mask=np.char.startswith(names.astype(str), "word__"),
+        )
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        """Probabilities per text and column (`violative`, then categories)."""
+        if not texts:
+            return np.zeros((0, len(self.columns)))
+        return np.asarray(self.pipeline.predict_proba(texts))
+
+    def assess(self, document: Document, flags: list[Flag], *, explain: bool) -> dict[str, Any]:
+        """The response's `classifier` block, plus `_flags` for sentences no rule covers."""
+        indexes = [
+            i
+            for i, s in enumerate(document.sentences)
+            if len(document.text[s.start : s.end].split()) >= MIN_SENTENCE_WORDS
+        ]
+        texts = [
+            document.text[document.sentences[i].start : document.sentences[i].end] for i in indexes
+        ]
+        if not texts:
+            return self._block(0.0, [], [])
+        features = self.pipeline.named_steps["features"].transform(texts)
+        probabilities = np.asarray(self.pipeline.named_steps["heads"].predict_proba(features))
+        violative = probabilities[:, 0].copy()
+        for row, index in enumerate(indexes):
+            if document.is_suppressed(index):
+                violative[row] *= 0.3
+        if document.informational:
+            violative *= 0.3
+        top = np.sort(violative)[::-1][:2]
+        document_probability = float(top.mean()) if len(top) else 0.0
+
+        covered: set[int] = set()
+        for flag in flags:
+            covered |= flag.sentence_indexes
+        new_flags: list[Flag] = []
+        for row, index in enumerate(indexes):
+            if violative[row] < self.threshold:
+                continue
+            agreeing = [f for f in flags if index in f.sentence_indexes and f.source == "rule"]
+            for flag in agreeing:
+                flag.source = "rule+classifier"
+                flag.confidence = min(0.99, flag.confidence + 0.1 * (1 - flag.confidence) * 5)
+            if (
+                index in covered
+                or violative[row] < self.flag_threshold
+                or document.informational
+                or not document.products
+            ):
+                continue
+            new_flags.append(
+                self._sentence_flag(document, index, probabilities[row], violative[row])
+            )
+        top_terms = self._top_terms(features, violative) if explain else []
+        block = self._block(document_probability, top_terms, new_flags)
+        return block
+
+    def _sentence_flag(
+        self, document: Document, index: int, row: np.ndarray, probability: float
+    ) -> Flag:
+        scored = [
+            (float(row[i]), column)
+            for i, column in enumerate(self.columns)
+            if column in FLAGGABLE_CATEGORIES
+        ]
+        category_probability, category = max(scored)
+        sentence = document.sentences[index]
+        quote = " ".join(document.text[sentence.start : sentence.end].split())
+        label = category.replace("_", " ")
+        return Flag(
+            rule_id=CLASSIFIER_RULE_ID,
+            category=category,
+            severity="medium" if probability >= 0.9 else "low",
+            title=f"Sentence reads like a violative claim ({label})",
+            explanation=(
+                f"The classifier, trained on claims that FDA and FTC letters cited, scores this "
+                f"sentence {probability:.2f} violative, most like a {label} "
+                f"(p={category_probability:.2f}), though no rule matched it: \u201c"
+                f"{quote[:120]}\u201d."
+            ),
+            evidence=[Span(sentence.start, sentence.end)],
+            confidence=round(float(probability), 3),
+            source="classifier",
+            sentence_indexes={index},
+        )
+
+    def _top_terms(self, features: Any, violative: np.ndarray, limit: int = 8) -> list[dict]:
+        rows = np.flatnonzero(violative >= min(self.threshold, float(violative.max())))
+        if rows.size == 0:
+            return []
+        summed = np.asarray(features[rows].sum(axis=0)).ravel() * self.violative_weights
+        # Word n-grams explain; character n-grams ("tem c") only help the model.
+        summed[~self.word_feature_mask] = 0.0
+        best = np.argsort(summed)[::-1][:limit]
+        return [
+            {
+                "term": str(self.feature_names[i]).split("__", 1)[-1],
+                "weight": round(float(summed[i]), 3),
+            }
+            for i in best
+            if summed[i] > 0
+        ]
+
+    def _block(
+        self, probability: float, top_terms: list[dict], flags: list[Flag]
+    ) -> dict[str, Any]:
+        return {
+            "label": "violative" if probability >= self.threshold else "ok",
+            "probability": round(probability, 3),
+            "top_terms": top_terms,
+            "model_version": self.version,
+            "_flags": flags,
+        }
+
+
+def load_classifier(artifact_dir: Path | None = None) -> SentenceClassifier:
+    """Verify, then load, the committed classifier artifact."""
+    import joblib
+
+    directory = artifact_dir or ARTIFACT_DIR
+    manifest = verify_artifact(directory)
+    pipeline = joblib.load(directory / ARTIFACT_NAME)
+    return SentenceClassifier.from_pipeline(pipeline, manifest)

@@ -1,0 +1,378 @@
+"""Rule families: each turns a rule record and an analysed document into flags.
+
+`phrase` rules fire on cue phrases in promotional sentences; `pair` pairs cell products with the
+conditions they are marketed for; `broad` catches one product offered for many unrelated
+diseases; `disclosure` notices a promotional page that never states risks or unapproved status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from model.analysis import Document
+from model.lexicons import Lexicons
+from model.matcher import Mention
+from model.report import Flag, Span
+from model.rules import Rule
+
+SCOPE_CONFIDENCE = {"sentence": 0.95, "section": 0.85, "document": 0.75}
+CLAIM_CATEGORIES = frozenset(
+    {
+        "unapproved_use",
+        "efficacy_claim",
+        "safety_claim",
+        "medication_discontinuation",
+        "broad_claims",
+        "nonhomologous_or_systemic_use",
+        "unsupported_evidence",
+        "testimonial",
+    }
+)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(template: str, **values: str) -> str:
+    """Fill {quote}/{product}/{condition} placeholders; unknown ones become empty."""
+    return " ".join(template.format_map(_Blank(values)).split())
+
+
+def _short_quote(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _applies(rule: Rule, document: Document) -> bool:
+    if document.informational:
+        return False
+    return rule.scope == "any" or document.promotes_cell_product
+
+
+# --- phrase rules ------------------------------------------------------------------------------
+
+
+def _words_between(text: str, first: Mention, second: Mention) -> int:
+    left, right = (first, second) if first.start <= second.start else (second, first)
+    if right.start <= left.end:
+        return 0
+    return len(text[left.end : right.start].split())
+
+
+def _lexicon_mentions(
+    references: list[str], document: Document, lexicons: Lexicons, sentence: int
+) -> list[Mention]:
+    """Mentions in `sentence` that `@product[:id]` / `@condition[:group]` references stand for."""
+    found: list[Mention] = []
+    for reference in references:
+        kind, _, narrow = reference[1:].partition(":")
+        if kind == "product":
+            found += [
+                m
+                for m in document.in_sentence(document.products, sentence)
+                if not narrow or lexicons.products[m.key].id == narrow
+            ]
+        else:
+            found += [
+                m
+                for m in document.in_sentence(document.conditions, sentence)
+                if not narrow or lexicons.conditions[m.key].group == narrow
+            ]
+    return found
+
+
+def _all_of_hit(
+    rule: Rule, document: Document, lexicons: Lexicons, sentence: int
+) -> list[Mention] | None:
+    chosen: list[Mention] = []
+    for index, alternatives in enumerate(rule.all_of):
+        found = document.in_sentence(document.group(f"rule:{rule.id}:{index}"), sentence)
+        references = [a for a in alternatives if a.startswith("@")]
+        if references:
+            found = sorted(
+                found + _lexicon_mentions(references, document, lexicons, sentence),
+                key=lambda m: m.start,
+            )
+        if not found:
+            return None
+        if chosen:
+            found = [m for m in found if _words_between(document.text, chosen[0], m) <= rule.window]
+            if not found:
+                return None
+        chosen.append(found[0])
+    return chosen
+
+
+def _sentences_near_products(document: Document, scope: str) -> set[int]:
+    with_product = {document.sentence_of[m] for m in document.products}
+    if scope == "sentence":
+        return with_product
+    sections = {document.sentences[i].section for i in with_product}
+    return {i for i, s in enumerate(document.sentences) if s.section in sections}
+
+
+def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
+    if not _applies(rule, document):
+        return []
+    if rule.patterns:
+        candidates = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:any")}
+    elif any(a.startswith("@") for a in rule.all_of[0]):
+        candidates = set(range(len(document.sentences)))
+    else:
+        candidates = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:0")}
+    unless = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:unless")}
+    near = rule.options.get("near_product")
+    if near is not None:
+        candidates &= _sentences_near_products(document, near)
+    if rule.options.get("skip_approved_sentences"):
+        candidates -= {document.sentence_of[m] for m in document.approved}
+    evidence: list[Span] = []
+    sentences: set[int] = set()
+    for sentence in sorted(candidates - unless):
+        if document.is_suppressed(sentence):
+            continue
+        if rule.patterns:
+            hits = document.in_sentence(document.group(f"rule:{rule.id}:any"), sentence)[:1]
+        else:
+            hits = _all_of_hit(rule, document, lexicons, sentence) or []
+        if not hits:
+            continue
+        sentences.add(sentence)
+        start, end = min(m.start for m in hits), max(m.end for m in hits)
+        evidence.append(Span(start, end))
+    if not evidence:
+        return []
+    first_quote = document.text[evidence[0].start : evidence[0].end]
+    product = _dominant_product(document, lexicons)
+    return [
+        Flag(
+            rule_id=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            title=rule.title,
+            explanation=render(
+                rule.explanation,
+                quote=_short_quote(first_quote),
+                product=product["label"] if product else "the cell product",
+            ),
+            evidence=evidence[:8],
+            confidence=0.8 if rule.patterns else 0.75,
+            product=product,
+            sentence_indexes=sentences,
+        )
+    ]
+
+
+# --- product x condition pairs -----------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    product_id: str
+    label: str
+    mention: Mention
+
+
+def _product_candidates(document: Document, lexicons: Lexicons) -> list[_Candidate]:
+    candidates = [
+        _Candidate(lexicons.products[m.key].id, lexicons.products[m.key].label, m)
+        for m in document.products
+    ]
+    candidates += [
+        _Candidate(lexicons.approved[m.key].product_id, lexicons.approved[m.key].name, m)
+        for m in document.approved
+    ]
+    candidates.sort(key=lambda c: c.mention.start)
+    return candidates
+
+
+def _dominant_product(document: Document, lexicons: Lexicons) -> dict[str, str] | None:
+    if not document.products:
+        return None
+    counts: dict[str, int] = {}
+    for mention in document.products:
+        counts[mention.key] = counts.get(mention.key, 0) + 1
+    key = max(
+        counts, key=lambda k: (counts[k], -min(m.start for m in document.products if m.key == k))
+    )
+    product = lexicons.products[key]
+    return {"id": product.id, "label": product.label}
+
+
+def _nearest(candidates: list[_Candidate], mention: Mention) -> _Candidate:
+    def distance(candidate: _Candidate) -> tuple[int, int]:
+        gap = mention.start - candidate.mention.end
+        # Prefer a product named before the condition ("cells for MS") over one after it.
+        return (gap if gap >= 0 else 2 * (candidate.mention.start - mention.end) + 1, 0)
+
+    return min(candidates, key=distance)
+
+
+def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
+    if not _applies(rule, document):
+        return []
+    candidates = _product_candidates(document, lexicons)
+    if not candidates:
+        return []
+    covered = {
+        (lexicons.approved[m.key].product_id, name)
+        for m in document.approved
+        for name in lexicons.approved[m.key].approved_conditions
+    }
+    covered_conditions = {name for _, name in covered}
+    best: dict[tuple[str, str], tuple[str, _Candidate, Mention]] = {}
+    for condition in document.conditions:
+        if condition.key in covered_conditions:
+            continue
+        sentence = document.sentence_of[condition]
+        section = document.sentences[sentence].section
+        usable = [
+            c
+            for c in candidates
+            if c.mention.group == "product"
+            or condition.key not in lexicons.approved[c.mention.key].approved_conditions
+        ]
+        in_sentence = [c for c in usable if document.sentence_of[c.mention] == sentence]
+        in_section = [
+            c
+            for c in usable
+            if document.sentences[document.sentence_of[c.mention]].section == section
+        ]
+        cell_products = [c for c in usable if c.mention.group == "product"]
+        if in_sentence:
+            scope, chosen = "sentence", _nearest(in_sentence, condition)
+        elif in_section:
+            scope, chosen = "section", _nearest(in_section, condition)
+        elif cell_products:
+            scope, chosen = "document", _nearest(cell_products, condition)
+        else:
+            continue
+        key = (chosen.product_id, condition.key)
+        previous = best.get(key)
+        if previous is None or SCOPE_CONFIDENCE[scope] > SCOPE_CONFIDENCE[previous[0]]:
+            best[key] = (scope, chosen, condition)
+    flags = []
+    for (product_id, condition_name), (scope, chosen, condition) in best.items():
+        info = lexicons.conditions[condition_name]
+        label = chosen.label
+        title = f"{label[0].upper()}{label[1:]} marketed for {condition_name}"
+        where = {
+            "sentence": "in the same sentence",
+            "section": "in the same section of the page",
+            "document": "on a page that promotes it",
+        }[scope]
+        flags.append(
+            Flag(
+                rule_id=rule.id,
+                category=rule.category,
+                severity=rule.severity,
+                title=title,
+                explanation=render(
+                    rule.explanation,
+                    product=label,
+                    condition=condition_name,
+                    quote=_short_quote(document.quote(condition)),
+                    where=where,
+                ),
+                evidence=sorted(
+                    [
+                        Span(chosen.mention.start, chosen.mention.end),
+                        Span(condition.start, condition.end),
+                    ],
+                    key=lambda s: s.start,
+                ),
+                confidence=SCOPE_CONFIDENCE[scope],
+                product={"id": product_id, "label": label},
+                condition={"name": condition_name, "code": info.code},
+                sentence_indexes={
+                    document.sentence_of[condition],
+                    document.sentence_of[chosen.mention],
+                },
+            )
+        )
+    return flags
+
+
+# --- one product for many unrelated diseases -----------------------------------------------------
+
+
+def detect_broad(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
+    if not _applies(rule, document):
+        return []
+    min_conditions = int(rule.options.get("min_conditions", 4))
+    min_groups = int(rule.options.get("min_groups", 3))
+    covered = {
+        name for m in document.approved for name in lexicons.approved[m.key].approved_conditions
+    }
+    first_mentions: dict[str, Mention] = {}
+    for mention in document.conditions:
+        if mention.key not in covered:
+            first_mentions.setdefault(mention.key, mention)
+    groups = {lexicons.conditions[name].group for name in first_mentions}
+    if len(first_mentions) < min_conditions or len(groups) < min_groups:
+        return []
+    product = _dominant_product(document, lexicons)
+    names = sorted(first_mentions, key=lambda n: first_mentions[n].start)
+    listed = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    return [
+        Flag(
+            rule_id=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            title=rule.title,
+            explanation=render(
+                rule.explanation,
+                product=product["label"] if product else "the cell product",
+                condition=listed,
+                count=str(len(names)),
+                groups=str(len(groups)),
+            ),
+            evidence=[Span(first_mentions[n].start, first_mentions[n].end) for n in names[:10]],
+            confidence=0.85,
+            product=product,
+            sentence_indexes={document.sentence_of[first_mentions[n]] for n in names},
+        )
+    ]
+
+
+# --- missing disclosure ------------------------------------------------------------------------
+
+
+def detect_missing_disclosure(
+    rule: Rule, document: Document, lexicons: Lexicons, flags: list[Flag]
+) -> list[Flag]:
+    if not _applies(rule, document) or document.has_cue("disclosure"):
+        return []
+    claims = [f for f in flags if f.category in CLAIM_CATEGORIES and f.evidence]
+    if not claims:
+        return []
+    claim = min(claims, key=lambda f: (f.first_offset, f.rule_id))
+    span = min(claim.evidence, key=lambda s: s.start)
+    product = _dominant_product(document, lexicons)
+    return [
+        Flag(
+            rule_id=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            title=rule.title,
+            explanation=render(
+                rule.explanation,
+                product=product["label"] if product else "the cell product",
+                quote=_short_quote(document.text[span.start : span.end]),
+            ),
+            evidence=[span],
+            confidence=0.7,
+            product=product,
+            sentence_indexes=set(claim.sentence_indexes),
+        )
+    ]
+
+
+SENTENCE_DETECTORS: dict[str, Callable[[Rule, Document, Lexicons], list[Flag]]] = {
+    "phrase": detect_phrase,
+    "pair": detect_pairs,
+    "broad": detect_broad,
+}

@@ -1,0 +1,127 @@
+"""Loads the lexicon data files into lookup tables and matcher phrases.
+
+Files (all under `model/data/`): `products.yaml` (cell products, FDA-approved products and
+legitimate procedures), `conditions.yaml` (canonical condition names with MeSH ids, groups,
+lay names and abbreviations) and `context_cues.yaml` (critical, informational, negation,
+free-trial, disclosure and promotional cues).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from model.matcher import Phrase
+
+DATA_DIR = Path(__file__).parent / "data"
+CUE_KINDS: tuple[str, ...] = (
+    "critical",
+    "informational",
+    "negation",
+    "free_trial",
+    "disclosure",
+    "promotional",
+)
+
+
+@dataclass(frozen=True)
+class Product:
+    key: str
+    id: str
+    label: str
+    autologous: bool | None
+
+
+@dataclass(frozen=True)
+class ApprovedUse:
+    """An FDA-approved product or an established procedure and what it is approved for."""
+
+    key: str
+    name: str
+    product_id: str
+    approved_conditions: frozenset[str]
+    note: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    mesh: str | None
+    group: str
+
+    @property
+    def code(self) -> str | None:
+        return f"MeSH:{self.mesh}" if self.mesh else None
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    version: str
+    products: dict[str, Product]
+    approved: dict[str, ApprovedUse]
+    conditions: dict[str, Condition]
+    phrases: tuple[Phrase, ...]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _phrases(group: str, key: str, record: dict[str, Any]) -> list[Phrase]:
+    phrases = [Phrase(group, key, term) for term in record.get("terms") or []]
+    phrases += [Phrase(group, key, term, True) for term in record.get("abbreviations") or []]
+    return phrases
+
+
+def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
+    products_data = _read(data_dir / "products.yaml")
+    conditions_data = _read(data_dir / "conditions.yaml")
+    cues_data = _read(data_dir / "context_cues.yaml")
+    phrases: list[Phrase] = []
+
+    products: dict[str, Product] = {}
+    for record in products_data["products"]:
+        products[record["key"]] = Product(
+            key=record["key"],
+            id=record["id"],
+            label=record["label"],
+            autologous=record.get("autologous"),
+        )
+        phrases += _phrases("product", record["key"], record)
+
+    approved: dict[str, ApprovedUse] = {}
+    for section in ("approved_products", "legitimate_procedures"):
+        for record in products_data.get(section) or []:
+            approved[record["key"]] = ApprovedUse(
+                key=record["key"],
+                name=record["name"],
+                product_id=record.get("product_id") or "other",
+                approved_conditions=frozenset(record.get("approved_conditions") or ()),
+                note=record.get("note") or "",
+            )
+            phrases += _phrases("approved", record["key"], record)
+
+    conditions: dict[str, Condition] = {}
+    for record in conditions_data["conditions"]:
+        conditions[record["name"]] = Condition(
+            name=record["name"], mesh=record.get("mesh"), group=record["group"]
+        )
+        phrases += _phrases("condition", record["name"], record)
+
+    for kind in CUE_KINDS:
+        for cue in cues_data.get(kind) or []:
+            phrases.append(Phrase(f"cue:{kind}", kind, cue))
+
+    version = "+".join(
+        str(d.get("version", "0")) for d in (products_data, conditions_data, cues_data)
+    )
+    return Lexicons(
+        version=version,
+        products=products,
+        approved=approved,
+        conditions=conditions,
+        phrases=tuple(phrases),
+    )

@@ -1,0 +1,38 @@
+"""Data types of a report, and their JSON form (the body of POST /v1/check)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class Flag:
+    rule_id: str
+    category: str
+    severity: str
+    title: str
+    explanation: str
+    evidence: list[Span]
+    confidence: float
+    source: str = "rule"
+    product: dict[str, str] | None = None
+    condition: dict[str, str | None] | None = None
+    sentence_indexes: set[int] = field(default_factory=set)
+    regulatory_context: list[dict[str, Any]] = field(default_factory=list)
+    precedents: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def first_offset(self) -> int:
+        return min((span.start for span in self.evidence), default=0)
+
+    def sort_key(self) -> tuple[int, int, str]:
+        return (SEVERITY_RANK[self.severity], self.first_offset, self.rule_id)

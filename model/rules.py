@@ -1,0 +1,256 @@
+"""The rule catalogue: rules are data records (`model/data/rules.yaml`), compiled once.
+
+A rule record:
+
+```yaml
+- id: safety.no-side-effects          # stable id, "<family>.<name>"
+  category: safety_claim              # one of SPEC's categories
+  severity: high                      # low | medium | high
+  title: "Claims the treatment has no side effects"
+  description: "What the rule looks for and why it matters."
+  explanation: "The flag's explanation; may use {quote}, {product}, {condition}."
+  references: [ftc-act-5-12]          # knowledge-base reference ids, most relevant first
+  kind: phrase                        # phrase (default) | pair | broad | disclosure | classifier
+  scope: cell_product                 # cell_product (default): only on pages promoting a cell
+                                      # product; any: everywhere
+  patterns: ["(no|zero) side effects"]            # kind phrase: any one suffices, or
+  all_of: [["stop", "get off"], ["insulin"]]      # every group within `window` words of a sentence;
+                                      # "@product", "@product:<id>", "@condition",
+                                      # "@condition:<group>" stand for lexicon mentions
+  window: 12
+  unless: ["ask your doctor"]         # phrases that cancel a match in the same sentence
+  relevance: {ftc-act-5-12: "Why this reference applies; may use the same placeholders."}
+  examples: {match: ["..."], no_match: ["..."]}
+```
+
+Patterns use a tiny syntax with no regular-expression engine behind it: `(a|b|)` is a choice
+(an empty branch makes it optional). Every pattern expands to a finite set of plain phrases,
+matched by the Aho–Corasick automaton in `model.matcher`, so matching stays linear in the text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CATEGORIES: tuple[str, ...] = (
+    "unapproved_use",
+    "efficacy_claim",
+    "safety_claim",
+    "medication_discontinuation",
+    "regulatory_misrepresentation",
+    "unsupported_evidence",
+    "testimonial",
+    "pay_to_participate",
+    "broad_claims",
+    "hype_language",
+    "nonhomologous_or_systemic_use",
+    "more_than_minimal_manipulation",
+    "missing_disclosure",
+)
+SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
+RULE_KINDS: tuple[str, ...] = ("phrase", "pair", "broad", "disclosure", "classifier")
+LEXICON_REFERENCE = re.compile(r"@(product|condition)(?::([a-z_]+))?")
+SCOPES: tuple[str, ...] = ("cell_product", "any")
+MAX_EXPANSIONS = 5_000
+RULES_PATH = Path(__file__).parent / "data" / "rules.yaml"
+
+_CHOICE = re.compile(r"\(([^()]*)\)")
+
+
+class RuleError(ValueError):
+    """A rule record is malformed."""
+
+
+def expand_pattern(pattern: str) -> list[str]:
+    """Expand `(a|b|)` choices into every plain phrase the pattern stands for."""
+    pieces: list[list[str]] = []
+    position = 0
+    for match in _CHOICE.finditer(pattern):
+        pieces.append([pattern[position : match.start()]])
+        pieces.append(match.group(1).split("|"))
+        position = match.end()
+    pieces.append([pattern[position:]])
+    if "(" in pattern[position:] or ")" in pattern[position:]:
+        raise RuleError(f"unbalanced or nested parentheses in pattern {pattern!r}")
+    count = 1
+    for options in pieces:
+        count *= len(options)
+    if count > MAX_EXPANSIONS:
+        raise RuleError(f"pattern {pattern!r} expands to {count} phrases (max {MAX_EXPANSIONS})")
+    phrases = {" ".join("".join(parts).split()) for parts in itertools.product(*pieces)}
+    return sorted(p for p in phrases if p)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: str
+    title: str
+    description: str
+    explanation: str
+    references: tuple[str, ...]
+    kind: str = "phrase"
+    scope: str = "cell_product"
+    patterns: tuple[str, ...] = ()
+    all_of: tuple[tuple[str, ...], ...] = ()
+    window: int = 12
+    unless: tuple[str, ...] = ()
+    relevance: dict[str, str] = field(default_factory=dict)
+    match_examples: tuple[str, ...] = ()
+    no_match_examples: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def phrase_groups(self) -> list[tuple[str, list[str]]]:
+        """(group name, expanded phrases) for the matcher: one group per phrase list."""
+        groups: list[tuple[str, list[str]]] = []
+        if self.patterns:
+            groups.append((f"rule:{self.id}:any", _expand_all(self.patterns)))
+        for index, alternatives in enumerate(self.all_of):
+            phrases = [a for a in alternatives if not a.startswith("@")]
+            if phrases:
+                groups.append((f"rule:{self.id}:{index}", _expand_all(tuple(phrases))))
+        if self.unless:
+            groups.append((f"rule:{self.id}:unless", _expand_all(self.unless)))
+        return groups
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public catalogue entry served by GET /v1/rules."""
+        return {
+            "id": self.id,
+            "category": self.category,
+            "severity": self.severity,
+            "title": self.title,
+            "description": self.description,
+            "references": list(self.references),
+        }
+
+
+def _expand_all(patterns: tuple[str, ...]) -> list[str]:
+    return sorted({phrase for pattern in patterns for phrase in expand_pattern(pattern)})
+
+
+@dataclass(frozen=True)
+class RuleCatalogue:
+    version: str
+    rules: tuple[Rule, ...]
+
+    def by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    def select(self, exclude: frozenset[str]) -> tuple[Rule, ...]:
+        """The rules left after excluding rule ids and whole categories."""
+        return tuple(r for r in self.rules if r.id not in exclude and r.category not in exclude)
+
+    def unknown_exclusions(self, exclude: frozenset[str] | set[str]) -> list[str]:
+        known = {rule.id for rule in self.rules} | set(CATEGORIES)
+        return sorted(item for item in exclude if item not in known)
+
+
+def _tuple_of_str(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RuleError(f"{where} must be a list of non-empty strings")
+    return tuple(value)
+
+
+def parse_rule(record: dict[str, Any]) -> Rule:
+    """Validate one YAML record and build its `Rule`."""
+    rule_id = record.get("id")
+    if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9_-]+(\.[a-z0-9_-]+)+", rule_id):
+        raise RuleError(f"rule id {rule_id!r} must look like 'family.name'")
+    where = f"rule {rule_id}"
+    for key in ("category", "severity", "title", "description", "explanation"):
+        if not isinstance(record.get(key), str) or not record[key].strip():
+            raise RuleError(f"{where}: '{key}' is required")
+    if record["category"] not in CATEGORIES:
+        raise RuleError(f"{where}: unknown category {record['category']!r}")
+    if record["severity"] not in SEVERITIES:
+        raise RuleError(f"{where}: unknown severity {record['severity']!r}")
+    kind = record.get("kind", "phrase")
+    if kind not in RULE_KINDS:
+        raise RuleError(f"{where}: unknown kind {kind!r}")
+    scope = record.get("scope", "cell_product")
+    if scope not in SCOPES:
+        raise RuleError(f"{where}: unknown scope {scope!r}")
+    patterns = _tuple_of_str(record.get("patterns"), f"{where}: patterns")
+    all_of_raw = record.get("all_of") or []
+    if not isinstance(all_of_raw, list):
+        raise RuleError(f"{where}: all_of must be a list of lists")
+    all_of = tuple(_tuple_of_str(g, f"{where}: all_of group") for g in all_of_raw)
+    if kind == "phrase" and bool(patterns) == bool(all_of):
+        raise RuleError(f"{where}: a phrase rule needs exactly one of 'patterns' or 'all_of'")
+    if all_of and len(all_of) < 2:
+        raise RuleError(f"{where}: all_of needs at least two groups")
+    examples = record.get("examples") or {}
+    relevance = record.get("relevance") or {}
+    if not isinstance(relevance, dict):
+        raise RuleError(f"{where}: relevance must map reference ids to sentences")
+    known = {
+        "id",
+        "category",
+        "severity",
+        "title",
+        "description",
+        "explanation",
+        "references",
+        "kind",
+        "scope",
+        "patterns",
+        "all_of",
+        "window",
+        "unless",
+        "relevance",
+        "examples",
+        "options",
+    }
+    extra = set(record) - known
+    if extra:
+        raise RuleError(f"{where}: unknown keys {sorted(extra)}")
+    rule = Rule(
+        id=rule_id,
+        category=record["category"],
+        severity=record["severity"],
+        title=record["title"].strip(),
+        description=" ".join(record["description"].split()),
+        explanation=" ".join(record["explanation"].split()),
+        references=_tuple_of_str(record.get("references"), f"{where}: references"),
+        kind=kind,
+        scope=scope,
+        patterns=patterns,
+        all_of=all_of,
+        window=int(record.get("window", 12)),
+        unless=_tuple_of_str(record.get("unless"), f"{where}: unless"),
+        relevance={str(k): " ".join(str(v).split()) for k, v in relevance.items()},
+        match_examples=_tuple_of_str(examples.get("match"), f"{where}: examples.match"),
+        no_match_examples=_tuple_of_str(examples.get("no_match"), f"{where}: examples.no_match"),
+        options=dict(record.get("options") or {}),
+    )
+    for group, phrases in rule.phrase_groups():
+        if not phrases:
+            raise RuleError(f"{where}: {group} expands to no phrase")
+    for alternatives in rule.all_of:
+        for item in alternatives:
+            if item.startswith("@") and not LEXICON_REFERENCE.fullmatch(item):
+                raise RuleError(f"{where}: bad lexicon reference {item!r}")
+    near = rule.options.get("near_product")
+    if near not in (None, "sentence", "section"):
+        raise RuleError(f"{where}: options.near_product must be 'sentence' or 'section'")
+    return rule
+
+
+def load_rules(path: Path = RULES_PATH) -> RuleCatalogue:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rules = tuple(parse_rule(record) for record in data["rules"])
+    ids = [rule.id for rule in rules]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise RuleError(f"duplicate rule ids: {duplicates}")
+    return RuleCatalogue(version=str(data["version"]), rules=rules)

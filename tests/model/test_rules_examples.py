@@ -1,0 +1,60 @@
+"""Every rule's own examples are its tests.
+
+`match` examples must raise the rule; `no_match` examples must not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from model import load_checker
+from model.rules import CATEGORIES, load_rules
+
+CATALOGUE = load_rules()
+RULES = [rule for rule in CATALOGUE.rules if rule.kind != "classifier"]
+
+
+@pytest.fixture(scope="module")
+def rules_checker():
+    return load_checker(use_classifier=False)
+
+
+def _rule_ids(checker, text: str) -> set[str]:
+    return {flag["rule_id"] for flag in checker.check(text)["flags"]}
+
+
+def test_catalogue_size_and_coverage():
+    assert len(CATALOGUE.rules) >= 40
+    assert {rule.category for rule in CATALOGUE.rules} == set(CATEGORIES)
+
+
+@pytest.mark.parametrize("rule", CATALOGUE.rules, ids=lambda r: r.id)
+def test_every_rule_has_both_kinds_of_examples(rule):
+    assert rule.match_examples, f"{rule.id} has no match examples"
+    assert rule.no_match_examples, f"{rule.id} has no no_match examples"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "example"),
+    [(rule.id, example) for rule in RULES for example in rule.match_examples],
+)
+def test_match_examples_raise_their_rule(rules_checker, rule_id, example):
+    assert rule_id in _rule_ids(rules_checker, example)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "example"),
+    [(rule.id, example) for rule in RULES for example in rule.no_match_examples],
+)
+def test_no_match_examples_do_not_raise_their_rule(rules_checker, rule_id, example):
+    assert rule_id not in _rule_ids(rules_checker, example)
+
+
+def test_rule_references_exist_in_knowledge_base(rules_checker):
+    references = rules_checker.knowledge_base.references
+    for rule in CATALOGUE.rules:
+        assert rule.references, f"{rule.id} cites nothing"
+        for ref in rule.references:
+            assert ref in references, f"{rule.id} cites unknown reference {ref}"
+        for ref in rule.relevance:
+            assert ref in rule.references, f"{rule.id} explains relevance of an uncited {ref}"
