@@ -31,12 +31,26 @@ class Document:
     approved: list[Mention] = field(default_factory=list)
     conditions: list[Mention] = field(default_factory=list)
     informational: bool = False
+    # id(list) -> (the list, kept alive so its id stays unique; its mentions by sentence)
+    _sentence_index: dict[int, tuple[list[Mention], dict[int, list[Mention]]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def group(self, name: str) -> list[Mention]:
         return self.mentions_by_group.get(name, [])
 
     def in_sentence(self, mentions: list[Mention], sentence: int) -> list[Mention]:
-        return [m for m in mentions if self.sentence_of[m] == sentence]
+        """The members of `mentions` found in `sentence` (indexed once per list)."""
+        key = id(mentions)
+        index = self._sentence_index.get(key)
+        if index is None:
+            index = defaultdict(list)
+            for mention in mentions:
+                index[self.sentence_of[mention]].append(mention)
+            self._sentence_index[key] = (mentions, index)
+        else:
+            index = index[1]
+        return index.get(sentence, [])
 
     def is_suppressed(self, sentence: int) -> bool:
         return bool(self.cues_by_sentence.get(sentence, set()) & SUPPRESSING_CUES)

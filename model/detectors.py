@@ -16,6 +16,7 @@ from model.matcher import Mention
 from model.report import Flag, Span
 from model.rules import Rule
 
+GENERIC_PRODUCT = "stem_cell_unspecified"
 SCOPE_CONFIDENCE = {"sentence": 0.95, "section": 0.85, "document": 0.75}
 CLAIM_CATEGORIES = frozenset(
     {
@@ -184,6 +185,7 @@ def _product_candidates(document: Document, lexicons: Lexicons) -> list[_Candida
     candidates += [
         _Candidate(lexicons.approved[m.key].product_id, lexicons.approved[m.key].name, m)
         for m in document.approved
+        if not lexicons.approved[m.key].cover_only
     ]
     candidates.sort(key=lambda c: c.mention.start)
     return candidates
@@ -193,7 +195,8 @@ def _dominant_product(document: Document, lexicons: Lexicons) -> dict[str, str] 
     if not document.products:
         return None
     counts: dict[str, int] = {}
-    for mention in document.products:
+    specific = [m for m in document.products if lexicons.products[m.key].id != GENERIC_PRODUCT]
+    for mention in specific or document.products:
         counts[mention.key] = counts.get(mention.key, 0) + 1
     key = max(
         counts, key=lambda k: (counts[k], -min(m.start for m in document.products if m.key == k))
@@ -211,6 +214,34 @@ def _nearest(candidates: list[_Candidate], mention: Mention) -> _Candidate:
     return min(candidates, key=distance)
 
 
+def _choose(
+    scoped: list[_Candidate],
+    condition: Mention,
+    specific_ids: set[str],
+    everywhere: list[_Candidate],
+) -> _Candidate:
+    """The product a condition is marketed with: the nearest, preferring a named cell type.
+
+    "Stem cells for MS" on a page that sells only fat-derived cells sells those cells for MS, so a
+    generic mention defers to the page's one specific product when there is exactly one.
+    """
+    specific = [c for c in scoped if c.product_id != GENERIC_PRODUCT]
+    if specific:
+        return _nearest(specific, condition)
+    if len(specific_ids) == 1:
+        named = [c for c in everywhere if c.product_id in specific_ids]
+        counts: dict[str, int] = {}
+        for candidate in named:
+            counts[candidate.mention.key] = counts.get(candidate.mention.key, 0) + 1
+        # The page's main name for its product: most mentioned, then first mentioned.
+        key = max(
+            counts,
+            key=lambda k: (counts[k], -min(c.mention.start for c in named if c.mention.key == k)),
+        )
+        return _nearest([c for c in named if c.mention.key == key], condition)
+    return _nearest(scoped, condition)
+
+
 def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
     if not _applies(rule, document):
         return []
@@ -223,6 +254,11 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
         for name in lexicons.approved[m.key].approved_conditions
     }
     covered_conditions = {name for _, name in covered}
+    specific_ids = {
+        c.product_id
+        for c in candidates
+        if c.mention.group == "product" and c.product_id != GENERIC_PRODUCT
+    }
     best: dict[tuple[str, str], tuple[str, _Candidate, Mention]] = {}
     for condition in document.conditions:
         if condition.key in covered_conditions:
@@ -236,18 +272,20 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
             or condition.key not in lexicons.approved[c.mention.key].approved_conditions
         ]
         in_sentence = [c for c in usable if document.sentence_of[c.mention] == sentence]
+        # An approved product named off-label counts only within its own sentence.
         in_section = [
             c
             for c in usable
-            if document.sentences[document.sentence_of[c.mention]].section == section
+            if c.mention.group == "product"
+            and document.sentences[document.sentence_of[c.mention]].section == section
         ]
         cell_products = [c for c in usable if c.mention.group == "product"]
         if in_sentence:
-            scope, chosen = "sentence", _nearest(in_sentence, condition)
+            scope, chosen = "sentence", _choose(in_sentence, condition, specific_ids, candidates)
         elif in_section:
-            scope, chosen = "section", _nearest(in_section, condition)
+            scope, chosen = "section", _choose(in_section, condition, specific_ids, candidates)
         elif cell_products:
-            scope, chosen = "document", _nearest(cell_products, condition)
+            scope, chosen = "document", _choose(cell_products, condition, specific_ids, candidates)
         else:
             continue
         key = (chosen.product_id, condition.key)

@@ -16,19 +16,56 @@ import yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "knowledge_base.yaml"
 
-CATEGORIES = frozenset({
-    "unapproved_use", "efficacy_claim", "safety_claim", "medication_discontinuation",
-    "regulatory_misrepresentation", "unsupported_evidence", "testimonial", "pay_to_participate",
-    "broad_claims", "hype_language", "nonhomologous_or_systemic_use",
-    "more_than_minimal_manipulation", "missing_disclosure",
-})
-PRODUCTS = frozenset({"adipose", "bone_marrow", "umbilical_cord", "amniotic_placental", "exosome",
-                      "stem_cell_unspecified", "other"})
-REFERENCE_KINDS = frozenset({"regulation", "statute", "guidance", "consumer_alert",
-                             "court_decision", "professional_guidance", "platform_policy"})
-PRECEDENT_KINDS = frozenset({"fda_warning_letter", "fda_untitled_letter",
-                             "fda_it_has_come_to_our_attention_letter", "ftc_action",
-                             "court_decision", "state_action", "doj_action"})
+CATEGORIES = frozenset(
+    {
+        "unapproved_use",
+        "efficacy_claim",
+        "safety_claim",
+        "medication_discontinuation",
+        "regulatory_misrepresentation",
+        "unsupported_evidence",
+        "testimonial",
+        "pay_to_participate",
+        "broad_claims",
+        "hype_language",
+        "nonhomologous_or_systemic_use",
+        "more_than_minimal_manipulation",
+        "missing_disclosure",
+    }
+)
+PRODUCTS = frozenset(
+    {
+        "adipose",
+        "bone_marrow",
+        "umbilical_cord",
+        "amniotic_placental",
+        "exosome",
+        "stem_cell_unspecified",
+        "other",
+    }
+)
+REFERENCE_KINDS = frozenset(
+    {
+        "regulation",
+        "statute",
+        "guidance",
+        "consumer_alert",
+        "court_decision",
+        "professional_guidance",
+        "platform_policy",
+    }
+)
+PRECEDENT_KINDS = frozenset(
+    {
+        "fda_warning_letter",
+        "fda_untitled_letter",
+        "fda_it_has_come_to_our_attention_letter",
+        "ftc_action",
+        "court_decision",
+        "state_action",
+        "doj_action",
+    }
+)
 
 
 class KnowledgeBaseError(ValueError):
@@ -110,11 +147,19 @@ class KnowledgeBase:
             return self.references[ref_id]
         except KeyError:
             n = len(self.references)
-            raise KeyError(f"unknown knowledge-base reference id {ref_id!r} "
-                           f"(knowledge base {self.version} has {n} references)") from None
+            raise KeyError(
+                f"unknown knowledge-base reference id {ref_id!r} "
+                f"(knowledge base {self.version} has {n} references)"
+            ) from None
 
-    def closest_precedents(self, *, category: str, product: str | None = None,
-                           condition: str | None = None, limit: int = 3) -> list[Precedent]:
+    def closest_precedents(
+        self,
+        *,
+        category: str,
+        product: str | None = None,
+        condition: str | None = None,
+        limit: int = 3,
+    ) -> list[Precedent]:
         """Up to ``limit`` precedents, most specific first.
 
         Score = same condition (4) + same product (2) + same category (1); a precedent must match
@@ -143,9 +188,11 @@ class KnowledgeBase:
         """JSON-ready view for GET /v1/regulations (references by id, precedents newest first)."""
         precs = sorted(self.precedents, key=lambda p: p.id)
         precs.sort(key=lambda p: p.date, reverse=True)
-        return {"version": self.version,
-                "references": [self.references[k].as_dict() for k in sorted(self.references)],
-                "precedents": [p.as_dict() for p in precs]}
+        return {
+            "version": self.version,
+            "references": [self.references[k].as_dict() for k in sorted(self.references)],
+            "precedents": [p.as_dict() for p in precs],
+        }
 
 
 def _strs(value: Any, where: str, allowed: frozenset[str] | None = None) -> tuple[str, ...]:
@@ -180,10 +227,14 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
     for i, rec in enumerate(data.get("references") or []):
         where = f"references[{i}]"
         ref = Reference(
-            id=_str(rec, "id", where), kind=_str(rec, "kind", where, REFERENCE_KINDS),
-            citation=_str(rec, "citation", where), title=_str(rec, "title", where),
-            url=_str(rec, "url", where), summary=_str(rec, "summary", where),
-            categories=_strs(rec.get("categories"), f"{where}.categories", CATEGORIES))
+            id=_str(rec, "id", where),
+            kind=_str(rec, "kind", where, REFERENCE_KINDS),
+            citation=_str(rec, "citation", where),
+            title=_str(rec, "title", where),
+            url=_str(rec, "url", where),
+            summary=_str(rec, "summary", where),
+            categories=_strs(rec.get("categories"), f"{where}.categories", CATEGORIES),
+        )
         if ref.id in references:
             raise KnowledgeBaseError(f"{where}: duplicate id {ref.id!r}")
         references[ref.id] = ref
@@ -197,16 +248,25 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
         if not isinstance(rec.get("verified"), bool):
             raise KnowledgeBaseError(f"{where}: 'verified' must be true or false")
         prec = Precedent(
-            id=_str(rec, "id", where), kind=_str(rec, "kind", where, PRECEDENT_KINDS),
-            recipient=_str(rec, "recipient", where), date=_str(rec, "date", where),
-            reference=reference, url=_str(rec, "url", where), summary=_str(rec, "summary", where),
+            id=_str(rec, "id", where),
+            kind=_str(rec, "kind", where, PRECEDENT_KINDS),
+            recipient=_str(rec, "recipient", where),
+            date=_str(rec, "date", where),
+            reference=reference,
+            url=_str(rec, "url", where),
+            summary=_str(rec, "summary", where),
             products=_strs(rec.get("products"), f"{where}.products", PRODUCTS),
             conditions=_strs(rec.get("conditions"), f"{where}.conditions"),
             categories=_strs(rec.get("categories"), f"{where}.categories", CATEGORIES),
-            routes=_strs(rec.get("routes"), f"{where}.routes"), verified=rec["verified"])
+            routes=_strs(rec.get("routes"), f"{where}.routes"),
+            verified=rec["verified"],
+        )
         if prec.id in seen:
             raise KnowledgeBaseError(f"{where}: duplicate id {prec.id!r}")
         seen.add(prec.id)
         precedents.append(prec)
-    return KnowledgeBase(version=_str(data, "version", str(path)), references=references,
-                         precedents=tuple(precedents))
+    return KnowledgeBase(
+        version=_str(data, "version", str(path)),
+        references=references,
+        precedents=tuple(precedents),
+    )

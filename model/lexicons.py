@@ -44,6 +44,7 @@ class ApprovedUse:
     product_id: str
     approved_conditions: frozenset[str]
     note: str
+    cover_only: bool = False  # shields its conditions, never stands for a marketed product
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
                 product_id=record.get("product_id") or "other",
                 approved_conditions=frozenset(record.get("approved_conditions") or ()),
                 note=record.get("note") or "",
+                cover_only=bool(record.get("cover_only", False)),
             )
             phrases += _phrases("approved", record["key"], record)
 

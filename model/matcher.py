@@ -18,9 +18,13 @@ import ahocorasick
 from model.text import FoldedText, fold_term
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Mention:
-    """A phrase found in the text. `start`/`end` index the original text."""
+    """A phrase found in the text. `start`/`end` index the original text.
+
+    Compared and hashed by identity: each mention is one find, and identity hashing keeps the
+    per-sentence lookups cheap.
+    """
 
     group: str
     key: str

@@ -25,19 +25,53 @@ ROOT = Path(__file__).resolve().parents[2]
 KB_PATH = ROOT / "model" / "data" / "knowledge_base.yaml"
 CONDITIONS_PATH = ROOT / "docs" / "canonical_conditions.txt"
 SPEC_CATEGORIES = {
-    "unapproved_use", "efficacy_claim", "safety_claim", "medication_discontinuation",
-    "regulatory_misrepresentation", "unsupported_evidence", "testimonial", "pay_to_participate",
-    "broad_claims", "hype_language", "nonhomologous_or_systemic_use",
-    "more_than_minimal_manipulation", "missing_disclosure",
+    "unapproved_use",
+    "efficacy_claim",
+    "safety_claim",
+    "medication_discontinuation",
+    "regulatory_misrepresentation",
+    "unsupported_evidence",
+    "testimonial",
+    "pay_to_participate",
+    "broad_claims",
+    "hype_language",
+    "nonhomologous_or_systemic_use",
+    "more_than_minimal_manipulation",
+    "missing_disclosure",
 }
-SPEC_PRODUCTS = {"adipose", "bone_marrow", "umbilical_cord", "amniotic_placental", "exosome",
-                 "stem_cell_unspecified", "other"}
+SPEC_PRODUCTS = {
+    "adipose",
+    "bone_marrow",
+    "umbilical_cord",
+    "amniotic_placental",
+    "exosome",
+    "stem_cell_unspecified",
+    "other",
+}
 REQUIRED_REFERENCES = {
-    "cfr-1271-3", "cfr-1271-10a", "cfr-1271-15b", "cfr-1271-20", "phs-351", "phs-361",
-    "fdca-201g", "fdca-502", "fdca-505a", "fdca-505i", "fdca-301", "cfr-312-7", "ftc-act-5",
-    "ftc-act-12", "ftc-health-guidance-2022", "fda-guidance-mmhu", "fda-consumer-update-stem-cells",
-    "fda-consumer-alert-2020", "us-v-regenerative-sciences", "us-v-us-stem-cell-clinic",
-    "us-v-california-stem-cell", "isscr-guidelines-2021", "isscr-patient-resources",
+    "cfr-1271-3",
+    "cfr-1271-10a",
+    "cfr-1271-15b",
+    "cfr-1271-20",
+    "phs-351",
+    "phs-361",
+    "fdca-201g",
+    "fdca-502",
+    "fdca-505a",
+    "fdca-505i",
+    "fdca-301",
+    "cfr-312-7",
+    "ftc-act-5",
+    "ftc-act-12",
+    "ftc-health-guidance-2022",
+    "fda-guidance-mmhu",
+    "fda-consumer-update-stem-cells",
+    "fda-consumer-alert-2020",
+    "us-v-regenerative-sciences",
+    "us-v-us-stem-cell-clinic",
+    "us-v-california-stem-cell",
+    "isscr-guidelines-2021",
+    "isscr-patient-resources",
     "google-ads-speculative-treatments",
 }
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -54,15 +88,33 @@ def canonical_conditions() -> set[str]:
     return {ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")}
 
 
-def _prec(pid: str, *, date: str = "2020-01-01", verified: bool = True,
-          products: tuple[str, ...] = (), conditions: tuple[str, ...] = (),
-          categories: tuple[str, ...] = ("unapproved_use",)) -> Precedent:
-    return Precedent(id=pid, kind="fda_warning_letter", recipient=pid, date=date, reference=None,
-                     url="https://example.org", summary="s", products=products,
-                     conditions=conditions, categories=categories, routes=(), verified=verified)
+def _prec(
+    pid: str,
+    *,
+    date: str = "2020-01-01",
+    verified: bool = True,
+    products: tuple[str, ...] = (),
+    conditions: tuple[str, ...] = (),
+    categories: tuple[str, ...] = ("unapproved_use",),
+) -> Precedent:
+    return Precedent(
+        id=pid,
+        kind="fda_warning_letter",
+        recipient=pid,
+        date=date,
+        reference=None,
+        url="https://example.org",
+        summary="s",
+        products=products,
+        conditions=conditions,
+        categories=categories,
+        routes=(),
+        verified=verified,
+    )
 
 
 # --- schema -----------------------------------------------------------------------------
+
 
 def test_default_path_and_counts(kb: KnowledgeBase) -> None:
     assert load_knowledge_base(KB_PATH).as_dict() == kb.as_dict()
@@ -134,6 +186,7 @@ def test_precedents_cover_fda_ftc_and_courts(kb: KnowledgeBase) -> None:
 
 # --- lookups ------------------------------------------------------------------------------
 
+
 def test_reference_lookup(kb: KnowledgeBase) -> None:
     assert kb.reference("cfr-1271-10a").citation.startswith("21 CFR 1271.10")
 
@@ -170,41 +223,55 @@ def test_loader_rejects_bad_data(tmp_path: Path) -> None:
 
 # --- ranking ------------------------------------------------------------------------------
 
+
 def test_condition_match_outranks_category_only() -> None:
-    kb = KnowledgeBase(version="t", references={}, precedents=(
-        _prec("category-only", date="2025-01-01"),
-        _prec("with-condition", date="2015-01-01", verified=False, conditions=("lupus",)),
-    ))
+    kb = KnowledgeBase(
+        version="t",
+        references={},
+        precedents=(
+            _prec("category-only", date="2025-01-01"),
+            _prec("with-condition", date="2015-01-01", verified=False, conditions=("lupus",)),
+        ),
+    )
     got = kb.closest_precedents(category="unapproved_use", condition="lupus")
     assert [p.id for p in got] == ["with-condition", "category-only"]
 
 
 def test_product_match_outranks_category_only_and_ties_are_deterministic() -> None:
-    kb = KnowledgeBase(version="t", references={}, precedents=(
-        _prec("b-old", date="2019-01-01"),
-        _prec("a-old", date="2019-01-01"),
-        _prec("new-unverified", date="2024-01-01", verified=False),
-        _prec("new", date="2024-01-01"),
-        _prec("product", date="2010-01-01", verified=False, products=("exosome",)),
-    ))
+    kb = KnowledgeBase(
+        version="t",
+        references={},
+        precedents=(
+            _prec("b-old", date="2019-01-01"),
+            _prec("a-old", date="2019-01-01"),
+            _prec("new-unverified", date="2024-01-01", verified=False),
+            _prec("new", date="2024-01-01"),
+            _prec("product", date="2010-01-01", verified=False, products=("exosome",)),
+        ),
+    )
     got = kb.closest_precedents(category="unapproved_use", product="exosome", limit=10)
     assert [p.id for p in got] == ["product", "new", "a-old", "b-old", "new-unverified"]
 
 
 def test_requires_category_or_product_match() -> None:
-    kb = KnowledgeBase(version="t", references={}, precedents=(
-        _prec("condition-only", conditions=("lupus",), categories=("testimonial",)),
-        _prec("product-only", products=("adipose",), categories=("testimonial",)),
-        _prec("no-categories", products=("adipose",), categories=()),
-    ))
+    kb = KnowledgeBase(
+        version="t",
+        references={},
+        precedents=(
+            _prec("condition-only", conditions=("lupus",), categories=("testimonial",)),
+            _prec("product-only", products=("adipose",), categories=("testimonial",)),
+            _prec("no-categories", products=("adipose",), categories=()),
+        ),
+    )
     got = kb.closest_precedents(category="unapproved_use", product="adipose", condition="lupus")
     assert [p.id for p in got] == ["product-only"]
     assert kb.closest_precedents(category="hype_language") == []
 
 
 def test_real_data_ranking(kb: KnowledgeBase) -> None:
-    got = kb.closest_precedents(category="unapproved_use", product="adipose",
-                                condition="parkinson's disease")
+    got = kb.closest_precedents(
+        category="unapproved_use", product="adipose", condition="parkinson's disease"
+    )
     assert len(got) == 3
     assert all("parkinson's disease" in p.conditions and "adipose" in p.products for p in got)
     covid = kb.closest_precedents(category="efficacy_claim", condition="covid-19", limit=5)

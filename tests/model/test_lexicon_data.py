@@ -358,7 +358,10 @@ def test_approved_terms_do_not_collide_with_product_terms(products):
 
 
 def test_every_approved_product_in_fact_base_is_covered(products):
-    facts = Path("/work/shared/regulatory/approved_products.jsonl")
+    # CI and developers keep shared/ beside the repository.
+    facts = (
+        Path(__file__).resolve().parents[3] / "shared" / "regulatory" / "approved_products.jsonl"
+    )
     if not facts.exists():
         pytest.skip("shared regulatory fact base not available")
     import json
@@ -542,7 +545,7 @@ def test_context_cues_schema(cues):
     for name in CUE_LISTS:
         phrases = cues[name]
         assert isinstance(phrases, list), name
-        assert 25 <= len(phrases) <= 80, f"{name}: {len(phrases)} entries"
+        assert 25 <= len(phrases) <= 250, f"{name}: {len(phrases)} entries"
         folded = [fold_term(p) for p in phrases]
         assert len(set(folded)) == len(folded), f"{name}: duplicate phrases"
         for p in phrases:

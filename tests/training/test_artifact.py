@@ -1,0 +1,76 @@
+"""The committed classifier artifact: fresh, verified before unpickling, refused when tampered."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from model.classifier import (
+    ARTIFACT_DIR,
+    ARTIFACT_NAME,
+    MANIFEST_NAME,
+    ArtifactError,
+    load_classifier,
+    verify_artifact,
+)
+from training.dataset import data_hash
+
+
+def test_committed_artifact_is_trained_on_the_current_data():
+    manifest = json.loads((ARTIFACT_DIR / MANIFEST_NAME).read_text())
+    assert manifest["training_data_sha256"] == data_hash(), (
+        "training/data changed since the artifact was built: run `make train` and commit"
+    )
+
+
+def test_manifest_records_versions_metrics_and_threshold():
+    manifest = verify_artifact(ARTIFACT_DIR)
+    for key in ("model_version", "sklearn_version", "threshold", "columns", "metrics"):
+        assert key in manifest
+    assert manifest["columns"][0] == "violative"
+    assert 0.0 < manifest["threshold"] < 1.0
+    violative = manifest["metrics"]["cross_validated"]["violative"]
+    assert violative["f1"] >= 0.8
+
+
+@pytest.fixture
+def artifact_copy(tmp_path):
+    for name in (ARTIFACT_NAME, MANIFEST_NAME):
+        shutil.copy(ARTIFACT_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+def test_tampered_artifact_is_refused(artifact_copy):
+    with (artifact_copy / ARTIFACT_NAME).open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ArtifactError, match="does not match its manifest"):
+        load_classifier(artifact_copy)
+
+
+def test_artifact_for_another_sklearn_is_refused(artifact_copy):
+    manifest_path = artifact_copy / MANIFEST_NAME
+    manifest = json.loads(manifest_path.read_text())
+    manifest["sklearn_version"] = "0.24.2"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ArtifactError, match="scikit-learn 0.24.2"):
+        load_classifier(artifact_copy)
+
+
+def test_missing_artifact_is_refused_with_a_hint(tmp_path):
+    with pytest.raises(ArtifactError, match="make train"):
+        load_classifier(tmp_path)
+
+
+def test_loaded_classifier_matches_the_pipeline(artifact_copy):
+    classifier = load_classifier(artifact_copy)
+    texts = [
+        "Our umbilical cord stem cells cure lupus with no side effects.",
+        "Ask your doctor before joining any stem cell trial.",
+    ]
+    fast = classifier.predict_proba(texts)
+    reference = classifier.pipeline.predict_proba(texts)
+    assert fast.shape == reference.shape
+    assert abs(fast - reference).max() < 1e-9
+    assert fast[0, 0] > fast[1, 0]

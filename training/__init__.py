@@ -1,0 +1,1 @@
+"""Labelled training data and the classifier's training pipeline."""
