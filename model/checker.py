@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from model.analysis import analyse
+from model.analysis import analyse, is_informational
 from model.classifier import SentenceClassifier
 from model.detectors import SENTENCE_DETECTORS, detect_missing_disclosure, render
 from model.html_text import DEFAULT_MAX_DEPTH, html_to_text
@@ -120,6 +120,10 @@ class Checker:
         self, text: str, excluded: frozenset[str], explain: bool
     ) -> tuple[list[Flag], bool, dict[str, Any] | None]:
         document = analyse(text, self.matcher)
+        scores = self.classifier.score(document) if self.classifier is not None else None
+        document.informational = is_informational(
+            document, promotion=scores.promotion if scores is not None else None
+        )
         rules = self.rules.select(excluded)
         flags: list[Flag] = []
         disclosure_rules: list[Rule] = []
@@ -132,8 +136,8 @@ class Checker:
             else:
                 flags.extend(SENTENCE_DETECTORS[rule.kind](rule, document, self.lexicons))
         classifier_block = None
-        if self.classifier is not None:
-            classifier_block = self.classifier.assess(document, flags, explain=explain)
+        if self.classifier is not None and scores is not None:
+            classifier_block = self.classifier.assess(document, flags, scores, explain=explain)
             classifier_flags = classifier_block.pop("_flags", [])
             if classifier_enabled:
                 flags.extend(classifier_flags)

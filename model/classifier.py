@@ -93,6 +93,32 @@ def verify_artifact(artifact_dir: Path) -> dict[str, Any]:
 
 
 @dataclass
+class SentenceScores:
+    """The classifier's probabilities for the sentences of one document."""
+
+    document: Document
+    indexes: list[int]
+    features: Any
+    probabilities: np.ndarray
+
+    @property
+    def promotion(self) -> float | None:
+        """Mean violative probability of the body sentences: how much the page reads like an ad.
+
+        Consumer warnings and news quote a few claims among many neutral sentences; sales pages
+        are made of claims. None when the page has no scorable sentence.
+        """
+        rows = [
+            row
+            for row, index in enumerate(self.indexes)
+            if not self.document.sentences[index].is_heading
+        ]
+        if not rows:
+            return None
+        return float(self.probabilities[rows, 0].mean())
+
+
+@dataclass
 class SentenceClassifier:
     pipeline: Any
     columns: tuple[str, ...]
@@ -145,8 +171,8 @@ class SentenceClassifier:
             return np.zeros((0, len(self.columns)))
         return self.probabilities(self.transform(texts))
 
-    def assess(self, document: Document, flags: list[Flag], *, explain: bool) -> dict[str, Any]:
-        """The response's `classifier` block, plus `_flags` for sentences no rule covers."""
+    def score(self, document: Document) -> SentenceScores:
+        """Score every sentence of at least MIN_SENTENCE_WORDS words in one vectorised call."""
         indexes = [
             i
             for i, s in enumerate(document.sentences)
@@ -156,11 +182,19 @@ class SentenceClassifier:
             document.text[document.sentences[i].start : document.sentences[i].end] for i in indexes
         ]
         if not texts:
-            return self._block(0.0, [], [])
+            return SentenceScores(document, [], None, np.zeros((0, len(self.columns))))
         features = self.transform(texts)
-        probabilities = self.probabilities(features)
+        return SentenceScores(document, indexes, features, self.probabilities(features))
+
+    def assess(
+        self, document: Document, flags: list[Flag], scores: SentenceScores, *, explain: bool
+    ) -> dict[str, Any]:
+        """The response's `classifier` block, plus `_flags` for sentences no rule covers."""
+        if not scores.indexes:
+            return self._block(0.0, [], [])
+        probabilities = scores.probabilities
         violative = probabilities[:, 0].copy()
-        for row, index in enumerate(indexes):
+        for row, index in enumerate(scores.indexes):
             if document.is_suppressed(index):
                 violative[row] *= 0.3
         if document.informational:
@@ -172,13 +206,13 @@ class SentenceClassifier:
         for flag in flags:
             covered |= flag.sentence_indexes
         new_flags: list[Flag] = []
-        for row, index in enumerate(indexes):
+        for row, index in enumerate(scores.indexes):
             if violative[row] < self.threshold:
                 continue
             agreeing = [f for f in flags if index in f.sentence_indexes and f.source == "rule"]
             for flag in agreeing:
                 flag.source = "rule+classifier"
-                flag.confidence = min(0.99, flag.confidence + 0.1 * (1 - flag.confidence) * 5)
+                flag.confidence = min(0.99, flag.confidence + 0.5 * (1 - flag.confidence))
             if (
                 index in covered
                 or violative[row] < self.flag_threshold
@@ -190,9 +224,8 @@ class SentenceClassifier:
             new_flags.append(
                 self._sentence_flag(document, index, probabilities[row], violative[row])
             )
-        top_terms = self._top_terms(features, violative) if explain else []
-        block = self._block(document_probability, top_terms, new_flags)
-        return block
+        top_terms = self._top_terms(scores.features, violative) if explain else []
+        return self._block(document_probability, top_terms, new_flags)
 
     def _sentence_flag(
         self, document: Document, index: int, row: np.ndarray, probability: float

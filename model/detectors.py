@@ -130,6 +130,9 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
         candidates &= _sentences_near_products(document, near)
     if rule.options.get("skip_approved_sentences"):
         candidates -= {document.sentence_of[m] for m in document.approved}
+    if rule.options.get("skip_approved_sections"):
+        sections = {document.sentences[document.sentence_of[m]].section for m in document.approved}
+        candidates = {i for i in candidates if document.sentences[i].section not in sections}
     evidence: list[Span] = []
     sentences: set[int] = set()
     for sentence in sorted(candidates - unless):
@@ -268,8 +271,11 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
         usable = [
             c
             for c in candidates
-            if c.mention.group == "product"
-            or condition.key not in lexicons.approved[c.mention.key].approved_conditions
+            if (
+                condition.key not in lexicons.products[c.mention.key].legitimate_for
+                if c.mention.group == "product"
+                else condition.key not in lexicons.approved[c.mention.key].approved_conditions
+            )
         ]
         in_sentence = [c for c in usable if document.sentence_of[c.mention] == sentence]
         # An approved product named off-label counts only within its own sentence.

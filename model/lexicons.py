@@ -33,6 +33,9 @@ class Product:
     id: str
     label: str
     autologous: bool | None
+    # Conditions for which this source of cells is standard care (blood-forming stem cells
+    # by transplant for blood cancers): naming the two together is not a red flag.
+    legitimate_for: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
             id=record["id"],
             label=record["label"],
             autologous=record.get("autologous"),
+            legitimate_for=frozenset(record.get("legitimate_for") or ()),
         )
         phrases += _phrases("product", record["key"], record)
 
