@@ -34,6 +34,7 @@ class Document:
     approved: list[Mention] = field(default_factory=list)
     conditions: list[Mention] = field(default_factory=list)
     informational: bool = False
+    _sentence_starts: list[int] = field(default_factory=list, repr=False)
     # id(list) -> (the list, kept alive so its id stays unique; its mentions by sentence)
     _sentence_index: dict[int, tuple[list[Mention], dict[int, list[Mention]]]] = field(
         default_factory=dict, repr=False
@@ -54,6 +55,13 @@ class Document:
         else:
             index = index[1]
         return index.get(sentence, [])
+
+    def sentence_at(self, offset: int) -> int:
+        """The index of the sentence holding `offset` (the one before it, between sentences)."""
+        starts = self._sentence_starts
+        if not starts:
+            self._sentence_starts = starts = [s.start for s in self.sentences]
+        return max(bisect.bisect_right(starts, offset) - 1, 0)
 
     def is_suppressed(self, sentence: int) -> bool:
         return bool(self.cues_by_sentence.get(sentence, set()) & SUPPRESSING_CUES)

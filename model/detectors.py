@@ -107,6 +107,15 @@ def _all_of_hit(
     return chosen
 
 
+def _regex_mentions(rule: Rule, document: Document) -> list[Mention]:
+    return [
+        Mention(f"rule:{rule.id}:regex", rule.id, match.start(), match.end())
+        for pattern in rule.regex
+        for match in pattern.finditer(document.text)
+        if match.end() > match.start()
+    ]
+
+
 def _sentences_near_products(document: Document, scope: str) -> set[int]:
     with_product = {document.sentence_of[m] for m in document.products}
     if scope == "sentence":
@@ -118,7 +127,12 @@ def _sentences_near_products(document: Document, scope: str) -> set[int]:
 def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
     if not _applies(rule, document):
         return []
-    if rule.patterns:
+    regex_hits: dict[int, list[Mention]] = {}
+    if rule.regex:
+        for found in _regex_mentions(rule, document):
+            regex_hits.setdefault(document.sentence_at(found.start), []).append(found)
+        candidates = set(regex_hits)
+    elif rule.patterns:
         candidates = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:any")}
     elif any(a.startswith("@") for a in rule.all_of[0]):
         candidates = set(range(len(document.sentences)))
@@ -138,7 +152,9 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
     for sentence in sorted(candidates - unless):
         if document.is_suppressed(sentence):
             continue
-        if rule.patterns:
+        if rule.regex:
+            hits = regex_hits[sentence][:1]
+        elif rule.patterns:
             hits = document.in_sentence(document.group(f"rule:{rule.id}:any"), sentence)[:1]
         else:
             hits = _all_of_hit(rule, document, lexicons, sentence) or []

@@ -74,8 +74,42 @@ def _read(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def _phrases(group: str, key: str, record: dict[str, Any]) -> list[Phrase]:
-    phrases = [Phrase(group, key, term) for term in record.get("terms") or []]
+_NUMBER_PAIRS = (
+    ("cells", "cell"),
+    ("injections", "injection"),
+    ("infusions", "infusion"),
+    ("therapies", "therapy"),
+    ("treatments", "treatment"),
+    ("shots", "shot"),
+    ("products", "product"),
+    ("procedures", "procedure"),
+    ("protocols", "protocol"),
+)
+
+
+def inflections(term: str) -> set[str]:
+    """The term and its other grammatical number ("placental cells" -> "placental cell").
+
+    Ads say "regenerative cell injections" as often as "regenerative cells": with the singular
+    head listed, the longer phrase matches through it.
+    """
+    forms = {term}
+    head, _, last = term.rpartition(" ")
+    for plural, singular in _NUMBER_PAIRS:
+        if last == plural:
+            forms.add(f"{head} {singular}".strip())
+        elif last == singular:
+            forms.add(f"{head} {plural}".strip())
+    return forms
+
+
+def _phrases(
+    group: str, key: str, record: dict[str, Any], *, inflect: bool = False
+) -> list[Phrase]:
+    terms = record.get("terms") or []
+    if inflect:
+        terms = sorted({form for term in terms for form in inflections(term)})
+    phrases = [Phrase(group, key, term) for term in terms]
     phrases += [Phrase(group, key, term, True) for term in record.get("abbreviations") or []]
     return phrases
 
@@ -95,7 +129,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
             autologous=record.get("autologous"),
             legitimate_for=frozenset(record.get("legitimate_for") or ()),
         )
-        phrases += _phrases("product", record["key"], record)
+        phrases += _phrases("product", record["key"], record, inflect=True)
 
     approved: dict[str, ApprovedUse] = {}
     for section in ("approved_products", "legitimate_procedures"):

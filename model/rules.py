@@ -100,6 +100,7 @@ class Rule:
     scope: str = "cell_product"
     patterns: tuple[str, ...] = ()
     all_of: tuple[tuple[str, ...], ...] = ()
+    regex: tuple[re.Pattern[str], ...] = ()
     window: int = 12
     unless: tuple[str, ...] = ()
     relevance: dict[str, str] = field(default_factory=dict)
@@ -161,6 +162,23 @@ def _tuple_of_str(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+_UNBOUNDED = re.compile(r"(?<!\\)[*+]|\{\d*,\}")
+
+
+def _compile_bounded(pattern: str, where: str) -> re.Pattern[str]:
+    """Compile a rule's regular expression, refusing unbounded repetition.
+
+    With only bounded quantifiers ({m,n}) and no nesting of unbounded ones, a pattern cannot
+    backtrack catastrophically: matching stays linear in the text.
+    """
+    if _UNBOUNDED.search(pattern):
+        raise RuleError(f"{where}: regex {pattern!r} uses unbounded repetition; use {{m,n}}")
+    try:
+        return re.compile(pattern)
+    except re.error as error:
+        raise RuleError(f"{where}: invalid regex {pattern!r}: {error}") from error
+
+
 def parse_rule(record: dict[str, Any]) -> Rule:
     """Validate one YAML record and build its `Rule`."""
     rule_id = record.get("id")
@@ -181,12 +199,13 @@ def parse_rule(record: dict[str, Any]) -> Rule:
     if scope not in SCOPES:
         raise RuleError(f"{where}: unknown scope {scope!r}")
     patterns = _tuple_of_str(record.get("patterns"), f"{where}: patterns")
+    regex = tuple(_compile_bounded(r, where) for r in _tuple_of_str(record.get("regex"), where))
     all_of_raw = record.get("all_of") or []
     if not isinstance(all_of_raw, list):
         raise RuleError(f"{where}: all_of must be a list of lists")
     all_of = tuple(_tuple_of_str(g, f"{where}: all_of group") for g in all_of_raw)
-    if kind == "phrase" and bool(patterns) == bool(all_of):
-        raise RuleError(f"{where}: a phrase rule needs exactly one of 'patterns' or 'all_of'")
+    if kind == "phrase" and sum(map(bool, (patterns, all_of, regex))) != 1:
+        raise RuleError(f"{where}: a phrase rule needs one of 'patterns', 'all_of' or 'regex'")
     if all_of and len(all_of) < 2:
         raise RuleError(f"{where}: all_of needs at least two groups")
     examples = record.get("examples") or {}
@@ -205,6 +224,7 @@ def parse_rule(record: dict[str, Any]) -> Rule:
         "scope",
         "patterns",
         "all_of",
+        "regex",
         "window",
         "unless",
         "relevance",
@@ -226,6 +246,7 @@ def parse_rule(record: dict[str, Any]) -> Rule:
         scope=scope,
         patterns=patterns,
         all_of=all_of,
+        regex=regex,
         window=int(record.get("window", 12)),
         unless=_tuple_of_str(record.get("unless"), f"{where}: unless"),
         relevance={str(k): " ".join(str(v).split()) for k, v in relevance.items()},

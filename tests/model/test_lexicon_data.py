@@ -557,7 +557,7 @@ def test_context_cues_schema(cues):
 @pytest.mark.parametrize(
     ("section", "phrase"),
     [
-        ("critical", "not approved by the fda"),
+        ("critical", "unproven treatments"),
         ("critical", "warning letter"),
         ("informational", "according to"),
         ("negation", "no cure"),
