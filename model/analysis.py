@@ -85,7 +85,21 @@ def _overlaps(mention: Mention, others: list[Mention], starts: list[int]) -> boo
     return False
 
 
-def analyse(text: str, matcher: PhraseMatcher) -> Document:
+def _composed_products(document: Document, window: int) -> list[Mention]:
+    """Product mentions made of a source word and a head word close after it."""
+    found: list[Mention] = []
+    for source in document.group("composed:source"):
+        sentence = document.sentence_of[source]
+        heads = document.in_sentence(document.group(f"composed:head:{source.key}"), sentence)
+        for head in heads:
+            gap = document.text[source.end : head.start]
+            if head.start >= source.end and len(gap.split()) <= window:
+                found.append(Mention("product", source.key, source.start, head.end))
+                break
+    return found
+
+
+def analyse(text: str, matcher: PhraseMatcher, composed_window: int = 3) -> Document:
     sentences, sections = segment(text)
     mentions = matcher.find(fold_text(text))
     starts = [s.start for s in sentences]
@@ -103,9 +117,18 @@ def analyse(text: str, matcher: PhraseMatcher) -> Document:
     approved = document.group("approved")
     approved_starts = [m.start for m in approved]
     document.approved = approved
+    explicit = document.group("product")
+    explicit_starts = [m.start for m in explicit]
+    composed = [
+        m
+        for m in _composed_products(document, composed_window)
+        if not _overlaps(m, explicit, explicit_starts)
+    ]
+    for mention in composed:
+        sentence_of[mention] = document.sentence_at(mention.start)
     document.products = [
         m
-        for m in document.group("product")
+        for m in sorted(explicit + composed, key=lambda m: m.start)
         if not _overlaps(m, approved, approved_starts)
         and not document.is_suppressed(sentence_of[m])
     ]

@@ -119,7 +119,7 @@ class Checker:
     def _flags(
         self, text: str, excluded: frozenset[str], explain: bool
     ) -> tuple[list[Flag], bool, dict[str, Any] | None]:
-        document = analyse(text, self.matcher)
+        document = analyse(text, self.matcher, self.lexicons.composed_window)
         scores = self.classifier.score(document) if self.classifier is not None else None
         document.informational = is_informational(
             document, promotion=scores.promotion if scores is not None else None

@@ -234,31 +234,36 @@ def _nearest(candidates: list[_Candidate], mention: Mention) -> _Candidate:
 
 
 def _choose(
-    scoped: list[_Candidate],
-    condition: Mention,
-    specific_ids: set[str],
-    everywhere: list[_Candidate],
-) -> _Candidate:
-    """The product a condition is marketed with: the nearest, preferring a named cell type.
+    scoped: list[_Candidate], condition: Mention, named_everywhere: list[_Candidate]
+) -> list[_Candidate]:
+    """The products a condition is marketed with: one mention per product id.
 
-    "Stem cells for MS" on a page that sells only fat-derived cells sells those cells for MS, so a
-    generic mention defers to the page's one specific product when there is exactly one.
+    Named cell types in scope win over a generic "stem cells". A generic mention on a page that
+    names its cell types stands for those: "stem cells for MS" on a page selling fat-derived and
+    cord cells markets both for MS, each represented by its main name on the page (most
+    mentioned, then first mentioned) at its mention nearest the condition.
     """
     specific = [c for c in scoped if c.product_id != GENERIC_PRODUCT]
     if specific:
-        return _nearest(specific, condition)
-    if len(specific_ids) == 1:
-        named = [c for c in everywhere if c.product_id in specific_ids]
-        counts: dict[str, int] = {}
-        for candidate in named:
-            counts[candidate.mention.key] = counts.get(candidate.mention.key, 0) + 1
-        # The page's main name for its product: most mentioned, then first mentioned.
-        key = max(
-            counts,
-            key=lambda k: (counts[k], -min(c.mention.start for c in named if c.mention.key == k)),
-        )
-        return _nearest([c for c in named if c.mention.key == key], condition)
-    return _nearest(scoped, condition)
+        pool = specific
+    elif named_everywhere:
+        pool = []
+        for product_id in {c.product_id for c in named_everywhere}:
+            named = [c for c in named_everywhere if c.product_id == product_id]
+            counts: dict[str, int] = {}
+            for candidate in named:
+                counts[candidate.mention.key] = counts.get(candidate.mention.key, 0) + 1
+            key = max(
+                counts,
+                key=lambda k: (counts[k], -min(c.mention.start for c in named if c.mention.key == k)),
+            )
+            pool += [c for c in named if c.mention.key == key]
+    else:
+        pool = scoped
+    chosen = []
+    for product_id in sorted({c.product_id for c in pool}):
+        chosen.append(_nearest([c for c in pool if c.product_id == product_id], condition))
+    return chosen
 
 
 def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
@@ -273,11 +278,6 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
         for name in lexicons.approved[m.key].approved_conditions
     }
     covered_conditions = {name for _, name in covered}
-    specific_ids = {
-        c.product_id
-        for c in candidates
-        if c.mention.group == "product" and c.product_id != GENERIC_PRODUCT
-    }
     best: dict[tuple[str, str], tuple[str, _Candidate, Mention]] = {}
     for condition in document.conditions:
         if condition.key in covered_conditions:
@@ -302,18 +302,20 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
             and document.sentences[document.sentence_of[c.mention]].section == section
         ]
         cell_products = [c for c in usable if c.mention.group == "product"]
+        named = [c for c in cell_products if c.product_id != GENERIC_PRODUCT]
         if in_sentence:
-            scope, chosen = "sentence", _choose(in_sentence, condition, specific_ids, candidates)
+            scope, chosen = "sentence", _choose(in_sentence, condition, named)
         elif in_section:
-            scope, chosen = "section", _choose(in_section, condition, specific_ids, candidates)
+            scope, chosen = "section", _choose(in_section, condition, named)
         elif cell_products:
-            scope, chosen = "document", _choose(cell_products, condition, specific_ids, candidates)
+            scope, chosen = "document", _choose(cell_products, condition, named)
         else:
             continue
-        key = (chosen.product_id, condition.key)
-        previous = best.get(key)
-        if previous is None or SCOPE_CONFIDENCE[scope] > SCOPE_CONFIDENCE[previous[0]]:
-            best[key] = (scope, chosen, condition)
+        for candidate in chosen:
+            key = (candidate.product_id, condition.key)
+            previous = best.get(key)
+            if previous is None or SCOPE_CONFIDENCE[scope] > SCOPE_CONFIDENCE[previous[0]]:
+                best[key] = (scope, candidate, condition)
     flags = []
     for (product_id, condition_name), (scope, chosen, condition) in best.items():
         info = lexicons.conditions[condition_name]

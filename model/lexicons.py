@@ -68,6 +68,7 @@ class Lexicons:
     approved: dict[str, ApprovedUse]
     conditions: dict[str, Condition]
     phrases: tuple[Phrase, ...]
+    composed_window: int = 3
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -144,6 +145,16 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
             )
             phrases += _phrases("approved", record["key"], record)
 
+    composed = products_data.get("composed_products") or {}
+    for record in composed.get("sources") or []:
+        products[record["key"]] = Product(
+            key=record["key"], id=record["id"], label=record["label"], autologous=None,
+            legitimate_for=frozenset(record.get("legitimate_for") or ()),
+        )
+        phrases += [Phrase("composed:source", record["key"], t) for t in record["terms"]]
+        heads = record.get("heads") or composed.get("heads") or []
+        phrases += [Phrase(f"composed:head:{record['key']}", record["key"], h) for h in heads]
+
     conditions: dict[str, Condition] = {}
     for record in conditions_data["conditions"]:
         conditions[record["name"]] = Condition(
@@ -164,4 +175,5 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         approved=approved,
         conditions=conditions,
         phrases=tuple(phrases),
+        composed_window=int(composed.get("window", 3)),
     )
