@@ -45,6 +45,10 @@ FLAGGABLE_CATEGORIES = frozenset(
     }
 )
 MIN_SENTENCE_WORDS = 4
+# A sentence flag stands on its own in front of a reviewer: it needs a full sentence and a
+# category the model is reasonably sure of, not just a high violative score.
+MIN_FLAG_WORDS = 6
+MIN_CATEGORY_PROBABILITY = 0.4
 
 
 class ArtifactError(RuntimeError):
@@ -219,23 +223,31 @@ class SentenceClassifier:
                 or document.informational
                 or not document.products
                 or document.sentences[index].is_heading
+                or len(
+                    document.text[
+                        document.sentences[index].start : document.sentences[index].end
+                    ].split()
+                )
+                < MIN_FLAG_WORDS
             ):
                 continue
-            new_flags.append(
-                self._sentence_flag(document, index, probabilities[row], violative[row])
-            )
+            flag = self._sentence_flag(document, index, probabilities[row], violative[row])
+            if flag is not None:
+                new_flags.append(flag)
         top_terms = self._top_terms(scores.features, violative) if explain else []
         return self._block(document_probability, top_terms, new_flags)
 
     def _sentence_flag(
         self, document: Document, index: int, row: np.ndarray, probability: float
-    ) -> Flag:
+    ) -> Flag | None:
         scored = [
             (float(row[i]), column)
             for i, column in enumerate(self.columns)
             if column in FLAGGABLE_CATEGORIES
         ]
         category_probability, category = max(scored)
+        if category_probability < MIN_CATEGORY_PROBABILITY:
+            return None
         sentence = document.sentences[index]
         quote = " ".join(document.text[sentence.start : sentence.end].split())
         label = category.replace("_", " ")

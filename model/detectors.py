@@ -253,10 +253,8 @@ def _choose(
             counts: dict[str, int] = {}
             for candidate in named:
                 counts[candidate.mention.key] = counts.get(candidate.mention.key, 0) + 1
-            key = max(
-                counts,
-                key=lambda k: (counts[k], -min(c.mention.start for c in named if c.mention.key == k)),
-            )
+            first = {k: min(c.mention.start for c in named if c.mention.key == k) for k in counts}
+            key = max(counts, key=lambda k: (counts[k], -first[k]))
             pool += [c for c in named if c.mention.key == key]
     else:
         pool = scoped

@@ -36,7 +36,7 @@ from training.dataset import Row, data_hash, load_rows, split_by_source
 SEED = 20261125
 MIN_CATEGORY_ROWS = 12
 CV_FOLDS = 5
-FLAG_PRECISION = 0.9
+FLAG_PRECISION = 0.95
 
 
 def build_pipeline(columns: int) -> Pipeline:
