@@ -163,9 +163,13 @@ class Checker:
         context = []
         for ref_id in rule.references:
             ref = self.knowledge_base.reference(ref_id)
-            template = rule.relevance.get(ref_id) or (
-                f"{ref.citation} bears on this {rule.category.replace('_', ' ')}: "
-                "\u201c{quote}\u201d."
+            template = (
+                rule.relevance.get(ref_id)
+                or self.rules.relevance_defaults.get(ref_id)
+                or (
+                    f"{ref.citation} bears on this {rule.category.replace('_', ' ')}: "
+                    "\u201c{quote}\u201d."
+                )
             )
             context.append(
                 {

@@ -18,6 +18,7 @@ from model.rules import Rule
 
 GENERIC_PRODUCT = "stem_cell_unspecified"
 SCOPE_CONFIDENCE = {"sentence": 0.95, "section": 0.85, "document": 0.75}
+DISCLOSURE_EVIDENCE_PRIORITY = {"efficacy_claim": 0, "safety_claim": 1, "unapproved_use": 2}
 CLAIM_CATEGORIES = frozenset(
     {
         "unapproved_use",
@@ -103,17 +104,36 @@ def _all_of_hit(
             found = [m for m in found if _words_between(document.text, chosen[0], m) <= rule.window]
             if not found:
                 return None
-        chosen.append(found[0])
+        # The anchor is the first match; later groups take their farthest match within the
+        # window, so the evidence spans the whole claim ("repairs worn cartilage").
+        chosen.append(found[0] if not chosen else max(found, key=lambda m: m.end))
     return chosen
 
 
+OPENING_QUOTES = '"\u201c\u201e\u00ab'
+QUOTE_LOOKBACK = 400
+
+
+def _opening_quote(text: str, end: int) -> int | None:
+    """Where the quotation closed at `end` opens, on the same line and not too far back."""
+    line_start = text.rfind("\n", max(0, end - QUOTE_LOOKBACK), end) + 1
+    window = text[max(line_start, end - QUOTE_LOOKBACK) : end]
+    position = max(window.rfind(q) for q in OPENING_QUOTES)
+    return None if position < 0 else max(line_start, end - QUOTE_LOOKBACK) + position
+
+
 def _regex_mentions(rule: Rule, document: Document) -> list[Mention]:
-    return [
-        Mention(f"rule:{rule.id}:regex", rule.id, match.start(), match.end())
-        for pattern in rule.regex
-        for match in pattern.finditer(document.text)
-        if match.end() > match.start()
-    ]
+    mentions = []
+    for pattern in rule.regex:
+        for match in pattern.finditer(document.text):
+            start, end = match.start(), match.end()
+            if end <= start:
+                continue
+            if rule.options.get("extend_to_opening_quote"):
+                opening = _opening_quote(document.text, start)
+                start = opening if opening is not None else start
+            mentions.append(Mention(f"rule:{rule.id}:regex", rule.id, start, end))
+    return mentions
 
 
 def _sentences_near_products(document: Document, scope: str) -> set[int]:
@@ -142,6 +162,14 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
     near = rule.options.get("near_product")
     if near is not None:
         candidates &= _sentences_near_products(document, near)
+    if rule.options.get("skip_questions"):
+        candidates = {
+            i
+            for i in candidates
+            if not document.text[document.sentences[i].start : document.sentences[i].end]
+            .rstrip()
+            .endswith("?")
+        }
     if rule.options.get("skip_approved_sentences"):
         candidates -= {document.sentence_of[m] for m in document.approved}
     if rule.options.get("skip_approved_sections"):
@@ -345,6 +373,7 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
                     key=lambda s: s.start,
                 ),
                 confidence=SCOPE_CONFIDENCE[scope],
+                anchor=Span(chosen.mention.start, chosen.mention.end),
                 product={"id": product_id, "label": label},
                 condition={"name": condition_name, "code": info.code},
                 sentence_indexes={
@@ -409,8 +438,13 @@ def detect_missing_disclosure(
     claims = [f for f in flags if f.category in CLAIM_CATEGORIES and f.evidence]
     if not claims:
         return []
-    claim = min(claims, key=lambda f: (f.first_offset, f.rule_id))
-    span = min(claim.evidence, key=lambda s: s.start)
+    # Point at the claim the missing statement should qualify: an efficacy or safety promise
+    # first, else the product named for a disease.
+    claim = min(
+        claims,
+        key=lambda f: (DISCLOSURE_EVIDENCE_PRIORITY.get(f.category, 9), f.first_offset, f.rule_id),
+    )
+    span = claim.anchor or min(claim.evidence, key=lambda s: s.start)
     product = _dominant_product(document, lexicons)
     return [
         Flag(

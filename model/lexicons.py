@@ -148,7 +148,10 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
     composed = products_data.get("composed_products") or {}
     for record in composed.get("sources") or []:
         products[record["key"]] = Product(
-            key=record["key"], id=record["id"], label=record["label"], autologous=None,
+            key=record["key"],
+            id=record["id"],
+            label=record["label"],
+            autologous=None,
             legitimate_for=frozenset(record.get("legitimate_for") or ()),
         )
         phrases += [Phrase("composed:source", record["key"], t) for t in record["terms"]]

@@ -27,6 +27,7 @@ class Flag:
     product: dict[str, str] | None = None
     condition: dict[str, str | None] | None = None
     sentence_indexes: set[int] = field(default_factory=set)
+    anchor: Span | None = None  # the span that carries the claim, when evidence has several
     regulatory_context: list[dict[str, Any]] = field(default_factory=list)
     precedents: list[dict[str, Any]] = field(default_factory=list)
 

@@ -141,6 +141,7 @@ def _expand_all(patterns: tuple[str, ...]) -> list[str]:
 class RuleCatalogue:
     version: str
     rules: tuple[Rule, ...]
+    relevance_defaults: dict[str, str] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
@@ -274,4 +275,7 @@ def load_rules(path: Path = RULES_PATH) -> RuleCatalogue:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise RuleError(f"duplicate rule ids: {duplicates}")
-    return RuleCatalogue(version=str(data["version"]), rules=rules)
+    defaults = {
+        str(k): " ".join(str(v).split()) for k, v in (data.get("relevance_defaults") or {}).items()
+    }
+    return RuleCatalogue(version=str(data["version"]), rules=rules, relevance_defaults=defaults)

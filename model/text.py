@@ -79,7 +79,7 @@ def fold_text(text: str) -> FoldedText:
     is_space = codes == 32
     repeated_space = is_space.copy()
     repeated_space[1:] &= is_space[:-1]
-    repeated_space[0] = False
+    repeated_space[:1] = False
     keep = ~repeated_space
     folded_codes = codes[keep]
     folded = folded_codes.tobytes().decode("utf-32-le", "surrogatepass")

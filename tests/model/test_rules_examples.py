@@ -58,3 +58,19 @@ def test_rule_references_exist_in_knowledge_base(rules_checker):
             assert ref in references, f"{rule.id} cites unknown reference {ref}"
         for ref in rule.relevance:
             assert ref in rule.references, f"{rule.id} explains relevance of an uncited {ref}"
+
+
+def test_every_cited_reference_has_a_relevance_sentence():
+    for rule in CATALOGUE.rules:
+        for ref in rule.references:
+            assert ref in rule.relevance or ref in CATALOGUE.relevance_defaults, (rule.id, ref)
+
+
+def test_relevance_sentences_are_filled_for_a_real_match(rules_checker):
+    body = rules_checker.check(
+        "Our umbilical cord stem cells cure lupus and have no side effects."
+    )
+    for flag in body["flags"]:
+        for context in flag["regulatory_context"]:
+            assert "{" not in context["relevance"], context
+            assert context["relevance"].strip()

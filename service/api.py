@@ -1,0 +1,136 @@
+"""The /v1 endpoints: parse with a schema, call the checker, dump with a schema."""
+
+from __future__ import annotations
+
+import http
+from typing import Any
+
+from flask import current_app
+from marshmallow import ValidationError
+
+from model import Checker, HtmlTooDeepError, UnknownExclusionError
+from service.errors import CODES, MESSAGES, ValidationFailedError, log_unexpected
+from service.parsing import Blueprint
+from service.schemas import (
+    MAX_ID_CHARS,
+    BatchRequestSchema,
+    BatchResponseSchema,
+    CheckRequestSchema,
+    CheckResponseSchema,
+    HealthResponseSchema,
+    RegulationsResponseSchema,
+    RulesResponseSchema,
+)
+
+blp = Blueprint(
+    "v1",
+    __name__,
+    url_prefix="/v1",
+    description="Screen clinic ads for unproven stem-cell treatment claims.",
+)
+BODY_ERRORS = (400, 413, 415)
+
+
+def _document_body_errors(view: Any) -> Any:
+    for status in BODY_ERRORS:
+        view = blp.alt_response(status, response=http.HTTPStatus(status).name)(view)
+    return view
+
+
+def current_checker() -> Checker:
+    return current_app.extensions["redflags_checker"]
+
+
+def screen(checker: Checker, params: dict[str, Any]) -> dict[str, Any]:
+    """Run one validated check request; contract violations the checker finds become 422s."""
+    arguments = {key: value for key, value in params.items() if value is not None}
+    try:
+        return checker.check(**arguments)
+    except UnknownExclusionError as error:
+        raise ValidationFailedError(
+            "exclude names rule ids or categories that do not exist (see GET /v1/rules).",
+            {"exclude": [f"Unknown rule id or category: {name}" for name in error.unknown]},
+        ) from None
+    except HtmlTooDeepError as error:
+        raise ValidationFailedError(
+            "The html nests elements too deeply to analyse.",
+            {"text": [f"HTML nests elements more than {error.limit} levels deep."]},
+        ) from None
+
+
+@blp.route("/check", methods=["POST"])
+@blp.arguments(CheckRequestSchema)
+@blp.response(200, CheckResponseSchema)
+@_document_body_errors
+def check(params: dict[str, Any]) -> dict[str, Any]:
+    """Screen one ad"""
+    return screen(current_checker(), params)
+
+
+def _item_error(status: int, message: str, details: dict[str, Any] | None = None) -> dict:
+    return {"code": CODES[status], "message": message, "details": details or {}}
+
+
+def _item_id(item: Any) -> str | None:
+    candidate = item.get("id") if isinstance(item, dict) else None
+    if isinstance(candidate, str) and len(candidate) <= MAX_ID_CHARS:
+        return candidate
+    return None
+
+
+def screen_item(checker: Checker, index: int, item: Any) -> dict[str, Any]:
+    """One batch entry: the item's result, or its own error in the SPEC error shape."""
+    entry: dict[str, Any] = {"index": index, "id": _item_id(item)}
+    try:
+        params = CheckRequestSchema().load(item)
+        entry["result"] = screen(checker, params)
+    except ValidationError as error:
+        messages = (
+            error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        )
+        entry["error"] = _item_error(422, MESSAGES[422], messages)
+    except ValidationFailedError as error:
+        entry["error"] = _item_error(422, error.message, error.details)
+    except Exception as error:  # one item's failure must not fail the batch
+        log_unexpected(error, f"batch item {index} of")
+        entry["error"] = _item_error(500, MESSAGES[500])
+    return entry
+
+
+@blp.route("/check/batch", methods=["POST"])
+@blp.arguments(BatchRequestSchema)
+@blp.response(200, BatchResponseSchema)
+@_document_body_errors
+def check_batch(params: dict[str, Any]) -> dict[str, Any]:
+    """Screen up to max_batch ads; a bad item gets its own error entry"""
+    checker = current_checker()
+    results = [screen_item(checker, i, item) for i, item in enumerate(params["items"])]
+    failed = sum(1 for entry in results if "error" in entry)
+    return {"results": results, "counts": {"ok": len(results) - failed, "error": failed}}
+
+
+@blp.route("/rules", methods=["GET"])
+@blp.response(200, RulesResponseSchema)
+def rules() -> dict[str, Any]:
+    """The rule catalogue: id, category, severity, description, regulatory references"""
+    return current_checker().rule_catalogue()
+
+
+@blp.route("/regulations", methods=["GET"])
+@blp.response(200, RegulationsResponseSchema)
+def regulations() -> dict[str, Any]:
+    """The regulatory knowledge base: laws, guidance, cases and enforcement letters"""
+    return current_checker().knowledge_base.as_dict()
+
+
+@blp.route("/health", methods=["GET"])
+@blp.response(200, HealthResponseSchema)
+def health() -> dict[str, Any]:
+    """Liveness, and the versions of the rules, model and knowledge base"""
+    checker = current_checker()
+    return {
+        "status": "ok",
+        "versions": dict(checker.versions),
+        "rule_count": len(checker.rule_catalogue()["rules"]),
+        "classifier_loaded": checker.classifier is not None,
+    }

@@ -1,0 +1,133 @@
+"""The one error shape of SPEC, produced here for every non-2xx response.
+
+`{"error": {"code": "...", "message": "...", "details": {...}}}`: Werkzeug's own errors (404,
+405, 413...), webargs' validation errors (422), the JSON-body errors raised by
+`service.parsing` (400, 415) and any unexpected exception (500, logged without the request
+body) all pass through `register_error_handlers`.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("service")
+
+CODES: dict[int, str] = {
+    400: "bad_json",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal",
+}
+MESSAGES: dict[int, str] = {
+    400: "The request body is not valid JSON.",
+    404: "No such endpoint.",
+    405: "This endpoint does not accept that method.",
+    413: "The request body is larger than this server accepts.",
+    415: "Send the request body as JSON with 'Content-Type: application/json'.",
+    422: "The request does not follow the API contract.",
+    500: "Internal error: the request could not be processed.",
+}
+# Response headers of a Werkzeug exception worth keeping (405 says which methods are allowed).
+_KEPT_HEADERS = frozenset({"allow", "retry-after", "www-authenticate"})
+
+
+class ApiError(Exception):
+    """An error the service raises on purpose; rendered in the SPEC shape."""
+
+    status = 500
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class BadJsonError(ApiError):
+    status = 400
+
+
+class UnsupportedMediaTypeError(ApiError):
+    status = 415
+
+
+class ValidationFailedError(ApiError):
+    status = 422
+
+
+def error_body(status: int, message: str, details: dict[str, Any] | None = None) -> dict:
+    """The JSON error object of SPEC for an HTTP status."""
+    code = CODES.get(status) or ("internal" if status >= 500 else "http_error")
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def error_response(
+    status: int,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[Response, int, dict[str, str]]:
+    return jsonify(error_body(status, message, details)), status, headers or {}
+
+
+def validation_details(messages: Any) -> dict[str, Any]:
+    """Flatten webargs' `{location: {field: [messages]}}` into SPEC's `{field: [messages]}`."""
+    if not isinstance(messages, dict):
+        return {"_request": messages if isinstance(messages, list) else [str(messages)]}
+    details: dict[str, Any] = {}
+    for location, by_field in messages.items():
+        if isinstance(by_field, dict):
+            details.update(by_field)
+        else:
+            details[location] = by_field
+    return details
+
+
+def handle_http_exception(error: HTTPException) -> tuple[Response, int, dict[str, str]]:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    details: dict[str, Any] = {}
+    if status == 422 and "messages" in data:
+        details = validation_details(data["messages"])
+    message = MESSAGES.get(status) or error.description or error.name
+    headers = {name: value for name, value in error.get_headers() if name.lower() in _KEPT_HEADERS}
+    return error_response(status, message, details, headers)
+
+
+def handle_api_error(error: ApiError) -> tuple[Response, int, dict[str, str]]:
+    return error_response(error.status, error.message, error.details)
+
+
+def log_unexpected(error: BaseException, where: str) -> None:
+    """Log an unexpected exception by type and traceback frames, without its message: the
+    message may quote the input, and ad text never reaches the log."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error(
+        "unhandled %s in %s %s %s (request %s)\n%s",
+        type(error).__name__,
+        where,
+        request.method,
+        request.path,
+        g.get("request_id", "-"),
+        frames,
+    )
+
+
+def handle_unexpected(error: Exception) -> tuple[Response, int, dict[str, str]]:
+    log_unexpected(error, "view")
+    return error_response(500, MESSAGES[500])
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,64 @@
+"""Strict JSON request bodies for webargs / flask-smorest.
+
+Python's `json` is lenient where the contract is not (NaN, bytes in UTF-16, BOMs) and raises
+`RecursionError` on deeply nested input; every such body becomes a 400 `bad_json` here, and a
+body that is not declared as JSON a 415, before any schema sees it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import flask
+from flask_smorest import Blueprint as SmorestBlueprint
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from service.errors import BadJsonError, UnsupportedMediaTypeError
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """Decode a request body as strict UTF-8 JSON; raise `BadJsonError` with the reason."""
+    if not raw.strip():
+        raise BadJsonError("The request body is empty; send a JSON object.")
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadJsonError(
+            f"The request body is not valid UTF-8 (byte {error.start}).",
+            {"body": [f"invalid UTF-8 at byte {error.start}"]},
+        ) from None
+    try:
+        return json.loads(decoded, parse_constant=_reject_constant)
+    except RecursionError:
+        raise BadJsonError(
+            "The request body nests arrays or objects too deeply.",
+            {"body": ["JSON nested too deeply"]},
+        ) from None
+    except ValueError as error:
+        position = getattr(error, "pos", None)
+        where = f" at character {position}" if position is not None else ""
+        raise BadJsonError(
+            f"The request body is not valid JSON{where}.",
+            {"body": [getattr(error, "msg", None) or "invalid JSON"]},
+        ) from None
+
+
+class StrictJsonParser(FlaskParser):
+    """A webargs parser whose JSON location enforces the content type and strict JSON."""
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        if not is_json_request(req):
+            raise UnsupportedMediaTypeError(
+                "Send the request body as JSON with 'Content-Type: application/json'.",
+                {"content_type": [req.mimetype or "(none)"]},
+            )
+        return parse_json_body(req.get_data(cache=True))
+
+
+class Blueprint(SmorestBlueprint):
+    ARGUMENTS_PARSER = StrictJsonParser()

@@ -1,0 +1,141 @@
+"""/openapi.json is generated from the schemas, valid, complete; /docs works offline."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from openapi_spec_validator import validate
+
+ENDPOINTS = {
+    ("/v1/check", "post"),
+    ("/v1/check/batch", "post"),
+    ("/v1/rules", "get"),
+    ("/v1/regulations", "get"),
+    ("/v1/health", "get"),
+}
+
+
+@pytest.fixture
+def document(client) -> dict:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.content_type == "application/json"
+    return response.get_json()
+
+
+def test_document_is_valid_openapi_3(document):
+    assert document["openapi"].startswith("3.")
+    validate(document)
+
+
+def test_document_lists_every_endpoint(document):
+    listed = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert listed == ENDPOINTS
+    for path, method in ENDPOINTS:
+        operation = document["paths"][path][method]
+        assert operation.get("summary"), (path, method)
+        assert "200" in operation["responses"]
+
+
+def _resolve(document: dict, node: dict) -> dict:
+    while "$ref" in node:
+        *_, kind, name = node["$ref"].split("/")
+        node = document["components"][kind][name]
+    return node
+
+
+def test_check_request_and_response_are_described_in_full(document):
+    schemas = document["components"]["schemas"]
+    request = schemas["CheckRequest"]
+    assert set(request["properties"]) == {
+        "text",
+        "format",
+        "id",
+        "url",
+        "offsets",
+        "min_severity",
+        "exclude",
+    }
+    assert request["required"] == ["text"]
+    assert request["properties"]["format"]["enum"] == ["text", "html", None]  # null: default
+    assert request["properties"]["offsets"]["enum"] == ["codepoint", "utf16", None]
+    assert request["additionalProperties"] is False
+    response = schemas["CheckResponse"]
+    assert set(response["properties"]) == {
+        "id",
+        "risk",
+        "flags",
+        "classifier",
+        "text_length",
+        "extracted_text",
+        "versions",
+    }
+    flag = schemas["Flag"]
+    assert set(flag["properties"]) == {
+        "rule_id",
+        "category",
+        "severity",
+        "title",
+        "explanation",
+        "evidence",
+        "entities",
+        "source",
+        "confidence",
+        "regulatory_context",
+        "precedents",
+    }
+    assert len(flag["properties"]["category"]["enum"]) == 13
+    for name in (
+        "Evidence",
+        "Entities",
+        "RegulatoryContext",
+        "FlagPrecedent",
+        "Classifier",
+        "Versions",
+        "BatchRequest",
+        "BatchResponse",
+        "RulesResponse",
+        "RegulationsResponse",
+        "HealthResponse",
+        "Error",
+    ):
+        assert name in schemas, name
+    batch_items = schemas["BatchRequest"]["properties"]["items"]["items"]
+    assert _resolve(document, batch_items) is request
+
+
+def test_errors_are_documented_with_the_error_shape(document):
+    operation = document["paths"]["/v1/check"]["post"]
+    for status in ("400", "413", "415", "422", "default"):
+        response = _resolve(document, operation["responses"][status])
+        schema = _resolve(document, response["content"]["application/json"]["schema"])
+        assert set(schema["properties"]) == {"error"}
+
+
+def test_docs_page_loads_only_local_assets(client):
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert response.content_type.startswith("text/html")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    page = response.get_data(as_text=True)
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert len(urls) >= 4
+    for url in urls:
+        assert not urlparse(url).scheme and not urlparse(url).netloc, url
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        assert asset.data
+    assert "cdn" not in page.lower() and "//" not in page.replace("://", "")
+
+
+def test_docs_initializer_points_at_the_local_document(client):
+    script = client.get("/docs/initializer.js").get_data(as_text=True)
+    assert '"/openapi.json"' in script
+    assert "http" not in script
+
+
+def test_docs_assets_cannot_escape_their_directory(client):
+    assert client.get("/docs/assets/../__init__.py").status_code == 404
+    assert client.get("/docs/assets/%2e%2e/__init__.py").status_code == 404
