@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
+from model.features import FastTfidf
 from model.report import Flag, Span
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ class SentenceClassifier:
             feature_names=names,
             violative_weights=np.asarray(heads.estimators_[0].coef_).ravel(),
             word_feature_mask=np.char.startswith(names.astype(str), "word__"),
-            vectorizers=tuple(t for _, t in features.transformer_list),
+            vectorizers=tuple(FastTfidf(t) for _, t in features.transformer_list),
             weights=np.column_stack([np.asarray(e.coef_).ravel() for e in estimators]),
             intercepts=np.array([float(np.ravel(e.intercept_)[0]) for e in estimators]),
         )
@@ -269,20 +270,24 @@ class SentenceClassifier:
         )
 
     def _top_terms(self, features: Any, violative: np.ndarray, limit: int = 8) -> list[dict]:
+        """The word n-grams that contributed most to the violative score of the page's most
+        violative sentences (feature value times the violative head's weight)."""
         rows = np.flatnonzero(violative >= min(self.threshold, float(violative.max())))
         if rows.size == 0:
             return []
-        summed = np.asarray(features[rows].sum(axis=0)).ravel() * self.violative_weights
+        selected = features[rows].tocoo()
         # Word n-grams explain; character n-grams ("tem c") only help the model.
-        summed[~self.word_feature_mask] = 0.0
-        best = np.argsort(summed)[::-1][:limit]
+        words = self.word_feature_mask[selected.col]
+        columns = selected.col[words]
+        contributions = selected.data[words] * self.violative_weights[columns]
+        totals: dict[int, float] = {}
+        for column, value in zip(columns.tolist(), contributions.tolist(), strict=True):
+            totals[column] = totals.get(column, 0.0) + value
+        best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [
-            {
-                "term": str(self.feature_names[i]).split("__", 1)[-1],
-                "weight": round(float(summed[i]), 3),
-            }
-            for i in best
-            if summed[i] > 0
+            {"term": str(self.feature_names[c]).split("__", 1)[-1], "weight": round(v, 3)}
+            for c, v in best
+            if v > 0
         ]
 
     def _block(

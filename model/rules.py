@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -143,8 +144,12 @@ class RuleCatalogue:
     rules: tuple[Rule, ...]
     relevance_defaults: dict[str, str] = field(default_factory=dict)
 
-    def by_id(self) -> dict[str, Rule]:
+    @cached_property
+    def _index(self) -> dict[str, Rule]:
         return {rule.id: rule for rule in self.rules}
+
+    def by_id(self) -> dict[str, Rule]:
+        return self._index
 
     def select(self, exclude: frozenset[str]) -> tuple[Rule, ...]:
         """The rules left after excluding rule ids and whole categories."""

@@ -14,7 +14,7 @@ from flask import Flask
 from flask_cors import CORS
 
 import model
-from service import api, docs
+from service import api, docs, web
 from service.config import Config
 from service.errors import register_error_handlers
 from service.request_id import HEADER as REQUEST_ID_HEADER
@@ -120,4 +120,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     rest_api = Api(app)
     rest_api.register_blueprint(api.blp)
     app.register_blueprint(docs.blp)
+    app.register_blueprint(web.blp)
     return app

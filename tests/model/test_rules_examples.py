@@ -67,9 +67,7 @@ def test_every_cited_reference_has_a_relevance_sentence():
 
 
 def test_relevance_sentences_are_filled_for_a_real_match(rules_checker):
-    body = rules_checker.check(
-        "Our umbilical cord stem cells cure lupus and have no side effects."
-    )
+    body = rules_checker.check("Our umbilical cord stem cells cure lupus and have no side effects.")
     for flag in body["flags"]:
         for context in flag["regulatory_context"]:
             assert "{" not in context["relevance"], context
