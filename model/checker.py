@@ -143,6 +143,7 @@ class Checker:
                 flags.extend(classifier_flags)
         for rule in disclosure_rules:
             flags.extend(detect_missing_disclosure(rule, document, self.lexicons, flags))
+        flags = _without_repeats(flags)
         by_id = self.rules.by_id()
         for flag in flags:
             rule = by_id.get(flag.rule_id)
@@ -224,3 +225,20 @@ class Checker:
             "regulatory_context": flag.regulatory_context,
             "precedents": flag.precedents,
         }
+
+
+def _without_repeats(flags: list[Flag]) -> list[Flag]:
+    """Drop a flag that repeats an earlier one: same category, same evidence spans.
+
+    Two rules of one category can catch the same words ("Studies show" is both vague research
+    and unnamed results); the reviewer needs it once. Catalogue order decides which stays.
+    """
+    seen: set[tuple[str, tuple[tuple[int, int], ...]]] = set()
+    kept = []
+    for flag in flags:
+        key = (flag.category, tuple(sorted((s.start, s.end) for s in flag.evidence)))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(flag)
+    return kept
