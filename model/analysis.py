@@ -86,16 +86,23 @@ def _overlaps(mention: Mention, others: list[Mention], starts: list[int]) -> boo
 
 
 def _composed_products(document: Document, window: int) -> list[Mention]:
-    """Product mentions made of a source word and a head word close after it."""
+    """Product mentions made of a source word and a head word close after it.
+
+    Only the first head after each source is examined (heads are sorted): a later one is
+    farther away. The gap is read only when it is short enough to hold `window` words.
+    """
     found: list[Mention] = []
     for source in document.group("composed:source"):
         sentence = document.sentence_of[source]
         heads = document.in_sentence(document.group(f"composed:head:{source.key}"), sentence)
-        for head in heads:
+        index = bisect.bisect_left([h.start for h in heads], source.end) if len(heads) > 8 else 0
+        for head in heads[index:]:
+            if head.start < source.end:
+                continue
             gap = document.text[source.end : head.start]
-            if head.start >= source.end and len(gap.split()) <= window:
+            if len(gap) <= (window + 1) * 40 and len(gap.split()) <= window:
                 found.append(Mention("product", source.key, source.start, head.end))
-                break
+            break
     return found
 
 

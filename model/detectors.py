@@ -57,10 +57,18 @@ def _applies(rule: Rule, document: Document) -> bool:
 # --- phrase rules ------------------------------------------------------------------------------
 
 
-def _words_between(text: str, first: Mention, second: Mention) -> int:
+MAX_CHARS_PER_WORD = 40
+
+
+def _words_between(text: str, first: Mention, second: Mention, limit: int = 1_000) -> int:
+    """Words between two mentions, counted only when they could be within `limit` words:
+    beyond `limit` * MAX_CHARS_PER_WORD characters the gap is reported as `limit` + 1
+    without reading it, so window checks cost nothing on huge sentences."""
     left, right = (first, second) if first.start <= second.start else (second, first)
     if right.start <= left.end:
         return 0
+    if right.start - left.end > (limit + 1) * MAX_CHARS_PER_WORD:
+        return limit + 1
     return len(text[left.end : right.start].split())
 
 
@@ -101,7 +109,11 @@ def _all_of_hit(
         if not found:
             return None
         if chosen:
-            found = [m for m in found if _words_between(document.text, chosen[0], m) <= rule.window]
+            found = [
+                m
+                for m in found
+                if _words_between(document.text, chosen[0], m, rule.window) <= rule.window
+            ]
             if not found:
                 return None
         # The anchor is the first match; later groups take their farthest match within the
@@ -261,35 +273,75 @@ def _nearest(candidates: list[_Candidate], mention: Mention) -> _Candidate:
     return min(candidates, key=distance)
 
 
+def _main_names(named: list[_Candidate]) -> list[_Candidate]:
+    """For each named product id, the mentions of the page's main name for it (most
+    mentioned, then first mentioned)."""
+    pool: list[_Candidate] = []
+    for product_id in sorted({c.product_id for c in named}):
+        mentions = [c for c in named if c.product_id == product_id]
+        counts: dict[str, int] = {}
+        first: dict[str, int] = {}
+        for candidate in mentions:
+            key = candidate.mention.key
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, candidate.mention.start)
+        main = max(counts, key=lambda k: (counts[k], -first[k]))
+        pool += [c for c in mentions if c.mention.key == main]
+    return pool
+
+
 def _choose(
-    scoped: list[_Candidate], condition: Mention, named_everywhere: list[_Candidate]
+    scoped: list[_Candidate], condition: Mention, main_names: list[_Candidate]
 ) -> list[_Candidate]:
     """The products a condition is marketed with: one mention per product id.
 
     Named cell types in scope win over a generic "stem cells". A generic mention on a page that
     names its cell types stands for those: "stem cells for MS" on a page selling fat-derived and
-    cord cells markets both for MS, each represented by its main name on the page (most
-    mentioned, then first mentioned) at its mention nearest the condition.
+    cord cells markets both for MS, each represented by its main name on the page at its mention
+    nearest the condition.
     """
     specific = [c for c in scoped if c.product_id != GENERIC_PRODUCT]
-    if specific:
-        pool = specific
-    elif named_everywhere:
-        pool = []
-        for product_id in {c.product_id for c in named_everywhere}:
-            named = [c for c in named_everywhere if c.product_id == product_id]
-            counts: dict[str, int] = {}
-            for candidate in named:
-                counts[candidate.mention.key] = counts.get(candidate.mention.key, 0) + 1
-            first = {k: min(c.mention.start for c in named if c.mention.key == k) for k in counts}
-            key = max(counts, key=lambda k: (counts[k], -first[k]))
-            pool += [c for c in named if c.mention.key == key]
-    else:
-        pool = scoped
-    chosen = []
-    for product_id in sorted({c.product_id for c in pool}):
-        chosen.append(_nearest([c for c in pool if c.product_id == product_id], condition))
-    return chosen
+    pool = specific or main_names or scoped
+    return [
+        _nearest([c for c in pool if c.product_id == product_id], condition)
+        for product_id in sorted({c.product_id for c in pool})
+    ]
+
+
+@dataclass
+class _Usable:
+    """The product candidates one condition may be paired with, indexed by where they are."""
+
+    by_sentence: dict[int, list[_Candidate]]
+    by_section: dict[int, list[_Candidate]]
+    cell_products: list[_Candidate]
+    main_names: list[_Candidate]
+
+
+def _usable_for(
+    condition_key: str, candidates: list[_Candidate], document: Document, lexicons: Lexicons
+) -> _Usable:
+    usable = [
+        c
+        for c in candidates
+        if (
+            condition_key not in lexicons.products[c.mention.key].legitimate_for
+            if c.mention.group == "product"
+            else condition_key not in lexicons.approved[c.mention.key].approved_conditions
+        )
+    ]
+    by_sentence: dict[int, list[_Candidate]] = {}
+    by_section: dict[int, list[_Candidate]] = {}
+    for candidate in usable:
+        sentence = document.sentence_of[candidate.mention]
+        by_sentence.setdefault(sentence, []).append(candidate)
+        # An approved product named off-label counts only within its own sentence.
+        if candidate.mention.group == "product":
+            section = document.sentences[sentence].section
+            by_section.setdefault(section, []).append(candidate)
+    cell_products = [c for c in usable if c.mention.group == "product"]
+    named = [c for c in cell_products if c.product_id != GENERIC_PRODUCT]
+    return _Usable(by_sentence, by_section, cell_products, _main_names(named))
 
 
 def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
@@ -298,43 +350,32 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
     candidates = _product_candidates(document, lexicons)
     if not candidates:
         return []
-    covered = {
-        (lexicons.approved[m.key].product_id, name)
-        for m in document.approved
-        for name in lexicons.approved[m.key].approved_conditions
+    covered_conditions = {
+        name for m in document.approved for name in lexicons.approved[m.key].approved_conditions
     }
-    covered_conditions = {name for _, name in covered}
     best: dict[tuple[str, str], tuple[str, _Candidate, Mention]] = {}
+    usable_by_condition: dict[str, _Usable] = {}
+    done: set[tuple[str, int]] = set()
     for condition in document.conditions:
-        if condition.key in covered_conditions:
-            continue
         sentence = document.sentence_of[condition]
-        section = document.sentences[sentence].section
-        usable = [
-            c
-            for c in candidates
-            if (
-                condition.key not in lexicons.products[c.mention.key].legitimate_for
-                if c.mention.group == "product"
-                else condition.key not in lexicons.approved[c.mention.key].approved_conditions
-            )
-        ]
-        in_sentence = [c for c in usable if document.sentence_of[c.mention] == sentence]
-        # An approved product named off-label counts only within its own sentence.
-        in_section = [
-            c
-            for c in usable
-            if c.mention.group == "product"
-            and document.sentences[document.sentence_of[c.mention]].section == section
-        ]
-        cell_products = [c for c in usable if c.mention.group == "product"]
-        named = [c for c in cell_products if c.product_id != GENERIC_PRODUCT]
+        # A condition named twice in one sentence pairs the same way twice: once is enough,
+        # which keeps a page repeating one sentence a thousand times linear.
+        if condition.key in covered_conditions or (condition.key, sentence) in done:
+            continue
+        done.add((condition.key, sentence))
+        usable = usable_by_condition.get(condition.key)
+        if usable is None:
+            usable = _usable_for(condition.key, candidates, document, lexicons)
+            usable_by_condition[condition.key] = usable
+        in_sentence = usable.by_sentence.get(sentence)
+        in_section = usable.by_section.get(document.sentences[sentence].section)
         if in_sentence:
-            scope, chosen = "sentence", _choose(in_sentence, condition, named)
+            scope, chosen = "sentence", _choose(in_sentence, condition, usable.main_names)
         elif in_section:
-            scope, chosen = "section", _choose(in_section, condition, named)
-        elif cell_products:
-            scope, chosen = "document", _choose(cell_products, condition, named)
+            scope, chosen = "section", _choose(in_section, condition, usable.main_names)
+        elif usable.cell_products:
+            scope = "document"
+            chosen = _choose(usable.cell_products, condition, usable.main_names)
         else:
             continue
         for candidate in chosen:
