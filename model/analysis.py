@@ -35,6 +35,9 @@ class Document:
     conditions: list[Mention] = field(default_factory=list)
     informational: bool = False
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _topical: set[int] | None = field(default=None, repr=False)
+    cover_only_keys: frozenset[str] = frozenset()
+    generic_product_keys: frozenset[str] = frozenset()
     # id(list) -> (the list, kept alive so its id stays unique; its mentions by sentence)
     _sentence_index: dict[int, tuple[list[Mention], dict[int, list[Mention]]]] = field(
         default_factory=dict, repr=False
@@ -73,8 +76,28 @@ class Document:
         return bool(self.group(f"cue:{kind}"))
 
     @property
+    def topical_sentences(self) -> set[int]:
+        """Sentences that name a product, a condition or a rule's cue phrase."""
+        if self._topical is None:
+            self._topical = {
+                self.sentence_of[m]
+                for group, mentions in self.mentions_by_group.items()
+                if group in ("product", "condition", "approved") or group.startswith("rule:")
+                for m in mentions
+            } | {self.sentence_of[m] for m in self.products}
+        return self._topical
+
+    @property
+    def about_approved_product(self) -> bool:
+        """The page is about an FDA-approved product: it names approved products at least
+        twice and at least as often as any named (not generic) cell product."""
+        approved = [m for m in self.approved if m.key not in self.cover_only_keys]
+        named = [m for m in self.products if m.key not in self.generic_product_keys]
+        return len(approved) >= 2 and len(approved) >= len(named)
+
+    @property
     def promotes_cell_product(self) -> bool:
-        return bool(self.products) and not self.informational
+        return bool(self.products) and not self.informational and not self.about_approved_product
 
 
 def _overlaps(mention: Mention, others: list[Mention], starts: list[int]) -> bool:
@@ -106,7 +129,14 @@ def _composed_products(document: Document, window: int) -> list[Mention]:
     return found
 
 
-def analyse(text: str, matcher: PhraseMatcher, composed_window: int = 3) -> Document:
+def analyse(
+    text: str,
+    matcher: PhraseMatcher,
+    composed_window: int = 3,
+    *,
+    cover_only_keys: frozenset[str] = frozenset(),
+    generic_product_keys: frozenset[str] = frozenset(),
+) -> Document:
     sentences, sections = segment(text)
     mentions = matcher.find(fold_text(text))
     starts = [s.start for s in sentences]
@@ -119,7 +149,16 @@ def analyse(text: str, matcher: PhraseMatcher, composed_window: int = 3) -> Docu
         by_group[mention.group].append(mention)
         if mention.group.startswith("cue:"):
             cues_by_sentence[index].add(mention.key)
-    document = Document(text, sentences, sections, dict(by_group), sentence_of, cues_by_sentence)
+    document = Document(
+        text,
+        sentences,
+        sections,
+        dict(by_group),
+        sentence_of,
+        cues_by_sentence,
+        cover_only_keys=cover_only_keys,
+        generic_product_keys=generic_product_keys,
+    )
 
     approved = document.group("approved")
     approved_starts = [m.start for m in approved]
@@ -139,8 +178,13 @@ def analyse(text: str, matcher: PhraseMatcher, composed_window: int = 3) -> Docu
         if not _overlaps(m, approved, approved_starts)
         and not document.is_suppressed(sentence_of[m])
     ]
+    # A condition in a sentence about risks ("side effects include infertility") is a harm the
+    # text warns of, not something the product is offered for.
     document.conditions = [
-        m for m in document.group("condition") if not document.is_suppressed(sentence_of[m])
+        m
+        for m in document.group("condition")
+        if not document.is_suppressed(sentence_of[m])
+        and "adverse" not in document.cues_by_sentence.get(sentence_of[m], ())
     ]
     document.informational = is_informational(document)
     return document

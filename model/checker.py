@@ -54,6 +54,10 @@ class Checker:
             for group, expanded in rule.phrase_groups():
                 phrases.extend(Phrase(group, rule.id, text) for text in expanded)
         self.matcher = PhraseMatcher(phrases)
+        self._cover_only_keys = frozenset(k for k, a in lexicons.approved.items() if a.cover_only)
+        self._generic_product_keys = frozenset(
+            k for k, p in lexicons.products.items() if p.id == "stem_cell_unspecified"
+        )
         for rule in rules.rules:
             for ref in rule.references:
                 knowledge_base.reference(ref)  # fail at start-up on a dangling reference
@@ -119,7 +123,13 @@ class Checker:
     def _flags(
         self, text: str, excluded: frozenset[str], explain: bool
     ) -> tuple[list[Flag], bool, dict[str, Any] | None]:
-        document = analyse(text, self.matcher, self.lexicons.composed_window)
+        document = analyse(
+            text,
+            self.matcher,
+            self.lexicons.composed_window,
+            cover_only_keys=self._cover_only_keys,
+            generic_product_keys=self._generic_product_keys,
+        )
         scores = self.classifier.score(document) if self.classifier is not None else None
         document.informational = is_informational(
             document, promotion=scores.promotion if scores is not None else None

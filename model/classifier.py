@@ -1,11 +1,15 @@
 """The sentence classifier: a TF-IDF + logistic-regression pipeline trained by `training/`.
 
-The artifact is a joblib file (a pickle), so it is only ever loaded from the deployment's own
-artifact directory, never from a path a request names, and only after its SHA-256 and the
-scikit-learn version it was built with match `manifest.json` beside it.
+Training saves the scikit-learn `Pipeline` with joblib (`classifier.joblib`) and exports the
+same model as plain arrays (`classifier.npz`: vocabularies, IDF weights, head weights). The
+checker loads the arrays with `allow_pickle=False`: nothing is unpickled at run time, scikit-learn
+is not imported, and the vectorised transform in `model.features` (tested equal to the
+pipeline's) computes the features. Both files are verified against `manifest.json` (SHA-256 and
+the scikit-learn version) before they are read, and only from the deployment's own artifact
+directory, never from a path a request names.
 
-The pipeline's heads are one-vs-rest logistic regressions over the columns `violative` and then
-one per SPEC category. Each sentence of a document is scored in one vectorised call.
+The heads are one-vs-rest logistic regressions over the columns `violative` and then one per
+SPEC category. Each sentence of a document is scored in one vectorised call.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ if TYPE_CHECKING:
     from model.analysis import Document
 
 ARTIFACT_DIR = Path(__file__).parent / "artifacts"
-ARTIFACT_NAME = "classifier.joblib"
+ARTIFACT_NAME = "classifier.joblib"  # the scikit-learn Pipeline (training, inspection, tests)
+INFERENCE_NAME = "classifier.npz"  # the same model as plain arrays: what the checker loads
 MANIFEST_NAME = "manifest.json"
 CLASSIFIER_RULE_ID = "classifier.violative-sentence"
 # Categories a sentence-level model may assign on its own: the others need entities
@@ -68,33 +73,65 @@ def _minor_version(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
-def verify_artifact(artifact_dir: Path) -> dict[str, Any]:
-    """Check the artifact against its manifest; return the manifest."""
-    import sklearn
+def _installed_sklearn() -> str:
+    """The installed scikit-learn version, read without importing it (that takes a second)."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    artifact, manifest_path = artifact_dir / ARTIFACT_NAME, artifact_dir / MANIFEST_NAME
-    if not artifact.is_file() or not manifest_path.is_file():
+    try:
+        return version("scikit-learn")
+    except PackageNotFoundError:
+        return "none"
+
+
+def verify_artifact(artifact_dir: Path, *, files: tuple[str, ...] = (INFERENCE_NAME,)) -> dict:
+    """Check the artifact files against their manifest; return the manifest.
+
+    Each file's SHA-256 must match the manifest, and the manifest's scikit-learn version must
+    match the installed one (same minor version), before anything is deserialised.
+    """
+    manifest_path = artifact_dir / MANIFEST_NAME
+    missing = [name for name in (*files, MANIFEST_NAME) if not (artifact_dir / name).is_file()]
+    if missing:
         raise ArtifactError(
-            f"no classifier artifact in {artifact_dir}: run `make train` to build "
-            f"{ARTIFACT_NAME} and {MANIFEST_NAME}"
+            f"no classifier artifact in {artifact_dir} (missing {', '.join(missing)}): run "
+            "`make train` to build it"
         )
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ArtifactError(f"{manifest_path} is not valid JSON: {error}") from error
-    actual = sha256_of(artifact)
-    if manifest.get("artifact_sha256") != actual:
+    hashes = manifest.get("sha256") or {}
+    for name in files:
+        actual = sha256_of(artifact_dir / name)
+        if hashes.get(name) != actual:
+            raise ArtifactError(
+                f"{artifact_dir / name} does not match its manifest (sha256 {actual[:12]}…, "
+                f"manifest says {str(hashes.get(name))[:12]}…): refusing to load it"
+            )
+    built_with, installed = str(manifest.get("sklearn_version", "?")), _installed_sklearn()
+    if _minor_version(built_with) != _minor_version(installed):
         raise ArtifactError(
-            f"{artifact} does not match its manifest (sha256 {actual[:12]}…, manifest says "
-            f"{str(manifest.get('artifact_sha256'))[:12]}…): refusing to unpickle it"
-        )
-    built_with = str(manifest.get("sklearn_version", "?"))
-    if _minor_version(built_with) != _minor_version(sklearn.__version__):
-        raise ArtifactError(
-            f"{artifact} was built with scikit-learn {built_with} but {sklearn.__version__} is "
+            f"{artifact_dir} was built with scikit-learn {built_with} but {installed} is "
             "installed: retrain with `make train` or install the matching version"
         )
     return manifest
+
+
+def export_inference(pipeline: Any) -> dict[str, np.ndarray]:
+    """The fitted pipeline as plain arrays: vectorizer vocabularies and weights, head weights."""
+    features = pipeline.named_steps["features"]
+    heads = pipeline.named_steps["heads"]
+    arrays: dict[str, np.ndarray] = {}
+    names = []
+    for name, vectorizer in features.transformer_list:
+        arrays.update(FastTfidf.from_vectorizer(vectorizer).export(f"{name}__"))
+        names.append(name)
+    arrays["feature_blocks"] = np.array(names, dtype=str)
+    arrays["weights"] = np.column_stack(
+        [np.asarray(e.coef_, dtype=np.float64).ravel() for e in heads.estimators_]
+    )
+    arrays["intercepts"] = np.array([float(np.ravel(e.intercept_)[0]) for e in heads.estimators_])
+    return arrays
 
 
 @dataclass
@@ -113,11 +150,15 @@ class SentenceScores:
         Consumer warnings and news quote a few claims among many neutral sentences; sales pages
         are made of claims. None when the page has no scorable sentence.
         """
-        rows = [
+        body = [
             row
             for row, index in enumerate(self.indexes)
             if not self.document.sentences[index].is_heading
         ]
+        # Boilerplate (opening hours, addresses, menus) says nothing either way: judge the page
+        # by the sentences that name a product, a condition or a claim, when there are any.
+        topical = self.document.topical_sentences
+        rows = [row for row in body if self.indexes[row] in topical] or body
         if not rows:
             return None
         return float(self.probabilities[rows, 0].mean())
@@ -125,7 +166,6 @@ class SentenceScores:
 
 @dataclass
 class SentenceClassifier:
-    pipeline: Any
     columns: tuple[str, ...]
     threshold: float
     flag_threshold: float
@@ -138,23 +178,27 @@ class SentenceClassifier:
     intercepts: np.ndarray
 
     @classmethod
-    def from_pipeline(cls, pipeline: Any, manifest: dict[str, Any]) -> SentenceClassifier:
-        features = pipeline.named_steps["features"]
-        heads = pipeline.named_steps["heads"]
-        names = np.asarray(features.get_feature_names_out())
-        estimators = heads.estimators_
+    def from_arrays(cls, arrays: Any, manifest: dict[str, Any]) -> SentenceClassifier:
+        blocks = [str(name) for name in arrays["feature_blocks"]]
+        vectorizers = tuple(FastTfidf.from_arrays(arrays, f"{name}__") for name in blocks)
+        names = np.concatenate(
+            [
+                np.char.add(f"{name}__", np.asarray(v.terms, dtype=str))
+                for name, v in zip(blocks, vectorizers, strict=True)
+            ]
+        )
+        weights = np.asarray(arrays["weights"], dtype=np.float64)
         return cls(
-            pipeline=pipeline,
             columns=tuple(manifest["columns"]),
             threshold=float(manifest["threshold"]),
             flag_threshold=float(manifest.get("flag_threshold", manifest["threshold"])),
             version=str(manifest["model_version"]),
             feature_names=names,
-            violative_weights=np.asarray(heads.estimators_[0].coef_).ravel(),
-            word_feature_mask=np.char.startswith(names.astype(str), "word__"),
-            vectorizers=tuple(FastTfidf(t) for _, t in features.transformer_list),
-            weights=np.column_stack([np.asarray(e.coef_).ravel() for e in estimators]),
-            intercepts=np.array([float(np.ravel(e.intercept_)[0]) for e in estimators]),
+            violative_weights=weights[:, 0],
+            word_feature_mask=np.char.startswith(names, "word__"),
+            vectorizers=vectorizers,
+            weights=weights,
+            intercepts=np.asarray(arrays["intercepts"], dtype=np.float64),
         )
 
     def transform(self, texts: list[str]) -> Any:
@@ -303,10 +347,17 @@ class SentenceClassifier:
 
 
 def load_classifier(artifact_dir: Path | None = None) -> SentenceClassifier:
-    """Verify, then load, the committed classifier artifact."""
+    """Verify, then load, the committed classifier (its plain-array form: no pickle)."""
+    directory = artifact_dir or ARTIFACT_DIR
+    manifest = verify_artifact(directory, files=(INFERENCE_NAME,))
+    with np.load(directory / INFERENCE_NAME, allow_pickle=False) as arrays:
+        return SentenceClassifier.from_arrays(arrays, manifest)
+
+
+def load_pipeline(artifact_dir: Path | None = None) -> Any:
+    """Verify, then unpickle, the scikit-learn Pipeline the classifier was exported from."""
     import joblib
 
     directory = artifact_dir or ARTIFACT_DIR
-    manifest = verify_artifact(directory)
-    pipeline = joblib.load(directory / ARTIFACT_NAME)
-    return SentenceClassifier.from_pipeline(pipeline, manifest)
+    verify_artifact(directory, files=(ARTIFACT_NAME,))
+    return joblib.load(directory / ARTIFACT_NAME)

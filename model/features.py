@@ -15,6 +15,7 @@ compares the output with scikit-learn's on the training data.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
@@ -44,35 +45,96 @@ def _hash_string(text: str) -> int:
 
 
 class FastTfidf:
-    """The transform of one fitted `TfidfVectorizer` (analyzer `word` or `char_wb`)."""
+    """The transform of one fitted `TfidfVectorizer` (analyzer `word` or `char_wb`).
 
-    def __init__(self, vectorizer: Any) -> None:
-        analyzer = vectorizer.analyzer
+    Built from a fitted vectorizer (`from_vectorizer`, at training time) or from the plain
+    arrays it exports (`from_arrays`, at run time: no scikit-learn import, no pickle).
+    """
+
+    def __init__(
+        self,
+        *,
+        analyzer: str,
+        terms: list[str],
+        idf: np.ndarray,
+        ngram_range: tuple[int, int],
+        lowercase: bool,
+        strip_accents: bool,
+        sublinear_tf: bool,
+        token_pattern: str | None,
+    ) -> None:
         if analyzer not in ("word", "char_wb"):
             raise ValueError(f"unsupported analyzer {analyzer!r}")
+        self.analyzer = analyzer
+        self.terms = terms
+        self.lowercase = lowercase
+        self.strip_accents = strip_accents
+        self.min_n, self.max_n = ngram_range
+        self.sublinear_tf = sublinear_tf
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.size = len(terms)
+        if analyzer == "word":
+            self.token_pattern = re.compile(token_pattern or r"(?u)\b\w\w+\b")
+            self.vocabulary = {term: index for index, term in enumerate(terms)}
+        else:
+            hashes = np.array([_hash_string(term) for term in terms], dtype=np.uint64)
+            order = np.argsort(hashes, kind="stable")
+            self.sorted_hashes = hashes[order]
+            if np.any(self.sorted_hashes[1:] == self.sorted_hashes[:-1]):
+                raise ValueError("two vocabulary entries share a hash")
+            self.sorted_indexes = order.astype(np.int64)
+
+    @classmethod
+    def from_vectorizer(cls, vectorizer: Any) -> FastTfidf:
         if vectorizer.norm != "l2" or not vectorizer.use_idf:
             raise ValueError("only l2-normalised TF-IDF is supported")
         if vectorizer.strip_accents not in (None, "unicode") or vectorizer.preprocessor:
             raise ValueError("only strip_accents=None/'unicode' and no custom preprocessor")
-        self.analyzer = analyzer
-        self.lowercase = bool(vectorizer.lowercase)
-        self.strip_accents = vectorizer.strip_accents == "unicode"
-        self.min_n, self.max_n = vectorizer.ngram_range
-        self.sublinear_tf = bool(vectorizer.sublinear_tf)
-        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        self.vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
-        self.size = len(self.vocabulary)
-        if analyzer == "word":
-            self.token_pattern = re.compile(vectorizer.token_pattern)
-            if vectorizer.stop_words:
-                raise ValueError("stop words are not supported")
-        else:
-            hashes = np.array([_hash_string(term) for term in self.vocabulary], dtype=np.uint64)
-            order = np.argsort(hashes)
-            self.sorted_hashes = hashes[order]
-            if np.any(self.sorted_hashes[1:] == self.sorted_hashes[:-1]):
-                raise ValueError("two vocabulary entries share a hash")
-            self.sorted_indexes = np.fromiter(self.vocabulary.values(), dtype=np.int64)[order]
+        if vectorizer.analyzer == "word" and vectorizer.stop_words:
+            raise ValueError("stop words are not supported")
+        terms = [""] * len(vectorizer.vocabulary_)
+        for term, index in vectorizer.vocabulary_.items():
+            terms[index] = term
+        return cls(
+            analyzer=vectorizer.analyzer,
+            terms=terms,
+            idf=vectorizer.idf_,
+            ngram_range=tuple(vectorizer.ngram_range),
+            lowercase=bool(vectorizer.lowercase),
+            strip_accents=vectorizer.strip_accents == "unicode",
+            sublinear_tf=bool(vectorizer.sublinear_tf),
+            token_pattern=vectorizer.token_pattern if vectorizer.analyzer == "word" else None,
+        )
+
+    def export(self, prefix: str) -> dict[str, np.ndarray]:
+        """Plain arrays (no objects) from which `from_arrays` rebuilds this transform."""
+        settings = {
+            "analyzer": self.analyzer,
+            "ngram_range": [self.min_n, self.max_n],
+            "lowercase": self.lowercase,
+            "strip_accents": self.strip_accents,
+            "sublinear_tf": self.sublinear_tf,
+            "token_pattern": self.token_pattern.pattern if self.analyzer == "word" else None,
+        }
+        return {
+            f"{prefix}terms": np.array(self.terms, dtype=str),
+            f"{prefix}idf": self.idf,
+            f"{prefix}settings": np.array(json.dumps(settings)),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Any, prefix: str) -> FastTfidf:
+        settings = json.loads(str(arrays[f"{prefix}settings"]))
+        return cls(
+            analyzer=settings["analyzer"],
+            terms=arrays[f"{prefix}terms"].tolist(),
+            idf=arrays[f"{prefix}idf"],
+            ngram_range=tuple(settings["ngram_range"]),
+            lowercase=settings["lowercase"],
+            strip_accents=settings["strip_accents"],
+            sublinear_tf=settings["sublinear_tf"],
+            token_pattern=settings["token_pattern"],
+        )
 
     def _preprocess(self, text: str) -> str:
         if self.lowercase:

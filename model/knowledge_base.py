@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from model.datafiles import read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "knowledge_base.yaml"
 
@@ -219,8 +219,7 @@ def _str(rec: dict[str, Any], key: str, where: str, allowed: frozenset[str] | No
 def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
     """Read and validate the knowledge base (default: model/data/knowledge_base.yaml)."""
     path = Path(path) if path is not None else DEFAULT_PATH
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise KnowledgeBaseError(f"{path}: expected a mapping at the top level")
     references: dict[str, Reference] = {}

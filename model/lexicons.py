@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from model.datafiles import read_yaml
 from model.matcher import Phrase
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -72,7 +71,7 @@ class Lexicons:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 _NUMBER_PAIRS = (

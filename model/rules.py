@@ -37,7 +37,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
+from model.datafiles import read_yaml
 
 CATEGORIES: tuple[str, ...] = (
     "unapproved_use",
@@ -274,7 +274,7 @@ def parse_rule(record: dict[str, Any]) -> Rule:
 
 
 def load_rules(path: Path = RULES_PATH) -> RuleCatalogue:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     rules = tuple(parse_rule(record) for record in data["rules"])
     ids = [rule.id for rule in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -29,7 +29,14 @@ from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from model.classifier import ARTIFACT_DIR, ARTIFACT_NAME, MANIFEST_NAME, sha256_of
+from model.classifier import (
+    ARTIFACT_DIR,
+    ARTIFACT_NAME,
+    INFERENCE_NAME,
+    MANIFEST_NAME,
+    export_inference,
+    sha256_of,
+)
 from model.rules import CATEGORIES
 from training.dataset import Row, data_hash, load_rows, split_by_source
 
@@ -183,11 +190,14 @@ def train(artifact_dir: Path = ARTIFACT_DIR, folds: int = CV_FOLDS, quiet: bool 
     artifact_dir.mkdir(parents=True, exist_ok=True)
     artifact = artifact_dir / ARTIFACT_NAME
     joblib.dump(pipeline, artifact, compress=3)
+    inference = artifact_dir / INFERENCE_NAME
+    np.savez_compressed(inference, **export_inference(pipeline))
     training_hash = data_hash()
     manifest: dict[str, Any] = {
         "model_version": f"{dt.date.today():%Y.%m.%d}-{training_hash[:8]}",
         "artifact": ARTIFACT_NAME,
-        "artifact_sha256": sha256_of(artifact),
+        "inference": INFERENCE_NAME,
+        "sha256": {ARTIFACT_NAME: sha256_of(artifact), INFERENCE_NAME: sha256_of(inference)},
         "sklearn_version": sklearn.__version__,
         "training_data_sha256": training_hash,
         "columns": columns,
@@ -208,7 +218,10 @@ def train(artifact_dir: Path = ARTIFACT_DIR, folds: int = CV_FOLDS, quiet: bool 
         f"CV P/R/F1 {violative_cv['precision']}/{violative_cv['recall']}/{violative_cv['f1']}, "
         f"held-out {violative_held['precision']}/{violative_held['recall']}/{violative_held['f1']}"
     )
-    say(f"wrote {artifact} ({artifact.stat().st_size // 1024} KiB) and {MANIFEST_NAME}")
+    say(
+        f"wrote {artifact} ({artifact.stat().st_size // 1024} KiB), {INFERENCE_NAME} "
+        f"({inference.stat().st_size // 1024} KiB) and {MANIFEST_NAME}"
+    )
     return manifest
 
 

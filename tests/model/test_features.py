@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model.classifier import load_classifier
+from model.classifier import load_classifier, load_pipeline
 from training.dataset import load_rows
 
 CLASSIFIER = load_classifier()
-VECTORIZERS = [v for _, v in CLASSIFIER.pipeline.named_steps["features"].transformer_list]
+PIPELINE = load_pipeline()
+VECTORIZERS = [v for _, v in PIPELINE.named_steps["features"].transformer_list]
 
 
 def _assert_equal(texts: list[str]) -> None:
@@ -58,5 +59,5 @@ def test_equal_on_arbitrary_unicode(texts):
 def test_probabilities_match_the_pipeline():
     texts = ["Our umbilical cord cells reverse Parkinson's.", "Read the FDA consumer update."]
     fast = CLASSIFIER.predict_proba(texts)
-    reference = CLASSIFIER.pipeline.predict_proba(texts)
+    reference = PIPELINE.predict_proba(texts)
     assert np.abs(fast - reference).max() < 1e-9

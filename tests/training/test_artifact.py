@@ -10,9 +10,11 @@ import pytest
 from model.classifier import (
     ARTIFACT_DIR,
     ARTIFACT_NAME,
+    INFERENCE_NAME,
     MANIFEST_NAME,
     ArtifactError,
     load_classifier,
+    load_pipeline,
     verify_artifact,
 )
 from training.dataset import data_hash
@@ -26,8 +28,8 @@ def test_committed_artifact_is_trained_on_the_current_data():
 
 
 def test_manifest_records_versions_metrics_and_threshold():
-    manifest = verify_artifact(ARTIFACT_DIR)
-    for key in ("model_version", "sklearn_version", "threshold", "columns", "metrics"):
+    manifest = verify_artifact(ARTIFACT_DIR, files=(ARTIFACT_NAME, INFERENCE_NAME))
+    for key in ("model_version", "sklearn_version", "threshold", "columns", "metrics", "sha256"):
         assert key in manifest
     assert manifest["columns"][0] == "violative"
     assert 0.0 < manifest["threshold"] < 1.0
@@ -37,16 +39,17 @@ def test_manifest_records_versions_metrics_and_threshold():
 
 @pytest.fixture
 def artifact_copy(tmp_path):
-    for name in (ARTIFACT_NAME, MANIFEST_NAME):
+    for name in (ARTIFACT_NAME, INFERENCE_NAME, MANIFEST_NAME):
         shutil.copy(ARTIFACT_DIR / name, tmp_path / name)
     return tmp_path
 
 
-def test_tampered_artifact_is_refused(artifact_copy):
-    with (artifact_copy / ARTIFACT_NAME).open("ab") as handle:
+@pytest.mark.parametrize("name", [ARTIFACT_NAME, INFERENCE_NAME])
+def test_tampered_artifact_is_refused(artifact_copy, name):
+    with (artifact_copy / name).open("ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ArtifactError, match="does not match its manifest"):
-        load_classifier(artifact_copy)
+        load_classifier(artifact_copy) if name == INFERENCE_NAME else load_pipeline(artifact_copy)
 
 
 def test_artifact_for_another_sklearn_is_refused(artifact_copy):
@@ -56,6 +59,8 @@ def test_artifact_for_another_sklearn_is_refused(artifact_copy):
     manifest_path.write_text(json.dumps(manifest))
     with pytest.raises(ArtifactError, match="scikit-learn 0.24.2"):
         load_classifier(artifact_copy)
+    with pytest.raises(ArtifactError, match="scikit-learn 0.24.2"):
+        load_pipeline(artifact_copy)
 
 
 def test_missing_artifact_is_refused_with_a_hint(tmp_path):
@@ -70,7 +75,7 @@ def test_loaded_classifier_matches_the_pipeline(artifact_copy):
         "Ask your doctor before joining any stem cell trial.",
     ]
     fast = classifier.predict_proba(texts)
-    reference = classifier.pipeline.predict_proba(texts)
+    reference = load_pipeline(artifact_copy).predict_proba(texts)
     assert fast.shape == reference.shape
     assert abs(fast - reference).max() < 1e-9
     assert fast[0, 0] > fast[1, 0]
