@@ -123,7 +123,12 @@ def _composed_products(document: Document, window: int) -> list[Mention]:
             if head.start < source.end:
                 continue
             gap = document.text[source.end : head.start]
-            if len(gap) <= (window + 1) * 40 and len(gap.split()) <= window:
+            # "bone marrow, adipose tissue" lists two sources: a list separator ends the name.
+            if (
+                len(gap) <= (window + 1) * 40
+                and len(gap.split()) <= window
+                and not any(mark in gap for mark in ",;.:")
+            ):
                 found.append(Mention("product", source.key, source.start, head.end))
             break
     return found

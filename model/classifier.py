@@ -299,7 +299,9 @@ class SentenceClassifier:
         return Flag(
             rule_id=CLASSIFIER_RULE_ID,
             category=category,
-            severity="medium" if probability >= 0.9 else "low",
+            # Alone, a sentence score raises a page to review only where nothing legitimate
+            # (an approved product, a transplant) is named.
+            severity="medium" if probability >= 0.9 and not document.approved else "low",
             title=f"Sentence reads like a violative claim ({label})",
             explanation=(
                 f"The classifier, trained on claims that FDA and FTC letters cited, scores this "

@@ -1,7 +1,8 @@
 """Risk level and score of a document, from its flags and the classifier's probability.
 
 The level follows SPEC: `high` when any high-severity flag stands (unapproved use, patient-
-endangering or regulatory-status claims), `medium` when medium flags stand, `low` otherwise. The
+endangering or regulatory-status claims), `medium` when medium flags stand or low flags of
+several kinds add up, `low` otherwise. The
 score orders documents within and across levels: a noisy-OR of the flags' weights, nudged by the
 classifier's document probability, then kept inside the band of its level so that score and
 level never disagree.
@@ -18,12 +19,16 @@ LEVEL_BANDS = {"low": (0.0, 0.39), "medium": (0.4, 0.69), "high": (0.7, 1.0)}
 
 
 def risk_level(flags: Iterable[Flag]) -> str:
+    """`high` on any high flag, `medium` on any medium flag or on low flags of two or more kinds
+    (hype plus an unverified claim on a cell-product page deserves a look), `low` otherwise."""
+    flags = list(flags)
     severities = {flag.severity for flag in flags}
     if "high" in severities:
         return "high"
     if "medium" in severities:
         return "medium"
-    return "low"
+    kinds = {flag.category for flag in flags if flag.category != "missing_disclosure"}
+    return "medium" if len(kinds) >= 2 else "low"
 
 
 def risk_score(
