@@ -165,7 +165,7 @@ def evaluate(items: list[dict[str, Any]], checker: Checker, rules_checker: Check
 def markdown(report: Report) -> str:
     data = report.as_dict()
     lines = [
-        f"Development set: {report.items} items ({report.hard_negatives} hard negatives).",
+        f"{report.items} items ({report.hard_negatives} hard negatives).",
         "",
         "| checker | precision | recall | F1 |",
         "| --- | --- | --- | --- |",

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evaluation.evaluate import TARGETS, evaluate, load_dev_set
+from evaluation.evaluate import DEV_SET, TARGETS, evaluate, load_dev_set
 from model import load_checker
 from model.rules import CATEGORIES
 from training.dataset import load_rows, normalise_for_duplicates
 
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = load_dev_set()
+HOLDOUT = load_dev_set(DEV_SET.with_name("holdout_set.jsonl"))
 PRODUCT_IDS = {
     "adipose", "bone_marrow", "umbilical_cord", "amniotic_placental", "exosome",
     "stem_cell_unspecified", "other",
@@ -37,8 +38,10 @@ def test_set_size_and_mix():
     assert len({item["id"] for item in ITEMS}) == len(ITEMS)
 
 
-def test_labels_are_valid():
-    for item in ITEMS:
+@pytest.mark.parametrize("items", [ITEMS, HOLDOUT], ids=["dev", "holdout"])
+def test_labels_are_valid(items):
+    assert len({item["id"] for item in items}) == len(items)
+    for item in items:
         assert item["expected_risk"] in ("low", "medium", "high"), item["id"]
         assert set(item["expected_categories"]) <= set(CATEGORIES), item["id"]
         for product, condition in item["expected_pairs"]:
@@ -48,9 +51,10 @@ def test_labels_are_valid():
             assert item["expected_risk"] == "low" and not item["expected_categories"]
 
 
-def test_no_training_sentence_appears_in_the_dev_set():
+@pytest.mark.parametrize("items", [ITEMS, HOLDOUT], ids=["dev", "holdout"])
+def test_no_training_sentence_appears_in_the_evaluation_sets(items):
     training = {normalise_for_duplicates(row.text) for row in load_rows()}
-    for item in ITEMS:
+    for item in items:
         text = normalise_for_duplicates(item["text"])
         assert text not in training, item["id"]
 
