@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 import flask_smorest
@@ -15,8 +16,10 @@ from flask_cors import CORS
 
 import model
 from service import api, docs, web
+from service.access import KEY_HEADER, init_access_control
 from service.config import Config
 from service.errors import register_error_handlers
+from service.metrics import init_metrics
 from service.request_id import HEADER as REQUEST_ID_HEADER
 from service.request_id import init_request_id
 from service.schemas import ErrorSchema
@@ -28,6 +31,10 @@ returns red flags, each with its evidence spans and the regulations and enforcem
 bear on it. Every error has the shape `{"error": {"code", "message", "details"}}`."""
 # `*` in a configured origin stands for one host-like label (an extension id, a subdomain).
 _ORIGIN_WILDCARD = "[A-Za-z0-9._-]+"
+SECURITY_SCHEMES = {
+    "bearerAuth": {"type": "http", "scheme": "bearer"},
+    "apiKeyHeader": {"type": "apiKey", "in": "header", "name": KEY_HEADER},
+}
 
 
 class Api(flask_smorest.Api):
@@ -70,9 +77,12 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _build_checker(app: Flask) -> model.Checker:
+    """Load the checker, verify its artifact, and make sure it screens the canary ad."""
     use_classifier = bool(app.config["REDFLAGS_USE_CLASSIFIER"])
+    artifact_dir = app.config["REDFLAGS_ARTIFACT_DIR"]
     try:
-        return model.load_checker(
+        checker = model.load_checker(
+            artifact_dir=Path(artifact_dir) if artifact_dir else None,
             use_classifier=use_classifier,
             max_html_depth=int(app.config["REDFLAGS_MAX_HTML_DEPTH"]),
         )
@@ -80,13 +90,16 @@ def _build_checker(app: Flask) -> model.Checker:
         raise model.ArtifactError(
             f"{error} (or set REDFLAGS_USE_CLASSIFIER=0 to serve the rules alone)"
         ) from error
+    api.canary_check(checker)
+    return checker
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment; `CHECKER` injects
     a ready checker (tests build one per session)."""
     overrides = dict(config or {})
-    app = Flask(__name__)
+    # Static files are served by the blueprints that own them (with their headers), not /static.
+    app = Flask(__name__, static_folder=None)
     app.config.from_mapping(Config.from_env().flask_config())
     app.config.update(
         API_TITLE="clinic-redflags",
@@ -96,10 +109,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={
             "info": {"description": API_DESCRIPTION, "license": {"name": "MIT"}},
+            "components": {"securitySchemes": SECURITY_SCHEMES},
         },
     )
     checker = overrides.pop("CHECKER", None)
     app.config.update(overrides)
+    if app.config["REDFLAGS_API_KEYS"]:
+        # Every operation needs a key unless it says otherwise (health and ready do).
+        app.config["API_SPEC_OPTIONS"]["security"] = [{"bearerAuth": []}, {"apiKeyHeader": []}]
     if "REDFLAGS_MAX_BODY_BYTES" in overrides and "MAX_CONTENT_LENGTH" not in overrides:
         app.config["MAX_CONTENT_LENGTH"] = app.config["REDFLAGS_MAX_BODY_BYTES"]
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep SPEC's field order
@@ -107,14 +124,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.extensions["redflags_checker"] = checker or _build_checker(app)
 
+    # Order matters: request ids first (every response carries one), then the metrics timer,
+    # then rate limits, then API keys (so key guessing is rate limited too).
     init_request_id(app)
+    init_metrics(app)
+    init_access_control(app)
     CORS(
         app,
         resources={r"/v1/*": {}, r"/openapi.json": {}},
         origins=origin_patterns(app.config["REDFLAGS_CORS_ORIGINS"]),
         methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Content-Type", REQUEST_ID_HEADER],
-        expose_headers=[REQUEST_ID_HEADER],
+        allow_headers=["Content-Type", REQUEST_ID_HEADER, "Authorization", KEY_HEADER],
+        expose_headers=[REQUEST_ID_HEADER, "Retry-After"],
         max_age=600,
     )
     rest_api = Api(app)
