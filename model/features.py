@@ -207,6 +207,12 @@ class FastTfidf:
                 shifted = np.zeros(total, dtype=np.uint64)
                 shifted[: total - n + 1] = codes[n - 1 :]
                 rolling = rolling * _HASH_BASE + shifted
+                # A padded word no longer than max_n is also counted once, whole: its hash is
+                # the rolling hash of its own length at its start.
+                whole = np.flatnonzero(lengths == n)
+                if whole.size:
+                    hashes_parts.append(rolling[starts[whole]])
+                    rows_parts.append(row_of_word[whole])
                 if n < self.min_n:
                     continue
                 positions = np.arange(total - n + 1)
@@ -215,12 +221,8 @@ class FastTfidf:
                 )
                 hashes_parts.append(rolling[: total - n + 1][valid])
                 rows_parts.append(row_of_word[word_of[: total - n + 1][valid]])
-            # A padded word no longer than max_n is also counted once, whole.
-            short = np.flatnonzero(lengths <= self.max_n)
-            if short.size:
-                whole = np.array([_hash_string(padded_words[i]) for i in short], dtype=np.uint64)
-                hashes_parts.append(whole)
-                rows_parts.append(row_of_word[short])
+        if not hashes_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         hashes = np.concatenate(hashes_parts)
         rows = np.concatenate(rows_parts)
         found = np.searchsorted(self.sorted_hashes, hashes)

@@ -146,8 +146,12 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
 
     for record in products_data.get("not_cell_products") or []:
         approved[record["key"]] = ApprovedUse(
-            key=record["key"], name=record["name"], product_id="other",
-            approved_conditions=frozenset(), note="not a human cell product", cover_only=True,
+            key=record["key"],
+            name=record["name"],
+            product_id="other",
+            approved_conditions=frozenset(),
+            note="not a human cell product",
+            cover_only=True,
         )
         phrases += _phrases("approved", record["key"], record)
 
