@@ -168,7 +168,8 @@ def test_html_nested_too_deep_is_422(make_app):
 
 
 @pytest.mark.parametrize(
-    "path", ["/ui/nope.js", "/v1", "/v1/nope", "/v2/check", "/docs/assets/nope.js", "/v1/check/batch/x"]
+    "path",
+    ["/ui/nope.js", "/v1", "/v1/nope", "/v2/check", "/docs/assets/nope.js", "/v1/check/batch/x"],
 )
 def test_unknown_paths_are_404(client, path):
     assert_error(client.get(path), 404, "not_found")
