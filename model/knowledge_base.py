@@ -13,37 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from model.datafiles import read_yaml
+from model.vocabulary import CATEGORIES as SPEC_CATEGORIES
+from model.vocabulary import PRODUCT_IDS
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "knowledge_base.yaml"
 
-CATEGORIES = frozenset(
-    {
-        "unapproved_use",
-        "efficacy_claim",
-        "safety_claim",
-        "medication_discontinuation",
-        "regulatory_misrepresentation",
-        "unsupported_evidence",
-        "testimonial",
-        "pay_to_participate",
-        "broad_claims",
-        "hype_language",
-        "nonhomologous_or_systemic_use",
-        "more_than_minimal_manipulation",
-        "missing_disclosure",
-    }
-)
-PRODUCTS = frozenset(
-    {
-        "adipose",
-        "bone_marrow",
-        "umbilical_cord",
-        "amniotic_placental",
-        "exosome",
-        "stem_cell_unspecified",
-        "other",
-    }
-)
+CATEGORIES = frozenset(SPEC_CATEGORIES)
+PRODUCTS = frozenset(PRODUCT_IDS)
 REFERENCE_KINDS = frozenset(
     {
         "regulation",

@@ -38,22 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from model.datafiles import read_yaml
+from model.vocabulary import CATEGORIES
 
-CATEGORIES: tuple[str, ...] = (
-    "unapproved_use",
-    "efficacy_claim",
-    "safety_claim",
-    "medication_discontinuation",
-    "regulatory_misrepresentation",
-    "unsupported_evidence",
-    "testimonial",
-    "pay_to_participate",
-    "broad_claims",
-    "hype_language",
-    "nonhomologous_or_systemic_use",
-    "more_than_minimal_manipulation",
-    "missing_disclosure",
-)
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 RULE_KINDS: tuple[str, ...] = ("phrase", "pair", "broad", "disclosure", "classifier")
 LEXICON_REFERENCE = re.compile(r"@(product|condition)(?::([a-z_]+))?")

@@ -15,19 +15,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from model.rules import CATEGORIES
+from model.vocabulary import CATEGORIES, PRODUCT_IDS
 
 DATA_DIR = Path(__file__).parent / "data"
 LABELS = ("violative", "ok")
-PRODUCT_IDS = (
-    "adipose",
-    "bone_marrow",
-    "umbilical_cord",
-    "amniotic_placental",
-    "exosome",
-    "stem_cell_unspecified",
-    "other",
-)
 REQUIRED = ("text", "label", "categories", "source", "source_url", "product", "condition")
 HELD_OUT_FRACTION = 0.2
 

@@ -12,17 +12,14 @@ import pytest
 import yaml
 
 from evaluation.evaluate import DEV_SET, TARGETS, evaluate, load_dev_set
-from model import load_checker
-from model.rules import CATEGORIES
+from model import load_checker, vocabulary
+from model.vocabulary import CATEGORIES
 from training.dataset import load_rows, normalise_for_duplicates
 
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = load_dev_set()
 HOLDOUT = load_dev_set(DEV_SET.with_name("holdout_set.jsonl"))
-PRODUCT_IDS = {
-    "adipose", "bone_marrow", "umbilical_cord", "amniotic_placental", "exosome",
-    "stem_cell_unspecified", "other",
-}
+PRODUCT_IDS = set(vocabulary.PRODUCT_IDS)
 CONDITIONS = {
     c["name"]
     for c in yaml.safe_load((ROOT / "model/data/conditions.yaml").read_text())["conditions"]

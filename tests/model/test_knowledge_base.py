@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from model import vocabulary
 from model.knowledge_base import (
     CATEGORIES,
     PRECEDENT_KINDS,
@@ -24,30 +25,8 @@ from model.knowledge_base import (
 ROOT = Path(__file__).resolve().parents[2]
 KB_PATH = ROOT / "model" / "data" / "knowledge_base.yaml"
 CONDITIONS_PATH = ROOT / "docs" / "canonical_conditions.txt"
-SPEC_CATEGORIES = {
-    "unapproved_use",
-    "efficacy_claim",
-    "safety_claim",
-    "medication_discontinuation",
-    "regulatory_misrepresentation",
-    "unsupported_evidence",
-    "testimonial",
-    "pay_to_participate",
-    "broad_claims",
-    "hype_language",
-    "nonhomologous_or_systemic_use",
-    "more_than_minimal_manipulation",
-    "missing_disclosure",
-}
-SPEC_PRODUCTS = {
-    "adipose",
-    "bone_marrow",
-    "umbilical_cord",
-    "amniotic_placental",
-    "exosome",
-    "stem_cell_unspecified",
-    "other",
-}
+SPEC_CATEGORIES = set(vocabulary.CATEGORIES)
+SPEC_PRODUCTS = set(vocabulary.PRODUCT_IDS)
 REQUIRED_REFERENCES = {
     "cfr-1271-3",
     "cfr-1271-10a",

@@ -15,19 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from model import vocabulary
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "model" / "data"
 CANONICAL_TXT = ROOT / "docs" / "canonical_conditions.txt"
 
-PRODUCT_IDS = {
-    "adipose",
-    "bone_marrow",
-    "umbilical_cord",
-    "amniotic_placental",
-    "exosome",
-    "stem_cell_unspecified",
-    "other",
-}
+PRODUCT_IDS = set(vocabulary.PRODUCT_IDS)
 GROUPS = {
     "neurological",
     "autoimmune",

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-SPEC_CATEGORIES = {
-    "unapproved_use",
-    "efficacy_claim",
-    "safety_claim",
-    "medication_discontinuation",
-    "regulatory_misrepresentation",
-    "unsupported_evidence",
-    "testimonial",
-    "pay_to_participate",
-    "broad_claims",
-    "hype_language",
-    "nonhomologous_or_systemic_use",
-    "more_than_minimal_manipulation",
-    "missing_disclosure",
-}
+from model.vocabulary import CATEGORIES
+
+SPEC_CATEGORIES = set(CATEGORIES)
 
 
 def test_rules_lists_the_catalogue(client, checker):
