@@ -5,11 +5,18 @@ from __future__ import annotations
 import http
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_request_context
 from marshmallow import ValidationError
 
 from model import Checker, HtmlTooDeepError, UnknownExclusionError
-from service.errors import CODES, MESSAGES, ValidationFailedError, log_unexpected
+from service.errors import (
+    CODES,
+    MESSAGES,
+    NotReadyError,
+    ValidationFailedError,
+    log_unexpected,
+)
+from service.metrics import record_check
 from service.parsing import Blueprint
 from service.schemas import (
     MAX_ID_CHARS,
@@ -18,6 +25,7 @@ from service.schemas import (
     CheckRequestSchema,
     CheckResponseSchema,
     HealthResponseSchema,
+    ReadyResponseSchema,
     RegulationsResponseSchema,
     RulesResponseSchema,
 )
@@ -29,12 +37,23 @@ blp = Blueprint(
     description="Screen clinic ads for unproven stem-cell treatment claims.",
 )
 BODY_ERRORS = (400, 413, 415)
+# 401 only when API keys are configured, 429 only when a rate limit is.
+ACCESS_ERRORS = (401, 429)
+# A short ad that the rules flag in every configuration: a checker that answers it is ready.
+CANARY_TEXT = "Our stem cell therapy cures multiple sclerosis, with no side effects."
 
 
-def _document_body_errors(view: Any) -> Any:
-    for status in BODY_ERRORS:
-        view = blp.alt_response(status, response=http.HTTPStatus(status).name)(view)
-    return view
+def _document_errors(*statuses: int) -> Any:
+    def decorate(view: Any) -> Any:
+        for status in statuses:
+            view = blp.alt_response(status, response=http.HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
+_document_post_errors = _document_errors(*BODY_ERRORS, *ACCESS_ERRORS)
+_document_access_errors = _document_errors(*ACCESS_ERRORS)
 
 
 def current_checker() -> Checker:
@@ -45,7 +64,7 @@ def screen(checker: Checker, params: dict[str, Any]) -> dict[str, Any]:
     """Run one validated check request; contract violations the checker finds become 422s."""
     arguments = {key: value for key, value in params.items() if value is not None}
     try:
-        return checker.check(**arguments)
+        result = checker.check(**arguments)
     except UnknownExclusionError as error:
         raise ValidationFailedError(
             "exclude names rule ids or categories that do not exist (see GET /v1/rules).",
@@ -56,12 +75,14 @@ def screen(checker: Checker, params: dict[str, Any]) -> dict[str, Any]:
             "The html nests elements too deeply to analyse.",
             {"text": [f"HTML nests elements more than {error.limit} levels deep."]},
         ) from None
+    record_check(result)
+    return result
 
 
 @blp.route("/check", methods=["POST"])
 @blp.arguments(CheckRequestSchema)
 @blp.response(200, CheckResponseSchema)
-@_document_body_errors
+@_document_post_errors
 def check(params: dict[str, Any]) -> dict[str, Any]:
     """Screen one ad"""
     return screen(current_checker(), params)
@@ -100,7 +121,7 @@ def screen_item(checker: Checker, index: int, item: Any) -> dict[str, Any]:
 @blp.route("/check/batch", methods=["POST"])
 @blp.arguments(BatchRequestSchema)
 @blp.response(200, BatchResponseSchema)
-@_document_body_errors
+@_document_post_errors
 def check_batch(params: dict[str, Any]) -> dict[str, Any]:
     """Screen up to max_batch ads; a bad item gets its own error entry"""
     checker = current_checker()
@@ -111,6 +132,7 @@ def check_batch(params: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/rules", methods=["GET"])
 @blp.response(200, RulesResponseSchema)
+@_document_access_errors
 def rules() -> dict[str, Any]:
     """The rule catalogue: id, category, severity, description, regulatory references"""
     return current_checker().rule_catalogue()
@@ -118,6 +140,7 @@ def rules() -> dict[str, Any]:
 
 @blp.route("/regulations", methods=["GET"])
 @blp.response(200, RegulationsResponseSchema)
+@_document_access_errors
 def regulations() -> dict[str, Any]:
     """The regulatory knowledge base: laws, guidance, cases and enforcement letters"""
     return current_checker().knowledge_base.as_dict()
@@ -125,6 +148,7 @@ def regulations() -> dict[str, Any]:
 
 @blp.route("/health", methods=["GET"])
 @blp.response(200, HealthResponseSchema)
+@blp.doc(security=[])
 def health() -> dict[str, Any]:
     """Liveness, and the versions of the rules, model and knowledge base"""
     checker = current_checker()
@@ -132,5 +156,32 @@ def health() -> dict[str, Any]:
         "status": "ok",
         "versions": dict(checker.versions),
         "rule_count": len(checker.rule_catalogue()["rules"]),
+        "classifier_loaded": checker.classifier is not None,
+    }
+
+
+def canary_check(checker: Checker) -> None:
+    """Raise `NotReadyError` unless the checker screens the canary ad and flags it."""
+    try:
+        flagged = bool(checker.check(CANARY_TEXT)["flags"])
+    except Exception as error:
+        if has_request_context():
+            log_unexpected(error, "readiness check of")
+        raise NotReadyError("The checker failed its readiness check.") from error
+    if not flagged:
+        raise NotReadyError("The checker loaded but does not flag the readiness canary.")
+
+
+@blp.route("/ready", methods=["GET"])
+@blp.response(200, ReadyResponseSchema)
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+@blp.doc(security=[])
+def ready() -> dict[str, Any]:
+    """Readiness: the checker is loaded and screens a canary ad (503 not_ready otherwise)"""
+    checker = current_checker()
+    canary_check(checker)
+    return {
+        "status": "ready",
+        "versions": dict(checker.versions),
         "classifier_loaded": checker.classifier is not None,
     }

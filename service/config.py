@@ -9,6 +9,13 @@
 | `REDFLAGS_USE_CLASSIFIER` | 1 | 0 serves rules only (no classifier artifact needed) |
 | `REDFLAGS_MAX_HTML_DEPTH` | 2000 | deepest element nesting accepted for `format: html` |
 | `REDFLAGS_LOG_LEVEL` | INFO | level of the service's own log (never carries ad text) |
+| `REDFLAGS_LOG_FORMAT` | json | `json`: one JSON object per line (gunicorn); `text`: plain |
+| `REDFLAGS_API_KEYS` | (none) | comma-separated keys, 16+ characters; set: /v1 calls need one |
+| `REDFLAGS_RATE_LIMIT` | (off) | e.g. `120/minute`, `10/second;1000/hour`; per key or address |
+| `REDFLAGS_RATE_LIMIT_STORAGE` | memory:// | the counters' store; `redis://host:6379` shares them |
+| `REDFLAGS_TRUSTED_PROXIES` | 0 | proxies in front whose `X-Forwarded-For` names the client |
+| `REDFLAGS_METRICS` | 1 | 0 turns `GET /metrics` (Prometheus) off |
+| `REDFLAGS_ARTIFACT_DIR` | (packaged) | classifier artifact directory, verified at start |
 
 The default origins are `chrome-extension://*`, `moz-extension://*`, `http://127.0.0.1:8000`
 and `http://localhost:8000`. 8 MiB of body holds one maximal ad in any encoding (100,000
@@ -30,6 +37,8 @@ DEFAULT_CORS_ORIGINS: tuple[str, ...] = (
     "http://localhost:8000",
 )
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("json", "text")
+MIN_API_KEY_CHARS = 16
 
 
 class ConfigError(ValueError):
@@ -60,6 +69,54 @@ def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be 1/0 (or true/false), got {raw!r}")
 
 
+def _api_keys(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
+    keys = tuple(key.strip() for key in environ.get(name, "").split(",") if key.strip())
+    for position, key in enumerate(keys, start=1):
+        # Never echo a key, even a bad one, into an error message or a log.
+        if len(key) < MIN_API_KEY_CHARS:
+            raise ConfigError(
+                f"{name}: key {position} is shorter than {MIN_API_KEY_CHARS} characters"
+            )
+        if not key.isascii() or not key.isprintable() or " " in key:
+            raise ConfigError(f"{name}: key {position} must be printable ASCII without spaces")
+    return keys
+
+
+def _rate_limit(environ: Mapping[str, str], name: str) -> str:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return ""
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must look like '120/minute' or '10/second;1000/hour', got {raw!r}"
+        ) from None
+    return raw
+
+
+def _storage_uri(environ: Mapping[str, str], name: str, default: str) -> str:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    from limits.storage import SCHEMES
+
+    scheme = raw.split("://", 1)[0] if "://" in raw else ""
+    if scheme not in SCHEMES or scheme.startswith("async+"):
+        # The URI may carry a password: name the scheme only.
+        raise ConfigError(f"{name} must be a limits storage URI (memory://, redis://...)")
+    return raw
+
+
+def _choice(environ: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = environ.get(name, "").strip().lower() or default
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 def _origins(environ: Mapping[str, str], name: str) -> tuple[str, ...]:
     raw = environ.get(name)
     if raw is None or not raw.strip():
@@ -78,6 +135,13 @@ class Config:
     REDFLAGS_USE_CLASSIFIER: bool = True
     REDFLAGS_MAX_HTML_DEPTH: int = 2_000
     REDFLAGS_LOG_LEVEL: str = "INFO"
+    REDFLAGS_LOG_FORMAT: str = "json"
+    REDFLAGS_API_KEYS: tuple[str, ...] = ()
+    REDFLAGS_RATE_LIMIT: str = ""
+    REDFLAGS_RATE_LIMIT_STORAGE: str = "memory://"
+    REDFLAGS_TRUSTED_PROXIES: int = 0
+    REDFLAGS_METRICS: bool = True
+    REDFLAGS_ARTIFACT_DIR: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -99,6 +163,19 @@ class Config:
                 env, "REDFLAGS_MAX_HTML_DEPTH", cls.REDFLAGS_MAX_HTML_DEPTH
             ),
             REDFLAGS_LOG_LEVEL=level,
+            REDFLAGS_LOG_FORMAT=_choice(
+                env, "REDFLAGS_LOG_FORMAT", cls.REDFLAGS_LOG_FORMAT, LOG_FORMATS
+            ),
+            REDFLAGS_API_KEYS=_api_keys(env, "REDFLAGS_API_KEYS"),
+            REDFLAGS_RATE_LIMIT=_rate_limit(env, "REDFLAGS_RATE_LIMIT"),
+            REDFLAGS_RATE_LIMIT_STORAGE=_storage_uri(
+                env, "REDFLAGS_RATE_LIMIT_STORAGE", cls.REDFLAGS_RATE_LIMIT_STORAGE
+            ),
+            REDFLAGS_TRUSTED_PROXIES=_int(
+                env, "REDFLAGS_TRUSTED_PROXIES", cls.REDFLAGS_TRUSTED_PROXIES, minimum=0
+            ),
+            REDFLAGS_METRICS=_bool(env, "REDFLAGS_METRICS", cls.REDFLAGS_METRICS),
+            REDFLAGS_ARTIFACT_DIR=env.get("REDFLAGS_ARTIFACT_DIR", "").strip(),
         )
 
     def flask_config(self) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 `{"error": {"code": "...", "message": "...", "details": {...}}}`: Werkzeug's own errors (404,
 405, 413...), webargs' validation errors (422), the JSON-body errors raised by
-`service.parsing` (400, 415) and any unexpected exception (500, logged without the request
-body) all pass through `register_error_handlers`.
+`service.parsing` (400, 415), the access-control errors of `service.access` (401, 429) and
+any unexpected exception (500, logged without the request body) all pass through
+`register_error_handlers`. gunicorn's own errors (a request line or headers too large) are
+rendered in the same shape by `service.gunicorn_hooks`.
 """
 
 from __future__ import annotations
@@ -23,10 +25,13 @@ CODES: dict[int, str] = {
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
+    431: "headers_too_large",
     500: "internal",
+    503: "not_ready",
 }
 MESSAGES: dict[int, str] = {
     400: "The request body is not valid JSON.",
@@ -35,10 +40,16 @@ MESSAGES: dict[int, str] = {
     413: "The request body is larger than this server accepts.",
     415: "Send the request body as JSON with 'Content-Type: application/json'.",
     422: "The request does not follow the API contract.",
+    429: "Too many requests: slow down and retry after the number of seconds in Retry-After.",
     500: "Internal error: the request could not be processed.",
 }
 # Response headers of a Werkzeug exception worth keeping (405 says which methods are allowed).
 _KEPT_HEADERS = frozenset({"allow", "retry-after", "www-authenticate"})
+# A 413 is answered after reading (and discarding) up to this much of the body: clients such as
+# urllib and requests send the whole body before they read the response, and a server that
+# closes the connection on unread data makes them see a broken pipe instead of the 413.
+DRAIN_LIMIT_BYTES = 64 * 1024 * 1024
+_DRAIN_CHUNK = 64 * 1024
 
 
 class ApiError(Exception):
@@ -46,14 +57,24 @@ class ApiError(Exception):
 
     status = 500
 
-    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or {}
+        self.headers = headers or {}
 
 
 class BadJsonError(ApiError):
     status = 400
+
+
+class UnauthorizedError(ApiError):
+    status = 401
 
 
 class UnsupportedMediaTypeError(ApiError):
@@ -62,6 +83,10 @@ class UnsupportedMediaTypeError(ApiError):
 
 class ValidationFailedError(ApiError):
     status = 422
+
+
+class NotReadyError(ApiError):
+    status = 503
 
 
 def error_body(status: int, message: str, details: dict[str, Any] | None = None) -> dict:
@@ -92,19 +117,41 @@ def validation_details(messages: Any) -> dict[str, Any]:
     return details
 
 
+def drain_request_body(limit: int = DRAIN_LIMIT_BYTES) -> None:
+    """Read and discard what is left of the request body, up to `limit` bytes."""
+    environ = request.environ
+    stream = environ.get("wsgi.input")
+    length = request.content_length
+    if stream is None or (length is None and not environ.get("wsgi.input_terminated")):
+        return  # no length and no end marker: reading could block until the client gives up
+    remaining = min(length, limit) if length is not None else limit
+    try:
+        while remaining > 0:
+            chunk = stream.read(min(_DRAIN_CHUNK, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+    except (OSError, ValueError):
+        pass  # the client went away: nothing left to answer
+
+
 def handle_http_exception(error: HTTPException) -> tuple[Response, int, dict[str, str]]:
     status = error.code or 500
+    if status == 413:
+        drain_request_body()
     data = getattr(error, "data", None) or {}
     details: dict[str, Any] = {}
     if status == 422 and "messages" in data:
         details = validation_details(data["messages"])
+    elif status == 429 and error.description:
+        details = {"limit": error.description}  # e.g. "120 per 1 minute"
     message = MESSAGES.get(status) or error.description or error.name
     headers = {name: value for name, value in error.get_headers() if name.lower() in _KEPT_HEADERS}
     return error_response(status, message, details, headers)
 
 
 def handle_api_error(error: ApiError) -> tuple[Response, int, dict[str, str]]:
-    return error_response(error.status, error.message, error.details)
+    return error_response(error.status, error.message, error.details, error.headers)
 
 
 def log_unexpected(error: BaseException, where: str) -> None:

@@ -1,13 +1,26 @@
 """gunicorn settings: `gunicorn --config python:service.gunicorn_conf 'service:create_app()'`.
 
 Environment: HOST (127.0.0.1; the Docker image sets 0.0.0.0), PORT (8000), WEB_CONCURRENCY or
-WORKERS (2), THREADS (2 per worker), GUNICORN_TIMEOUT (60 s), REDFLAGS_LOG_LEVEL (info).
-Command-line flags (`--bind`, `--workers`) override these.
+WORKERS (2), THREADS (2 per worker), GUNICORN_TIMEOUT (60 s), GUNICORN_GRACEFUL_TIMEOUT (30 s),
+REDFLAGS_LOG_LEVEL (info), REDFLAGS_LOG_FORMAT (json), REDFLAGS_METRICS (1),
+PROMETHEUS_MULTIPROC_DIR (a fresh temporary directory). Command-line flags (`--bind`,
+`--workers`) override these.
+
+On SIGTERM gunicorn stops accepting connections and gives requests in flight up to
+`graceful_timeout` seconds to finish before it stops the workers.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
+
+# Before anything imports prometheus_client: it picks its multiprocess mode at import time.
+from service import gunicorn_hooks
+from service.config import Config
+
+_settings = Config.from_env()
+_metrics_dir = gunicorn_hooks.prepare_metrics_dir() if _settings.REDFLAGS_METRICS else None
 
 
 def _int_env(*names: str, default: int) -> int:
@@ -27,19 +40,34 @@ threads = _int_env("THREADS", default=2)
 # The checker is built once in the master and shared copy-on-write by the forked workers.
 preload_app = True
 timeout = _int_env("GUNICORN_TIMEOUT", default=60)
-graceful_timeout = 30
+graceful_timeout = _int_env("GUNICORN_GRACEFUL_TIMEOUT", default=30)
 keepalive = 5
 max_requests = 5_000
 max_requests_jitter = 500
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
-loglevel = os.environ.get("REDFLAGS_LOG_LEVEL", "info").lower()
+loglevel = _settings.REDFLAGS_LOG_LEVEL.lower()
 errorlog = "-"
 accesslog = "-"
 # Method, path without query string, status, response size, duration, request id: no client
-# address, user agent, referrer or body. %(U)s is the path alone.
+# address, user agent, referrer or body. %(U)s is the path alone. (The JSON logger writes the
+# same fields as JSON.)
 access_log_format = "%(t)s %(m)s %(U)s %(s)s %(B)s %(L)ss rid=%({x-request-id}o)s"
+if _settings.REDFLAGS_LOG_FORMAT == "json":
+    logger_class = gunicorn_hooks.JsonGunicornLogger
+# Requests gunicorn rejects itself (a request line over limit_request_line, too many headers)
+# are answered in SPEC's JSON error shape rather than gunicorn's HTML page.
+gunicorn_hooks.install_json_errors()
 # gunicorn >= 27 opens a runtime control socket in $HOME by default; nothing here uses it, and
 # two servers on one machine would contend for it.
 control_socket_disable = True
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if _metrics_dir:
+        gunicorn_hooks.worker_exited(worker.pid)
+
+
+def on_exit(server: Any) -> None:
+    gunicorn_hooks.remove_metrics_dir()

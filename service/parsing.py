@@ -1,8 +1,9 @@
 """Strict JSON request bodies for webargs / flask-smorest.
 
 Python's `json` is lenient where the contract is not (NaN, bytes in UTF-16, BOMs) and raises
-`RecursionError` on deeply nested input; every such body becomes a 400 `bad_json` here, and a
-body that is not declared as JSON a 415, before any schema sees it.
+`RecursionError` on deeply nested input; every such body becomes a 400 `bad_json` here, a
+body that is not declared as JSON a 415, and a streamed body over the size limit a 413, before
+any schema sees it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import flask
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from service.errors import BadJsonError, UnsupportedMediaTypeError
 
@@ -57,7 +59,14 @@ class StrictJsonParser(FlaskParser):
                 "Send the request body as JSON with 'Content-Type: application/json'.",
                 {"content_type": [req.mimetype or "(none)"]},
             )
-        return parse_json_body(req.get_data(cache=True))
+        raw = req.get_data(cache=True)
+        limit = req.max_content_length
+        if req.content_length is None and limit is not None and len(raw) >= limit:
+            # A streamed (chunked) body is cut at the limit without an error; one more byte
+            # tells a body of exactly the limit from a longer one.
+            if req.environ["wsgi.input"].read(1):
+                raise RequestEntityTooLarge()
+        return parse_json_body(raw)
 
 
 class Blueprint(SmorestBlueprint):

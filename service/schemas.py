@@ -360,3 +360,9 @@ class HealthResponseSchema(OutSchema):
     versions = fields.Nested(VersionsSchema, required=True)
     rule_count = fields.Integer(required=True)
     classifier_loaded = fields.Boolean(required=True)
+
+
+class ReadyResponseSchema(OutSchema):
+    status = fields.String(required=True, validate=validate.OneOf(("ready",)))
+    versions = fields.Nested(VersionsSchema, required=True)
+    classifier_loaded = fields.Boolean(required=True)

@@ -14,6 +14,7 @@ ENDPOINTS = {
     ("/v1/rules", "get"),
     ("/v1/regulations", "get"),
     ("/v1/health", "get"),
+    ("/v1/ready", "get"),
 }
 
 

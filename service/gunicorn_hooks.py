@@ -1,0 +1,145 @@
+"""What `service/gunicorn_conf.py` plugs into gunicorn: JSON logs, JSON errors, metrics files.
+
+- `JsonGunicornLogger` writes gunicorn's error and access logs as JSON lines
+  (`service.logs.JsonFormatter`); an access line carries method, path, status, size, duration
+  and request id only.
+- `write_json_error` replaces the HTML page gunicorn writes for requests it rejects before the
+  app sees them (request line or headers too large, malformed HTTP) with SPEC's error body.
+- `prepare_metrics_dir` / `worker_exited` / `remove_metrics_dir` manage prometheus_client's
+  multiprocess directory.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from typing import Any
+
+from gunicorn import glogging, util
+
+from service.errors import CODES
+from service.logs import JsonFormatter
+from service.metrics import MULTIPROC_ENV
+
+# Requests gunicorn itself rejects. Its 400 is a malformed HTTP request, not a JSON body.
+GUNICORN_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "The HTTP request is malformed."),
+    403: ("forbidden", "The request was refused."),
+    414: (CODES[414], "The request line (method and URL) is too long."),
+    417: ("expectation_failed", "The Expect header is not supported."),
+    431: (CODES[431], "The request headers are too many or too large."),
+    500: (CODES[500], "Internal error: the request could not be processed."),
+    501: ("not_implemented", "That transfer coding is not supported."),
+}
+MAX_LOGGED_PATH = 512
+_CLIENT_ADDRESS = re.compile(r"^Invalid request from ip=\S*: ")
+_metrics_dir_owned: str | None = None
+
+
+def write_json_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's `util.write_error`, answering in SPEC's JSON shape. `mesg` is not echoed: it
+    quotes the rejected request line or header."""
+    code, message = GUNICORN_ERRORS.get(
+        status_int, ("internal" if status_int >= 500 else "http_error", reason)
+    )
+    body = json.dumps({"error": {"code": code, "message": message, "details": {}}}).encode()
+    head = (
+        f"HTTP/1.1 {status_int} {reason}\r\n"
+        "Connection: close\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+def install_json_errors() -> None:
+    # gunicorn's worker calls `util.write_error` by attribute, so replacing it is enough.
+    util.write_error = write_json_error
+
+
+class _DropClientAddress(logging.Filter):
+    """gunicorn names the client address when it rejects a request; the logs never do."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _CLIENT_ADDRESS.match(message):
+            record.msg = _CLIENT_ADDRESS.sub("Invalid request: ", message)[:300]
+            record.args = ()
+        return True
+
+
+class JsonGunicornLogger(glogging.Logger):
+    """gunicorn's logger with JSON lines for both the error and the access log."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        formatter = JsonFormatter()
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.setFormatter(formatter)
+        if not any(isinstance(f, _DropClientAddress) for f in self.error_log.filters):
+            self.error_log.addFilter(_DropClientAddress())
+
+    def access(self, resp: Any, req: Any, environ: dict, request_time: Any) -> None:
+        if not self.access_log_enabled:
+            return
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        headers = dict((name.lower(), value) for name, value in (resp.headers or []))
+        duration_ms = request_time.seconds * 1000 + request_time.microseconds / 1000
+        try:
+            self.access_log.info(
+                "%s %s %s",
+                environ.get("REQUEST_METHOD"),
+                (environ.get("PATH_INFO") or "")[:MAX_LOGGED_PATH],
+                status,
+                extra={
+                    "method": environ.get("REQUEST_METHOD"),
+                    "path": (environ.get("PATH_INFO") or "")[:MAX_LOGGED_PATH],
+                    "status": int(status) if str(status).isdigit() else status,
+                    "size": getattr(resp, "sent", None),
+                    "duration_ms": round(duration_ms, 3),
+                    "request_id": headers.get("x-request-id"),
+                },
+            )
+        except Exception:
+            self.error("could not write an access log line")
+
+
+# -- prometheus_client's multiprocess directory -------------------------------------------------
+
+
+def prepare_metrics_dir() -> str:
+    """Point PROMETHEUS_MULTIPROC_DIR at an empty directory; return it.
+
+    A directory the operator named is emptied of stale `*.db` files (a restart must not resume
+    old counts); otherwise a fresh one is made, in /dev/shm when there is one, and removed when
+    gunicorn exits.
+    """
+    global _metrics_dir_owned
+    configured = os.environ.get(MULTIPROC_ENV, "").strip()
+    if configured:
+        os.makedirs(configured, exist_ok=True)
+        for stale in glob.glob(os.path.join(configured, "*.db")):
+            os.remove(stale)
+        return configured
+    parent = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    directory = tempfile.mkdtemp(prefix="redflags-metrics-", dir=parent)
+    os.environ[MULTIPROC_ENV] = directory
+    _metrics_dir_owned = directory
+    return directory
+
+
+def worker_exited(pid: int) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(pid)
+
+
+def remove_metrics_dir() -> None:
+    if _metrics_dir_owned:
+        shutil.rmtree(_metrics_dir_owned, ignore_errors=True)
