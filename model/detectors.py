@@ -54,6 +54,33 @@ def _applies(rule: Rule, document: Document) -> bool:
     return rule.scope == "any" or document.promotes_cell_product
 
 
+def _rule_flag(
+    rule: Rule,
+    document: Document,
+    lexicons: Lexicons,
+    evidence: list[Span],
+    *,
+    confidence: float,
+    sentence_indexes: set[int],
+    **values: str,
+) -> Flag:
+    """A flag of a whole-page or phrase rule: about the page's main product, explained from the
+    rule's template with `values` and that product's label."""
+    product = _dominant_product(document, lexicons)
+    values.setdefault("product", product["label"] if product else "the cell product")
+    return Flag(
+        rule_id=rule.id,
+        category=rule.category,
+        severity=rule.severity,
+        title=rule.title,
+        explanation=render(rule.explanation, **values),
+        evidence=evidence,
+        confidence=confidence,
+        product=product,
+        sentence_indexes=sentence_indexes,
+    )
+
+
 # --- phrase rules ------------------------------------------------------------------------------
 
 
@@ -206,22 +233,15 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
     if not evidence:
         return []
     first_quote = document.text[evidence[0].start : evidence[0].end]
-    product = _dominant_product(document, lexicons)
     return [
-        Flag(
-            rule_id=rule.id,
-            category=rule.category,
-            severity=rule.severity,
-            title=rule.title,
-            explanation=render(
-                rule.explanation,
-                quote=_short_quote(first_quote),
-                product=product["label"] if product else "the cell product",
-            ),
-            evidence=evidence[:8],
+        _rule_flag(
+            rule,
+            document,
+            lexicons,
+            evidence[:8],
             confidence=0.8 if rule.patterns else 0.75,
-            product=product,
             sentence_indexes=sentences,
+            quote=_short_quote(first_quote),
         )
     ]
 
@@ -444,26 +464,19 @@ def detect_broad(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
     groups = {lexicons.conditions[name].group for name in first_mentions}
     if len(first_mentions) < min_conditions or len(groups) < min_groups:
         return []
-    product = _dominant_product(document, lexicons)
     names = sorted(first_mentions, key=lambda n: first_mentions[n].start)
     listed = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
     return [
-        Flag(
-            rule_id=rule.id,
-            category=rule.category,
-            severity=rule.severity,
-            title=rule.title,
-            explanation=render(
-                rule.explanation,
-                product=product["label"] if product else "the cell product",
-                condition=listed,
-                count=str(len(names)),
-                groups=str(len(groups)),
-            ),
-            evidence=[Span(first_mentions[n].start, first_mentions[n].end) for n in names[:10]],
+        _rule_flag(
+            rule,
+            document,
+            lexicons,
+            [Span(first_mentions[n].start, first_mentions[n].end) for n in names[:10]],
             confidence=0.85,
-            product=product,
             sentence_indexes={document.sentence_of[first_mentions[n]] for n in names},
+            condition=listed,
+            count=str(len(names)),
+            groups=str(len(groups)),
         )
     ]
 
@@ -486,22 +499,15 @@ def detect_missing_disclosure(
         key=lambda f: (DISCLOSURE_EVIDENCE_PRIORITY.get(f.category, 9), f.first_offset, f.rule_id),
     )
     span = claim.anchor or min(claim.evidence, key=lambda s: s.start)
-    product = _dominant_product(document, lexicons)
     return [
-        Flag(
-            rule_id=rule.id,
-            category=rule.category,
-            severity=rule.severity,
-            title=rule.title,
-            explanation=render(
-                rule.explanation,
-                product=product["label"] if product else "the cell product",
-                quote=_short_quote(document.text[span.start : span.end]),
-            ),
-            evidence=[span],
+        _rule_flag(
+            rule,
+            document,
+            lexicons,
+            [span],
             confidence=0.7,
-            product=product,
             sentence_indexes=set(claim.sentence_indexes),
+            quote=_short_quote(document.text[span.start : span.end]),
         )
     ]
 
