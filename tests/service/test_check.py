@@ -5,21 +5,9 @@ from __future__ import annotations
 import pytest
 
 from model.report import SEVERITY_RANK
+from tests.spec_fields import FLAG_KEYS
 
 SPEC_KEYS = {"risk", "flags", "classifier", "text_length", "versions"}
-FLAG_KEYS = {
-    "rule_id",
-    "category",
-    "severity",
-    "title",
-    "explanation",
-    "evidence",
-    "entities",
-    "source",
-    "confidence",
-    "regulatory_context",
-    "precedents",
-}
 
 
 def test_check_returns_the_checkers_report(client, checker, real_ad):

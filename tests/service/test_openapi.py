@@ -8,6 +8,8 @@ from urllib.parse import urlparse
 import pytest
 from openapi_spec_validator import validate
 
+from tests.spec_fields import FLAG_KEYS
+
 ENDPOINTS = {
     ("/v1/check", "post"),
     ("/v1/check/batch", "post"),
@@ -74,19 +76,7 @@ def test_check_request_and_response_are_described_in_full(document):
         "versions",
     }
     flag = schemas["Flag"]
-    assert set(flag["properties"]) == {
-        "rule_id",
-        "category",
-        "severity",
-        "title",
-        "explanation",
-        "evidence",
-        "entities",
-        "source",
-        "confidence",
-        "regulatory_context",
-        "precedents",
-    }
+    assert set(flag["properties"]) == FLAG_KEYS
     assert len(flag["properties"]["category"]["enum"]) == 13
     for name in (
         "Evidence",
