@@ -34,7 +34,6 @@ _DROPPED_TAGS = frozenset(
         "option",
         "input",
         "textarea",
-        "form",
         "dialog",
         "-comment",
         "!doctype",
@@ -42,6 +41,9 @@ _DROPPED_TAGS = frozenset(
 )
 _BLOCK_TAGS = frozenset(
     {
+        "label",
+        "legend",
+        "fieldset",
         "p",
         "div",
         "section",
