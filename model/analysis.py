@@ -66,6 +66,10 @@ class Document:
             self._sentence_starts = starts = [s.start for s in self.sentences]
         return max(bisect.bisect_right(starts, offset) - 1, 0)
 
+    def is_question(self, sentence: int) -> bool:
+        span = self.sentences[sentence]
+        return self.text[span.start : span.end].rstrip().endswith("?")
+
     def is_suppressed(self, sentence: int) -> bool:
         return bool(self.cues_by_sentence.get(sentence, set()) & SUPPRESSING_CUES)
 
@@ -209,6 +213,9 @@ def is_informational(document: Document, promotion: float | None = None) -> bool
     informing = sum(1 for i in body if document.cues_by_sentence.get(i, set()) & INFORMING_CUES)
     promoting = len(document.group("cue:promotional"))
     if document.has_cue("free_trial") and promoting <= 2:
+        return True
+    # Cell treatments for animals are a veterinary matter, outside what the checker screens.
+    if len(document.group("cue:veterinary")) >= 2:
         return True
     if promotion is not None and promotion < LOW_PROMOTION and promoting <= informing + 2:
         return True

@@ -376,8 +376,13 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
     best: dict[tuple[str, str], tuple[str, _Candidate, Mention]] = {}
     usable_by_condition: dict[str, _Usable] = {}
     done: set[tuple[str, int]] = set()
+    # A question on a page that answers critically ("Can stem cells fix my bad knees? Not yet")
+    # offers nothing; on a sales page the question still introduces the offer.
+    answers_critically = any(document.has_cue(kind) for kind in ("critical", "negation"))
     for condition in document.conditions:
         sentence = document.sentence_of[condition]
+        if answers_critically and document.is_question(sentence):
+            continue
         # A condition named twice in one sentence pairs the same way twice: once is enough,
         # which keeps a page repeating one sentence a thousand times linear.
         if condition.key in covered_conditions or (condition.key, sentence) in done:

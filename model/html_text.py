@@ -144,8 +144,40 @@ def estimate_depth(html: str, stop_at: int) -> int:
     return deepest
 
 
-def _is_hidden(attributes: dict[str, str | None]) -> bool:
+_CSS_HIDING_RULE = re.compile(
+    r"([^{}]{1,500})\{[^{}]{0,2000}?(?:display\s*:\s*none|visibility\s*:\s*hidden)[^{}]{0,2000}\}",
+    re.IGNORECASE,
+)
+_SIMPLE_SELECTOR = re.compile(r"^\s*([.#])([A-Za-z0-9_-]{1,100})\s*$")
+
+
+def _hidden_selectors(tree: LexborHTMLParser) -> tuple[frozenset[str], frozenset[str]]:
+    """Classes and ids that the page's own style sheets hide (`.seo{display:none}`).
+
+    Only simple `.class` and `#id` selectors are understood; that covers the usual way pages
+    hide keyword spam from visitors while leaving it for crawlers.
+    """
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for style in tree.css("style"):
+        for match in _CSS_HIDING_RULE.finditer(style.text() or ""):
+            for selector in match.group(1).split(","):
+                simple = _SIMPLE_SELECTOR.match(selector)
+                if simple:
+                    (classes if simple.group(1) == "." else ids).add(simple.group(2))
+    return frozenset(classes), frozenset(ids)
+
+
+def _is_hidden(
+    attributes: dict[str, str | None],
+    hidden_classes: frozenset[str] = frozenset(),
+    hidden_ids: frozenset[str] = frozenset(),
+) -> bool:
     if "hidden" in attributes:
+        return True
+    if hidden_ids and (attributes.get("id") or "") in hidden_ids:
+        return True
+    if hidden_classes and hidden_classes.intersection((attributes.get("class") or "").split()):
         return True
     if (attributes.get("aria-hidden") or "").strip().lower() == "true":
         return True
@@ -162,6 +194,7 @@ def html_to_text(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> str:
     if depth > max_depth:
         raise HtmlTooDeepError(depth, max_depth)
     tree = LexborHTMLParser(html)
+    hidden_classes, hidden_ids = _hidden_selectors(tree)
     root = tree.body if tree.body is not None else tree.root
     if root is None:
         return ""
@@ -182,7 +215,7 @@ def html_to_text(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> str:
         if tag in _DROPPED_TAGS:
             continue
         attributes = node.attributes  # type: ignore[attr-defined]
-        if attributes and _is_hidden(attributes):
+        if attributes and _is_hidden(attributes, hidden_classes, hidden_ids):
             continue
         if tag in _BLOCK_TAGS:
             parts.append("\n")
