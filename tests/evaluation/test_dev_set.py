@@ -19,6 +19,7 @@ from training.dataset import load_rows, normalise_for_duplicates
 ROOT = Path(__file__).resolve().parents[2]
 ITEMS = load_dev_set()
 HOLDOUT = load_dev_set(DEV_SET.with_name("holdout_set.jsonl"))
+BLIND3 = load_dev_set(DEV_SET.with_name("blind3_set.jsonl"))
 PRODUCT_IDS = set(vocabulary.PRODUCT_IDS)
 CONDITIONS = {
     c["name"]
@@ -35,7 +36,7 @@ def test_set_size_and_mix():
     assert len({item["id"] for item in ITEMS}) == len(ITEMS)
 
 
-@pytest.mark.parametrize("items", [ITEMS, HOLDOUT], ids=["dev", "holdout"])
+@pytest.mark.parametrize("items", [ITEMS, HOLDOUT, BLIND3], ids=["dev", "holdout", "blind3"])
 def test_labels_are_valid(items):
     assert len({item["id"] for item in items}) == len(items)
     for item in items:
@@ -48,7 +49,7 @@ def test_labels_are_valid(items):
             assert item["expected_risk"] == "low" and not item["expected_categories"]
 
 
-@pytest.mark.parametrize("items", [ITEMS, HOLDOUT], ids=["dev", "holdout"])
+@pytest.mark.parametrize("items", [ITEMS, HOLDOUT, BLIND3], ids=["dev", "holdout", "blind3"])
 def test_no_training_sentence_appears_in_the_evaluation_sets(items):
     training = {normalise_for_duplicates(row.text) for row in load_rows()}
     for item in items:
