@@ -25,11 +25,12 @@ run: $(VENV)/.installed
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --config service/gunicorn_conf.py 'service:create_app()'
 
 test: $(VENV)/.installed-dev
-	$(BIN)/ruff check service model training tests
+	$(BIN)/ruff check service model training tests evaluation bench
+	$(BIN)/mypy model
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check service model training tests
+	$(BIN)/ruff check service model training tests evaluation bench
 	$(BIN)/ruff format --check service model training tests
 	$(BIN)/mypy model
 

@@ -49,14 +49,14 @@ class Document:
     def in_sentence(self, mentions: list[Mention], sentence: int) -> list[Mention]:
         """The members of `mentions` found in `sentence` (indexed once per list)."""
         key = id(mentions)
-        index = self._sentence_index.get(key)
-        if index is None:
-            index = defaultdict(list)
+        cached = self._sentence_index.get(key)
+        if cached is None:
+            index: dict[int, list[Mention]] = defaultdict(list)
             for mention in mentions:
                 index[self.sentence_of[mention]].append(mention)
             self._sentence_index[key] = (mentions, index)
         else:
-            index = index[1]
+            index = cached[1]
         return index.get(sentence, [])
 
     def sentence_at(self, offset: int) -> int:

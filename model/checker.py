@@ -156,9 +156,9 @@ class Checker:
         flags = _without_repeats(flags)
         by_id = self.rules.by_id()
         for flag in flags:
-            rule = by_id.get(flag.rule_id)
-            if rule is not None and explain:
-                self._attach_context(flag, rule, text)
+            flag_rule = by_id.get(flag.rule_id)
+            if flag_rule is not None and explain:
+                self._attach_context(flag, flag_rule, text)
         flags.sort(key=Flag.sort_key)
         return flags, document.informational, classifier_block
 

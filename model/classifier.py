@@ -276,9 +276,9 @@ class SentenceClassifier:
                 < MIN_FLAG_WORDS
             ):
                 continue
-            flag = self._sentence_flag(document, index, probabilities[row], violative[row])
-            if flag is not None:
-                new_flags.append(flag)
+            sentence_flag = self._sentence_flag(document, index, probabilities[row], violative[row])
+            if sentence_flag is not None:
+                new_flags.append(sentence_flag)
         top_terms = self._top_terms(scores.features, violative) if explain else []
         return self._block(document_probability, top_terms, new_flags)
 

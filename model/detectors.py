@@ -409,9 +409,9 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
             if previous is None or SCOPE_CONFIDENCE[scope] > SCOPE_CONFIDENCE[previous[0]]:
                 best[key] = (scope, candidate, condition)
     flags = []
-    for (product_id, condition_name), (scope, chosen, condition) in best.items():
+    for (product_id, condition_name), (scope, paired, condition) in best.items():
         info = lexicons.conditions[condition_name]
-        label = chosen.label
+        label = paired.label
         title = f"{label[0].upper()}{label[1:]} marketed for {condition_name}"
         where = {
             "sentence": "in the same sentence",
@@ -433,18 +433,18 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
                 ),
                 evidence=sorted(
                     [
-                        Span(chosen.mention.start, chosen.mention.end),
+                        Span(paired.mention.start, paired.mention.end),
                         Span(condition.start, condition.end),
                     ],
                     key=lambda s: s.start,
                 ),
                 confidence=SCOPE_CONFIDENCE[scope],
-                anchor=Span(chosen.mention.start, chosen.mention.end),
+                anchor=Span(paired.mention.start, paired.mention.end),
                 product={"id": product_id, "label": label},
                 condition={"name": condition_name, "code": info.code},
                 sentence_indexes={
                     document.sentence_of[condition],
-                    document.sentence_of[chosen.mention],
+                    document.sentence_of[paired.mention],
                 },
             )
         )
