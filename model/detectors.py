@@ -19,6 +19,7 @@ from model.rules import Rule
 GENERIC_PRODUCT = "stem_cell_unspecified"
 SCOPE_CONFIDENCE = {"sentence": 0.95, "section": 0.85, "document": 0.75}
 DISCLOSURE_EVIDENCE_PRIORITY = {"efficacy_claim": 0, "safety_claim": 1, "unapproved_use": 2}
+# A missing risk or status statement qualifies any promotional claim, hype included.
 CLAIM_CATEGORIES = frozenset(
     {
         "unapproved_use",
@@ -29,6 +30,7 @@ CLAIM_CATEGORIES = frozenset(
         "nonhomologous_or_systemic_use",
         "unsupported_evidence",
         "testimonial",
+        "hype_language",
     }
 )
 

@@ -20,14 +20,14 @@ LEVEL_BANDS = {"low": (0.0, 0.39), "medium": (0.4, 0.69), "high": (0.7, 1.0)}
 
 def risk_level(flags: Iterable[Flag]) -> str:
     """`high` on any high flag, `medium` on any medium flag or on low flags of two or more kinds
-    (hype plus an unverified claim on a cell-product page deserves a look), `low` otherwise."""
+    (hype on a cell-product page that says nothing of risks deserves a look), `low` otherwise."""
     flags = list(flags)
     severities = {flag.severity for flag in flags}
     if "high" in severities:
         return "high"
     if "medium" in severities:
         return "medium"
-    kinds = {flag.category for flag in flags if flag.category != "missing_disclosure"}
+    kinds = {flag.category for flag in flags}
     return "medium" if len(kinds) >= 2 else "low"
 
 

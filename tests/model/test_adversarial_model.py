@@ -122,7 +122,9 @@ def assert_report_consistent(checker, body: dict) -> None:
     low, high = LEVEL_BANDS[level]
     assert low <= body["risk"]["score"] <= high
     expected = min((SEVERITY_RANK[f["severity"]] for f in flags), default=SEVERITY_RANK["low"])
-    assert SEVERITY_RANK[level] == expected, "the level is the highest flag severity"
+    if expected == SEVERITY_RANK["low"] and len({f["category"] for f in flags}) >= 2:
+        expected = SEVERITY_RANK["medium"]  # low flags of several kinds add up (model.risk)
+    assert SEVERITY_RANK[level] == expected, "the level follows the flags' severities"
     keys = [(SEVERITY_RANK[f["severity"]], min(e["start"] for e in f["evidence"])) for f in flags]
     assert keys == sorted(keys), "flags sorted by severity, then first offset"
     for flag in flags:
