@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ITEMS = load_dev_set()
 HOLDOUT = load_dev_set(DEV_SET.with_name("holdout_set.jsonl"))
 BLIND3 = load_dev_set(DEV_SET.with_name("blind3_set.jsonl"))
+BLIND4 = load_dev_set(DEV_SET.with_name("blind4_set.jsonl"))
 PRODUCT_IDS = set(vocabulary.PRODUCT_IDS)
 CONDITIONS = {
     c["name"]
@@ -36,7 +37,9 @@ def test_set_size_and_mix():
     assert len({item["id"] for item in ITEMS}) == len(ITEMS)
 
 
-@pytest.mark.parametrize("items", [ITEMS, HOLDOUT, BLIND3], ids=["dev", "holdout", "blind3"])
+@pytest.mark.parametrize(
+    "items", [ITEMS, HOLDOUT, BLIND3, BLIND4], ids=["dev", "holdout", "blind3", "blind4"]
+)
 def test_labels_are_valid(items):
     assert len({item["id"] for item in items}) == len(items)
     for item in items:
@@ -49,7 +52,9 @@ def test_labels_are_valid(items):
             assert item["expected_risk"] == "low" and not item["expected_categories"]
 
 
-@pytest.mark.parametrize("items", [ITEMS, HOLDOUT, BLIND3], ids=["dev", "holdout", "blind3"])
+@pytest.mark.parametrize(
+    "items", [ITEMS, HOLDOUT, BLIND3, BLIND4], ids=["dev", "holdout", "blind3", "blind4"]
+)
 def test_no_training_sentence_appears_in_the_evaluation_sets(items):
     training = {normalise_for_duplicates(row.text) for row in load_rows()}
     for item in items:
