@@ -33,6 +33,7 @@ class Document:
     products: list[Mention] = field(default_factory=list)
     approved: list[Mention] = field(default_factory=list)
     conditions: list[Mention] = field(default_factory=list)
+    # Set by the checker with `is_informational`, once the classifier has scored the page.
     informational: bool = False
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
     _topical: set[int] | None = field(default=None, repr=False)
@@ -195,7 +196,6 @@ def analyse(
         if not document.is_suppressed(sentence_of[m])
         and "adverse" not in document.cues_by_sentence.get(sentence_of[m], ())
     ]
-    document.informational = is_informational(document)
     return document
 
 

@@ -25,6 +25,7 @@ from scipy import sparse
 
 from model.features import FastTfidf
 from model.report import Flag, Span
+from model.vocabulary import CATEGORIES
 
 if TYPE_CHECKING:
     from model.analysis import Document
@@ -36,20 +37,11 @@ MANIFEST_NAME = "manifest.json"
 CLASSIFIER_RULE_ID = "classifier.violative-sentence"
 # Categories a sentence-level model may assign on its own: the others need entities
 # (unapproved_use), the whole page (broad_claims) or the absence of text (missing_disclosure).
-FLAGGABLE_CATEGORIES = frozenset(
-    {
-        "efficacy_claim",
-        "safety_claim",
-        "medication_discontinuation",
-        "regulatory_misrepresentation",
-        "unsupported_evidence",
-        "testimonial",
-        "pay_to_participate",
-        "hype_language",
-        "nonhomologous_or_systemic_use",
-        "more_than_minimal_manipulation",
-    }
-)
+FLAGGABLE_CATEGORIES = frozenset(CATEGORIES) - {
+    "unapproved_use",
+    "broad_claims",
+    "missing_disclosure",
+}
 MIN_SENTENCE_WORDS = 4
 # A sentence flag stands on its own in front of a reviewer: it needs a full sentence and a
 # category the model is reasonably sure of, not just a high violative score.
