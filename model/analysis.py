@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from model.matcher import Mention, PhraseMatcher
+from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest
 from model.text import Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
@@ -39,6 +40,8 @@ class Document:
     _topical: set[int] | None = field(default=None, repr=False)
     cover_only_keys: frozenset[str] = frozenset()
     generic_product_keys: frozenset[str] = frozenset()
+    # Rule families' per-document caches: sentences per `@product`/`@condition` reference.
+    reference_sentences: dict[str, set[int]] = field(default_factory=dict, repr=False)
     # id(list) -> (the list, kept alive so its id stays unique; its mentions by sentence)
     _sentence_index: dict[int, tuple[list[Mention], dict[int, list[Mention]]]] = field(
         default_factory=dict, repr=False
@@ -113,16 +116,26 @@ def _overlaps(mention: Mention, others: list[Mention], starts: list[int]) -> boo
     return False
 
 
-def _composed_products(document: Document, window: int) -> list[Mention]:
+def _composed_products(
+    document: Document, window: int, heads_by_source: Mapping[str, frozenset[str]]
+) -> list[Mention]:
     """Product mentions made of a source word and a head word close after it.
 
-    Only the first head after each source is examined (heads are sorted): a later one is
-    farther away. The gap is read only when it is short enough to hold `window` words.
+    Each source accepts its own heads (`heads_by_source`), resolved leftmost-longest among
+    themselves. Only the first head after each source is examined (heads are sorted): a later
+    one is farther away. The gap is read only when it is short enough to hold `window` words.
     """
     found: list[Mention] = []
+    all_heads = document.group(COMPOSED_HEAD_GROUP)
+    heads_of: dict[str, list[Mention]] = {}
     for source in document.group("composed:source"):
+        accepted = heads_of.get(source.key)
+        if accepted is None:
+            allowed = heads_by_source.get(source.key, frozenset())
+            accepted = leftmost_longest([h for h in all_heads if h.key in allowed])
+            heads_of[source.key] = accepted
         sentence = document.sentence_of[source]
-        heads = document.in_sentence(document.group(f"composed:head:{source.key}"), sentence)
+        heads = document.in_sentence(accepted, sentence)
         index = bisect.bisect_left([h.start for h in heads], source.end) if len(heads) > 8 else 0
         for head in heads[index:]:
             if head.start < source.end:
@@ -144,6 +157,7 @@ def analyse(
     matcher: PhraseMatcher,
     composed_window: int = 3,
     *,
+    composed_heads: Mapping[str, frozenset[str]] | None = None,
     cover_only_keys: frozenset[str] = frozenset(),
     generic_product_keys: frozenset[str] = frozenset(),
 ) -> Document:
@@ -177,7 +191,7 @@ def analyse(
     explicit_starts = [m.start for m in explicit]
     composed = [
         m
-        for m in _composed_products(document, composed_window)
+        for m in _composed_products(document, composed_window, composed_heads or {})
         if not _overlaps(m, explicit, explicit_starts)
     ]
     for mention in composed:

@@ -127,6 +127,7 @@ class Checker:
             text,
             self.matcher,
             self.lexicons.composed_window,
+            composed_heads=self.lexicons.composed_heads,
             cover_only_keys=self._cover_only_keys,
             generic_product_keys=self._generic_product_keys,
         )

@@ -123,6 +123,44 @@ def _lexicon_mentions(
     return found
 
 
+def _reference_sentences(reference: str, document: Document, lexicons: Lexicons) -> set[int]:
+    """Sentences holding a mention that `@product[:id]` / `@condition[:group]` stands for
+    (computed once per document and reference)."""
+    cache = document.reference_sentences
+    found = cache.get(reference)
+    if found is None:
+        kind, _, narrow = reference[1:].partition(":")
+        if kind == "product":
+            mentions = [
+                m
+                for m in document.products
+                if not narrow or lexicons.products[m.key].id == narrow
+            ]
+        else:
+            mentions = [
+                m
+                for m in document.conditions
+                if not narrow or lexicons.conditions[m.key].group == narrow
+            ]
+        found = cache[reference] = {document.sentence_of[m] for m in mentions}
+    return found
+
+
+def _all_of_sentences(rule: Rule, document: Document, lexicons: Lexicons) -> set[int]:
+    """The sentences where every `all_of` group has at least one match: the only ones
+    `_all_of_hit` can accept, so the others are never examined."""
+    candidates: set[int] | None = None
+    for index, alternatives in enumerate(rule.all_of):
+        sentences = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:{index}")}
+        for reference in alternatives:
+            if reference.startswith("@"):
+                sentences |= _reference_sentences(reference, document, lexicons)
+        candidates = sentences if candidates is None else candidates & sentences
+        if not candidates:
+            return set()
+    return candidates or set()
+
+
 def _all_of_hit(
     rule: Rule, document: Document, lexicons: Lexicons, sentence: int
 ) -> list[Mention] | None:
@@ -195,10 +233,8 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
         candidates = set(regex_hits)
     elif rule.patterns:
         candidates = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:any")}
-    elif any(a.startswith("@") for a in rule.all_of[0]):
-        candidates = set(range(len(document.sentences)))
     else:
-        candidates = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:0")}
+        candidates = _all_of_sentences(rule, document, lexicons)
     unless = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:unless")}
     near = rule.options.get("near_product")
     if near is not None:

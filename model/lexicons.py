@@ -8,12 +8,12 @@ free-trial, disclosure and promotional cues).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from model.datafiles import read_yaml
-from model.matcher import Phrase
+from model.matcher import COMPOSED_HEAD_GROUP, Phrase
 
 DATA_DIR = Path(__file__).parent / "data"
 CUE_KINDS: tuple[str, ...] = (
@@ -68,6 +68,9 @@ class Lexicons:
     conditions: dict[str, Condition]
     phrases: tuple[Phrase, ...]
     composed_window: int = 3
+    # Source key -> the head words that may follow it ("fat" + "stem cells"). Every head is one
+    # phrase of the `composed:head` group, found once whatever the number of sources using it.
+    composed_heads: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -156,6 +159,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         phrases += _phrases("approved", record["key"], record)
 
     composed = products_data.get("composed_products") or {}
+    composed_heads: dict[str, frozenset[str]] = {}
     for record in composed.get("sources") or []:
         products[record["key"]] = Product(
             key=record["key"],
@@ -166,7 +170,8 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         )
         phrases += [Phrase("composed:source", record["key"], t) for t in record["terms"]]
         heads = record.get("heads") or composed.get("heads") or []
-        phrases += [Phrase(f"composed:head:{record['key']}", record["key"], h) for h in heads]
+        phrases += [Phrase(COMPOSED_HEAD_GROUP, h, h) for h in heads]
+        composed_heads[record["key"]] = frozenset(heads)
 
     conditions: dict[str, Condition] = {}
     for record in conditions_data["conditions"]:
@@ -189,4 +194,5 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         conditions=conditions,
         phrases=tuple(phrases),
         composed_window=int(composed.get("window", 3)),
+        composed_heads=composed_heads,
     )

@@ -4,7 +4,9 @@ All phrases of all lexicons go into a single automaton over folded text (see `mo
 document is scanned once whatever the number of terms, in time linear in its length. Case-
 sensitive abbreviations ("MS", "ALS", "T1D") get a second automaton over the original text.
 Matches must start and end on word boundaries; within one *group* (a lexicon, or one phrase list
-of a rule) overlapping matches are resolved leftmost-longest.
+of a rule) overlapping matches are resolved leftmost-longest, except in the groups named
+`overlapping`, whose every match is kept for the caller to resolve (the heads of composed
+product names: which heads count depends on the source word before them).
 """
 
 from __future__ import annotations
@@ -17,19 +19,27 @@ import ahocorasick
 
 from model.text import FoldedText, fold_term
 
+COMPOSED_HEAD_GROUP = "composed:head"
 
-@dataclass(frozen=True, slots=True, eq=False)
+
 class Mention:
     """A phrase found in the text. `start`/`end` index the original text.
 
-    Compared and hashed by identity: each mention is one find, and identity hashing keeps the
-    per-sentence lookups cheap.
+    Treat as immutable. Compared and hashed by identity: each mention is one find, and
+    identity hashing keeps the per-sentence lookups cheap. A plain slotted class rather than a
+    frozen dataclass because a page creates hundreds and a frozen `__init__` costs 3x more.
     """
 
-    group: str
-    key: str
-    start: int
-    end: int
+    __slots__ = ("group", "key", "start", "end")
+
+    def __init__(self, group: str, key: str, start: int, end: int) -> None:
+        self.group = group
+        self.key = key
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"Mention({self.group!r}, {self.key!r}, {self.start}, {self.end})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +50,14 @@ class Phrase:
     case_sensitive: bool = False
 
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum()
-
-
 class PhraseMatcher:
     """Finds phrases from many groups in one pass."""
 
-    def __init__(self, phrases: Iterable[Phrase]) -> None:
+    def __init__(
+        self,
+        phrases: Iterable[Phrase],
+        overlapping: frozenset[str] = frozenset({COMPOSED_HEAD_GROUP}),
+    ) -> None:
         folded: dict[str, set[tuple[str, str]]] = defaultdict(set)
         exact: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for phrase in phrases:
@@ -62,6 +72,7 @@ class PhraseMatcher:
         self._folded = self._build(folded)
         self._exact = self._build(exact)
         self.size = len(folded) + len(exact)
+        self.overlapping = overlapping
 
     @staticmethod
     def _build(terms: dict[str, set[tuple[str, str]]]) -> ahocorasick.Automaton | None:
@@ -77,33 +88,43 @@ class PhraseMatcher:
         """Every match, grouped and de-overlapped, sorted by start offset."""
         by_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         if self._folded is not None:
-            self._collect(self._folded, text.folded, by_group, text)
+            origin = text.origin.tolist() if len(text.folded) != len(text.original) else None
+            _collect(self._folded, text.folded, by_group, origin)
         if self._exact is not None:
-            self._collect(self._exact, text.original, by_group, None)
+            _collect(self._exact, text.original, by_group, None)
         mentions: list[Mention] = []
         for group, spans in by_group.items():
-            mentions.extend(Mention(group, key, s, e) for s, e, key in _leftmost_longest(spans))
+            if group in self.overlapping:
+                spans.sort(key=lambda s: (s[0], -s[1], s[2]))
+            else:
+                spans = _leftmost_longest(spans)
+            mentions.extend([Mention(group, key, s, e) for s, e, key in spans])
         mentions.sort(key=lambda m: (m.start, -m.end, m.group))
         return mentions
 
-    @staticmethod
-    def _collect(
-        automaton: ahocorasick.Automaton,
-        haystack: str,
-        by_group: dict[str, list[tuple[int, int, str]]],
-        folded: FoldedText | None,
-    ) -> None:
-        size = len(haystack)
-        for last, (length, payload) in automaton.iter(haystack):
-            start, end = last - length + 1, last + 1
-            if start > 0 and _is_word_char(haystack[start - 1]) and _is_word_char(haystack[start]):
-                continue
-            if end < size and _is_word_char(haystack[end]) and _is_word_char(haystack[end - 1]):
-                continue
-            if folded is not None:
-                start, end = folded.span_in_original(start, end)
-            for group, key in payload:
-                by_group[group].append((start, end, key))
+
+def _collect(
+    automaton: ahocorasick.Automaton,
+    haystack: str,
+    by_group: dict[str, list[tuple[int, int, str]]],
+    origin: list[int] | None,
+) -> None:
+    """Append every word-bounded match to its groups, as original-text spans.
+
+    `origin` maps folded offsets to original ones (None: the two coincide). The hot loop of
+    the checker, hence the inlined boundary tests.
+    """
+    size = len(haystack)
+    for last, (length, payload) in automaton.iter(haystack):
+        start, end = last - length + 1, last + 1
+        if start > 0 and haystack[start - 1].isalnum() and haystack[start].isalnum():
+            continue
+        if end < size and haystack[end].isalnum() and haystack[last].isalnum():
+            continue
+        if origin is not None:
+            start, end = origin[start], origin[last] + 1
+        for group, key in payload:
+            by_group[group].append((start, end, key))
 
 
 def _leftmost_longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -114,4 +135,15 @@ def _leftmost_longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int,
         if span[0] >= last_end:
             kept.append(span)
             last_end = span[1]
+    return kept
+
+
+def leftmost_longest(mentions: list[Mention]) -> list[Mention]:
+    """`mentions` without overlaps: the earliest, then the longest, of each overlapping run."""
+    kept: list[Mention] = []
+    last_end = -1
+    for mention in sorted(mentions, key=lambda m: (m.start, -m.end, m.key)):
+        if mention.start >= last_end:
+            kept.append(mention)
+            last_end = mention.end
     return kept
