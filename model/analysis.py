@@ -12,6 +12,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest
 from model.text import Section, Sentence, fold_text, segment
@@ -40,8 +41,9 @@ class Document:
     _topical: set[int] | None = field(default=None, repr=False)
     cover_only_keys: frozenset[str] = frozenset()
     generic_product_keys: frozenset[str] = frozenset()
-    # Rule families' per-document caches: sentences per `@product`/`@condition` reference.
-    reference_sentences: dict[str, set[int]] = field(default_factory=dict, repr=False)
+    # Rule families' per-document memo (sentences per `@product` reference, the main product):
+    # values computed from the analysed document once, however many rules ask.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
     # id(list) -> (the list, kept alive so its id stays unique; its mentions by sentence)
     _sentence_index: dict[int, tuple[list[Mention], dict[int, list[Mention]]]] = field(
         default_factory=dict, repr=False

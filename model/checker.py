@@ -24,6 +24,8 @@ from model.rules import Rule, RuleCatalogue
 API_VERSION = "1"
 FORMATS = ("text", "html")
 OFFSET_MODES = ("codepoint", "utf16")
+# (category, product, condition) keys are few (13 x 7 x ~120 at most); the bound is a guard.
+MAX_CACHED_PRECEDENT_KEYS = 20_000
 
 
 class UnknownExclusionError(ValueError):
@@ -58,9 +60,10 @@ class Checker:
         self._generic_product_keys = frozenset(
             k for k, p in lexicons.products.items() if p.id == "stem_cell_unspecified"
         )
+        self._templates: dict[str, list[tuple[dict[str, str], str]]] = {}
+        self._precedent_dicts: dict[tuple[str, str | None, str | None], list[dict[str, str]]] = {}
         for rule in rules.rules:
-            for ref in rule.references:
-                knowledge_base.reference(ref)  # fail at start-up on a dangling reference
+            self._context_templates(rule)  # fail at start-up on a dangling reference
         self.versions = {
             "api": API_VERSION,
             "rules": f"{rules.version}+lexicons.{lexicons.version}",
@@ -163,6 +166,57 @@ class Checker:
         flags.sort(key=Flag.sort_key)
         return flags, document.informational, classifier_block
 
+    def _context_templates(self, rule: Rule) -> list[tuple[dict[str, str], str]]:
+        """Per reference of `rule`: its fixed fields and the relevance template (built once)."""
+        cached = self._templates.get(rule.id)
+        if cached is None:
+            cached = []
+            for ref_id in rule.references:
+                ref = self.knowledge_base.reference(ref_id)
+                template = (
+                    rule.relevance.get(ref_id)
+                    or self.rules.relevance_defaults.get(ref_id)
+                    or (
+                        f"{ref.citation} bears on this {rule.category.replace('_', ' ')}: "
+                        "\u201c{quote}\u201d."
+                    )
+                )
+                fixed = {
+                    "id": ref.id,
+                    "citation": ref.citation,
+                    "title": ref.title,
+                    "url": ref.url,
+                    "summary": ref.summary,
+                }
+                cached.append((fixed, template))
+            self._templates[rule.id] = cached
+        return cached
+
+    def _precedents(
+        self, category: str, product: str | None, condition: str | None
+    ) -> list[dict[str, str]]:
+        """The closest precedents as response dicts, fresh copies of ones built once per
+        (category, product, condition)."""
+        key = (category, product, condition)
+        cached = self._precedent_dicts.get(key)
+        if cached is None:
+            cached = [
+                {
+                    "kind": p.kind,
+                    "recipient": p.recipient,
+                    "date": p.date,
+                    "reference": p.reference,
+                    "url": p.url,
+                    "summary": p.summary,
+                }
+                for p in self.knowledge_base.closest_precedents(
+                    category=category, product=product, condition=condition, limit=3
+                )
+            ]
+            if len(self._precedent_dicts) < MAX_CACHED_PRECEDENT_KEYS:
+                self._precedent_dicts[key] = cached
+        return [dict(p) for p in cached]
+
     def _attach_context(self, flag: Flag, rule: Rule, text: str) -> None:
         product = flag.product["id"] if flag.product else None
         condition = flag.condition["name"] if flag.condition else None
@@ -172,41 +226,11 @@ class Checker:
             "condition": condition or "the conditions named",
             "quote": " ".join(text[first.start : first.end].split())[:120],
         }
-        context = []
-        for ref_id in rule.references:
-            ref = self.knowledge_base.reference(ref_id)
-            template = (
-                rule.relevance.get(ref_id)
-                or self.rules.relevance_defaults.get(ref_id)
-                or (
-                    f"{ref.citation} bears on this {rule.category.replace('_', ' ')}: "
-                    "\u201c{quote}\u201d."
-                )
-            )
-            context.append(
-                {
-                    "id": ref.id,
-                    "citation": ref.citation,
-                    "title": ref.title,
-                    "url": ref.url,
-                    "summary": ref.summary,
-                    "relevance": render(template, **values),
-                }
-            )
-        flag.regulatory_context = context
-        flag.precedents = [
-            {
-                "kind": p.kind,
-                "recipient": p.recipient,
-                "date": p.date,
-                "reference": p.reference,
-                "url": p.url,
-                "summary": p.summary,
-            }
-            for p in self.knowledge_base.closest_precedents(
-                category=flag.category, product=product, condition=condition, limit=3
-            )
+        flag.regulatory_context = [
+            {**fixed, "relevance": render(template, **values)}
+            for fixed, template in self._context_templates(rule)
         ]
+        flag.precedents = self._precedents(flag.category, product, condition)
 
     @staticmethod
     def _flag_json(flag: Flag, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:

@@ -126,7 +126,7 @@ def _lexicon_mentions(
 def _reference_sentences(reference: str, document: Document, lexicons: Lexicons) -> set[int]:
     """Sentences holding a mention that `@product[:id]` / `@condition[:group]` stands for
     (computed once per document and reference)."""
-    cache = document.reference_sentences
+    cache = document.memo
     found = cache.get(reference)
     if found is None:
         kind, _, narrow = reference[1:].partition(":")
@@ -309,8 +309,15 @@ def _product_candidates(document: Document, lexicons: Lexicons) -> list[_Candida
 
 
 def _dominant_product(document: Document, lexicons: Lexicons) -> dict[str, str] | None:
+    """The page's main cell product (most mentioned, then first), a fresh dict per flag."""
     if not document.products:
         return None
+    if "dominant_product" not in document.memo:
+        document.memo["dominant_product"] = _find_dominant_product(document, lexicons)
+    return dict(document.memo["dominant_product"])
+
+
+def _find_dominant_product(document: Document, lexicons: Lexicons) -> dict[str, str]:
     counts: dict[str, int] = {}
     specific = [m for m in document.products if lexicons.products[m.key].id != GENERIC_PRODUCT]
     for mention in specific or document.products:
