@@ -61,7 +61,9 @@ class Checker:
             k for k, p in lexicons.products.items() if p.id == "stem_cell_unspecified"
         )
         self._templates: dict[str, list[tuple[dict[str, str], str]]] = {}
-        self._precedent_dicts: dict[tuple[str, str | None, str | None], list[dict[str, str]]] = {}
+        self._precedent_dicts: dict[
+            tuple[str, str | None, str | None], list[dict[str, str | None]]
+        ] = {}
         for rule in rules.rules:
             self._context_templates(rule)  # fail at start-up on a dangling reference
         self.versions = {
@@ -194,7 +196,7 @@ class Checker:
 
     def _precedents(
         self, category: str, product: str | None, condition: str | None
-    ) -> list[dict[str, str]]:
+    ) -> list[dict[str, str | None]]:
         """The closest precedents as response dicts, fresh copies of ones built once per
         (category, product, condition)."""
         key = (category, product, condition)
