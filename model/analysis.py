@@ -12,6 +12,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest
@@ -97,7 +98,7 @@ class Document:
             } | {self.sentence_of[m] for m in self.products}
         return self._topical
 
-    @property
+    @cached_property
     def about_approved_product(self) -> bool:
         """The page is about an FDA-approved product: it names approved products at least
         twice and at least as often as any named (not generic) cell product."""

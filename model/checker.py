@@ -11,7 +11,12 @@ from typing import Any
 
 from model.analysis import analyse, is_informational
 from model.classifier import SentenceClassifier
-from model.detectors import SENTENCE_DETECTORS, detect_missing_disclosure, render
+from model.detectors import (
+    SENTENCE_DETECTORS,
+    Placeholders,
+    detect_missing_disclosure,
+    fill,
+)
 from model.html_text import DEFAULT_MAX_DEPTH, html_to_text
 from model.knowledge_base import KnowledgeBase
 from model.lexicons import Lexicons
@@ -223,13 +228,13 @@ class Checker:
         product = flag.product["id"] if flag.product else None
         condition = flag.condition["name"] if flag.condition else None
         first = min(flag.evidence, key=lambda s: s.start)
-        values = {
-            "product": flag.product["label"] if flag.product else "the cell product",
-            "condition": condition or "the conditions named",
-            "quote": " ".join(text[first.start : first.end].split())[:120],
-        }
+        values = Placeholders(
+            product=flag.product["label"] if flag.product else "the cell product",
+            condition=condition or "the conditions named",
+            quote=" ".join(text[first.start : first.end].split())[:120],
+        )
         flag.regulatory_context = [
-            {**fixed, "relevance": render(template, **values)}
+            {**fixed, "relevance": fill(template, values)}
             for fixed, template in self._context_templates(rule)
         ]
         flag.precedents = self._precedents(flag.category, product, condition)

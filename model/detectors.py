@@ -7,6 +7,7 @@ diseases; `disclosure` notices a promotional page that never states risks or una
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,14 +36,30 @@ CLAIM_CATEGORIES = frozenset(
 )
 
 
-class _Blank(dict):
+class Placeholders(dict):
+    """Values for a template's {placeholders}: a missing one fills in as empty."""
+
     def __missing__(self, key: str) -> str:
         return ""
 
 
 def render(template: str, **values: str) -> str:
     """Fill {quote}/{product}/{condition} placeholders; unknown ones become empty."""
-    return " ".join(template.format_map(_Blank(values)).split())
+    return fill(template, Placeholders(values))
+
+
+def fill(template: str, values: Placeholders) -> str:
+    """`render` with the values already wrapped (one wrapper serves many templates); the
+    result's whitespace is normalised (runs to one space, none at the ends)."""
+    filled = template.format_map(values)
+    if _NEEDS_SPACING.search(filled):
+        return " ".join(filled.split())
+    return filled
+
+
+# Anything `" ".join(text.split())` would change: a whitespace run, a non-space whitespace
+# character, or whitespace at either end. Most filled templates have none.
+_NEEDS_SPACING = re.compile(r"\s\s|[^\S ]|^\s|\s$")
 
 
 def _short_quote(text: str, limit: int = 120) -> str:
@@ -216,11 +233,18 @@ def _regex_mentions(rule: Rule, document: Document) -> list[Mention]:
 
 
 def _sentences_near_products(document: Document, scope: str) -> set[int]:
-    with_product = {document.sentence_of[m] for m in document.products}
-    if scope == "sentence":
-        return with_product
-    sections = {document.sentences[i].section for i in with_product}
-    return {i for i, s in enumerate(document.sentences) if s.section in sections}
+    """Sentences in the same `scope` (sentence or section) as a product mention."""
+    key = f"near_product:{scope}"
+    if key not in document.memo:
+        with_product = {document.sentence_of[m] for m in document.products}
+        if scope == "sentence":
+            document.memo[key] = with_product
+        else:
+            sections = {document.sentences[i].section for i in with_product}
+            document.memo[key] = {
+                i for i, s in enumerate(document.sentences) if s.section in sections
+            }
+    return document.memo[key]
 
 
 def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
@@ -235,6 +259,8 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
         candidates = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:any")}
     else:
         candidates = _all_of_sentences(rule, document, lexicons)
+    if not candidates:
+        return []
     unless = {document.sentence_of[m] for m in document.group(f"rule:{rule.id}:unless")}
     near = rule.options.get("near_product")
     if near is not None:
