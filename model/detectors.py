@@ -7,9 +7,10 @@ diseases; `disclosure` notices a promotional page that never states risks or una
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from model.analysis import Document
 from model.lexicons import Lexicons
@@ -149,9 +150,7 @@ def _reference_sentences(reference: str, document: Document, lexicons: Lexicons)
         kind, _, narrow = reference[1:].partition(":")
         if kind == "product":
             mentions = [
-                m
-                for m in document.products
-                if not narrow or lexicons.products[m.key].id == narrow
+                m for m in document.products if not narrow or lexicons.products[m.key].id == narrow
             ]
         else:
             mentions = [
@@ -381,22 +380,76 @@ def _main_names(named: list[_Candidate]) -> list[_Candidate]:
     return pool
 
 
+@dataclass
+class _Nearby:
+    """One product id's candidates in document order, with their offsets, so that the one
+    nearest a condition is found by bisection rather than by reading them all."""
+
+    candidates: list[_Candidate]
+    starts: list[int]
+    ends: list[int]
+    ordered: bool  # starts and ends both non-decreasing: bisection applies
+
+    @classmethod
+    def of(cls, candidates: list[_Candidate]) -> _Nearby:
+        starts = [c.mention.start for c in candidates]
+        ends = [c.mention.end for c in candidates]
+        ordered = starts == sorted(starts) and ends == sorted(ends)
+        return cls(candidates, starts, ends, ordered)
+
+    def nearest(self, mention: Mention) -> _Candidate:
+        """Equal to `_nearest(self.candidates, mention)`.
+
+        Candidates ending before the condition are a prefix (ends are ordered); of those the
+        one ending last is nearest (the first such, as `min` keeps the first). Of the rest,
+        the first is nearest (starts are ordered). On a tie the earlier one, in the prefix,
+        wins, as with `min`.
+        """
+        if not self.ordered or len(self.candidates) <= NEAREST_SCAN_LIMIT:
+            return _nearest(self.candidates, mention)
+        before = bisect.bisect_right(self.ends, mention.start)
+        best: _Candidate | None = None
+        distance = 0
+        if before:
+            end = self.ends[before - 1]
+            best = self.candidates[bisect.bisect_left(self.ends, end, 0, before)]
+            distance = mention.start - end
+        if before < len(self.candidates):
+            after = 2 * (self.starts[before] - mention.end) + 1
+            if best is None or after < distance:
+                best = self.candidates[before]
+        assert best is not None  # candidates are never empty
+        return best
+
+
+# Below this many candidates a plain scan is as fast as bisection.
+NEAREST_SCAN_LIMIT = 8
+
+
 def _choose(
-    scoped: list[_Candidate], condition: Mention, main_names: list[_Candidate]
+    scoped: list[_Candidate],
+    condition: Mention,
+    main_names: list[_Candidate],
+    prepared: dict[int, list[_Nearby]],
 ) -> list[_Candidate]:
     """The products a condition is marketed with: one mention per product id.
 
     Named cell types in scope win over a generic "stem cells". A generic mention on a page that
     names its cell types stands for those: "stem cells for MS" on a page selling fat-derived and
     cord cells markets both for MS, each represented by its main name on the page at its mention
-    nearest the condition.
+    nearest the condition. `prepared` keeps, per `scoped` list, its candidates split by product
+    id (scoped lists live as long as the `_Usable` that owns them and `prepared`).
     """
-    specific = [c for c in scoped if c.product_id != GENERIC_PRODUCT]
-    pool = specific or main_names or scoped
-    return [
-        _nearest([c for c in pool if c.product_id == product_id], condition)
-        for product_id in sorted({c.product_id for c in pool})
-    ]
+    groups = prepared.get(id(scoped))
+    if groups is None:
+        specific = [c for c in scoped if c.product_id != GENERIC_PRODUCT]
+        pool = specific or main_names or scoped
+        groups = [
+            _Nearby.of([c for c in pool if c.product_id == product_id])
+            for product_id in sorted({c.product_id for c in pool})
+        ]
+        prepared[id(scoped)] = groups
+    return [group.nearest(condition) for group in groups]
 
 
 @dataclass
@@ -407,20 +460,28 @@ class _Usable:
     by_section: dict[int, list[_Candidate]]
     cell_products: list[_Candidate]
     main_names: list[_Candidate]
+    prepared: dict[int, list[_Nearby]] = field(default_factory=dict)
 
 
-def _usable_for(
-    condition_key: str, candidates: list[_Candidate], document: Document, lexicons: Lexicons
-) -> _Usable:
-    usable = [
-        c
-        for c in candidates
-        if (
-            condition_key not in lexicons.products[c.mention.key].legitimate_for
-            if c.mention.group == "product"
-            else condition_key not in lexicons.approved[c.mention.key].approved_conditions
+def _excluded_for(
+    condition_key: str, present: set[tuple[str, str]], lexicons: Lexicons
+) -> frozenset:
+    """The (group, key) products on the page that may not pair with `condition_key`: cell
+    products legitimately used for it, approved products approved for it."""
+    return frozenset(
+        (group, key)
+        for group, key in present
+        if condition_key
+        in (
+            lexicons.products[key].legitimate_for
+            if group == "product"
+            else lexicons.approved[key].approved_conditions
         )
-    ]
+    )
+
+
+def _usable_for(excluded: frozenset, candidates: list[_Candidate], document: Document) -> _Usable:
+    usable = [c for c in candidates if (c.mention.group, c.mention.key) not in excluded]
     by_sentence: dict[int, list[_Candidate]] = {}
     by_section: dict[int, list[_Candidate]] = {}
     for candidate in usable:
@@ -445,7 +506,9 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
         name for m in document.approved for name in lexicons.approved[m.key].approved_conditions
     }
     best: dict[tuple[str, str], tuple[str, _Candidate, Mention]] = {}
-    usable_by_condition: dict[str, _Usable] = {}
+    present = {(c.mention.group, c.mention.key) for c in candidates}
+    excluded_by_condition: dict[str, frozenset] = {}
+    usable_by_exclusion: dict[frozenset, _Usable] = {}
     done: set[tuple[str, int]] = set()
     # A question on a page that answers critically ("Can stem cells fix my bad knees? Not yet")
     # offers nothing; on a sales page the question still introduces the offer.
@@ -459,19 +522,30 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
         if condition.key in covered_conditions or (condition.key, sentence) in done:
             continue
         done.add((condition.key, sentence))
-        usable = usable_by_condition.get(condition.key)
+        excluded = excluded_by_condition.get(condition.key)
+        if excluded is None:
+            excluded = _excluded_for(condition.key, present, lexicons)
+            excluded_by_condition[condition.key] = excluded
+        # Most conditions exclude nothing on the page: they share one index of candidates.
+        usable = usable_by_exclusion.get(excluded)
         if usable is None:
-            usable = _usable_for(condition.key, candidates, document, lexicons)
-            usable_by_condition[condition.key] = usable
+            usable = _usable_for(excluded, candidates, document)
+            usable_by_exclusion[excluded] = usable
         in_sentence = usable.by_sentence.get(sentence)
         in_section = usable.by_section.get(document.sentences[sentence].section)
         if in_sentence:
-            scope, chosen = "sentence", _choose(in_sentence, condition, usable.main_names)
+            scope, chosen = (
+                "sentence",
+                _choose(in_sentence, condition, usable.main_names, usable.prepared),
+            )
         elif in_section:
-            scope, chosen = "section", _choose(in_section, condition, usable.main_names)
+            scope, chosen = (
+                "section",
+                _choose(in_section, condition, usable.main_names, usable.prepared),
+            )
         elif usable.cell_products:
             scope = "document"
-            chosen = _choose(usable.cell_products, condition, usable.main_names)
+            chosen = _choose(usable.cell_products, condition, usable.main_names, usable.prepared)
         else:
             continue
         for candidate in chosen:
