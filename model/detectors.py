@@ -8,7 +8,6 @@ diseases; `disclosure` notices a promotional page that never states risks or una
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -52,15 +51,7 @@ def render(template: str, **values: str) -> str:
 def fill(template: str, values: Placeholders) -> str:
     """`render` with the values already wrapped (one wrapper serves many templates); the
     result's whitespace is normalised (runs to one space, none at the ends)."""
-    filled = template.format_map(values)
-    if _NEEDS_SPACING.search(filled):
-        return " ".join(filled.split())
-    return filled
-
-
-# Anything `" ".join(text.split())` would change: a whitespace run, a non-space whitespace
-# character, or whitespace at either end. Most filled templates have none.
-_NEEDS_SPACING = re.compile(r"\s\s|[^\S ]|^\s|\s$")
+    return " ".join(template.format_map(values).split())
 
 
 def _short_quote(text: str, limit: int = 120) -> str:
