@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
-from model.features import FastTfidf
+from model.features import FastTfidf, tfidf_union
 from model.report import Flag, Span
 from model.vocabulary import CATEGORIES
 
@@ -132,7 +132,7 @@ class SentenceScores:
 
     document: Document
     indexes: list[int]
-    features: Any
+    features: sparse.csc_matrix | None
     probabilities: np.ndarray
 
     @property
@@ -193,11 +193,11 @@ class SentenceClassifier:
             intercepts=np.asarray(arrays["intercepts"], dtype=np.float64),
         )
 
-    def transform(self, texts: list[str]) -> Any:
-        """The pipeline's features, computed without FeatureUnion's per-call overhead."""
-        return sparse.hstack([v.transform(texts) for v in self.vectorizers], format="csr")
+    def transform(self, texts: list[str]) -> sparse.csc_matrix:
+        """The pipeline's features, computed without scikit-learn and FeatureUnion."""
+        return tfidf_union(self.vectorizers, texts)
 
-    def probabilities(self, features: Any) -> np.ndarray:
+    def probabilities(self, features: sparse.csc_matrix) -> np.ndarray:
         """Every head at once: the logistic of one sparse-dense product.
 
         Equal to the pipeline's `predict_proba` (binary logistic regressions), without the
@@ -214,14 +214,14 @@ class SentenceClassifier:
 
     def score(self, document: Document) -> SentenceScores:
         """Score every sentence of at least MIN_SENTENCE_WORDS words in one vectorised call."""
-        indexes = [
-            i
-            for i, s in enumerate(document.sentences)
-            if len(document.text[s.start : s.end].split()) >= MIN_SENTENCE_WORDS
-        ]
-        texts = [
-            document.text[document.sentences[i].start : document.sentences[i].end] for i in indexes
-        ]
+        indexes: list[int] = []
+        texts: list[str] = []
+        for index, sentence in enumerate(document.sentences):
+            text = document.text[sentence.start : sentence.end]
+            # split(None, n) stops after n + 1 words: enough to know there are that many.
+            if len(text.split(None, MIN_SENTENCE_WORDS - 1)) >= MIN_SENTENCE_WORDS:
+                indexes.append(index)
+                texts.append(text)
         if not texts:
             return SentenceScores(document, [], None, np.zeros((0, len(self.columns))))
         features = self.transform(texts)
@@ -307,25 +307,32 @@ class SentenceClassifier:
             sentence_indexes={index},
         )
 
-    def _top_terms(self, features: Any, violative: np.ndarray, limit: int = 8) -> list[dict]:
+    def _top_terms(
+        self, features: sparse.csc_matrix, violative: np.ndarray, limit: int = 8
+    ) -> list[dict]:
         """The word n-grams that contributed most to the violative score of the page's most
         violative sentences (feature value times the violative head's weight)."""
-        rows = np.flatnonzero(violative >= min(self.threshold, float(violative.max())))
-        if rows.size == 0:
-            return []
-        selected = features[rows].tocoo()
+        selected_rows = violative >= min(self.threshold, float(violative.max()))
         # Word n-grams explain; character n-grams ("tem c") only help the model.
-        words = self.word_feature_mask[selected.col]
-        columns = selected.col[words]
-        contributions = selected.data[words] * self.violative_weights[columns]
-        totals: dict[int, float] = {}
-        for column, value in zip(columns.tolist(), contributions.tolist(), strict=True):
-            totals[column] = totals.get(column, 0.0) + value
-        best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        words = np.flatnonzero(self.word_feature_mask)
+        if words.size == 0:
+            return []
+        first, last = int(words[0]), int(words[-1]) + 1
+        start, stop = features.indptr[first], features.indptr[last]
+        columns = np.repeat(np.arange(first, last), np.diff(features.indptr[first : last + 1]))
+        selected = self.word_feature_mask[columns] & selected_rows[features.indices[start:stop]]
+        columns = columns[selected]
+        contributions = features.data[start:stop][selected] * self.violative_weights[columns]
+        # Each column's total adds its rows' contributions in ascending rows, from 0.0.
+        totals = np.bincount(columns, weights=contributions)
+        positive = np.flatnonzero(totals > 0)
+        best = positive[np.lexsort((positive, -totals[positive]))][:limit]
         return [
-            {"term": str(self.feature_names[c]).split("__", 1)[-1], "weight": round(v, 3)}
-            for c, v in best
-            if v > 0
+            {
+                "term": str(self.feature_names[c]).split("__", 1)[-1],
+                "weight": round(float(totals[c]), 3),
+            }
+            for c in best.tolist()
         ]
 
     def _block(

@@ -1,47 +1,99 @@
-"""Vectorised TF-IDF features, equal to a fitted scikit-learn `TfidfVectorizer`.
+"""Vectorised TF-IDF features, equal to fitted scikit-learn `TfidfVectorizer`s.
 
-scikit-learn builds character n-grams one Python string slice at a time, which dominates the
-cost of scoring a page. This module computes the same matrix from the fitted vocabulary, IDF
-weights and settings: word n-grams through one regular expression and dictionary look-ups, and
-character n-grams (`char_wb`) with NumPy, hashing every window of every padded word at once and
-looking the hashes up in the sorted hashes of the vocabulary.
+scikit-learn builds n-grams one Python string at a time and looks each up in a dictionary,
+which dominates the cost of scoring a page. This module computes the same matrices from the
+fitted vocabularies, IDF weights and settings with a few dozen NumPy calls per batch of texts,
+whatever its size. The texts of a batch are preprocessed, joined by spaces and read as one
+array of character codes (`_Batch`), then:
 
-Exactness: a window is mapped to a vocabulary entry when their 64-bit polynomial hashes agree,
-and each vocabulary hash is checked to be unique at load. A window whose hash collides with a
-vocabulary entry it is not would be miscounted; with 64-bit hashes and tens of thousands of
-entries that chance is far below one in a billion per page. `tests/model/test_features.py`
-compares the output with scikit-learn's on the training data.
+- word n-grams (`_WordGrams`): tokens are found from a character class table (for the two
+  usual token patterns; any other pattern goes through `re`), each token is mapped once to an
+  integer id, unigrams are columns by table look-up and longer n-grams by `searchsorted` in
+  the sorted integer keys of the vocabulary's n-grams;
+- character n-grams, `char_wb` (`_CharTrie`): the vocabulary is a trie, walked one level (one
+  character) at a time from every position of the batch at once;
+- TF-IDF (`tfidf_union`): the occurrences are counted per text and column by a radix sort on
+  their columns, which also yields a canonical CSC matrix.
+
+Everything is exact (no hashing). `tests/model/test_features.py` compares the output with
+scikit-learn's on the training data, edge cases and arbitrary Unicode.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-_HASH_BASE = np.uint64(1_000_003)
-_WHITESPACES = re.compile(r"\s\s+")
+_EMPTY = np.zeros(0, dtype=np.intp)
+# scikit-learn's default token pattern, and the one that keeps apostrophes inside words.
+_TWO_CHARACTER_WORDS = r"(?u)\b\w\w+\b"
+_WORDS_WITH_APOSTROPHES = r"(?u)\b\w[\w']*\b"
+# Character classes for the token patterns above; `_CLASS_LOOKUP` marks a code point beyond
+# the table, classified when met.
+_OTHER, _WORD, _APOSTROPHE, _CLASS_LOOKUP = 0, 1, 2, 3
+_CLASS_TABLE_SIZE = 0x10000
+_WORD_CHARACTER = re.compile(r"(?u)\w")
 
 
 def _strip_accents_unicode(text: str) -> str:
     """scikit-learn's `strip_accents_unicode`."""
-    try:
-        text.encode("ASCII", errors="strict")
+    if text.isascii():
         return text
-    except UnicodeEncodeError:
-        normalized = unicodedata.normalize("NFKD", text)
-        return "".join(c for c in normalized if not unicodedata.combining(c))
+    normalized = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in normalized if not unicodedata.combining(c))
 
 
-def _hash_string(text: str) -> int:
-    value = 0
-    for char in text:
-        value = (value * 1_000_003 + ord(char)) & 0xFFFFFFFFFFFFFFFF
-    return value
+def _character_class(char: str) -> int:
+    """The class of a character for the token patterns: a word character (`re`'s `\\w`), the
+    apostrophe, or any other."""
+    if char == "'":
+        return _APOSTROPHE
+    return _WORD if _WORD_CHARACTER.match(char) else _OTHER
+
+
+@functools.cache
+def _class_table() -> np.ndarray:
+    """The class of every code point of the Basic Multilingual Plane, by one `re.sub`."""
+    plane = "".join(map(chr, range(_CLASS_TABLE_SIZE)))
+    marked = re.sub(r"(?u)[^\w']", "\0", plane)  # any other character becomes NUL
+    codes = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = np.full(_CLASS_TABLE_SIZE + 1, _WORD, dtype=np.uint8)
+    table[:-1][codes == 0] = _OTHER
+    table[ord("'")] = _APOSTROPHE
+    table[-1] = _CLASS_LOOKUP
+    return table
+
+
+def _character_classes(codes: np.ndarray) -> np.ndarray:
+    classes = np.take(_class_table(), codes, mode="clip")
+    beyond = np.flatnonzero(classes == _CLASS_LOOKUP)
+    if beyond.size:  # emoji and other supplementary-plane characters: rare, so classified here
+        unique, inverse = np.unique(codes[beyond], return_inverse=True)
+        found = np.array([_character_class(chr(code)) for code in unique.tolist()], np.uint8)
+        classes[beyond] = found[inverse]
+    return classes
+
+
+class _Batch:
+    """Preprocessed texts joined by single spaces, with a space before and after, as an array
+    of character codes; `rows[p]` is the text of position p (a separating space counts as the
+    following text's)."""
+
+    def __init__(self, documents: list[str]) -> None:
+        self.documents = documents
+        self.text = " " + " ".join(documents) + " "
+        self.codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        lengths = [len(document) + 1 for document in documents]
+        lengths[-1] += 1
+        self.rows = np.repeat(np.arange(len(documents), dtype=np.int32), lengths)
 
 
 class FastTfidf:
@@ -74,15 +126,10 @@ class FastTfidf:
         self.idf = np.asarray(idf, dtype=np.float64)
         self.size = len(terms)
         if analyzer == "word":
-            self.token_pattern = re.compile(token_pattern or r"(?u)\b\w\w+\b")
-            self.vocabulary = {term: index for index, term in enumerate(terms)}
+            self.token_pattern = re.compile(token_pattern or _TWO_CHARACTER_WORDS)
+            self._words = _WordGrams(terms, self.min_n, self.max_n, self.token_pattern)
         else:
-            hashes = np.array([_hash_string(term) for term in terms], dtype=np.uint64)
-            order = np.argsort(hashes, kind="stable")
-            self.sorted_hashes = hashes[order]
-            if np.any(self.sorted_hashes[1:] == self.sorted_hashes[:-1]):
-                raise ValueError("two vocabulary entries share a hash")
-            self.sorted_indexes = order.astype(np.int64)
+            self._chars = _CharTrie(terms)
 
     @classmethod
     def from_vectorizer(cls, vectorizer: Any) -> FastTfidf:
@@ -90,8 +137,8 @@ class FastTfidf:
             raise ValueError("only l2-normalised TF-IDF is supported")
         if vectorizer.strip_accents not in (None, "unicode") or vectorizer.preprocessor:
             raise ValueError("only strip_accents=None/'unicode' and no custom preprocessor")
-        if vectorizer.analyzer == "word" and vectorizer.stop_words:
-            raise ValueError("stop words are not supported")
+        if vectorizer.analyzer == "word" and (vectorizer.stop_words or vectorizer.tokenizer):
+            raise ValueError("stop words and custom tokenizers are not supported")
         terms = [""] * len(vectorizer.vocabulary_)
         for term, index in vectorizer.vocabulary_.items():
             terms[index] = term
@@ -136,96 +183,296 @@ class FastTfidf:
             token_pattern=settings["token_pattern"],
         )
 
-    def _preprocess(self, text: str) -> str:
-        if self.lowercase:
-            text = text.lower()
+    def preprocess(self, texts: Sequence[str]) -> list[str]:
+        """Lowercasing and accent stripping, as the vectorizer's preprocessor."""
+        documents = [text.lower() for text in texts] if self.lowercase else list(texts)
         if self.strip_accents:
-            text = _strip_accents_unicode(text)
-        return text
+            documents = [_strip_accents_unicode(document) for document in documents]
+        return documents
 
-    def transform(self, texts: list[str]) -> sparse.csr_matrix:
-        documents = [self._preprocess(text) for text in texts]
+    def occurrences(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every occurrence of a vocabulary n-gram in a batch of texts."""
         if self.analyzer == "word":
-            rows, columns = self._word_features(documents)
-        else:
-            rows, columns = self._char_wb_features(documents)
-        counts = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.float64), (rows, columns)),
-            shape=(len(texts), self.size),
+            return self._words.occurrences(batch)
+        return self._chars.occurrences(batch)
+
+    def transform(self, texts: list[str]) -> sparse.csc_matrix:
+        return tfidf_union((self,), texts)
+
+
+@functools.lru_cache(maxsize=16)
+def _offsets(vectorizers: tuple[FastTfidf, ...]) -> list[int]:
+    """Where each vectorizer's columns start in the union, and the union's width last."""
+    return np.cumsum([0] + [v.size for v in vectorizers]).tolist()
+
+
+def tfidf_union(vectorizers: Sequence[FastTfidf], texts: Sequence[str]) -> sparse.csc_matrix:
+    """The vectorizers' TF-IDF matrices side by side (scikit-learn's `FeatureUnion`).
+
+    Each block is L2-normalised on its own, as each vectorizer does. The matrix is a canonical
+    CSC matrix (sorted indices, no duplicates): each row's entries are met in ascending
+    columns, as in scikit-learn's CSR matrix, so sums over a row (norms here, products with
+    weights in scipy) run in the same order and give the same floating-point results.
+    """
+    vectorizers = tuple(vectorizers)
+    offsets = _offsets(vectorizers)
+    width, height = offsets[-1], len(texts)
+    if not texts:
+        return sparse.csc_matrix((0, width))
+    batches: dict[tuple[bool, bool], _Batch] = {}
+    all_rows, all_columns = [], []
+    for vectorizer, offset in zip(vectorizers, offsets, strict=False):
+        setting = (vectorizer.lowercase, vectorizer.strip_accents)
+        if setting not in batches:
+            batches[setting] = _Batch(vectorizer.preprocess(texts))
+        rows, columns = vectorizer.occurrences(batches[setting])
+        all_rows.append(rows)
+        all_columns.append(columns + offset if offset else columns)
+    rows, columns, counts = _count(
+        np.concatenate(all_rows), np.concatenate(all_columns), height, width
+    )
+    values = counts.astype(np.float64)
+    # Entries are in ascending columns: each vectorizer's block is one slice of them.
+    bounds = np.searchsorted(columns, np.array(offsets, dtype=columns.dtype)).tolist()
+    for vectorizer, offset, start, stop in zip(
+        vectorizers, offsets, bounds, bounds[1:], strict=False
+    ):
+        block, block_rows = values[start:stop], rows[start:stop]
+        if vectorizer.sublinear_tf:
+            np.log(block, out=block)
+            block += 1.0
+        block *= np.take(vectorizer.idf, columns[start:stop] - offset)
+        norms = np.sqrt(np.bincount(block_rows, weights=block * block, minlength=height))
+        block /= np.take(np.where(norms > 0, norms, 1.0), block_rows)
+    index_type = np.int32 if max(values.size, height) < 2**31 else np.int64
+    indptr = np.zeros(width + 1, dtype=index_type)
+    np.cumsum(np.bincount(columns, minlength=width), out=indptr[1:])
+    return sparse.csc_matrix((values, rows.astype(index_type), indptr), shape=(height, width))
+
+
+def _count(
+    rows: np.ndarray, columns: np.ndarray, height: int, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (row, column) pairs in column-major order, and how often each occurs.
+
+    The occurrences of any one column must come in ascending rows (they do: each column is
+    found by one pass over the batch, in order). Then one stable sort by column orders the
+    pairs by column and row; NumPy sorts 16-bit keys by radix, in linear time.
+    """
+    if rows.size == 0:
+        return _EMPTY, _EMPTY, _EMPTY
+    pairs = columns.astype(np.intp) * height + rows
+    order = np.argsort(columns.astype(np.uint16) if width <= 1 << 16 else columns, kind="stable")
+    pairs = pairs[order]
+    first = np.ones(pairs.size, dtype=bool)
+    np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    pairs = pairs[starts]
+    columns = pairs // height
+    return pairs - columns * height, columns, np.diff(starts, append=order.size)
+
+
+class _WordGrams:
+    """A word vocabulary as integer keys: each token an id from 1 (0: a token of no n-gram),
+    each n-gram the number whose base-`base` digits are its tokens' ids. A key with a 0 digit
+    is no vocabulary n-gram's, so unknown tokens need no mask."""
+
+    def __init__(
+        self, terms: list[str], min_n: int, max_n: int, token_pattern: re.Pattern[str]
+    ) -> None:
+        parts = [term.split(" ") for term in terms]
+        if any(not min_n <= len(p) <= max_n or "" in p for p in parts):
+            raise ValueError("word n-grams must be min_n..max_n tokens joined by single spaces")
+        self.token_pattern = token_pattern
+        # Token patterns found with the character class table: (apostrophes inside words,
+        # shortest token). Others are left to `re`.
+        self.runs = {
+            _TWO_CHARACTER_WORDS: (False, 2),
+            _WORDS_WITH_APOSTROPHES: (True, 1),
+        }.get(token_pattern.pattern)
+        if self.runs is not None:
+            _class_table()  # built at load time rather than on the first request
+        self.min_n, self.max_n = min_n, max_n
+        self.token_ids: dict[str, int] = {}
+        for token in chain.from_iterable(parts):
+            self.token_ids.setdefault(token, len(self.token_ids) + 1)
+        self.base = len(self.token_ids) + 1
+        if self.base ** max(max_n, 1) >= 2**62:
+            raise ValueError("too many tokens for integer n-gram keys")
+        # The column of each token id as a unigram (-1: none).
+        self.unigram_column = np.full(self.base, -1, dtype=np.int32)
+        gram_keys: dict[int, list[tuple[int, int]]] = {}
+        for column, tokens in enumerate(parts):
+            if len(tokens) == 1:
+                self.unigram_column[self.token_ids[tokens[0]]] = column
+            else:
+                key = self._key([self.token_ids[t] for t in tokens])
+                gram_keys.setdefault(len(tokens), []).append((key, column))
+        self.gram_keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for n, pairs in gram_keys.items():
+            pairs.sort()
+            self.gram_keys[n] = (
+                np.array([key for key, _ in pairs], dtype=np.int64),
+                np.array([column for _, column in pairs], dtype=np.int32),
+            )
+
+    def _key(self, ids: list[int]) -> int:
+        key = 0
+        for token_id in ids:
+            key = key * self.base + token_id
+        return key
+
+    def tokens(self, batch: _Batch) -> tuple[list[str], np.ndarray]:
+        """The batch's tokens, in order, and the row of each."""
+        if self.runs is None:
+            token_lists = [self.token_pattern.findall(d) for d in batch.documents]
+            counts = [len(tokens) for tokens in token_lists]
+            rows = np.repeat(np.arange(len(token_lists), dtype=np.int32), counts)
+            return list(chain.from_iterable(token_lists)), rows
+        apostrophes, shortest = self.runs
+        classes = _character_classes(batch.codes)
+        in_token = classes == _WORD
+        if apostrophes and "'" in batch.text:
+            in_token[_inner_apostrophes(classes)] = True
+        # The batch starts and ends with a space: edges pair up as (start, end) of each run.
+        edges = np.flatnonzero(in_token[1:] != in_token[:-1]) + 1
+        starts, ends = edges[0::2], edges[1::2]
+        if shortest > 1:
+            short = ends - starts < shortest
+            for offset in range(shortest - 1):
+                in_token[starts[short] + offset] = False
+            starts = starts[~short]
+        # Every other character becomes a space; `str.split` then cuts out the tokens.
+        codes = np.where(in_token, batch.codes, np.uint32(32))
+        return codes.tobytes().decode("utf-32-le").split(), batch.rows[starts]
+
+    def occurrences(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
+        tokens, token_rows = self.tokens(batch)
+        total = len(tokens)
+        ids = np.fromiter(map(self.token_ids.get, tokens, repeat(0)), np.int64, count=total)
+        rows: list[np.ndarray] = []
+        columns: list[np.ndarray] = []
+        if self.min_n == 1:
+            unigrams = np.take(self.unigram_column, ids)
+            hit = np.flatnonzero(unigrams >= 0)
+            rows.append(token_rows[hit])
+            columns.append(unigrams[hit])
+        for n, (sorted_keys, sorted_columns) in self.gram_keys.items():
+            if total < n:
+                continue
+            starts = total - n + 1
+            key = ids[:starts]
+            for k in range(1, n):
+                key = key * self.base + ids[k : k + starts]
+            found = np.searchsorted(sorted_keys, key)
+            np.minimum(found, sorted_keys.size - 1, out=found)
+            hit = np.flatnonzero(sorted_keys[found] == key)
+            # An n-gram lies within one text: its first and last tokens' rows agree.
+            hit = hit[token_rows[hit] == token_rows[hit + (n - 1)]]
+            rows.append(token_rows[hit])
+            columns.append(sorted_columns[found[hit]])
+        if not rows:
+            return _EMPTY, _EMPTY
+        return np.concatenate(rows), np.concatenate(columns)
+
+
+def _inner_apostrophes(classes: np.ndarray) -> np.ndarray:
+    """Positions of the apostrophes inside a token of `_WORDS_WITH_APOSTROPHES`.
+
+    A token is a run of word characters and apostrophes, less the apostrophes at its ends: an
+    apostrophe is inside one when its run of apostrophes has word characters on both sides
+    (the batch starts and ends with a space, so both sides exist).
+    """
+    apostrophes = np.flatnonzero(classes == _APOSTROPHE)
+    run_starts = np.ones(apostrophes.size, dtype=bool)
+    run_starts[1:] = apostrophes[1:] != apostrophes[:-1] + 1
+    run_ends = np.ones(apostrophes.size, dtype=bool)
+    run_ends[:-1] = run_starts[1:]
+    inside = (classes[apostrophes[run_starts] - 1] == _WORD) & (
+        classes[apostrophes[run_ends] + 1] == _WORD
+    )
+    return apostrophes[inside[np.cumsum(run_starts) - 1]]
+
+
+class _CharTrie:
+    """A `char_wb` vocabulary as a trie: node × character → node, one dense table.
+
+    scikit-learn pads each word of a text with one space (" word ") and counts the windows of
+    `min_n..max_n` characters of each padded word, or a padded word shorter than `min_n` once,
+    whole. Such a window holds a space only at its ends, and so does every vocabulary term.
+    In the texts joined by spaces, with a space before and after, every word is preceded and
+    followed by whitespace; with every whitespace character read as a space, the windows that
+    hold no whitespace except at their ends are exactly scikit-learn's windows, one for one.
+    So walking the trie from every position of the joined text at once finds exactly the
+    n-grams scikit-learn counts (the others, with whitespace inside, fall off the trie). The
+    one exception, a term made of one space, is refused.
+
+    The first `head` characters of a window are read at once, from a dense table indexed by
+    their character indexes; the walk then goes on one character at a time.
+    """
+
+    DEAD = 0
+    MAX_HEAD_TABLE = 1 << 20
+
+    def __init__(self, terms: list[str]) -> None:
+        if any(not t or t.isspace() for t in terms):
+            raise ValueError("char_wb terms made only of whitespace are not supported")
+        alphabet = sorted(set("".join(terms)))
+        self.depth = max(map(len, terms), default=0)
+        self.width = len(alphabet) + 1  # the last character index stands for any other
+        other = len(alphabet)
+        # Every whitespace character (str.split's) reads as a space; none is above U+3000.
+        self.char_index = np.full(
+            max(0x3000, ord(alphabet[-1]) if alphabet else 0) + 2, other, dtype=np.intp
         )
-        counts.sum_duplicates()
-        if self.sublinear_tf:
-            np.log(counts.data, counts.data)
-            counts.data += 1.0
-        counts.data *= self.idf[counts.indices]
-        lengths = np.diff(counts.indptr)
-        row_of_value = np.repeat(np.arange(len(texts)), lengths)
-        norms = np.sqrt(np.bincount(row_of_value, weights=counts.data**2, minlength=len(texts)))
-        counts.data /= np.where(norms > 0, norms, 1.0)[row_of_value]
-        return counts
+        self.char_index[[ord(c) for c in alphabet]] = np.arange(len(alphabet))
+        space = alphabet.index(" ") if " " in alphabet else other
+        self.char_index[[code for code in range(0x3001) if chr(code).isspace()]] = space
+        self.lengths = {len(t) for t in terms}
+        # The dense head: no term is shorter than it, so no window ends inside it.
+        self.head = min(3, min(self.lengths, default=0))
+        while self.head > 1 and self.width**self.head > self.MAX_HEAD_TABLE:
+            self.head -= 1
+        letter = {c: i for i, c in enumerate(alphabet)}
+        # The nodes: prefixes of head..depth characters, numbered from 1 by length, so that the
+        # nodes with children come first and only they (and DEAD, 0) have a child table row.
+        nodes: dict[str, int] = {}
+        for length in range(self.head, self.depth + 1) if self.head else ():
+            for prefix in sorted({t[:length] for t in terms if len(t) >= length}):
+                nodes[prefix] = len(nodes) + 1
+        with_children = sum(1 for prefix in nodes if len(prefix) < self.depth)
+        self.child = np.zeros((with_children + 1) * self.width, dtype=np.int32)
+        self.head_table = np.zeros(self.width**self.head, dtype=np.int32)
+        for prefix, node in nodes.items():
+            if len(prefix) > self.head:
+                self.child[nodes[prefix[:-1]] * self.width + letter[prefix[-1]]] = node
+            else:
+                index = 0
+                for char in prefix:
+                    index = index * self.width + letter[char]
+                self.head_table[index] = node
+        self.column = np.full(len(nodes) + 1, -1, dtype=np.int32)
+        self.column[[nodes[t] for t in terms]] = np.arange(len(terms))
 
-    def _word_features(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        rows: list[int] = []
-        columns: list[int] = []
-        lookup = self.vocabulary.get
-        for row, document in enumerate(documents):
-            tokens = self.token_pattern.findall(document)
-            for n in range(self.min_n, self.max_n + 1):
-                for start in range(len(tokens) - n + 1):
-                    gram = tokens[start] if n == 1 else " ".join(tokens[start : start + n])
-                    column = lookup(gram)
-                    if column is not None:
-                        rows.append(row)
-                        columns.append(column)
-        return np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
-
-    def _char_wb_features(self, documents: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        padded_words: list[str] = []
-        word_rows: list[int] = []
-        for row, document in enumerate(documents):
-            for word in _WHITESPACES.sub(" ", document).split():
-                padded_words.append(f" {word} ")
-                word_rows.append(row)
-        if not padded_words:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        joined = "".join(padded_words)
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        codes = codes.astype(np.uint64)
-        lengths = np.fromiter((len(w) for w in padded_words), dtype=np.int64)
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        word_of = np.repeat(np.arange(len(padded_words)), lengths)
-        word_end = (starts + lengths)[word_of]
-        word_length = lengths[word_of]
-        row_of_word = np.asarray(word_rows, dtype=np.int64)
-        total = len(codes)
-        hashes_parts: list[np.ndarray] = []
-        rows_parts: list[np.ndarray] = []
-        with np.errstate(over="ignore"):
-            rolling = np.zeros(total, dtype=np.uint64)
-            for n in range(1, min(self.max_n, total) + 1):
-                # rolling[i] = hash of codes[i : i + n]
-                shifted = np.zeros(total, dtype=np.uint64)
-                shifted[: total - n + 1] = codes[n - 1 :]
-                rolling = rolling * _HASH_BASE + shifted
-                # A padded word no longer than max_n is also counted once, whole: its hash is
-                # the rolling hash of its own length at its start.
-                whole = np.flatnonzero(lengths == n)
-                if whole.size:
-                    hashes_parts.append(rolling[starts[whole]])
-                    rows_parts.append(row_of_word[whole])
-                if n < self.min_n:
-                    continue
-                positions = np.arange(total - n + 1)
-                valid = (positions + n <= word_end[: total - n + 1]) & (
-                    word_length[: total - n + 1] > n
-                )
-                hashes_parts.append(rolling[: total - n + 1][valid])
-                rows_parts.append(row_of_word[word_of[: total - n + 1][valid]])
-        if not hashes_parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        hashes = np.concatenate(hashes_parts)
-        rows = np.concatenate(rows_parts)
-        found = np.searchsorted(self.sorted_hashes, hashes)
-        found[found == len(self.sorted_hashes)] = 0
-        hit = self.sorted_hashes[found] == hashes
-        return rows[hit], self.sorted_indexes[found[hit]]
+    def occurrences(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
+        if not self.head:
+            return _EMPTY, _EMPTY
+        count = batch.codes.size
+        letters = np.take(self.char_index, batch.codes, mode="clip")
+        letters = np.concatenate([letters, np.full(self.depth, self.width - 1, letters.dtype)])
+        index = letters[:count]
+        for k in range(1, self.head):
+            index = index * self.width + letters[k : k + count]
+        state = np.take(self.head_table, index)
+        rows: list[np.ndarray] = []
+        columns: list[np.ndarray] = []
+        for n in range(self.head, self.depth + 1):
+            if n > self.head:
+                state = np.take(self.child, state * self.width + letters[n - 1 : n - 1 + count])
+            if n in self.lengths:
+                found = np.take(self.column, state)
+                hit = np.flatnonzero(found >= 0)
+                # A window starting at a space belongs to the text after it, as `rows` says.
+                rows.append(batch.rows[hit])
+                columns.append(found[hit])
+        return np.concatenate(rows), np.concatenate(columns)

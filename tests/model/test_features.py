@@ -2,30 +2,55 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from model.classifier import load_classifier, load_pipeline
+from model.features import (
+    _CLASS_TABLE_SIZE,
+    _WORD,
+    FastTfidf,
+    _character_classes,
+    tfidf_union,
+)
 from training.dataset import load_rows
 
 CLASSIFIER = load_classifier()
 PIPELINE = load_pipeline()
 VECTORIZERS = [v for _, v in PIPELINE.named_steps["features"].transformer_list]
+TRAINING_TEXTS = [row.text for row in load_rows()]
 
 
-def _assert_equal(texts: list[str]) -> None:
-    for vectorizer, fast in zip(VECTORIZERS, CLASSIFIER.vectorizers, strict=True):
+def _assert_equal(texts: list[str], pairs=None) -> None:
+    pairs = pairs or list(zip(VECTORIZERS, CLASSIFIER.vectorizers, strict=True))
+    for vectorizer, fast in pairs:
         expected = vectorizer.transform(texts).toarray()
-        actual = fast.transform(texts).toarray()
+        matrix = fast.transform(texts)
+        assert matrix.has_canonical_format
+        actual = matrix.toarray()
+        # The same n-grams, and the same values.
+        assert np.array_equal(expected != 0, actual != 0), vectorizer.analyzer
         assert np.abs(expected - actual).max(initial=0.0) < 1e-9, vectorizer.analyzer
 
 
 def test_equal_on_the_training_sentences():
-    texts = [row.text for row in load_rows()]
-    for start in range(0, len(texts), 200):
-        _assert_equal(texts[start : start + 200])
+    for start in range(0, len(TRAINING_TEXTS), 200):
+        _assert_equal(TRAINING_TEXTS[start : start + 200])
+
+
+def test_the_union_is_the_pipelines_feature_union():
+    texts = TRAINING_TEXTS[:300] + ["", "Stem cells!", "  "]
+    expected = PIPELINE.named_steps["features"].transform(texts).toarray()
+    actual = tfidf_union(CLASSIFIER.vectorizers, texts).toarray()
+    assert np.array_equal(expected != 0, actual != 0)
+    assert np.abs(expected - actual).max() < 1e-9
+    assert tfidf_union(CLASSIFIER.vectorizers, []).shape == (0, expected.shape[1])
 
 
 @pytest.mark.parametrize(
@@ -40,19 +65,91 @@ def test_equal_on_the_training_sentences():
         "Células madre ÉLA",
         "ﬁne ﬂow",
         "İstanbul",
+        "ΣΟΦΟΣ σοφος",
         "x\ty\nz",
         "🧬 cells 🧬🧬",
+        "𝐒𝐭𝐞𝐦 cells",  # mathematical bold letters: word characters beyond the BMP
         "don't stop",
+        "'quoted' words' ends 'n' rock''n''roll ''",
+        "it's'' a''b '' x'",
+        "snake_case and 2nd 10,000 cells",
         "a b c d e f",
+        "stem\u00a0cells\u3000cure\u2028all\x1cthings\x85now",
+        "supercalifragilisticexpialidocious mesenchymalstemcelltransplantation",
+        "cells" * 40,
+        "\ud800 lone surrogate \udfff",
+        "-- !!! ... ???",
     ],
 )
 def test_equal_on_edge_cases(text):
     _assert_equal([text, "Our stem cells cure MS."])
+    _assert_equal(["Our stem cells cure MS.", text])
+
+
+def test_rows_do_not_leak_into_each_other():
+    # Empty and blank texts between others: no n-gram may span two texts or shift rows.
+    _assert_equal(["", "stem", " ", "cells cure", "", "\t", "stem cells", "cure"])
+    _assert_equal(["ab", "cd"] * 50)
+
+
+def test_word_characters_match_re_for_every_code_point():
+    codes = np.array([c for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF])
+    text = "".join(map(chr, codes))
+    expected = {ord(c) for c in re.findall(r"(?u)\w", text)}
+    words = codes[_character_classes(codes.astype(np.uint32)) == _WORD]
+    assert set(words.tolist()) == expected
+    assert _CLASS_TABLE_SIZE == 0x10000
+
+
+def test_no_whitespace_above_the_char_table():
+    # `_CharTrie` reads every whitespace character as a space from a table up to U+3000.
+    assert max(c for c in range(sys.maxunicode + 1) if chr(c).isspace()) <= 0x3000
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        # scikit-learn's default pattern (tokens of two or more characters), no sublinear tf
+        {"analyzer": "word", "ngram_range": (1, 3), "lowercase": False},
+        # a pattern left to `re`
+        {"analyzer": "word", "ngram_range": (2, 2), "token_pattern": r"(?u)\b\w+\b"},
+        {"analyzer": "char_wb", "ngram_range": (2, 6), "strip_accents": "unicode"},
+        {"analyzer": "char_wb", "ngram_range": (4, 4), "sublinear_tf": True},
+    ],
+)
+def test_equal_for_other_settings(options):
+    vectorizer = TfidfVectorizer(min_df=2, **options).fit(TRAINING_TEXTS[:400])
+    fast = FastTfidf.from_vectorizer(vectorizer)
+    odd = ["", "a", "ab abc", "I'm here", "İstanbul ÉLA", "x\ty", "🧬 ﬁne", "a b c d"]
+    _assert_equal(TRAINING_TEXTS[400:600] + odd, [(vectorizer, fast)])
+    # Two vectorizers with different preprocessing in one union.
+    pair = [VECTORIZERS[0], vectorizer]
+    expected = np.hstack([v.transform(odd + TRAINING_TEXTS[:50]).toarray() for v in pair])
+    union = tfidf_union([CLASSIFIER.vectorizers[0], fast], odd + TRAINING_TEXTS[:50])
+    assert np.abs(expected - union.toarray()).max() < 1e-9
+
+
+# Text made of vocabulary words and awkward separators hits many n-grams, unlike random text.
+VOCABULARY_WORDS = sorted({t for v in VECTORIZERS if v.analyzer == "word" for t in v.vocabulary_})
+pieces = st.one_of(
+    st.sampled_from(VOCABULARY_WORDS),
+    st.sampled_from(
+        [" ", "  ", "\t", "\n", "'", "''", ".", "-", "_", "É", "ﬁ", "İ", "🧬", "\u00a0"]
+    ),
+    st.text(max_size=3),
+)
+documents = st.lists(pieces, max_size=25).map("".join)
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(st.lists(st.text(max_size=60), min_size=1, max_size=4))
 def test_equal_on_arbitrary_unicode(texts):
+    _assert_equal(texts)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(documents, min_size=1, max_size=6))
+def test_equal_on_vocabulary_heavy_text(texts):
     _assert_equal(texts)
 
 

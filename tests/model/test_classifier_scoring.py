@@ -1,0 +1,135 @@
+"""The classifier's vectorised scoring equals the scikit-learn pipeline it was exported from.
+
+`SentenceClassifier` computes features with `model.features` and every head in one sparse
+product; `_top_terms` sums contributions with NumPy. These check them against the joblib
+pipeline's `predict_proba` and against the plain per-term sum they replace.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.analysis import Document
+from model.classifier import MIN_SENTENCE_WORDS, load_classifier, load_pipeline
+from model.text import segment
+from training.dataset import load_rows
+
+CLASSIFIER = load_classifier()
+PIPELINE = load_pipeline()
+
+ODD_TEXTS = [
+    "",
+    " ",
+    "🧬🧬🧬",
+    "Células madre mesenquimales: ¡cura garantizada!",
+    "ﬁnally ﬂawless results",
+    "İstanbul clinic offers stem cells",
+    "stem\tcells\tcure\tALS",
+    "a b c d e f g",
+    "x" * 300 + " cells",
+    "Pneumonoultramicroscopicsilicovolcanoconiosis reversed by our cells",
+    "don't wait: it's the patients' choice",
+]
+
+AD = (
+    "Regenerative Stem Cell Center\n"
+    "Our umbilical cord stem cells reverse Parkinson's and cure MS.\n"
+    "Call today for a free consultation!\n"
+    "Short line.\n"
+    "Patients report 100% success with no side effects whatsoever.\n"
+    "Read the FDA consumer update on stem cell treatments before you decide."
+)
+
+
+def _document(text: str) -> Document:
+    sentences, sections = segment(text)
+    return Document(
+        text=text,
+        sentences=sentences,
+        sections=sections,
+        mentions_by_group={},
+        sentence_of={},
+        cues_by_sentence={},
+    )
+
+
+def _assert_probabilities_equal(texts: list[str]) -> None:
+    fast = CLASSIFIER.predict_proba(texts)
+    reference = PIPELINE.predict_proba(texts)
+    assert fast.shape == reference.shape
+    assert np.abs(fast - reference).max(initial=0.0) < 1e-9
+
+
+def test_predict_proba_matches_the_pipeline_on_the_training_rows():
+    texts = [row.text for row in load_rows()]
+    for start in range(0, len(texts), 500):
+        _assert_probabilities_equal(texts[start : start + 500])
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_predict_proba_matches_the_pipeline_on_odd_text(text):
+    _assert_probabilities_equal([text])
+    _assert_probabilities_equal([text, "Our stem cells cure lupus.", text])
+
+
+def test_predict_proba_of_nothing():
+    assert CLASSIFIER.predict_proba([]).shape == (0, len(CLASSIFIER.columns))
+
+
+def test_score_scores_the_sentences_of_enough_words():
+    document = _document(AD)
+    scores = CLASSIFIER.score(document)
+    texts = [document.text[s.start : s.end] for s in document.sentences]
+    expected = [i for i, t in enumerate(texts) if len(t.split()) >= MIN_SENTENCE_WORDS]
+    assert scores.indexes == expected
+    assert 0 < len(expected) < len(texts)  # "Short line." is left out
+    reference = PIPELINE.predict_proba([texts[i] for i in expected])
+    assert np.abs(scores.probabilities - reference).max() < 1e-9
+    assert scores.features.shape[0] == len(expected)
+
+
+def test_score_of_a_document_without_sentences_to_score():
+    scores = CLASSIFIER.score(_document("Hours: 9-5\nCall us now"))
+    assert scores.indexes == []
+    assert scores.probabilities.shape == (0, len(CLASSIFIER.columns))
+
+
+def _plain_top_terms(features, violative, limit=8):
+    """`_top_terms` as a per-entry loop over the CSR matrix (its former implementation)."""
+    rows = np.flatnonzero(violative >= min(CLASSIFIER.threshold, float(violative.max())))
+    selected = features.tocsr()[rows].tocoo()
+    totals: dict[int, float] = {}
+    for column, value in zip(selected.col.tolist(), selected.data.tolist(), strict=True):
+        if CLASSIFIER.word_feature_mask[column]:
+            contribution = value * CLASSIFIER.violative_weights[column]
+            totals[column] = totals.get(column, 0.0) + float(contribution)
+    best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [
+        {"term": str(CLASSIFIER.feature_names[c]).split("__", 1)[-1], "weight": round(v, 3)}
+        for c, v in best
+        if v > 0
+    ]
+
+
+@pytest.mark.parametrize("limit", [1, 8, 50])
+def test_top_terms_equal_the_plain_sum(limit):
+    rows = load_rows()
+    for start in range(0, 600, 60):
+        texts = [row.text for row in rows[start : start + 60]] + ODD_TEXTS
+        features = CLASSIFIER.transform(texts)
+        violative = CLASSIFIER.probabilities(features)[:, 0]
+        # The most violative rows, and also every row (threshold reached by all).
+        for scores in (violative, np.full_like(violative, CLASSIFIER.threshold)):
+            expected = _plain_top_terms(features, scores, limit)
+            assert CLASSIFIER._top_terms(features, scores, limit) == expected
+            assert expected  # the comparison covers actual terms
+
+
+def test_top_terms_of_the_ad_name_its_claims():
+    document = _document(AD)
+    scores = CLASSIFIER.score(document)
+    violative = scores.probabilities[:, 0]
+    terms = CLASSIFIER._top_terms(scores.features, violative)
+    assert terms == _plain_top_terms(scores.features, violative)
+    assert all(term["weight"] > 0 for term in terms)
