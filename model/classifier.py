@@ -243,6 +243,13 @@ class SentenceClassifier:
         top = np.sort(violative)[::-1][:2]
         document_probability = float(top.mean()) if len(top) else 0.0
 
+        # Rule flags by the sentences they cover: a flag whose sentence the classifier also
+        # finds violative becomes "rule+classifier", once.
+        rule_flags_in: dict[int, list[Flag]] = {}
+        for flag in flags:
+            if flag.source == "rule":
+                for index in flag.sentence_indexes:
+                    rule_flags_in.setdefault(index, []).append(flag)
         covered: set[int] = set()
         for flag in flags:
             covered |= flag.sentence_indexes
@@ -250,10 +257,10 @@ class SentenceClassifier:
         for row, index in enumerate(scores.indexes):
             if violative[row] < self.threshold:
                 continue
-            agreeing = [f for f in flags if index in f.sentence_indexes and f.source == "rule"]
-            for flag in agreeing:
-                flag.source = "rule+classifier"
-                flag.confidence = min(0.99, flag.confidence + 0.5 * (1 - flag.confidence))
+            for flag in rule_flags_in.get(index, ()):
+                if flag.source == "rule":
+                    flag.source = "rule+classifier"
+                    flag.confidence = min(0.99, flag.confidence + 0.5 * (1 - flag.confidence))
             if (
                 index in covered
                 or violative[row] < self.flag_threshold
