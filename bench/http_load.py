@@ -377,8 +377,8 @@ def http_throughput(
         f"Load generator: {generator}. Bodies: {bodies_count} different ~2 KB ads "
         f"(mean JSON body {mean_bytes} bytes), cycled. Requests per run: "
         + ", ".join(f"{r.requests:,} in {r.seconds:.1f} s" for r in results)
-        + ". The server runs the production config (gthread, 2 threads per worker, "
-        "max_requests 5,000 with jitter, access log on).",
+        + ". The server runs the production config (sync workers, so every response closes "
+        "its connection; max_requests 5,000 with jitter, access log on).",
     ]
     return figure
 

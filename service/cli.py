@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from service.config import Config, ConfigError
-from service.schemas import FORMATS, OFFSET_MODES
 
 SEVERITIES = ("low", "medium", "high")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -29,6 +28,10 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Here, not at the top: `redflags screen` is delegated before this runs and should not
+    # import the schemas (Flask, marshmallow, the model's rules).
+    from service.schemas import FORMATS, OFFSET_MODES
+
     parser = argparse.ArgumentParser(
         prog="redflags",
         description="Screen clinic ads for unproven stem-cell treatment claims.",

@@ -1,7 +1,8 @@
 """gunicorn settings: `gunicorn --config python:service.gunicorn_conf 'service:create_app()'`.
 
 Environment: HOST (127.0.0.1; the Docker image sets 0.0.0.0), PORT (8000), WEB_CONCURRENCY or
-WORKERS (2), THREADS (2 per worker), GUNICORN_TIMEOUT (60 s), GUNICORN_GRACEFUL_TIMEOUT (30 s),
+WORKERS (2), THREADS (1 per worker; more switches to gthread workers, see below),
+GUNICORN_TIMEOUT (60 s), GUNICORN_GRACEFUL_TIMEOUT (30 s),
 REDFLAGS_LOG_LEVEL (info), REDFLAGS_LOG_FORMAT (json), REDFLAGS_METRICS (1),
 PROMETHEUS_MULTIPROC_DIR (a fresh temporary directory). Command-line flags (`--bind`,
 `--workers`) override these.
@@ -33,15 +34,22 @@ def _int_env(*names: str, default: int) -> int:
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int_env('PORT', default=8000)}"
 workers = _int_env("WEB_CONCURRENCY", "WORKERS", default=2)
-# A thread per worker beyond the first lets /v1/health and slow clients through while a long
-# check runs; checks themselves are CPU-bound, so processes (workers) are what scale them.
-worker_class = "gthread"
-threads = _int_env("THREADS", default=2)
+# Checks are CPU-bound and hold the GIL, so processes scale them, one request at a time each:
+# sync workers. A sync worker accepts a connection only when it is idle, so the kernel's accept
+# queue spreads requests over the workers (each answered with `Connection: close`). A gthread
+# worker accepts every connection it can and keeps it alive, so busy keep-alive clients can all
+# land on one worker while another idles: with 16 wrk connections and 2 workers one often
+# served them all, and sync workers answered ~1.9x the requests per second with half the p99
+# (issue 7). The price: a slow or idle client holds a sync worker, so behind untrusted networks
+# put a buffering proxy in front, or set THREADS=N (N > 1) for gthread workers with N threads
+# (keep-alive, probes answered while a long check runs).
+worker_class = "sync"
+threads = _int_env("THREADS", default=1)
 # The checker is built once in the master and shared copy-on-write by the forked workers.
 preload_app = True
 timeout = _int_env("GUNICORN_TIMEOUT", default=60)
 graceful_timeout = _int_env("GUNICORN_GRACEFUL_TIMEOUT", default=30)
-keepalive = 5
+keepalive = 5  # seconds; gthread workers only (sync workers close every connection)
 max_requests = 5_000
 max_requests_jitter = 500
 if os.path.isdir("/dev/shm"):

@@ -1,7 +1,9 @@
 """Marshmallow schemas of every request and response in SPEC.
 
-Request schemas validate (unknown fields are rejected); response schemas dump the checker's
-dicts and describe them, so `/openapi.json` documents the whole contract.
+Request schemas validate (unknown fields are rejected); response schemas describe the checker's
+dicts, so `/openapi.json` documents the whole contract. The check and batch responses are sent
+as the checker builds them, without a dump (see `service.api`); the catalogue, knowledge base
+and probes are dumped through theirs.
 """
 
 from __future__ import annotations

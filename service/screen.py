@@ -34,6 +34,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
+from service.jsonio import fast_dumps
+
 FIELDS = ("text", "id", "format", "url")  # the columns read from a table (CSV, Parquet)
 CHECK_FIELDS = ("text", "format", "id", "url", "offsets", "min_severity", "exclude")
 FORMATS = ("text", "html")
@@ -192,14 +194,28 @@ def screen_record(
     return output
 
 
-def to_json(value: Any) -> str:
-    """Compact JSON, readable UTF-8 where possible (lone surrogates fall back to \\u escapes)."""
+def _to_json_stdlib(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = json.dumps(value, separators=(",", ":"))
     return text
+
+
+def encode_json(value: Any, *, newline: bool = False) -> bytes:
+    """Compact JSON as UTF-8 bytes, readable where possible (lone surrogates fall back to \\u
+    escapes). orjson writes a ~140 KB result in a twentieth of the standard library's time; what
+    it refuses (a lone surrogate in a CSV cell, a huge integer) goes to the standard library."""
+    encoded = fast_dumps(value, newline=newline)
+    if encoded is None:
+        encoded = (_to_json_stdlib(value) + ("\n" if newline else "")).encode("utf-8")
+    return encoded
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON, readable UTF-8 where possible (lone surrogates fall back to \\u escapes)."""
+    return encode_json(value).decode("utf-8")
 
 
 def summary_row(output: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -259,7 +275,8 @@ def _screen_chunk(chunk: list[tuple[int, Record]]) -> list[tuple[bytes, tuple[An
     done = []
     for line, record in chunk:
         output = screen_record(checker, line, record, _WORKER_OPTIONS)
-        done.append(((to_json(output) + "\n").encode("utf-8"), summary_row(output)))
+        # Encoded here, in the worker: the main process only orders and writes bytes.
+        done.append((encode_json(output, newline=True), summary_row(output)))
     return done
 
 

@@ -19,9 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup, ServerError
+from schemathesis.openapi.checks import JsonSchemaError
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from service import create_app
+from tests.conftest import REAL_AD, REAL_AD_HTML
 
 EXAMPLES = int(os.environ.get("REDFLAGS_FUZZ_EXAMPLES", "100"))
 CHECKS = [not_a_server_error, response_schema_conformance]
@@ -99,3 +101,38 @@ def test_the_fuzzer_does_catch_a_server_error():
     with pytest.raises(FailureGroup) as failure:
         fuzz(schema["/v1/check"]["POST"], POSITIVE, examples=5)
     assert any(isinstance(error, ServerError) for error in failure.value.exceptions)
+
+
+@pytest.mark.fuzz
+def test_the_fuzzer_does_catch_an_off_schema_response(checker):
+    # The views send the checker's dicts without a schema dump: the conformance check is what
+    # holds them to the document. A 200 body with an undocumented level and no `versions` fails.
+    class OffSchema:
+        versions = checker.versions
+
+        def check(self, text, **kwargs):
+            return {"risk": {"level": "extreme", "score": 1.0}, "flags": [], "text_length": 1}
+
+    app = create_app({"TESTING": True, "CHECKER": OffSchema()})
+    schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
+    with pytest.raises(FailureGroup) as failure:
+        fuzz(schema["/v1/check"]["POST"], POSITIVE, examples=5)
+    assert any(isinstance(error, JsonSchemaError) for error in failure.value.exceptions)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/check", {"text": REAL_AD, "id": "ad-1"}),
+        ("/v1/check", {"text": REAL_AD_HTML, "format": "html", "offsets": "utf16"}),
+        ("/v1/check/batch", {"items": [{"text": REAL_AD}, {"text": ""}, {"text": "x", "a": 1}]}),
+    ],
+    ids=["check", "check-html", "batch"],
+)
+def test_real_ads_answer_on_schema(openapi_schema, path, body):
+    # Random text rarely raises many flags; real ads fill every part of the report (evidence,
+    # entities, regulatory context, precedents, classifier terms).
+    case = openapi_schema[path]["POST"].Case(body=body, media_type="application/json")
+    response = case.call_and_validate(checks=CHECKS)
+    assert response.status_code == 200
+    assert b'"regulatory_context":[{' in response.content
