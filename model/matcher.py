@@ -14,12 +14,36 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 import ahocorasick
+import numpy as np
 
 from model.text import FoldedText, fold_term
 
 COMPOSED_HEAD_GROUP = "composed:head"
+# An automaton value packs a payload index and the phrase length (see `PhraseMatcher._build`).
+LENGTH_BITS = 20
+LENGTH_MASK = (1 << LENGTH_BITS) - 1
+_BMP = 0x10000
+
+
+def _alphanumeric_table() -> np.ndarray:
+    """`str.isalnum` of every code point of the Basic Multilingual Plane (built once)."""
+    return np.fromiter((chr(code).isalnum() for code in range(_BMP)), dtype=bool, count=_BMP)
+
+
+_ALNUM = _alphanumeric_table()
+
+
+def alphanumeric(text: str) -> np.ndarray:
+    """`[c.isalnum() for c in text]` as a boolean array."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    result = _ALNUM[np.minimum(codes, _BMP - 1)]
+    astral = np.flatnonzero(codes >= _BMP)
+    if astral.size:  # emoji and other supplementary-plane characters: rare, classified here
+        result[astral] = [chr(code).isalnum() for code in codes[astral].tolist()]
+    return result
 
 
 class Mention:
@@ -69,18 +93,24 @@ class PhraseMatcher:
                 term = fold_term(phrase.text)
                 if term:
                     folded[term].add((phrase.group, phrase.key))
+        self._payloads: list[tuple[tuple[str, str], ...]] = []
         self._folded = self._build(folded)
         self._exact = self._build(exact)
         self.size = len(folded) + len(exact)
         self.overlapping = overlapping
 
-    @staticmethod
-    def _build(terms: dict[str, set[tuple[str, str]]]) -> ahocorasick.Automaton | None:
+    def _build(self, terms: dict[str, set[tuple[str, str]]]) -> ahocorasick.Automaton | None:
+        """An automaton whose value for each term is one integer: the index of its (group,
+        key) pairs in `self._payloads` shifted left by LENGTH_BITS, plus its length. Integer
+        values let a whole document's matches become one NumPy array."""
         if not terms:
             return None
         automaton = ahocorasick.Automaton()
         for term, payload in terms.items():
-            automaton.add_word(term, (len(term), tuple(sorted(payload))))
+            if len(term) > LENGTH_MASK:
+                raise ValueError(f"phrase longer than {LENGTH_MASK} characters")
+            automaton.add_word(term, (len(self._payloads) << LENGTH_BITS) | len(term))
+            self._payloads.append(tuple(sorted(payload)))
         automaton.make_automaton()
         return automaton
 
@@ -88,10 +118,10 @@ class PhraseMatcher:
         """Every match, grouped and de-overlapped, sorted by start offset."""
         by_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         if self._folded is not None:
-            origin = text.origin.tolist() if len(text.folded) != len(text.original) else None
-            _collect(self._folded, text.folded, by_group, origin)
+            origin = text.origin if len(text.folded) != len(text.original) else None
+            self._collect(self._folded, text.folded, by_group, origin)
         if self._exact is not None:
-            _collect(self._exact, text.original, by_group, None)
+            self._collect(self._exact, text.original, by_group, None)
         mentions: list[Mention] = []
         for group, spans in by_group.items():
             if group in self.overlapping:
@@ -102,29 +132,38 @@ class PhraseMatcher:
         mentions.sort(key=lambda m: (m.start, -m.end, m.group))
         return mentions
 
+    def _collect(
+        self,
+        automaton: ahocorasick.Automaton,
+        haystack: str,
+        by_group: dict[str, list[tuple[int, int, str]]],
+        origin: np.ndarray | None,
+    ) -> None:
+        """Append every word-bounded match to its groups, as original-text spans.
 
-def _collect(
-    automaton: ahocorasick.Automaton,
-    haystack: str,
-    by_group: dict[str, list[tuple[int, int, str]]],
-    origin: list[int] | None,
-) -> None:
-    """Append every word-bounded match to its groups, as original-text spans.
-
-    `origin` maps folded offsets to original ones (None: the two coincide). The hot loop of
-    the checker, hence the inlined boundary tests.
-    """
-    size = len(haystack)
-    for last, (length, payload) in automaton.iter(haystack):
-        start, end = last - length + 1, last + 1
-        if start > 0 and haystack[start - 1].isalnum() and haystack[start].isalnum():
-            continue
-        if end < size and haystack[end].isalnum() and haystack[last].isalnum():
-            continue
+        The automaton's matches become arrays and the word-boundary test (a match may not
+        start or end inside a word, between two alphanumeric characters) one vectorised
+        comparison, so only the matches kept reach Python. `origin` maps folded offsets to
+        original ones (None: the two coincide).
+        """
+        flat = np.fromiter(chain.from_iterable(automaton.iter(haystack)), dtype=np.int64)
+        if not flat.size:
+            return
+        last, value = flat[0::2], flat[1::2]  # (end index, packed value) pairs
+        start = last - (value & LENGTH_MASK) + 1
+        # alnum[i + 1] tells whether haystack[i] is alphanumeric; both ends are padded False.
+        alnum = np.zeros(len(haystack) + 2, dtype=bool)
+        alnum[1:-1] = alphanumeric(haystack)
+        keep = ~((alnum[start] & alnum[start + 1]) | (alnum[last + 1] & alnum[last + 2]))
+        start, last, payload = start[keep], last[keep], value[keep] >> LENGTH_BITS
         if origin is not None:
-            start, end = origin[start], origin[last] + 1
-        for group, key in payload:
-            by_group[group].append((start, end, key))
+            start, last = origin[start], origin[last]
+        payloads = self._payloads
+        for first, end, index in zip(
+            start.tolist(), (last + 1).tolist(), payload.tolist(), strict=True
+        ):
+            for group, key in payloads[index]:
+                by_group[group].append((first, end, key))
 
 
 def _leftmost_longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

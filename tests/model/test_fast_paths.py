@@ -1,8 +1,9 @@
 """The checker's fast paths agree with the plain computations they replace.
 
-Pairing finds a condition's nearest product by bisection instead of a scan, and composed product
-names resolve their heads' overlaps per source word with `leftmost_longest`; both are checked on
-generated input. (The end-to-end outputs are guarded by the rule examples and evaluation tests.)
+Pairing finds a condition's nearest product by bisection instead of a scan; the matcher tests word
+boundaries on arrays and composed product names resolve their heads' overlaps per source word
+with `leftmost_longest`; each is checked on generated input against the plain
+version. (The end-to-end outputs are guarded by the rule examples and evaluation tests.)
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.detectors import NEAREST_SCAN_LIMIT, _Candidate, _Nearby, _nearest
-from model.matcher import Mention, leftmost_longest
+from model.matcher import Mention, Phrase, PhraseMatcher, alphanumeric, leftmost_longest
+from model.text import fold_term, fold_text
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=300)
 
@@ -64,3 +66,78 @@ def test_leftmost_longest_keeps_no_overlap_and_prefers_early_then_long(spans):
         if mention in kept:
             continue
         assert any(k.start <= mention.start < k.end for k in kept)
+
+
+@SETTINGS
+@given(st.text(max_size=60))
+def test_alphanumeric_is_str_isalnum(text):
+    assert alphanumeric(text).tolist() == [char.isalnum() for char in text]
+
+
+PHRASES = [
+    Phrase("rule:a", "a", "stem cell"),
+    Phrase("rule:a", "a", "stem cells"),
+    Phrase("rule:a", "a", "cells"),
+    Phrase("rule:b", "b", "i"),
+    Phrase("rule:b", "b", "he"),
+    Phrase("cue", "c", "$"),
+    Phrase("exact", "ms", "MS", case_sensitive=True),
+]
+MATCHER = PhraseMatcher(PHRASES)
+pieces = st.sampled_from(
+    [
+        "stem",
+        "cells",
+        "cell",
+        "i",
+        "he",
+        "the",
+        "she",
+        "MS",
+        "ms",
+        "$",
+        " ",
+        "  ",
+        "-",
+        "\n",
+        "é",
+        "𝐀",
+        "_",
+        ".",
+        "Stem\u00a0Cells",
+    ]
+)
+
+
+def _reference(text: str) -> list[tuple[str, str, int, int]]:
+    """Every phrase occurrence on word boundaries, found naively, then leftmost-longest per
+    group: what `PhraseMatcher.find` must return."""
+    folded = fold_text(text)
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for phrase in PHRASES:
+        haystack = folded.original if phrase.case_sensitive else folded.folded
+        term = phrase.text if phrase.case_sensitive else fold_term(phrase.text)
+        start = haystack.find(term)
+        while start != -1:
+            end = start + len(term)
+            inside_start = start > 0 and haystack[start - 1].isalnum() and term[0].isalnum()
+            inside_end = end < len(haystack) and haystack[end].isalnum() and term[-1].isalnum()
+            if not inside_start and not inside_end:
+                if not phrase.case_sensitive:
+                    span = folded.span_in_original(start, end)
+                else:
+                    span = (start, end)
+                spans.setdefault(phrase.group, []).append((*span, phrase.key))
+            start = haystack.find(term, start + 1)
+    found = []
+    for group, group_spans in spans.items():
+        kept = leftmost_longest([Mention(group, k, s, e) for s, e, k in set(group_spans)])
+        found += [(m.group, m.key, m.start, m.end) for m in kept]
+    return sorted(found, key=lambda m: (m[2], -m[3], m[0]))
+
+
+@SETTINGS
+@given(st.lists(pieces, max_size=25).map("".join))
+def test_matcher_finds_what_a_naive_search_finds(text):
+    found = [(m.group, m.key, m.start, m.end) for m in MATCHER.find(fold_text(text))]
+    assert found == _reference(text)
