@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest
+from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest_spans
 from model.text import Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
@@ -120,38 +120,42 @@ def _overlaps(mention: Mention, others: list[Mention], starts: list[int]) -> boo
 
 
 def _composed_products(
-    document: Document, window: int, heads_by_source: Mapping[str, frozenset[str]]
+    document: Document,
+    window: int,
+    heads_by_source: Mapping[str, frozenset[str]],
+    heads: list[tuple[int, int, str]],
 ) -> list[Mention]:
     """Product mentions made of a source word and a head word close after it.
 
-    Each source accepts its own heads (`heads_by_source`), resolved leftmost-longest among
-    themselves. Only the first head after each source is examined (heads are sorted): a later
-    one is farther away. The gap is read only when it is short enough to hold `window` words.
+    `heads` are every head phrase found, as sorted (start, end, head) spans. Each source
+    accepts its own heads (`heads_by_source`), resolved leftmost-longest among themselves.
+    Only the first accepted head after the source is examined, and only in the source's
+    sentence: a later one is farther away. The gap is read only when it is short enough to
+    hold `window` words.
     """
     found: list[Mention] = []
-    all_heads = document.group(COMPOSED_HEAD_GROUP)
-    heads_of: dict[str, list[Mention]] = {}
+    heads_of: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = {}
     for source in document.group("composed:source"):
         accepted = heads_of.get(source.key)
         if accepted is None:
             allowed = heads_by_source.get(source.key, frozenset())
-            accepted = leftmost_longest([h for h in all_heads if h.key in allowed])
-            heads_of[source.key] = accepted
-        sentence = document.sentence_of[source]
-        heads = document.in_sentence(accepted, sentence)
-        index = bisect.bisect_left([h.start for h in heads], source.end) if len(heads) > 8 else 0
-        for head in heads[index:]:
-            if head.start < source.end:
-                continue
-            gap = document.text[source.end : head.start]
-            # "bone marrow, adipose tissue" lists two sources: a list separator ends the name.
-            if (
-                len(gap) <= (window + 1) * 40
-                and len(gap.split()) <= window
-                and not any(mark in gap for mark in ",;.:")
-            ):
-                found.append(Mention("product", source.key, source.start, head.end))
-            break
+            kept = leftmost_longest_spans([h for h in heads if h[2] in allowed])
+            accepted = heads_of[source.key] = ([h[0] for h in kept], kept)
+        starts, kept = accepted
+        index = bisect.bisect_left(starts, source.end)
+        if index == len(kept):
+            continue
+        head_start, head_end, _ = kept[index]
+        if document.sentence_at(head_start) != document.sentence_of[source]:
+            continue
+        gap = document.text[source.end : head_start]
+        # "bone marrow, adipose tissue" lists two sources: a list separator ends the name.
+        if (
+            len(gap) <= (window + 1) * 40
+            and len(gap.split()) <= window
+            and not any(mark in gap for mark in ",;.:")
+        ):
+            found.append(Mention("product", source.key, source.start, head_end))
     return found
 
 
@@ -165,7 +169,8 @@ def analyse(
     generic_product_keys: frozenset[str] = frozenset(),
 ) -> Document:
     sentences, sections = segment(text)
-    mentions = matcher.find(fold_text(text))
+    found = matcher.find_all(fold_text(text))
+    mentions = found.mentions
     starts = [s.start for s in sentences]
     by_group: dict[str, list[Mention]] = defaultdict(list)
     sentence_of: dict[Mention, int] = {}
@@ -194,7 +199,12 @@ def analyse(
     explicit_starts = [m.start for m in explicit]
     composed = [
         m
-        for m in _composed_products(document, composed_window, composed_heads or {})
+        for m in _composed_products(
+            document,
+            composed_window,
+            composed_heads or {},
+            found.raw.get(COMPOSED_HEAD_GROUP, []),
+        )
         if not _overlaps(m, explicit, explicit_starts)
     ]
     for mention in composed:

@@ -67,6 +67,16 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class Found:
+    """What `PhraseMatcher.find_all` found: mentions of the de-overlapped groups, sorted by
+    start, and every match of the overlapping groups as (start, end, key) spans sorted by
+    start, then longest first."""
+
+    mentions: list[Mention]
+    raw: dict[str, list[tuple[int, int, str]]]
+
+
+@dataclass(frozen=True, slots=True)
 class Phrase:
     group: str
     key: str
@@ -115,7 +125,19 @@ class PhraseMatcher:
         return automaton
 
     def find(self, text: FoldedText) -> list[Mention]:
-        """Every match, grouped and de-overlapped, sorted by start offset."""
+        """Every match, grouped and de-overlapped (except in the `overlapping` groups), sorted
+        by start offset."""
+        found = self.find_all(text)
+        mentions = found.mentions + [
+            Mention(group, key, s, e) for group, spans in found.raw.items() for s, e, key in spans
+        ]
+        mentions.sort(key=lambda m: (m.start, -m.end, m.group))
+        return mentions
+
+    def find_all(self, text: FoldedText) -> Found:
+        """`find`, with the `overlapping` groups' matches left as plain (start, end, key)
+        spans: a page has hundreds of composed-name heads ("cells", "therapy") and only the
+        few after a source word are ever read."""
         by_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         if self._folded is not None:
             origin = text.origin if len(text.folded) != len(text.original) else None
@@ -123,14 +145,17 @@ class PhraseMatcher:
         if self._exact is not None:
             self._collect(self._exact, text.original, by_group, None)
         mentions: list[Mention] = []
+        raw: dict[str, list[tuple[int, int, str]]] = {}
         for group, spans in by_group.items():
             if group in self.overlapping:
                 spans.sort(key=lambda s: (s[0], -s[1], s[2]))
+                raw[group] = spans
             else:
-                spans = _leftmost_longest(spans)
-            mentions.extend([Mention(group, key, s, e) for s, e, key in spans])
+                mentions.extend(
+                    [Mention(group, key, s, e) for s, e, key in _leftmost_longest(spans)]
+                )
         mentions.sort(key=lambda m: (m.start, -m.end, m.group))
-        return mentions
+        return Found(mentions, raw)
 
     def _collect(
         self,
@@ -175,6 +200,11 @@ def _leftmost_longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int,
             kept.append(span)
             last_end = span[1]
     return kept
+
+
+def leftmost_longest_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, key) spans without overlaps, as `leftmost_longest` resolves mentions."""
+    return _leftmost_longest(list(spans))
 
 
 def leftmost_longest(mentions: list[Mention]) -> list[Mention]:
