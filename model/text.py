@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -94,8 +95,10 @@ _BULLET = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?\u3002])[\"'\u201d\u2019)\]]*\s+(?=\S)")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A sentence, heading or list item: [start, end) of the text. A named tuple rather than a
+    frozen dataclass: as immutable, and a 100 KB page makes thousands, 4x cheaper each."""
+
     start: int
     end: int
     section: int  # index of the section (heading block) the sentence belongs to
