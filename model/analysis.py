@@ -23,6 +23,8 @@ INFORMING_CUES = frozenset({"critical", "informational"})
 # Below this mean sentence probability a page reads as informing, unless it is full of calls to
 # action. Sales pages in the development set sit mostly above 0.4, warnings and news below 0.3.
 LOW_PROMOTION = 0.3
+# A page is about animals when this share of its sentences (and at least 3) names them.
+VETERINARY_SHARE = 0.25
 
 
 @dataclass
@@ -241,8 +243,11 @@ def is_informational(document: Document, promotion: float | None = None) -> bool
     promoting = len(document.group("cue:promotional"))
     if document.has_cue("free_trial") and promoting <= 2:
         return True
-    # Cell treatments for animals are a veterinary matter, outside what the checker screens.
-    if len(document.group("cue:veterinary")) >= 2:
+    # Cell treatments for animals are a veterinary matter, outside what the checker screens. A
+    # page for animals speaks of them throughout; an ad selling "racehorse-grade" cells to
+    # people names animals in a sentence or two.
+    veterinary = {document.sentence_of[m] for m in document.group("cue:veterinary")}
+    if len(veterinary) >= max(3, VETERINARY_SHARE * len(document.sentences)):
         return True
     if promotion is not None and promotion < LOW_PROMOTION and promoting <= informing + 2:
         return True

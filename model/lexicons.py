@@ -23,6 +23,8 @@ CUE_KINDS: tuple[str, ...] = (
     "free_trial",
     "disclosure",
     "promotional",
+    "adverse",
+    "veterinary",
 )
 
 

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from model import vocabulary
+from model.lexicons import CUE_KINDS, load_lexicons
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "model" / "data"
@@ -539,13 +540,22 @@ def test_context_cues_schema(cues):
     for name in CUE_LISTS:
         phrases = cues[name]
         assert isinstance(phrases, list), name
-        assert 25 <= len(phrases) <= 250, f"{name}: {len(phrases)} entries"
+        assert 25 <= len(phrases) <= 300, f"{name}: {len(phrases)} entries"
         folded = [fold_term(p) for p in phrases]
         assert len(set(folded)) == len(folded), f"{name}: duplicate phrases"
         for p in phrases:
             assert isinstance(p, str) and p.strip(), name
             assert p == fold_term(p), f"{name}: {p!r} is not written folded/lower-case"
             assert not re.search(r"[,.;:!?]", p), f"{name}: {p!r} has internal punctuation"
+
+
+def test_every_cue_list_is_loaded(cues):
+    """A cue list the loader does not know would be dead data: it must be a `CUE_KINDS` entry
+    (the adverse and veterinary lists once sat unread in the file)."""
+    lists = {name for name, value in cues.items() if isinstance(value, list)}
+    assert lists == set(CUE_KINDS)
+    phrases = {p.group for p in load_lexicons().phrases if p.group.startswith("cue:")}
+    assert phrases == {f"cue:{kind}" for kind in CUE_KINDS}
 
 
 @pytest.mark.parametrize(
@@ -559,6 +569,11 @@ def test_context_cues_schema(cues):
         ("free_trial", "at no cost to participants"),
         ("disclosure", "investigational"),
         ("disclosure", "results may vary"),
+        ("critical", "red flag"),
+        ("informational", "the court"),
+        ("informational", "adverse benefit determination"),
+        ("veterinary", "canine"),
+        ("adverse", "side effects"),
     ],
 )
 def test_context_cue_examples(cues, section, phrase):
