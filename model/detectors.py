@@ -18,6 +18,8 @@ from model.report import Flag, Span
 from model.rules import Rule
 
 GENERIC_PRODUCT = "stem_cell_unspecified"
+# Product ids that are not cells: a generic "stem cells" never stands for them.
+ACELLULAR_PRODUCTS = frozenset({"exosome"})
 SCOPE_CONFIDENCE = {"sentence": 0.95, "section": 0.85, "document": 0.75}
 DISCLOSURE_EVIDENCE_PRIORITY = {"efficacy_claim": 0, "safety_claim": 1, "unapproved_use": 2}
 # A missing risk or status statement qualifies any promotional claim, hype included.
@@ -308,6 +310,9 @@ class _Candidate:
     product_id: str
     label: str
     mention: Mention
+    # A generic "stem cells" in a sentence that names exosomes is where they come from
+    # ("exosomes released by young stem cells"), not a second product.
+    names_a_source: bool = False
 
 
 def _product_candidates(document: Document, lexicons: Lexicons) -> list[_Candidate]:
@@ -320,6 +325,12 @@ def _product_candidates(document: Document, lexicons: Lexicons) -> list[_Candida
         for m in document.approved
         if not lexicons.approved[m.key].cover_only
     ]
+    acellular = {
+        document.sentence_of[c.mention] for c in candidates if c.product_id in ACELLULAR_PRODUCTS
+    }
+    for candidate in candidates:
+        if candidate.product_id == GENERIC_PRODUCT:
+            candidate.names_a_source = document.sentence_of[candidate.mention] in acellular
     candidates.sort(key=lambda c: c.mention.start)
     return candidates
 
@@ -428,19 +439,35 @@ def _choose(
     Named cell types in scope win over a generic "stem cells". A generic mention on a page that
     names its cell types stands for those: "stem cells for MS" on a page selling fat-derived and
     cord cells markets both for MS, each represented by its main name on the page at its mention
-    nearest the condition. `prepared` keeps, per `scoped` list, its candidates split by product
+    nearest the condition. Exosomes are not cells, so a generic mention never stands for them:
+    beside exosomes it is a product of its own, unless it names their source ("exosomes from
+    young stem cells"). `prepared` keeps, per `scoped` list, its candidates split by product
     id (scoped lists live as long as the `_Usable` that owns them and `prepared`).
     """
     groups = prepared.get(id(scoped))
     if groups is None:
         specific = [c for c in scoped if c.product_id != GENERIC_PRODUCT]
-        pool = specific or main_names or scoped
+        generic = len(specific) < len(scoped)
+        if specific and (not generic or _names_cells(specific)):
+            pool = specific
+        elif specific:
+            # Exosomes are not cells: "stem cell IV and exosome spray" sells two products.
+            pool = [c for c in scoped if not c.names_a_source]
+        elif _names_cells(main_names):
+            pool = main_names
+        else:
+            pool = scoped
         groups = [
             _Nearby.of([c for c in pool if c.product_id == product_id])
             for product_id in sorted({c.product_id for c in pool})
         ]
         prepared[id(scoped)] = groups
     return [group.nearest(condition) for group in groups]
+
+
+def _names_cells(candidates: list[_Candidate]) -> bool:
+    """Whether any candidate is a cell product, which a generic "stem cells" can stand for."""
+    return any(c.product_id not in ACELLULAR_PRODUCTS for c in candidates)
 
 
 @dataclass

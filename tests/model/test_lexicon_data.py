@@ -480,6 +480,8 @@ def test_condition_and_product_vocabularies_are_disjoint(conditions, products):
         ("bad knees", "knee osteoarthritis"),
         ("worn-out knees", "knee osteoarthritis"),
         ("arthritic knees", "knee osteoarthritis"),
+        ("rodillas con artrosis", "knee osteoarthritis"),
+        ("worn discs", "degenerative disc disease"),
         ("wear and tear", "osteoarthritis"),
         ("torn meniscus", "cartilage damage"),
         ("juvenile diabetes", "type 1 diabetes"),

@@ -1,0 +1,41 @@
+"""Which product a condition is paired with when a page names several."""
+
+from __future__ import annotations
+
+import model
+
+CHECKER = model.load_checker()
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    return {
+        (f["entities"]["product"]["id"], f["entities"]["condition"]["name"])
+        for f in CHECKER.check(text)["flags"]
+        if f["category"] == "unapproved_use" and "condition" in f["entities"]
+    }
+
+
+def test_generic_stem_cells_stand_for_the_named_cell_type():
+    pairs = _pairs(
+        "We treat multiple sclerosis with stem cells. Our fat-derived stem cells are harvested "
+        "from your own belly."
+    )
+    assert ("adipose", "multiple sclerosis") in pairs
+    assert ("stem_cell_unspecified", "multiple sclerosis") not in pairs
+
+
+def test_stem_cells_and_exosomes_sold_together_are_two_products():
+    pairs = _pairs(
+        "Recovery plan for stroke survivors\n"
+        "Day 1: a stem cell IV infusion. Days 2 to 5: exosome nasal spray, twice a day."
+    )
+    assert {("stem_cell_unspecified", "stroke"), ("exosome", "stroke")} <= pairs
+
+
+def test_stem_cells_named_as_the_source_of_exosomes_are_not_a_product():
+    pairs = _pairs(
+        "Our exosome infusions for long COVID carry vesicles released by young donor stem "
+        "cells. Book your exosome infusion today."
+    )
+    assert ("exosome", "long covid") in pairs
+    assert not {p for p in pairs if p[0] == "stem_cell_unspecified"}
