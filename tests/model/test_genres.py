@@ -55,3 +55,36 @@ def test_a_condition_named_as_a_harm_is_not_a_target(sentence):
         if f["category"] == "unapproved_use" and "condition" in f["entities"]
     }
     assert pairs == {"joint pain"}  # "knee pain" is a lay name of joint pain
+
+
+def test_a_cosmetic_that_denies_stem_cell_effects_is_low_risk():
+    text = (
+        "Our night cream uses an extract of grape cells grown in a lab. It has no living cells, "
+        "and it does not replace or activate the stem cells in your skin. It moisturises."
+    )
+    assert CHECKER.check(text)["risk"]["level"] == "low"
+
+
+def test_a_disciplinary_order_quoting_ads_is_low_risk():
+    text = (
+        "BOARD OF MEDICAL EXAMINERS\nCONSENT ORDER In the Matter of a licensed physician\n"
+        "FINDINGS OF FACT\n1. Respondent advertised umbilical cord stem cell infusions for "
+        "multiple sclerosis and called them completely safe.\n2. The products are not approved "
+        "by the FDA for that use.\nCONCLUSIONS OF LAW\nRespondent engaged in misleading "
+        "advertising.\nORDER\nRespondent is publicly reprimanded and shall pay an administrative "
+        "fine. SO ORDERED."
+    )
+    assert CHECKER.check(text)["risk"]["level"] == "low"
+
+
+def test_a_clinician_post_about_harvesting_marrow_for_heart_failure_is_flagged():
+    text = (
+        "Proud moment: a man with heart failure came to us. We harvested his bone marrow, "
+        "concentrated the cells and injected them into his heart muscle. Twelve weeks later he "
+        "is back on the golf course."
+    )
+    result = CHECKER.check(text)
+    assert result["risk"]["level"] == "high"
+    assert any(
+        f["entities"].get("condition", {}).get("name") == "heart failure" for f in result["flags"]
+    )

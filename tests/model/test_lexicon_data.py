@@ -252,6 +252,7 @@ def test_no_product_term_under_two_spec_ids(products):
         ("mini-liposuction", "adipose"),
         ("Bone Marrow Aspirate Concentrate", "bone_marrow"),
         ("from your hip bone", "bone_marrow"),
+        ("harvested his bone marrow", "bone_marrow"),
         ("Wharton\u2019s Jelly", "umbilical_cord"),
         ("whartons jelly", "umbilical_cord"),
         ("UC-MSCs", "umbilical_cord"),
@@ -576,6 +577,9 @@ def test_every_cue_list_is_loaded(cues):
         ("informational", "adverse benefit determination"),
         ("veterinary", "canine"),
         ("adverse", "side effects"),
+        ("negation", "does not replace"),
+        ("critical", "not approved by the fda"),
+        ("informational", "consent order"),
     ],
 )
 def test_context_cue_examples(cues, section, phrase):
