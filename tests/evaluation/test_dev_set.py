@@ -22,6 +22,7 @@ HOLDOUT = load_dev_set(DEV_SET.with_name("holdout_set.jsonl"))
 BLIND3 = load_dev_set(DEV_SET.with_name("blind3_set.jsonl"))
 BLIND4 = load_dev_set(DEV_SET.with_name("blind4_set.jsonl"))
 BLIND5 = load_dev_set(DEV_SET.with_name("blind5_set.jsonl"))
+BLIND6 = load_dev_set(DEV_SET.with_name("blind6_set.jsonl"))
 PRODUCT_IDS = set(vocabulary.PRODUCT_IDS)
 CONDITIONS = {
     c["name"]
@@ -40,8 +41,8 @@ def test_set_size_and_mix():
 
 @pytest.mark.parametrize(
     "items",
-    [ITEMS, HOLDOUT, BLIND3, BLIND4, BLIND5],
-    ids=["dev", "holdout", "blind3", "blind4", "blind5"],
+    [ITEMS, HOLDOUT, BLIND3, BLIND4, BLIND5, BLIND6],
+    ids=["dev", "holdout", "blind3", "blind4", "blind5", "blind6"],
 )
 def test_labels_are_valid(items):
     assert len({item["id"] for item in items}) == len(items)
@@ -57,8 +58,8 @@ def test_labels_are_valid(items):
 
 @pytest.mark.parametrize(
     "items",
-    [ITEMS, HOLDOUT, BLIND3, BLIND4, BLIND5],
-    ids=["dev", "holdout", "blind3", "blind4", "blind5"],
+    [ITEMS, HOLDOUT, BLIND3, BLIND4, BLIND5, BLIND6],
+    ids=["dev", "holdout", "blind3", "blind4", "blind5", "blind6"],
 )
 def test_no_training_sentence_appears_in_the_evaluation_sets(items):
     training = {normalise_for_duplicates(row.text) for row in load_rows()}
