@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest_spans
+from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest
 from model.text import Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
@@ -141,7 +141,7 @@ def _composed_products(
         accepted = heads_of.get(source.key)
         if accepted is None:
             allowed = heads_by_source.get(source.key, frozenset())
-            kept = leftmost_longest_spans([h for h in heads if h[2] in allowed])
+            kept = leftmost_longest([h for h in heads if h[2] in allowed])
             accepted = heads_of[source.key] = ([h[0] for h in kept], kept)
         starts, kept = accepted
         index = bisect.bisect_left(starts, source.end)

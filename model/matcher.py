@@ -152,7 +152,7 @@ class PhraseMatcher:
                 raw[group] = spans
             else:
                 mentions.extend(
-                    [Mention(group, key, s, e) for s, e, key in _leftmost_longest(spans)]
+                    [Mention(group, key, s, e) for s, e, key in leftmost_longest(spans)]
                 )
         mentions.sort(key=lambda m: (m.start, -m.end, m.group))
         return Found(mentions, raw)
@@ -191,28 +191,13 @@ class PhraseMatcher:
                 by_group[group].append((first, end, key))
 
 
-def _leftmost_longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    spans.sort(key=lambda s: (s[0], -s[1], s[2]))
+def leftmost_longest(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """(start, end, key) spans without overlaps: of each overlapping run, the earliest, then
+    the longest (then the first key) is kept."""
     kept: list[tuple[int, int, str]] = []
     last_end = -1
-    for span in spans:
+    for span in sorted(spans, key=lambda s: (s[0], -s[1], s[2])):
         if span[0] >= last_end:
             kept.append(span)
             last_end = span[1]
-    return kept
-
-
-def leftmost_longest_spans(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """(start, end, key) spans without overlaps, as `leftmost_longest` resolves mentions."""
-    return _leftmost_longest(list(spans))
-
-
-def leftmost_longest(mentions: list[Mention]) -> list[Mention]:
-    """`mentions` without overlaps: the earliest, then the longest, of each overlapping run."""
-    kept: list[Mention] = []
-    last_end = -1
-    for mention in sorted(mentions, key=lambda m: (m.start, -m.end, m.key)):
-        if mention.start >= last_end:
-            kept.append(mention)
-            last_end = mention.end
     return kept

@@ -57,15 +57,15 @@ def test_bisection_on_long_ordered_lists(count, start, length, step):
 @SETTINGS
 @given(st.lists(st.tuples(st.integers(0, 200), st.integers(1, 25)), max_size=30))
 def test_leftmost_longest_keeps_no_overlap_and_prefers_early_then_long(spans):
-    mentions = [Mention("composed:head", f"h{n}", s, s + n) for s, n in spans]
-    kept = leftmost_longest(mentions)
+    heads = [(s, s + n, f"h{n}") for s, n in spans]
+    kept = leftmost_longest(heads)
     for first, second in zip(kept, kept[1:], strict=False):
-        assert first.end <= second.start
-    # Every dropped mention overlaps a kept one that starts no later.
-    for mention in mentions:
-        if mention in kept:
+        assert first[1] <= second[0]
+    # Every dropped span overlaps a kept one that starts no later.
+    for head in heads:
+        if head in kept:
             continue
-        assert any(k.start <= mention.start < k.end for k in kept)
+        assert any(k[0] <= head[0] < k[1] for k in kept)
 
 
 @SETTINGS
@@ -131,8 +131,7 @@ def _reference(text: str) -> list[tuple[str, str, int, int]]:
             start = haystack.find(term, start + 1)
     found = []
     for group, group_spans in spans.items():
-        kept = leftmost_longest([Mention(group, k, s, e) for s, e, k in set(group_spans)])
-        found += [(m.group, m.key, m.start, m.end) for m in kept]
+        found += [(group, k, s, e) for s, e, k in leftmost_longest(set(group_spans))]
     return sorted(found, key=lambda m: (m[2], -m[3], m[0]))
 
 
