@@ -117,6 +117,15 @@ class Report:
         }
 
 
+def product_condition_pairs(body: dict[str, Any]) -> set[tuple[str, str]]:
+    """The (product id, condition name) pairs of a check response's `unapproved_use` flags."""
+    return {
+        (flag["entities"]["product"]["id"], flag["entities"]["condition"]["name"])
+        for flag in body["flags"]
+        if flag["category"] == "unapproved_use" and "condition" in flag["entities"]
+    }
+
+
 def load_dev_set(path: Path = DEV_SET) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
@@ -146,11 +155,7 @@ def evaluate(items: list[dict[str, Any]], checker: Checker, rules_checker: Check
             hit, want = category in found, category in expected
             report.categories.add(hit, want)
             report.per_category[category].add(hit, want)
-        pairs = {
-            (flag["entities"]["product"]["id"], flag["entities"]["condition"]["name"])
-            for flag in body["flags"]
-            if flag["category"] == "unapproved_use"
-        }
+        pairs = product_condition_pairs(body)
         for product, condition in item["expected_pairs"]:
             report.pairs_expected += 1
             report.pairs_found += (product, condition) in pairs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import model
+from evaluation.evaluate import product_condition_pairs
 
 CHECKER = model.load_checker()
 
@@ -24,6 +25,10 @@ osteoarthritis. We culture the cells for three weeks and inject millions of them
 Patients are back in the gym in a month. Book your consultation today."""
 
 
+def _paired_conditions(result: dict) -> set[str]:
+    return {condition for _, condition in product_condition_pairs(result)}
+
+
 def test_a_veterinary_page_is_low_risk():
     result = CHECKER.check(DOG_PAGE)
     assert result["risk"]["level"] == "low", [f["rule_id"] for f in result["flags"]]
@@ -32,12 +37,7 @@ def test_a_veterinary_page_is_low_risk():
 def test_an_ad_for_people_with_horse_framing_is_still_flagged():
     result = CHECKER.check(HORSE_FRAMED_AD)
     assert result["risk"]["level"] == "high"
-    pairs = {
-        f["entities"]["condition"]["name"]
-        for f in result["flags"]
-        if f["category"] == "unapproved_use" and "condition" in f["entities"]
-    }
-    assert "knee osteoarthritis" in pairs
+    assert "knee osteoarthritis" in _paired_conditions(result)
 
 
 @pytest.mark.parametrize(
@@ -49,12 +49,8 @@ def test_an_ad_for_people_with_horse_framing_is_still_flagged():
 )
 def test_a_condition_named_as_a_harm_is_not_a_target(sentence):
     text = "Our clinic offers fat-derived stem cell injections for knee pain. " + sentence
-    pairs = {
-        f["entities"]["condition"]["name"]
-        for f in CHECKER.check(text)["flags"]
-        if f["category"] == "unapproved_use" and "condition" in f["entities"]
-    }
-    assert pairs == {"joint pain"}  # "knee pain" is a lay name of joint pain
+    # "knee pain" is a lay name of joint pain
+    assert _paired_conditions(CHECKER.check(text)) == {"joint pain"}
 
 
 def test_a_cosmetic_that_denies_stem_cell_effects_is_low_risk():

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import model
+from evaluation.evaluate import product_condition_pairs
 
 CHECKER = model.load_checker()
 
 
 def _pairs(text: str) -> set[tuple[str, str]]:
-    return {
-        (f["entities"]["product"]["id"], f["entities"]["condition"]["name"])
-        for f in CHECKER.check(text)["flags"]
-        if f["category"] == "unapproved_use" and "condition" in f["entities"]
-    }
+    return product_condition_pairs(CHECKER.check(text))
 
 
 def test_generic_stem_cells_stand_for_the_named_cell_type():
