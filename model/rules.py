@@ -141,9 +141,12 @@ class RuleCatalogue:
         """The rules left after excluding rule ids and whole categories."""
         return tuple(r for r in self.rules if r.id not in exclude and r.category not in exclude)
 
+    @cached_property
+    def _excludable(self) -> frozenset[str]:
+        return frozenset(rule.id for rule in self.rules) | frozenset(CATEGORIES)
+
     def unknown_exclusions(self, exclude: frozenset[str] | set[str]) -> list[str]:
-        known = {rule.id for rule in self.rules} | set(CATEGORIES)
-        return sorted(item for item in exclude if item not in known)
+        return sorted(item for item in exclude if item not in self._excludable)
 
 
 def _tuple_of_str(value: Any, where: str) -> tuple[str, ...]:
