@@ -15,6 +15,7 @@ from flask import current_app, has_app_context
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates
 
 from model.knowledge_base import PRODUCTS
+from model.page import PAGE_KINDS, SIGNALS
 from model.rules import CATEGORIES, SEVERITIES
 from service.config import Config
 
@@ -187,19 +188,20 @@ class EntitiesSchema(OutSchema):
 class RegulatoryContextSchema(OutSchema):
     id = fields.String(required=True)
     citation = fields.String(required=True)
-    title = fields.String(required=True)
+    title = fields.String(metadata={"description": "Absent when compact."})
     url = fields.String(required=True)
-    summary = fields.String(required=True)
+    summary = fields.String(metadata={"description": "Absent when compact."})
     relevance = fields.String(required=True)
 
 
 class FlagPrecedentSchema(OutSchema):
+    id = fields.String(required=True, metadata={"description": "Its id in GET /v1/regulations."})
     kind = fields.String(required=True)
     recipient = fields.String(required=True)
     date = fields.String(required=True, metadata={"description": "YYYY-MM-DD"})
-    reference = fields.String(allow_none=True)
+    reference = fields.String(allow_none=True, metadata={"description": "Absent when compact."})
     url = fields.String(required=True)
-    summary = fields.String(required=True)
+    summary = fields.String(metadata={"description": "Absent when compact."})
 
 
 class FlagSchema(OutSchema):
@@ -224,8 +226,36 @@ class TopTermSchema(OutSchema):
 class ClassifierSchema(OutSchema):
     label = fields.String(required=True, validate=validate.OneOf(("violative", "ok")))
     probability = fields.Float(required=True)
-    top_terms = fields.List(fields.Nested(TopTermSchema), required=True)
+    top_terms = fields.List(
+        fields.Nested(TopTermSchema), metadata={"description": "Absent when compact."}
+    )
     model_version = fields.String(required=True)
+
+
+class SignalSchema(OutSchema):
+    signal = fields.String(required=True, validate=validate.OneOf(SIGNALS))
+    evidence = fields.Nested(EvidenceSchema, required=True)
+
+
+class PageSchema(OutSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(PAGE_KINDS))
+    probability = fields.Float(
+        required=True,
+        metadata={"description": "Calibrated probability that the page is promotional."},
+    )
+    signals = fields.List(
+        fields.Nested(SignalSchema),
+        required=True,
+        validate=validate.Length(max=5),
+        metadata={"description": "Up to 5 reasons for the kind, each with its evidence."},
+    )
+
+
+class LanguageSchema(OutSchema):
+    code = fields.String(
+        required=True, metadata={"description": "ISO 639-1 code of the main language, or 'und'."}
+    )
+    confidence = fields.Float(required=True)
 
 
 class VersionsSchema(OutSchema):
@@ -251,6 +281,10 @@ class CheckResponseSchema(OutSchema):
         allow_none=True,
         metadata={"description": "null when the service runs rules only."},
     )
+    page = fields.Nested(
+        PageSchema, required=True, metadata={"description": "The page as a whole (API 1.1)."}
+    )
+    language = fields.Nested(LanguageSchema, required=True)
     text_length = fields.Integer(
         required=True,
         metadata={"description": "Length of the analysed text, in the requested offset units."},

@@ -71,6 +71,8 @@ def test_check_request_and_response_are_described_in_full(document):
         "risk",
         "flags",
         "classifier",
+        "page",
+        "language",
         "text_length",
         "extracted_text",
         "versions",
