@@ -95,10 +95,17 @@ class Document:
     @cached_property
     def about_approved_product(self) -> bool:
         """The page is about an FDA-approved product: it names approved products at least
-        twice and at least as often as any named (not generic) cell product."""
+        twice, at least as often as any named cell product and at least half as often as cell
+        products of any kind."""
         approved = [m for m in self.approved if m.key not in self.cover_only_keys]
         named = [m for m in self.products if m.key not in self.generic_product_keys]
-        return len(approved) >= 2 and len(approved) >= len(named)
+        # A page that says "stem cell therapy" a dozen times and names a transplant twice is
+        # about the therapy: generic mentions count, at half weight.
+        return (
+            len(approved) >= 2
+            and len(approved) >= len(named)
+            and 2 * len(approved) >= len(self.products)
+        )
 
     @property
     def promotes_cell_product(self) -> bool:

@@ -522,10 +522,9 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
     done: set[tuple[str, int]] = set()
     # A question on a page that answers critically ("Can stem cells fix my bad knees? Not yet")
     # offers nothing; on a sales page the question still introduces the offer.
-    answers_critically = any(document.has_cue(kind) for kind in ("critical", "negation"))
     for condition in document.conditions:
         sentence = document.sentence_of[condition]
-        if answers_critically and document.is_question(sentence):
+        if document.is_question(sentence) and _answered_critically(document, sentence):
             continue
         # A condition named twice in one sentence pairs the same way twice: once is enough,
         # which keeps a page repeating one sentence a thousand times linear.
@@ -542,7 +541,14 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
             usable = _usable_for(excluded, candidates, document)
             usable_by_exclusion[excluded] = usable
         in_sentence = usable.by_sentence.get(sentence)
-        in_section = usable.by_section.get(document.sentences[sentence].section)
+        # A condition named only beside another treatment ("approved drugs are indicated for
+        # lymphoma") is that treatment's: it pairs with a cell product in its own sentence only.
+        beside_other_treatment = "other_treatment" in document.cues_by_sentence.get(sentence, ())
+        in_section = (
+            None
+            if beside_other_treatment
+            else usable.by_section.get(document.sentences[sentence].section)
+        )
         if in_sentence:
             scope, chosen = (
                 "sentence",
@@ -553,7 +559,7 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
                 "section",
                 _choose(in_section, condition, usable.main_names, usable.prepared),
             )
-        elif usable.cell_products:
+        elif usable.cell_products and not beside_other_treatment:
             scope = "document"
             chosen = _choose(usable.cell_products, condition, usable.main_names, usable.prepared)
         else:
@@ -604,6 +610,14 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
             )
         )
     return flags
+
+
+def _answered_critically(document: Document, question: int) -> bool:
+    """The sentence after a question speaks critically or denies ("Can stem cells fix my bad
+    knees? Not yet."): the question offers nothing. On a sales page the question introduces the
+    offer, whatever a disclaimer further down says."""
+    answer = document.cues_by_sentence.get(question + 1, set())
+    return bool(answer & {"critical", "negation"})
 
 
 # --- one product for many unrelated diseases -----------------------------------------------------

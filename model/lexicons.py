@@ -25,6 +25,7 @@ CUE_KINDS: tuple[str, ...] = (
     "promotional",
     "adverse",
     "veterinary",
+    "other_treatment",
 )
 
 

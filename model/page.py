@@ -7,8 +7,9 @@ named features the project computes itself: who speaks and whether they offer (p
 offers, calls to action, prices, contact details, protocol talk, "our patients"), against
 reporting (attribution, quotation, third-person talk of clinics, study design, registry fields,
 citations, news furniture, critical stance, approved products), plus the claims found and the
-sentence classifier's statistics. Counts enter as log(1 + n) and as shares of the page's
-sentences, so one appended sentence moves a feature by little.
+sentence classifier's statistics. Every feature counts sentences (log(1 + n)), never a share of
+them, and reporting cues count from their second sentence on, so that one sentence appended to
+an ad (a disclaimer, a line of research, a free consultation) moves the page by little.
 
 The coefficients are fitted by `training/page_model.py` (cross-validated by site) and live in
 `model/artifacts/page_model.json`, checked against its manifest at load like the classifier.
@@ -23,6 +24,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,9 @@ SIGNALS: tuple[str, ...] = (
 MAX_SIGNALS = 5
 # A page is about animals when this share of its sentences (and at least 3) names them.
 VETERINARY_SHARE = 0.25
+# A missing disclosure is the absence of a sentence, not a claim: a disclaimer appended to an ad
+# removes it, and must not make the page read as less of an ad.
+NOT_CLAIMS = frozenset({"missing_disclosure"})
 DANGEROUS_CATEGORIES = frozenset(
     {"medication_discontinuation", "regulatory_misrepresentation", "pay_to_participate"}
 )
@@ -96,11 +101,25 @@ class PageJudgement:
 @dataclass(frozen=True)
 class PageInputs:
     """What the page stage reads: the analysed document, the claims every detector found, and
-    the sentence classifier's violative probabilities (body sentences only)."""
+    the sentence classifier's violative probabilities of the body sentences."""
 
     document: Document
     claims: list[Flag]
-    sentence_probabilities: list[float]
+    sentence_probabilities: list[float] | None  # None: the checker runs without a classifier
+
+    @cached_property
+    def reporting(self) -> dict[str, tuple[set[int], Span | None]]:
+        """Per reporting source, the sentences it is the first of `REPORTING_SOURCES` to hit,
+        and its first evidence. A sentence is one piece of evidence: a line that reads as a
+        critic, a study and a quotation at once counts once, for the first of these."""
+        taken: set[int] = set()
+        found: dict[str, tuple[set[int], Span | None]] = {}
+        for name, locate in REPORTING_SOURCES:
+            spans = locate(self.document)
+            sentences = {self.document.sentence_at(span.start) for span in spans} - taken
+            taken |= sentences
+            found[name] = (sentences, spans[0] if spans else None)
+        return found
 
 
 # --- features ----------------------------------------------------------------------------------
@@ -114,45 +133,111 @@ def _sentences_with(document: Document, mentions: list[Any]) -> int:
     return len({document.sentence_of[m] for m in mentions})
 
 
-def _family(name: str, *, share: bool = False) -> Callable[[PageInputs], FeatureValue]:
-    """Sentences holding a cue of a `page_cues.yaml` family: log(1 + n), or their share."""
+def _count(count: int, informing: bool) -> float:
+    """log(1 + n) of the sentences showing a cue; a reporting cue counts from its second
+    sentence on (`informing`): one sentence of attribution, research or disclaimer appended to
+    an ad does not make it a report, while a real report repeats them."""
+    return math.log1p(max(0, count - 1) if informing else count)
+
+
+def _family(name: str, *, informing: bool = False) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a cue of a `page_cues.yaml` family."""
 
     def compute(inputs: PageInputs) -> FeatureValue:
         document = inputs.document
         mentions = document.group(f"page:{name}")
-        count = _sentences_with(document, mentions)
-        value = count / _body_count(document) if share else math.log1p(count)
+        value = _count(_sentences_with(document, mentions), informing)
         return FeatureValue(value, _first(mentions))
 
     return compute
 
 
-def _cue(kind: str, *, share: bool = True) -> Callable[[PageInputs], FeatureValue]:
+def _cue(kind: str, *, informing: bool = False) -> Callable[[PageInputs], FeatureValue]:
     """Sentences holding a `context_cues.yaml` cue (critical, informational, promotional…)."""
 
     def compute(inputs: PageInputs) -> FeatureValue:
         document = inputs.document
         mentions = document.group(f"cue:{kind}")
-        count = _sentences_with(document, mentions)
-        value = count / _body_count(document) if share else math.log1p(count)
+        value = _count(_sentences_with(document, mentions), informing)
         return FeatureValue(value, _first(mentions))
 
     return compute
 
 
-def _pattern(pattern: re.Pattern[str], *, share: bool = False) -> Callable[..., FeatureValue]:
+def _pattern(
+    pattern: re.Pattern[str], *, informing: bool = False
+) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a match of `pattern`."""
+
     def compute(inputs: PageInputs) -> FeatureValue:
         document = inputs.document
         matches = list(pattern.finditer(document.text))
-        if share:
-            sentences = {document.sentence_at(m.start()) for m in matches}
-            value = len(sentences) / _body_count(document)
-        else:
-            value = math.log1p(len(matches))
+        sentences = {document.sentence_at(m.start()) for m in matches}
         evidence = Span(matches[0].start(), matches[0].end()) if matches else None
-        return FeatureValue(value, evidence)
+        return FeatureValue(_count(len(sentences), informing), evidence)
 
     return compute
+
+
+def _cue_spans(group: str) -> Callable[[Document], list[Span]]:
+    def locate(document: Document) -> list[Span]:
+        return [Span(m.start, m.end) for m in document.group(group)]
+
+    return locate
+
+
+def _pattern_spans(*patterns: re.Pattern[str]) -> Callable[[Document], list[Span]]:
+    def locate(document: Document) -> list[Span]:
+        spans = [
+            Span(m.start(), m.end())
+            for pattern in patterns
+            for m in pattern.finditer(document.text)
+        ]
+        return sorted(spans, key=lambda span: span.start)
+
+    return locate
+
+
+def _registry_spans(document: Document) -> list[Span]:
+    return sorted(
+        _cue_spans("page:registry")(document) + _pattern_spans(_NCT)(document),
+        key=lambda span: span.start,
+    )
+
+
+# Sentences of one reporting source that a page may hold before they count: an ad may carry a
+# disclaimer and cite a study, and one more such sentence appended to it changes nothing.
+REPORTING_ALLOWANCE = 0
+# A critic's or a reporter's stance counts from its second sentence: one line of warning
+# appended to an ad ("ask whether a product is approved") is how a clinic would slip past.
+STANCE_SOURCES = frozenset({"critical", "informational_cues"})
+STANCE_ALLOWANCE = 1
+# Where a page shows that it reports, in the order a sentence is credited to them.
+REPORTING_SOURCES: tuple[tuple[str, Callable[[Document], list[Span]]], ...] = (
+    ("critical", _cue_spans("cue:critical")),
+    ("informational_cues", _cue_spans("cue:informational")),
+    ("registry", _registry_spans),
+    ("research", _cue_spans("page:research")),
+    ("citations", _pattern_spans(_CITATION)),
+    ("attribution", _cue_spans("page:attribution")),
+    ("quotation", _pattern_spans(_QUOTATION)),
+    ("third_party", _cue_spans("page:third_party")),
+    ("news", _cue_spans("page:news")),
+    ("dateline", _pattern_spans(_DATELINE)),
+    ("disclosure", _cue_spans("cue:disclosure")),
+    ("cosmetic", _cue_spans("page:cosmetic")),
+    ("veterinary", _cue_spans("cue:veterinary")),
+)
+
+
+def _reporting_value(inputs: PageInputs, name: str, share: bool) -> FeatureValue:
+    """Sentences credited to a reporting source beyond its allowance: log(1 + n), or as a share
+    of the page's sentences."""
+    sentences, evidence = inputs.reporting[name]
+    allowance = STANCE_ALLOWANCE if name in STANCE_SOURCES else REPORTING_ALLOWANCE
+    count = max(0, len(sentences) - allowance)
+    value = count / _body_count(inputs.document) if share else math.log1p(count)
+    return FeatureValue(value, evidence)
 
 
 def _contact(inputs: PageInputs) -> FeatureValue:
@@ -164,20 +249,12 @@ def _contact(inputs: PageInputs) -> FeatureValue:
     return FeatureValue(math.log1p(len(matches)), evidence)
 
 
-def _registry(inputs: PageInputs) -> FeatureValue:
-    document = inputs.document
-    mentions = document.group("page:registry")
-    ids = list(_NCT.finditer(document.text))
-    value = math.log1p(_sentences_with(document, mentions) + len(ids))
-    evidence = _first(mentions) or (Span(ids[0].start(), ids[0].end()) if ids else None)
-    return FeatureValue(value, evidence)
-
-
-def _approved_share(inputs: PageInputs) -> FeatureValue:
+def _approved(inputs: PageInputs) -> FeatureValue:
+    """Sentences naming an FDA-approved product or an established procedure, from the second
+    on: a page about a transplant or a licensed product names it throughout."""
     document = inputs.document
     approved = [m for m in document.approved if m.key not in document.cover_only_keys]
-    value = len(approved) / (len(approved) + len(document.products) + 1)
-    return FeatureValue(value, _first(approved))
+    return FeatureValue(_count(_sentences_with(document, approved), True), _first(approved))
 
 
 def _products(inputs: PageInputs) -> FeatureValue:
@@ -191,14 +268,19 @@ def _conditions(inputs: PageInputs) -> FeatureValue:
 
 def _claims(predicate: Callable[[Flag], bool]) -> Callable[[PageInputs], FeatureValue]:
     def compute(inputs: PageInputs) -> FeatureValue:
-        chosen = [f for f in inputs.claims if predicate(f)]
+        chosen = [f for f in inputs.claims if f.category not in NOT_CLAIMS and predicate(f)]
         return FeatureValue(math.log1p(len(chosen)), chosen[0].evidence[0] if chosen else None)
 
     return compute
 
 
 def _claim_categories(inputs: PageInputs) -> FeatureValue:
-    return FeatureValue(float(len({f.category for f in inputs.claims if f.source != "classifier"})))
+    categories = {
+        f.category
+        for f in inputs.claims
+        if f.source != "classifier" and f.category not in NOT_CLAIMS
+    }
+    return FeatureValue(float(len(categories)))
 
 
 def _testimonials(inputs: PageInputs) -> FeatureValue:
@@ -209,22 +291,30 @@ def _testimonials(inputs: PageInputs) -> FeatureValue:
     return FeatureValue(value, evidence)
 
 
-def _top_mean(values: list[float], k: int) -> float:
-    return sum(sorted(values, reverse=True)[:k]) / k if values else 0.0
+# The classifier's features are missing (NaN) when the checker runs without the classifier: the
+# model then reads them at their mean, so they weigh neither way. A page with no sentence long
+# enough to score reads as 0 (nothing violative found), so that a sentence appended to it can
+# only raise them: each is a maximum, a top-3 sum or a count.
+MISSING = math.nan
 
 
 def _classifier_top(inputs: PageInputs) -> FeatureValue:
-    return FeatureValue(_top_mean(inputs.sentence_probabilities, 3))
-
-
-def _classifier_mean(inputs: PageInputs) -> FeatureValue:
     values = inputs.sentence_probabilities
-    return FeatureValue(sum(values) / len(values) if values else 0.0)
+    if values is None:
+        return FeatureValue(MISSING)
+    return FeatureValue(sum(sorted(values, reverse=True)[:3]) / 3)
 
 
-def _classifier_share(inputs: PageInputs) -> FeatureValue:
+def _classifier_max(inputs: PageInputs) -> FeatureValue:
     values = inputs.sentence_probabilities
-    return FeatureValue(sum(v >= 0.5 for v in values) / len(values) if values else 0.0)
+    return FeatureValue(MISSING if values is None else max(values, default=0.0))
+
+
+def _classifier_count(inputs: PageInputs) -> FeatureValue:
+    """Sentences the classifier reads as violative (counted, not averaged: neutral sentences
+    added to an ad do not dilute it)."""
+    values = inputs.sentence_probabilities
+    return FeatureValue(MISSING if values is None else math.log1p(sum(v >= 0.5 for v in values)))
 
 
 def _title_pair(inputs: PageInputs) -> FeatureValue:
@@ -243,25 +333,51 @@ def _title_pair(inputs: PageInputs) -> FeatureValue:
     return FeatureValue(0.0)
 
 
-def _length(inputs: PageInputs) -> FeatureValue:
-    return FeatureValue(math.log1p(_body_count(inputs.document)))
-
-
 def _body_count(document: Document) -> int:
     return max(1, sum(1 for s in document.sentences if not s.is_heading))
 
 
+OFFERS, REPORTS, EITHER = 1, -1, 0
+
+
 @dataclass(frozen=True)
 class Feature:
+    """A named page feature. `direction` is the sign its coefficient is fitted under: a cue
+    of offering can only raise the probability that the page offers, a cue of reporting can
+    only lower it. With every feature counting sentences, a sentence appended to a page can
+    only move it the way that sentence points, and a lone reporting sentence not at all."""
+
     name: str
     signal: str | None  # the SPEC signal this feature's evidence stands for, if any
     compute: Callable[[PageInputs], FeatureValue]
+    direction: int = OFFERS
+    # The sign under the `violative` head when it differs (an approved product's page offers
+    # it, and is the less likely to make claims that call for review).
+    violative: int | None = None
+
+    # For a reporting feature: the source it counts, and whether as a share.
+    source: str | None = None
+    share: bool = False
+
+    def direction_for(self, head: str) -> int:
+        return (
+            self.violative
+            if head == "violative" and self.violative is not None
+            else (self.direction)
+        )
+
+
+def _reports(name: str, signal: str | None, source: str, *, share: bool = False) -> Feature:
+    def compute(inputs: PageInputs) -> FeatureValue:
+        return _reporting_value(inputs, source, share)
+
+    return Feature(name, signal, compute, REPORTS, source=source, share=share)
 
 
 FEATURES: tuple[Feature, ...] = (
     Feature("provider_voice", "provider_voice", _family("provider_voice")),
-    Feature("first_person_plural", "provider_voice", _pattern(_FIRST_PLURAL, share=True)),
-    Feature("second_person", None, _pattern(_SECOND_PERSON, share=True)),
+    Feature("first_person_plural", "provider_voice", _pattern(_FIRST_PLURAL)),
+    Feature("second_person", None, _pattern(_SECOND_PERSON)),
     Feature("offer", "offer", _family("offer")),
     Feature("call_to_action", "call_to_action", _family("call_to_action")),
     Feature("booking", "booking_or_contact", _family("booking")),
@@ -269,34 +385,40 @@ FEATURES: tuple[Feature, ...] = (
     Feature("price", "price", _pattern(_PRICE)),
     Feature("protocol", None, _family("protocol")),
     Feature("patient_story", "patient_story", _testimonials),
-    Feature("promotional_cues", "offer", _cue("promotional", share=False)),
-    Feature("attribution", "reported_speech", _family("attribution", share=True)),
-    Feature("quotation", "reported_speech", _pattern(_QUOTATION, share=True)),
-    Feature("third_party", "critical_stance", _family("third_party", share=True)),
-    Feature("critical", "critical_stance", _cue("critical")),
-    Feature("informational_cues", "news_report", _cue("informational")),
-    Feature("research", "research_report", _family("research", share=True)),
-    Feature("citations", "research_report", _pattern(_CITATION)),
-    Feature("registry", "registry_fields", _registry),
-    Feature("news", "news_report", _family("news")),
-    Feature("dateline", "news_report", _pattern(_DATELINE)),
-    Feature("approved_share", "approved_product", _approved_share),
+    Feature("promotional_cues", "offer", _cue("promotional")),
+    Feature("title_pair", "offer", _title_pair),
     Feature("products", None, _products),
     Feature("conditions", None, _conditions),
-    Feature("title_pair", "offer", _title_pair),
-    Feature("cosmetic", "cosmetic", _family("cosmetic")),
-    Feature("veterinary", "veterinary", _cue("veterinary")),
-    Feature("free_trial", None, _cue("free_trial", share=False)),
-    Feature("disclosure", None, _cue("disclosure", share=False)),
-    Feature("high_claims", None, _claims(lambda f: f.severity == "high")),
+    Feature("high_claims", "offer", _claims(lambda f: f.severity == "high")),
     Feature("dangerous_claims", None, _claims(lambda f: f.category in DANGEROUS_CATEGORIES)),
-    Feature("claim_categories", None, _claim_categories),
+    Feature("claim_categories", "offer", _claim_categories),
     Feature("classifier_top3", None, _classifier_top),
-    Feature("classifier_mean", None, _classifier_mean),
-    Feature("classifier_share", None, _classifier_share),
-    Feature("length", None, _length),
+    Feature("classifier_max", None, _classifier_max),
+    Feature("classifier_count", None, _classifier_count),
+    _reports("attribution", "reported_speech", "attribution"),
+    _reports("attribution_share", "reported_speech", "attribution", share=True),
+    _reports("quotation", "reported_speech", "quotation"),
+    _reports("third_party", "critical_stance", "third_party"),
+    _reports("third_party_share", "critical_stance", "third_party", share=True),
+    _reports("critical", "critical_stance", "critical"),
+    _reports("informational_cues", "news_report", "informational_cues"),
+    _reports("research", "research_report", "research"),
+    _reports("research_share", "research_report", "research", share=True),
+    _reports("citations", "research_report", "citations"),
+    _reports("registry", "registry_fields", "registry"),
+    _reports("news", "news_report", "news"),
+    _reports("dateline", "news_report", "dateline"),
+    _reports("cosmetic", "cosmetic", "cosmetic"),
+    _reports("veterinary", "veterinary", "veterinary"),
+    _reports("disclosure", None, "disclosure"),
+    Feature("approved", "approved_product", _approved, EITHER, violative=REPORTS),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+HEADS: tuple[str, ...] = ("promotional", "violative")
+
+
+def feature_directions(head: str) -> tuple[int, ...]:
+    return tuple(f.direction_for(head) for f in FEATURES)
 
 
 def page_features(inputs: PageInputs) -> dict[str, FeatureValue]:
@@ -349,7 +471,7 @@ class PageModel:
         """Each feature's share of a head's log-odds: coefficient times standardised value."""
         coefficients = self.heads[head].coefficients
         return {
-            name: coefficient * (values[name] - mean) / scale
+            name: 0.0 if math.isnan(values[name]) else coefficient * (values[name] - mean) / scale
             for name, mean, scale, coefficient in zip(
                 self.features, self.means, self.scales, coefficients, strict=True
             )
@@ -391,15 +513,18 @@ def load_page_model(path: Path = PAGE_MODEL_PATH) -> PageModel:
 
 
 def _out_of_scope(document: Document, values: dict[str, FeatureValue]) -> str | None:
-    """The signal that puts the page out of scope, if any: animals named throughout, or plant
-    "stem cell" cosmetics with no human cell product."""
-    veterinary = {document.sentence_of[m] for m in document.group("cue:veterinary")}
-    if len(veterinary) >= max(3, VETERINARY_SHARE * len(document.sentences)):
+    """The signal that puts the page out of scope, if any: animals named throughout (one
+    sentence about animals more or less never decides it), or plant "stem cells" named in two
+    sentences or more amid cosmetics vocabulary, with no named human cell product (a generic
+    "stem cells" on such a page is the plant's)."""
+    veterinary = _sentences_with(document, document.group("cue:veterinary"))
+    if veterinary - 1 >= max(3, VETERINARY_SHARE * len(document.sentences)):
         return "veterinary"
     cosmetic = document.group("page:cosmetic")
     plant = [m for m in cosmetic if "stem cell" in document.text[m.start : m.end].lower()]
-    if plant and len(cosmetic) >= 3 and not document.products:
-        return "cosmetic"
+    named = [m for m in document.products if m.key not in document.generic_product_keys]
+    if _sentences_with(document, plant) >= 2 and _sentences_with(document, cosmetic) >= 3:
+        return None if named else "cosmetic"
     return None
 
 

@@ -29,6 +29,16 @@ from model.report import Flag
 from model.risk import risk_level, risk_score
 from model.rules import RuleCatalogue
 
+# Claims that endanger patients: a red flag wherever they stand on a promotional page.
+ENDANGERING_CATEGORIES = frozenset(
+    {
+        "medication_discontinuation",
+        "regulatory_misrepresentation",
+        "safety_claim",
+        "pay_to_participate",
+    }
+)
+
 
 @dataclass(frozen=True)
 class PipelineParts:
@@ -81,32 +91,41 @@ def stage_find_claims(state: CheckState, parts: PipelineParts) -> None:
     )
 
 
-def stage_judge_page(state: CheckState, parts: PipelineParts) -> None:
+def page_inputs(state: CheckState) -> PageInputs:
+    """The claims and the body sentences' violative probabilities, for the page stage."""
     assert state.document is not None
-    probabilities: list[float] = []
-    if state.scores is not None:
-        sentences = state.document.sentences
-        probabilities = [
-            float(state.scores.probabilities[row, 0])
-            for row, index in enumerate(state.scores.indexes)
-            if not sentences[index].is_heading
-        ]
-    inputs = PageInputs(state.document, state.claims, probabilities)
-    state.page = judge_page(inputs, parts.page_model)
+    if state.scores is None:
+        return PageInputs(state.document, state.claims, None)
+    sentences = state.document.sentences
+    probabilities = [
+        float(state.scores.probabilities[row, 0])
+        for row, index in enumerate(state.scores.indexes)
+        if not sentences[index].is_heading
+    ]
+    return PageInputs(state.document, state.claims, probabilities)
+
+
+def stage_judge_page(state: CheckState, parts: PipelineParts) -> None:
+    state.page = judge_page(page_inputs(state), parts.page_model)
 
 
 def stage_decide(state: CheckState, parts: PipelineParts) -> None:
-    """On a promotional page whose own claims call for review, the claims whose rule applies
-    there stand as flags; on any other page none does (reported claims are not the page's own;
-    a transplant centre's offer is promotional and low risk)."""
+    """Which claims stand as flags. On a page that offers a treatment and whose own claims call
+    for review (`claims_stand`), every claim whose rule applies there. On any other page that
+    offers a treatment, only the claims that endanger patients, said of a cell product (SPEC:
+    stop your medication, "FDA approved", "no risk", paying to join a study stand wherever they
+    appear on a promotional page). On an informational or out-of-scope page, none: reported
+    claims are not the page's own."""
     assert state.document is not None and state.page is not None
     flags: list[Flag] = []
-    if state.page.claims_stand:
+    if state.page.kind == "promotional":
         by_id = parts.rules.by_id()
         promotes_cell_product = state.document.promotes_cell_product
         for claim in state.claims:
             rule = by_id[claim.rule_id]
             if rule.id in state.excluded or rule.category in state.excluded:
+                continue
+            if not (state.page.claims_stand or _endangers_patients(claim, state.document)):
                 continue
             if rule.scope == "any" or promotes_cell_product:
                 flags.append(claim)
@@ -117,6 +136,19 @@ def stage_decide(state: CheckState, parts: PipelineParts) -> None:
         "level": risk_level(flags),
         "score": risk_score(flags, probability, not state.page.claims_stand),
     }
+
+
+def _endangers_patients(claim: Flag, document: Document) -> bool:
+    """A rule's high-severity claim of an endangering kind, made in a sentence that names an
+    unapproved cell product ("our stem cells are FDA approved", "with our cells you can stop
+    insulin"): "FDA-approved" said of a clinic's licensed drugs is no misrepresentation."""
+    if (
+        claim.source == "classifier"
+        or claim.severity != "high"
+        or claim.category not in ENDANGERING_CATEGORIES
+    ):
+        return False
+    return any(document.in_sentence(document.products, i) for i in claim.sentence_indexes)
 
 
 Stage = Callable[[CheckState, PipelineParts], None]
