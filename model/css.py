@@ -34,13 +34,34 @@ class Declaration:
     important: bool = False
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Condition:
+    """An at-rule that holds rules (`@media (max-width: 600px)`), inside `outer` if any.
+
+    Linked rather than a tuple, so that deep nesting costs one object per level; compared and
+    hashed by identity, so that a reader can memoise what each one means.
+    """
+
+    prelude: str
+    outer: Condition | None = None
+
+    def preludes(self) -> list[str]:
+        """The preludes from the outermost at-rule in."""
+        chain: list[str] = []
+        condition: Condition | None = self
+        while condition is not None:
+            chain.append(condition.prelude)
+            condition = condition.outer
+        return chain[::-1]
+
+
 @dataclass(frozen=True, slots=True)
 class StyleRule:
     """A selector list, its declarations, and where it sits in the sheet."""
 
     selectors: str
     declarations: tuple[Declaration, ...]
-    conditions: tuple[str, ...] = ()  # enclosing at-rule preludes, outermost first
+    condition: Condition | None = None  # the innermost at-rule around it
     nested_in: str | None = None  # the selectors of the style rule this one is nested in
     order: int = 0
 
@@ -49,7 +70,7 @@ class StyleRule:
 class _Block:
     kind: str  # "sheet", "group" (an at-rule holding rules), "style", or "skip"
     prelude: str
-    conditions: tuple[str, ...]
+    condition: Condition | None
     nested_in: str | None = None
     declarations: list[Declaration] | None = None
 
@@ -139,7 +160,7 @@ def parse_declarations(text: str) -> tuple[Declaration, ...]:
 def parse_stylesheet(css: str) -> list[StyleRule]:
     """The style rules of a style sheet, in source order (an unclosed block ends at the end)."""
     rules: list[StyleRule] = []
-    stack = [_Block("sheet", "", ())]
+    stack = [_Block("sheet", "", None)]
     buffer: list[str] = []
 
     def finish_declaration() -> None:
@@ -157,7 +178,7 @@ def parse_stylesheet(css: str) -> list[StyleRule]:
                 StyleRule(
                     block.prelude,
                     tuple(block.declarations or ()),
-                    block.conditions,
+                    block.condition,
                     block.nested_in,
                     len(rules),
                 )
@@ -185,11 +206,12 @@ def parse_stylesheet(css: str) -> list[StyleRule]:
 
 def _open_block(parent: _Block, prelude: str) -> _Block:
     if parent.kind == "skip":
-        return _Block("skip", prelude, parent.conditions)
+        return _Block("skip", prelude, parent.condition)
     if prelude.startswith("@"):
         name = prelude[1:].split(" ", 1)[0].split("(", 1)[0].lower()
         if name in _RULE_HOLDING_AT_RULES:
-            return _Block("group", prelude, (*parent.conditions, prelude), parent.nested_in)
-        return _Block("skip", prelude, parent.conditions)
+            condition = Condition(prelude, parent.condition)
+            return _Block("group", prelude, condition, parent.nested_in)
+        return _Block("skip", prelude, parent.condition)
     nested_in = parent.prelude if parent.kind == "style" else parent.nested_in
-    return _Block("style", prelude, parent.conditions, nested_in, [])
+    return _Block("style", prelude, parent.condition, nested_in, [])

@@ -85,7 +85,8 @@ def test_braces_inside_strings_comments_and_escapes_are_not_structure() -> None:
 def test_important_and_conditions_are_kept() -> None:
     sheet = "@media screen { @supports (x:y) { .a { Display : NONE ! important } } }"
     (rule,) = parse_stylesheet(sheet)
-    assert rule.conditions == ("@media screen", "@supports (x:y)")
+    assert rule.condition is not None
+    assert rule.condition.preludes() == ["@media screen", "@supports (x:y)"]
     assert [(d.name, d.value, d.important) for d in rule.declarations] == [
         ("display", "NONE", True)
     ]
@@ -117,3 +118,41 @@ def test_pages_the_parser_builds_deep_are_refused(page: str) -> None:
 )
 def test_long_shallow_pages_are_accepted(page: str) -> None:
     assert html_to_text(page, max_depth=2_000)
+
+
+MATCHING_GUARD_SECONDS = 2.0  # these take 0.1-0.3 s; unbudgeted matching took 45-170 s
+DEEP = "<div class=a>" * 1_900 + "<p>Our stem cells cure MS.</p>"
+HOSTILE_SELECTOR_PAGES: dict[str, Callable[[], str]] = {
+    "4,000 descendant rules over 1,900 levels": lambda: (
+        "<style>" + "".join(f".b{i} div{{display:none}}" for i in range(4_000)) + "</style>" + DEEP
+    ),
+    "long descendant chains": lambda: (
+        "<style>" + ("div " * 40 + "p{display:none}") * 400 + "</style>" + DEEP
+    ),
+    "6,000 universal rules": lambda: (
+        "<style>"
+        + "".join(f"*{{opacity:.{i}}}" for i in range(6_000))
+        + "</style>"
+        + "<p>stem cells</p>" * 2_000
+    ),
+    "6,000 ::before rules": lambda: (
+        "<style>"
+        + "".join(f"p::before{{content:'{i}'}}" for i in range(6_000))
+        + "</style>"
+        + "<p>stem cells</p>" * 2_000
+    ),
+    "a run-time value on every element": lambda: (
+        "<style>*{font-size:var(--x)}</style>" + "<p><b>stem cells</b></p>" * 5_000
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_SELECTOR_PAGES)
+def test_selector_matching_is_bounded(name: str) -> None:
+    page = HOSTILE_SELECTOR_PAGES[name]()
+    assert _elapsed(lambda: html_to_text(page)) < MATCHING_GUARD_SECONDS
+
+
+def test_past_the_matching_budget_text_is_undecided_never_dropped() -> None:
+    page = HOSTILE_SELECTOR_PAGES["4,000 descendant rules over 1,900 levels"]()
+    assert html_to_text(page) == "Our stem cells cure MS."
