@@ -14,6 +14,7 @@ selectors of the rule it sits in, so a reader can tell it apart.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Where the plain text of a style sheet stops: a block, a statement end, a string, an escape or
@@ -76,16 +77,15 @@ class _Block:
 
 
 def _squash(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    return _WHITESPACE.sub(" ", text).strip() if " " in text or not text.isprintable() else text
 
 
-def _pieces(css: str) -> list[tuple[str, str]]:
+def _pieces(css: str) -> Iterator[tuple[str, str]]:
     """Split `css` into ("text", ...), ("{", ""), ("}", ""), (";", "") pieces.
 
     Comments become a space; strings and escapes stay in the text verbatim, so a brace inside a
     string or after a backslash is not structure.
     """
-    pieces: list[tuple[str, str]] = []
     text: list[str] = []
     position = 0
     length = len(css)
@@ -109,13 +109,12 @@ def _pieces(css: str) -> list[tuple[str, str]]:
             text.append(css[start:position])
         else:
             if text:
-                pieces.append(("text", "".join(text)))
+                yield ("text", "".join(text))
                 text = []
-            pieces.append((mark, ""))
+            yield (mark, "")
             position = start + 1
     if text:
-        pieces.append(("text", "".join(text)))
-    return pieces
+        yield ("text", "".join(text))
 
 
 def _string_end(css: str, start: int) -> int:

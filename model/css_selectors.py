@@ -140,7 +140,7 @@ def match(selector: Selector, element: ElementFacts, budget: MatchBudget) -> Mat
         return Match.MAYBE
     if not compounds[-1].accepts(element):
         return Match.NO
-    found = _match_ancestors(selector, element, budget)
+    found = len(compounds) == 1 or _match_ancestors(selector, element, budget)
     if found is None:
         return Match.MAYBE
     if not found:

@@ -43,7 +43,7 @@ from model.css_values import (
     normalise,
 )
 
-MATCH_STEPS_PER_PAGE = 100_000  # past this, every element not yet decided is undecided
+MATCH_STEPS_PER_PAGE = 50_000  # past this, every element not yet decided is undecided
 SCREEN_MEDIA = frozenset({"all", "screen", "only screen", "only all"})
 PRINT_MEDIA = frozenset({"print", "only print", "speech", "only speech"})
 # At-rules whose rules apply on every screen: a layer only orders rules.
