@@ -1,4 +1,5 @@
-"""What one CSS declaration does to the visibility of the text it applies to.
+"""What one CSS declaration does to the visibility of the text it applies to, and the text a
+`content` value inserts.
 
 Each predicate reads a value written by the page (lower-cased) and answers for a 1280 px wide
 screen with a 16 px root font; no value is parsed with a pattern that can backtrack.
@@ -244,3 +245,53 @@ def normalise(declaration: Declaration) -> Declaration | None:
     if name in VISIBILITY_PROPERTIES or name == "content":
         return declaration
     return None
+
+
+def content_text(value: str, attributes: dict[str, str | None]) -> str:
+    """The text a `content` value inserts: its strings and `attr()` values, in order."""
+    pieces: list[str] = []
+    position = 0
+    while position < len(value):
+        char = value[position]
+        if char in "\"'":
+            text, position = _css_string(value, position)
+            pieces.append(text)
+        elif value.startswith("attr(", position):
+            end = value.find(")", position)
+            end = len(value) if end < 0 else end
+            name = value[position + 5 : end].strip().split(" ", 1)[0].lower()
+            pieces.append(attributes.get(name) or "")
+            position = end + 1
+        else:
+            position += 1
+    return "".join(pieces)
+
+
+def _css_string(value: str, start: int) -> tuple[str, int]:
+    quote = value[start]
+    chars: list[str] = []
+    position = start + 1
+    while position < len(value):
+        char = value[position]
+        if char == quote:
+            return "".join(chars), position + 1
+        if char == "\\" and position + 1 < len(value):
+            digits = 0
+            while digits < 6 and position + 1 + digits < len(value):
+                if value[position + 1 + digits] not in "0123456789abcdefABCDEF":
+                    break
+                digits += 1
+            if digits:
+                code = int(value[position + 1 : position + 1 + digits], 16)
+                valid = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+                chars.append(chr(code) if valid else "\ufffd")
+                position += 1 + digits
+                if position < len(value) and value[position] == " ":
+                    position += 1
+                continue
+            chars.append(value[position + 1])
+            position += 2
+            continue
+        chars.append(char)
+        position += 1
+    return "".join(chars), position

@@ -33,6 +33,7 @@ from model.css_values import (
     POSITIONED,
     SHOWING_STAND_IN,
     VISIBILITY_PROPERTIES,
+    content_text,
     font_size_effect,
     is_clip_path_empty,
     is_clipped_away,
@@ -407,53 +408,3 @@ def _pseudo_text(winners: dict[str, _Weighted], inherited: Inherited, element: E
     if content is None or _outcome(winners, inherited).text_hidden:
         return ""
     return content_text(content.declaration.value, element.attributes)
-
-
-def content_text(value: str, attributes: dict[str, str | None]) -> str:
-    """The text a `content` value inserts: its strings and `attr()` values, in order."""
-    pieces: list[str] = []
-    position = 0
-    while position < len(value):
-        char = value[position]
-        if char in "\"'":
-            text, position = _css_string(value, position)
-            pieces.append(text)
-        elif value.startswith("attr(", position):
-            end = value.find(")", position)
-            end = len(value) if end < 0 else end
-            name = value[position + 5 : end].strip().split(" ", 1)[0].lower()
-            pieces.append(attributes.get(name) or "")
-            position = end + 1
-        else:
-            position += 1
-    return "".join(pieces)
-
-
-def _css_string(value: str, start: int) -> tuple[str, int]:
-    quote = value[start]
-    chars: list[str] = []
-    position = start + 1
-    while position < len(value):
-        char = value[position]
-        if char == quote:
-            return "".join(chars), position + 1
-        if char == "\\" and position + 1 < len(value):
-            digits = 0
-            while digits < 6 and position + 1 + digits < len(value):
-                if value[position + 1 + digits] not in "0123456789abcdefABCDEF":
-                    break
-                digits += 1
-            if digits:
-                code = int(value[position + 1 : position + 1 + digits], 16)
-                valid = 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
-                chars.append(chr(code) if valid else "\ufffd")
-                position += 1 + digits
-                if position < len(value) and value[position] == " ":
-                    position += 1
-                continue
-            chars.append(value[position + 1])
-            position += 2
-            continue
-        chars.append(char)
-        position += 1
-    return "".join(chars), position
