@@ -288,3 +288,26 @@ def test_a_claim_seen_only_in_an_attribute_is_flagged(checker) -> None:
     page = f"<p>Welcome to our clinic.</p><img src=a.png alt='{CLAIM}'>"
     body = checker.check(page, format="html")
     assert "unapproved-use.cell-product-for-disease" in {f["rule_id"] for f in body["flags"]}
+
+
+CRITICAL_BLOCK = (
+    "<p>The FDA warns patients that these clinics sell unproven treatments.</p>"
+    "<p>Experts say such stem cell clinics put patients at risk.</p>"
+    "<p>Regulators have warned about clinics like this one.</p>"
+    "<p>A news investigation found patients were harmed.</p>"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the page judgement (model/checker.py, being rebuilt) reads the whole analysed text; "
+    "judged on html_to_page_text(...).text[:seen_length], undecided text could not make a "
+    "clinic's page informational",
+)
+def test_undecidable_critical_text_does_not_make_the_page_informational(checker) -> None:
+    page = (
+        "<style>.u:hover{display:none}</style><h1>Renew Clinic</h1>"
+        f"<p>{CLAIM}</p><p>Book your treatment today for $5,000.</p>"
+        f"<div class=u>{CRITICAL_BLOCK}</div>"
+    )
+    assert checker.check(page, format="html")["risk"]["level"] == "high"
