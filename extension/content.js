@@ -21,7 +21,7 @@
 
   // As the server's model/html_text.py: elements whose content is not drawn in the page.
   const NOT_RENDERED = new Set([
-    "SCRIPT", "STYLE", "TEMPLATE", "HEAD", "META", "LINK", "BASE", "CANVAS", "IFRAME", "OBJECT",
+    "SCRIPT", "STYLE", "TEMPLATE", "HEAD", "TITLE", "META", "LINK", "BASE", "CANVAS", "IFRAME", "OBJECT",
     "EMBED", "AUDIO", "VIDEO", "NOEMBED", "NOFRAMES", "SELECT", "OPTION", "DATALIST", "INPUT",
     "TEXTAREA",
   ]);

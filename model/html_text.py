@@ -31,6 +31,7 @@ _NOT_RENDERED = frozenset(
         "style",
         "template",
         "head",
+        "title",  # read once, from the head, as the first line
         "meta",
         "link",
         "base",
@@ -204,7 +205,8 @@ def _survey(tree: LexborHTMLParser, limit: int) -> _Survey:
     if root is None:
         return survey
     # (node, depth, inside <noscript>)
-    stack: list[tuple[LexborNode, int, bool]] = [(c, 0, False) for c in _children(root)]
+    # In document order (children pushed in reverse): the first title, sheets in cascade order.
+    stack: list[tuple[LexborNode, int, bool]] = [(c, 0, False) for c in _children(root)[::-1]]
     while stack:
         node, depth, in_noscript = stack.pop()
         tag = node.tag
@@ -227,7 +229,7 @@ def _survey(tree: LexborHTMLParser, limit: int) -> _Survey:
             if node.parent.tag == "head":
                 survey.title = _WHITESPACE.sub(" ", node.text(deep=True)).strip()
         in_noscript = in_noscript or tag == "noscript"
-        stack.extend((child, depth, in_noscript) for child in _children(node))
+        stack.extend((child, depth, in_noscript) for child in reversed(_children(node)))
     survey.script_words.discard("")
     return survey
 

@@ -114,6 +114,17 @@ def test_template_content_is_not_seen() -> None:
     assert html_to_text("<template><p>Stem cells cure MS</p></template><p>Hi</p>") == "Hi"
 
 
+def test_later_style_sheets_win() -> None:
+    page = "<style>.n{display:none}</style><p>Stem <b class=n>cells</b></p>"
+    assert html_to_text(page + "<style>.n{display:inline}</style>") == "Stem cells"
+    assert html_to_text("<style>.n{display:inline}</style>" + page) == "Stem"
+
+
+def test_only_the_first_title_of_the_head_is_read() -> None:
+    page = "<head><title>One</title><title>Two</title></head><body><p>Hi</p><title>x</title>"
+    assert html_to_text(page) == "One\nHi"
+
+
 # --- hidden: dropped -------------------------------------------------------------------------
 
 
