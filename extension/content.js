@@ -1,8 +1,15 @@
 // clinic-redflags extension: injected into a tab only when the person asks for a screen.
 //
-// collect(): builds the page's visible text from its text nodes and remembers which string
-//   range each node occupies, so the API's `utf16` offsets (JavaScript string indices into that
-//   same string) map straight back to DOM text nodes.
+// collect(): builds the text a visitor of this tab sees, by the README's visibility rules (the
+//   same rules the server applies to `format: "html"`), read from the browser's computed
+//   styles: the title first; text nodes whose element is not hidden by display:none,
+//   visibility:hidden, a font smaller than 1px, opacity below 0.1, an offset 1,000px off the
+//   page (left/top/text-indent/translate), clip to a pixel, clip-path inset(50%) or scale(0);
+//   CSS ::before/::after content in place; <noscript> content on lines of its own; alt, title
+//   and aria-label texts on lines after their block. aria-hidden hides nothing; nav and button
+//   text is kept. It remembers which string range each text node occupies, so the API's
+//   `utf16` offsets (JavaScript string indices into that same string) map straight back to
+//   DOM text nodes; text that is not a DOM text node (title, labels, CSS content) has no range.
 // highlight(flags): wraps each flagged span in <mark class="crf-mark">, splitting text nodes at
 //   span boundaries; overlapping spans become adjacent marks coloured by the worst severity.
 // clear(): removes the marks and restores the original text nodes.
@@ -12,103 +19,206 @@
 (function () {
   if (globalThis.__clinicRedflags) return; // already injected into this page
 
-  const SKIPPED = new Set([
-    "SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "TEXTAREA", "SELECT", "OPTION", "IFRAME",
-    "OBJECT", "EMBED", "CANVAS", "HEAD", "TITLE", "META", "LINK",
+  // As the server's model/html_text.py: elements whose content is not drawn in the page.
+  const NOT_RENDERED = new Set([
+    "SCRIPT", "STYLE", "TEMPLATE", "HEAD", "TITLE", "META", "LINK", "BASE", "CANVAS", "IFRAME", "OBJECT",
+    "EMBED", "AUDIO", "VIDEO", "NOEMBED", "NOFRAMES", "SELECT", "OPTION", "DATALIST", "INPUT",
+    "TEXTAREA",
   ]);
+  const HTML_NS = "http://www.w3.org/1999/xhtml";
   const INLINE_DISPLAYS = new Set(["inline", "inline-block", "inline-flex", "inline-grid", "contents", "ruby", "ruby-text"]);
+  const BLOCK_TAGS = new Set([
+    "P", "DIV", "SECTION", "ARTICLE", "MAIN", "HEADER", "FOOTER", "ASIDE", "NAV", "FORM", "UL",
+    "OL", "LI", "DL", "DT", "DD", "H1", "H2", "H3", "H4", "H5", "H6", "TABLE", "TR", "TD", "TH",
+    "BLOCKQUOTE", "PRE", "FIGURE", "FIGCAPTION", "ADDRESS", "DETAILS", "SUMMARY", "BR", "HR",
+  ]);
+  const LABEL_ATTRIBUTES = ["alt", "title", "aria-label"];
+  const OFF_SCREEN_PX = -1000;
+  const SMALLEST_FONT_PX = 1;
+  const FAINTEST_OPACITY = 0.1;
   const SEVERITY_RANK = { low: 1, medium: 2, high: 3 };
   const RANK_SEVERITY = { 1: "low", 2: "medium", 3: "high" };
 
   let segments = []; // [{node, start, end, data}] in text order
   let lastFlags = [];
 
-  function isVisible(element, cache) {
-    if (cache.has(element)) return cache.get(element);
-    let visible;
-    if (SKIPPED.has(element.tagName) || element.hidden) {
-      visible = false;
-    } else {
-      const style = getComputedStyle(element);
-      if (style.display === "contents") {
-        visible = !element.parentElement || isVisible(element.parentElement, cache);
-      } else if (typeof element.checkVisibility === "function") {
-        visible = element.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true });
-      } else {
-        visible = style.display !== "none" && style.visibility !== "hidden" && element.getClientRects().length > 0;
-      }
-    }
-    cache.set(element, visible);
-    return visible;
+  const px = (value) => {
+    const number = parseFloat(value);
+    return Number.isFinite(number) ? number : 0;
+  };
+
+  function clippedAway(clip) {
+    const edges = /^rect\((.*)\)$/.exec(clip || "");
+    if (!edges) return false;
+    const [top, right, bottom, left] = edges[1].split(/[\s,]+/).map((edge) => (edge === "auto" ? null : px(edge)));
+    return (right !== null && (left || 0) >= right - 1) || (bottom !== null && (top || 0) >= bottom - 1);
   }
 
-  function blockOf(element, cache) {
-    let node = element;
-    while (node && node !== document.body) {
-      if (!cache.has(node)) cache.set(node, !INLINE_DISPLAYS.has(getComputedStyle(node).display));
-      if (cache.get(node)) return node;
-      node = node.parentElement;
+  function clipPathEmpty(clipPath) {
+    const shape = /^(inset|circle|ellipse)\(([^)]*)\)/.exec(clipPath || "");
+    if (!shape) return false;
+    const values = shape[2].split(" round ")[0].trim().split(/\s+/);
+    if (shape[1] !== "inset") return values[0] === "0px" || values[0] === "0";
+    const percents = values.slice(0, 4).map((value) => (value.endsWith("%") ? px(value) : 0));
+    const [top, right = top, bottom = top, left = right] = percents;
+    return top + bottom >= 100 || left + right >= 100;
+  }
+
+  function transformedAway(transform) {
+    const matrix = /^matrix(3d)?\((.*)\)$/.exec(transform || "");
+    if (!matrix) return false;
+    const m = matrix[2].split(",").map(px);
+    const [a, b, c, d, e, f] = matrix[1] ? [m[0], m[1], m[4], m[5], m[12], m[13]] : m;
+    return a * d - b * c === 0 || e <= OFF_SCREEN_PX || f <= OFF_SCREEN_PX;
+  }
+
+  // Hidden with all it holds: nothing inside an element hidden this way is seen.
+  function hidesSubtree(style) {
+    if (style.display === "none" || style.contentVisibility === "hidden") return true;
+    if (px(style.opacity) < FAINTEST_OPACITY) return true;
+    const positioned = ["absolute", "fixed", "relative", "sticky"].includes(style.position);
+    if (positioned && (px(style.left) <= OFF_SCREEN_PX || px(style.top) <= OFF_SCREEN_PX)) return true;
+    if (px(style.textIndent) <= OFF_SCREEN_PX) return true;
+    if ((style.position === "absolute" || style.position === "fixed") && clippedAway(style.clip)) return true;
+    return clipPathEmpty(style.clipPath) || transformedAway(style.transform);
+  }
+
+  // The element's own text: visibility and font size are inherited, and may be undone inside.
+  function textSeen(style) {
+    return style.visibility !== "hidden" && style.visibility !== "collapse" && px(style.fontSize) >= SMALLEST_FONT_PX;
+  }
+
+  function contentText(value, element) {
+    if (!value || value === "none" || value === "normal") return "";
+    const pieces = [];
+    const token = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|attr\(\s*([\w-]+)[^)]*\)/g;
+    for (let match = token.exec(value); match; match = token.exec(value)) {
+      if (match[3] !== undefined) pieces.push(element.getAttribute(match[3]) || "");
+      else pieces.push((match[1] ?? match[2]).replace(/\\(.)/g, "$1"));
     }
-    return document.body;
+    return pieces.join("");
+  }
+
+  function pseudoContent(element, which) {
+    const style = getComputedStyle(element, which);
+    if (hidesSubtree(style) || !textSeen(style)) return "";
+    return contentText(style.content, element);
+  }
+
+  function labelsOf(element) {
+    const children = element.childNodes;
+    const ownText = children.length === 1 && children[0].nodeType === Node.TEXT_NODE
+      ? children[0].data.replace(/\s+/g, " ").trim().toLowerCase() : "";
+    const labels = [];
+    for (const name of LABEL_ATTRIBUTES) {
+      const label = (element.getAttribute(name) || "").replace(/\s+/g, " ").trim();
+      if (label && label.toLowerCase() !== ownText && !labels.includes(label)) labels.push(label);
+    }
+    return labels;
+  }
+
+  // <noscript> holds markup as text when scripts run: read it inertly, as the server does.
+  function noscriptText(element) {
+    const parsed = new DOMParser().parseFromString(element.textContent || "", "text/html");
+    const lines = [];
+    const walker = parsed.createTreeWalker(parsed.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    let line = "";
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        if (!NOT_RENDERED.has(node.parentElement.tagName)) line += node.data.replace(/\s+/g, " ");
+      } else if (BLOCK_TAGS.has(node.tagName)) {
+        lines.push(line);
+        line = "";
+      }
+    }
+    lines.push(line);
+    return lines.map((text) => text.trim()).filter(Boolean).join("\n");
   }
 
   function collect(limit) {
     clear();
-    const visibility = new Map();
-    const blocks = new Map();
     const parts = [];
     let length = 0;
-    let lastBlock = null;
     let truncated = false;
     segments = [];
 
-    const append = (text) => {
-      parts.push(text);
-      length += text.length;
-    };
-    const separate = (separator) => {
-      const tail = parts.length ? parts[parts.length - 1] : "";
-      if (tail && !/\s$/.test(tail)) append(separator);
-    };
-
-    const root = document.body || document.documentElement;
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
-      acceptNode(node) {
-        if (node.nodeType === Node.ELEMENT_NODE) {
-          if (node.tagName === "BR") return NodeFilter.FILTER_ACCEPT;
-          return isVisible(node, visibility) ? NodeFilter.FILTER_SKIP : NodeFilter.FILTER_REJECT;
-        }
-        return NodeFilter.FILTER_ACCEPT;
-      },
-    });
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.nodeType === Node.ELEMENT_NODE) {
-        separate("\n"); // <br>
-        continue;
-      }
-      const data = node.data;
-      if (!data) continue;
-      const parent = node.parentElement;
-      if (!parent || !isVisible(parent, visibility)) continue;
-      const block = blockOf(parent, blocks);
-      if (lastBlock !== null && block !== lastBlock) separate("\n");
-      lastBlock = block;
-      if (!data.trim()) {
-        separate(" ");
-        continue;
-      }
-      let taken = data;
+    // Appends text (for a DOM text node, remembers its range); false once the limit is hit.
+    const append = (text, node) => {
+      if (truncated || !text) return !truncated;
+      let taken = text;
       if (length + taken.length > limit) {
-        taken = data.slice(0, Math.max(0, limit - length));
+        taken = text.slice(0, Math.max(0, limit - length));
         // Never cut a surrogate pair in half.
         if (/[\uD800-\uDBFF]$/.test(taken)) taken = taken.slice(0, -1);
         truncated = true;
       }
       if (taken) {
-        segments.push({ node, start: length, end: length + taken.length, data });
-        append(taken);
+        if (node) segments.push({ node, start: length, end: length + taken.length, data: node.data });
+        parts.push(taken);
+        length += taken.length;
       }
-      if (truncated) break;
+      return !truncated;
+    };
+    const separate = (separator) => {
+      const tail = parts.length ? parts[parts.length - 1] : "";
+      if (tail && !/\s$/.test(tail)) append(separator);
+    };
+    const newline = () => {
+      const tail = parts.length ? parts[parts.length - 1] : "";
+      if (tail && !tail.endsWith("\n")) append("\n");
+    };
+
+    const title = document.title.replace(/\s+/g, " ").trim();
+    if (title) append(title + "\n");
+    const root = document.body || document.documentElement;
+    // Items: [node, labels of the enclosing block, text seen?] or a closing record.
+    const stack = [[root, [], true]];
+    while (stack.length && !truncated) {
+      const item = stack.pop();
+      if (!Array.isArray(item)) {
+        append(item.after);
+        if (item.block) {
+          newline();
+          for (const label of item.labels) append(label + "\n");
+        }
+        continue;
+      }
+      const [node, labels, seen] = item;
+      if (node.nodeType === Node.TEXT_NODE) {
+        if (!seen || !node.data) continue;
+        const pre = getComputedStyle(node.parentElement).whiteSpace.startsWith("pre");
+        // Line breaks inside a paragraph are spaces on screen; same length keeps the ranges.
+        if (!node.data.trim()) separate(" ");
+        else append(pre ? node.data : node.data.replace(/\s/g, " "), node);
+        continue;
+      }
+      if (node.nodeType !== Node.ELEMENT_NODE || node.namespaceURI !== HTML_NS) continue;
+      const tag = node.tagName;
+      if (NOT_RENDERED.has(tag)) continue;
+      if (tag === "NOSCRIPT") {
+        newline();
+        append(noscriptText(node));
+        newline();
+        continue;
+      }
+      const style = getComputedStyle(node);
+      if (hidesSubtree(style)) continue;
+      const ownSeen = textSeen(style);
+      const block = BLOCK_TAGS.has(tag) || (!INLINE_DISPLAYS.has(style.display) && tag !== "BUTTON");
+      const blockLabels = block ? [] : labels;
+      if (block) newline();
+      if (style.display === "list-item") append("\u2022 ");
+      if (tag === "BUTTON") separate(" ");
+      let after = "";
+      if (ownSeen) {
+        append(pseudoContent(node, "::before"));
+        after = pseudoContent(node, "::after");
+        for (const label of labelsOf(node)) if (!blockLabels.includes(label)) blockLabels.push(label);
+      }
+      stack.push({ after: tag === "BUTTON" ? after + " " : after, block, labels: blockLabels });
+      for (let child = node.lastChild; child; child = child.previousSibling) {
+        stack.push([child, blockLabels, ownSeen]);
+      }
     }
     return { text: parts.join(""), truncated };
   }

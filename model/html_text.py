@@ -1,42 +1,54 @@
-"""Reduce an HTML page to the text a visitor sees.
+"""Reduce an HTML page to the text a visitor sees (README, *What a visitor sees*).
 
-Scripts, styles, templates, hidden nodes (`hidden`, `aria-hidden`, `display:none`,
-`visibility:hidden`) and navigation boilerplate are dropped. Block elements start new lines,
-headings stand on their own line and list items get a bullet, so the segmenter downstream sees
-the page's structure. The walk is iterative: a page nested 20,000 levels deep cannot exhaust the
-Python stack.
+Seen: the page's text, the `<title>`, `<noscript>` content, CSS `::before`/`::after` content in
+place, and `alt`, `title` and `aria-label` attributes on lines of their own after the block they
+sit in. Hidden: scripts, styles, templates, and what the page's own CSS hides (see
+`model.visibility`). Undecided: text whose visibility depends on what cannot be known from the
+page (a `:hover` rule, a media query, a class a script toggles, a `var()` value) follows the seen
+text, each piece on lines of its own, so it may add claims but never sits inside a seen sentence.
+
+Block elements start new lines, headings stand on their own line and list items get a bullet,
+so the segmenter downstream sees the page's structure. Every walk is iterative: a page nested
+20,000 levels deep cannot exhaust the Python stack.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-_DROPPED_TAGS = frozenset(
+from model.css import parse_stylesheet
+from model.visibility import Inherited, PageStyles, Seen
+
+DEFAULT_MAX_DEPTH = 2_000
+
+# Elements whose content is never drawn in the page (or not modelled, like inline SVG).
+_NOT_RENDERED = frozenset(
     {
         "script",
         "style",
-        "noscript",
         "template",
         "head",
-        "title",
+        "title",  # read once, from the head, as the first line
         "meta",
         "link",
+        "base",
         "svg",
         "canvas",
         "iframe",
         "object",
         "embed",
-        "nav",
-        "button",
+        "audio",
+        "video",
+        "noembed",
+        "noframes",
         "select",
         "option",
+        "datalist",
         "input",
         "textarea",
-        "dialog",
-        "-comment",
-        "!doctype",
     }
 )
 _BLOCK_TAGS = frozenset(
@@ -52,6 +64,14 @@ _BLOCK_TAGS = frozenset(
         "header",
         "footer",
         "aside",
+        "nav",
+        "form",
+        "menu",
+        "search",
+        "hgroup",
+        "center",
+        "dialog",
+        "noscript",
         "blockquote",
         "pre",
         "table",
@@ -85,35 +105,11 @@ _BLOCK_TAGS = frozenset(
         "caption",
     }
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_SPACED_TAGS = frozenset({"button"})
+_LABEL_ATTRIBUTES = ("alt", "title", "aria-label")
+_SCRIPT_TYPES = frozenset({"", "text/javascript", "module", "application/javascript"})
 _WHITESPACE = re.compile(r"\s+")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
-_VOID_TAGS = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-        "p",
-        "li",
-        "td",
-        "th",
-        "tr",
-        "option",
-        "dt",
-        "dd",
-    }
-)
-DEFAULT_MAX_DEPTH = 2_000
+_SCRIPT_WORD_BREAK = re.compile(r"[^\w-]+")
 
 
 class HtmlTooDeepError(ValueError):
@@ -125,110 +121,221 @@ class HtmlTooDeepError(ValueError):
         self.limit = limit
 
 
-def estimate_depth(html: str, stop_at: int) -> int:
-    """Estimate the element nesting depth of `html` in one linear scan of its tags.
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """The analysed text of a page: `text[:seen_length]` is the seen text alone; the rest, if
+    any, is undecided text, one piece after another."""
 
-    Parsers build deep trees in super-linear time, so the depth is checked before parsing.
-    Elements that are often left unclosed (p, li, td...) are not counted.
-    """
-    depth = deepest = 0
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _VOID_TAGS:
-            continue
-        depth = max(depth - 1, 0) if closing else depth + 1
-        if depth > deepest:
-            deepest = depth
-            if deepest > stop_at:
-                break
-    return deepest
+    text: str
+    seen_length: int
 
 
-_CSS_HIDING_RULE = re.compile(
-    r"([^{}]{1,500})\{[^{}]{0,2000}?(?:display\s*:\s*none|visibility\s*:\s*hidden)[^{}]{0,2000}\}",
-    re.IGNORECASE,
-)
-_SIMPLE_SELECTOR = re.compile(r"^\s*([.#])([A-Za-z0-9_-]{1,100})\s*$")
+@dataclass(slots=True)
+class _Element:
+    """An element as selectors see it (see `model.css_selectors.ElementFacts`)."""
+
+    tag: str
+    id: str
+    classes: frozenset[str]
+    attributes: dict[str, str | None]
+    parent: _Element | None
 
 
-def _hidden_selectors(tree: LexborHTMLParser) -> tuple[frozenset[str], frozenset[str]]:
-    """Classes and ids that the page's own style sheets hide (`.seo{display:none}`).
+@dataclass(slots=True)
+class _Survey:
+    """What one pass over the whole tree finds before any text is read."""
 
-    Only simple `.class` and `#id` selectors are understood; that covers the usual way pages
-    hide keyword spam from visitors while leaving it for crawlers.
-    """
-    classes: set[str] = set()
-    ids: set[str] = set()
-    for style in tree.css("style"):
-        for match in _CSS_HIDING_RULE.finditer(style.text() or ""):
-            for selector in match.group(1).split(","):
-                simple = _SIMPLE_SELECTOR.match(selector)
-                if simple:
-                    (classes if simple.group(1) == "." else ids).add(simple.group(2))
-    return frozenset(classes), frozenset(ids)
+    sheets: list[tuple[str, bool]] = field(default_factory=list)  # css, applies for sure
+    script_words: set[str] = field(default_factory=set)
+    title: str = ""
 
 
-def _is_hidden(
-    attributes: dict[str, str | None],
-    hidden_classes: frozenset[str] = frozenset(),
-    hidden_ids: frozenset[str] = frozenset(),
-) -> bool:
-    if "hidden" in attributes:
-        return True
-    if hidden_ids and (attributes.get("id") or "") in hidden_ids:
-        return True
-    if hidden_classes and hidden_classes.intersection((attributes.get("class") or "").split()):
-        return True
-    if (attributes.get("aria-hidden") or "").strip().lower() == "true":
-        return True
-    style = attributes.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+@dataclass(slots=True)
+class _Context:
+    """Where a node's text goes, and what its parent passes down."""
+
+    parent: _Element | None
+    inherited: Inherited
+    text_seen: bool
+    sink: list[str]
+    labels: list[str]  # attribute texts, written after the enclosing block
+
+
+@dataclass(slots=True)
+class _Close:
+    sink: list[str]
+    after: str
+    newline: bool
+    labels: list[str] | None  # written here when this element opened them
 
 
 def html_to_text(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> str:
-    """Return the visible text of `html`, one block per line.
+    """Return what a visitor sees of `html`, one block per line (then undecided text).
 
     Raises `HtmlTooDeepError` when elements nest deeper than `max_depth`.
     """
-    depth = estimate_depth(html, stop_at=max_depth)
-    if depth > max_depth:
-        raise HtmlTooDeepError(depth, max_depth)
+    return html_to_page_text(html, max_depth=max_depth).text
+
+
+def html_to_page_text(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> PageText:
+    """`html_to_text`, with where the seen text ends."""
     tree = LexborHTMLParser(html)
-    hidden_classes, hidden_ids = _hidden_selectors(tree)
-    root = tree.body if tree.body is not None else tree.root
+    survey = _survey(tree, max_depth)
+    script_words = frozenset(survey.script_words)
+    sheets = [(parse_stylesheet(css), certain) for css, certain in survey.sheets]
+    styles = PageStyles.build(sheets, script_words)
+    seen: list[str] = [survey.title, "\n"]
+    undecided: list[list[str]] = []
+    body = tree.body
+    if body is not None:
+        _read(body, styles, script_words, seen, undecided)
+    seen_text = _lines(seen)
+    pieces = [text for text in map(_lines, undecided) if text]
+    return PageText("\n".join([seen_text, *pieces]).strip("\n"), len(seen_text))
+
+
+def _survey(tree: LexborHTMLParser, limit: int) -> _Survey:
+    """Check the nesting depth and gather style sheets, script words and the title.
+
+    The depth is read from the parser's own tree (html, head and body not counted), so no
+    markup trick can make it differ from what was built; the walk stops past the limit.
+    """
+    survey = _Survey()
+    root = tree.root
     if root is None:
-        return ""
-    parts: list[str] = []
-    # Stack items: a node to visit, or a string to emit when a block element closes.
-    stack: list[object] = [root]
+        return survey
+    # (node, depth, inside <noscript>)
+    # In document order (children pushed in reverse): the first title, sheets in cascade order.
+    stack: list[tuple[LexborNode, int, bool]] = [(c, 0, False) for c in _children(root)[::-1]]
+    while stack:
+        node, depth, in_noscript = stack.pop()
+        tag = node.tag
+        if tag is None or tag.startswith(("-", "!")):
+            continue
+        if tag not in ("head", "body"):
+            depth += 1
+            if depth > limit:
+                raise HtmlTooDeepError(depth, limit)
+        attributes = node.attributes
+        for name, value in attributes.items():
+            if value and (name.startswith("on") or name == "aria-controls"):
+                survey.script_words.update(_SCRIPT_WORD_BREAK.split(value))
+        if tag == "style":
+            survey.sheets.append((node.text(deep=True), not in_noscript))
+        elif tag == "script":
+            if (attributes.get("type") or "").strip().lower() in _SCRIPT_TYPES:
+                survey.script_words.update(_SCRIPT_WORD_BREAK.split(node.text(deep=True)))
+        elif tag == "title" and not survey.title and node.parent is not None:
+            if node.parent.tag == "head":
+                survey.title = _WHITESPACE.sub(" ", node.text(deep=True)).strip()
+        in_noscript = in_noscript or tag == "noscript"
+        stack.extend((child, depth, in_noscript) for child in reversed(_children(node)))
+    survey.script_words.discard("")
+    return survey
+
+
+def _read(
+    body: LexborNode,
+    styles: PageStyles,
+    script_words: frozenset[str],
+    seen: list[str],
+    undecided: list[list[str]],
+) -> None:
+    """Write the text of `body` into `seen`, and each undecided piece into `undecided`."""
+    start = _Context(None, Inherited(), True, seen, [])
+    stack: list[tuple[LexborNode, _Context] | _Close] = [(body, start)]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
+        if isinstance(item, _Close):
+            _close(item)
             continue
-        node = item
-        tag = node.tag  # type: ignore[attr-defined]
+        node, context = item
+        tag = node.tag or ""
         if tag == "-text":
-            content = node.text_content or ""  # type: ignore[attr-defined]
-            parts.append(_WHITESPACE.sub(" ", content))
+            if context.text_seen:
+                context.sink.append(_WHITESPACE.sub(" ", node.text_content or ""))
             continue
-        if tag in _DROPPED_TAGS:
+        if tag.startswith(("-", "!")) or tag in _NOT_RENDERED:
             continue
-        attributes = node.attributes  # type: ignore[attr-defined]
-        if attributes and _is_hidden(attributes, hidden_classes, hidden_ids):
+        if tag == "dialog" and "open" not in node.attributes:
             continue
-        if tag in _BLOCK_TAGS:
-            parts.append("\n")
-            if tag == "li":
-                parts.append("\u2022 ")
-            stack.append("\n")
-        elif tag in ("td", "th"):
-            parts.append(" ")
-        children = []
-        child = node.child  # type: ignore[attr-defined]
-        while child is not None:
-            children.append(child)
-            child = child.next
-        stack.extend(reversed(children))
+        attributes = node.attributes
+        element = _element(tag, attributes, context.parent)
+        scripted = bool(script_words & {element.id, *element.classes})
+        verdict = styles.verdict(
+            element, context.inherited, attributes.get("style"), _hidden(attributes), scripted
+        )
+        if verdict.seen is Seen.HIDDEN:
+            continue
+        sink, labels, owns_labels = context.sink, context.labels, False
+        if verdict.seen is Seen.UNDECIDED:
+            sink, labels, owns_labels = [], [], True
+            undecided.append(sink)
+        block = tag in _BLOCK_TAGS
+        if block:
+            sink.append("\n\u2022 " if tag == "li" else "\n")
+            if not owns_labels:
+                labels, owns_labels = [], True
+        elif tag in _SPACED_TAGS:
+            sink.append(" ")
+        after = ""
+        if verdict.text_seen:
+            before, before_maybe = styles.pseudo_content(element, verdict.inherited, "before")
+            after, after_maybe = styles.pseudo_content(element, verdict.inherited, "after")
+            sink.append(before)
+            undecided.extend([text] for text in (*before_maybe, *after_maybe))
+            if any(name in attributes for name in _LABEL_ATTRIBUTES):
+                labels.extend(_labels(node, attributes, labels))
+        stack.append(
+            _Close(sink, after, block or tag in _SPACED_TAGS, labels if owns_labels else None)
+        )
+        child_context = _Context(element, verdict.inherited, verdict.text_seen, sink, labels)
+        stack.extend((child, child_context) for child in reversed(_children(node)))
+
+
+def _close(item: _Close) -> None:
+    item.sink.append(item.after)
+    if item.newline:
+        item.sink.append("\n" if item.labels is not None else " ")
+    if item.labels:
+        item.sink.extend(f"\n{label}\n" for label in item.labels)
+
+
+def _element(tag: str, attributes: dict[str, str | None], parent: _Element | None) -> _Element:
+    classes = frozenset((attributes.get("class") or "").split())
+    return _Element(tag, attributes.get("id") or "", classes, attributes, parent)
+
+
+def _hidden(attributes: dict[str, str | None]) -> str | None:
+    if "hidden" not in attributes:
+        return None
+    return attributes["hidden"] or ""
+
+
+def _labels(node: LexborNode, attributes: dict[str, str | None], known: list[str]) -> list[str]:
+    """The element's `alt`, `title` and `aria-label` texts that say something new."""
+    own_text = ""
+    child = node.child
+    if child is not None and child.next is None and child.tag == "-text":
+        own_text = _WHITESPACE.sub(" ", child.text_content or "").strip().casefold()
+    labels: list[str] = []
+    for name in _LABEL_ATTRIBUTES:
+        label = _WHITESPACE.sub(" ", attributes.get(name) or "").strip()
+        folded = label.casefold()
+        if label and folded != own_text and label not in labels and label not in known:
+            labels.append(label)
+    return labels
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    children = []
+    child = node.child
+    while child is not None:
+        children.append(child)
+        child = child.next
+    return children
+
+
+def _lines(parts: list[str]) -> str:
     text = "".join(parts)
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())

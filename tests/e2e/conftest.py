@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlparse
 
 import pytest
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -295,6 +296,31 @@ def ad_site() -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
+def page_site() -> Iterator[Callable[[dict[str, str]], LiveServer]]:
+    """Serves html pages (path -> page) on another origin, for the extension to screen."""
+    started: list[LiveServer] = []
+
+    def serve(pages: dict[str, str]) -> LiveServer:
+        def site(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+            page = pages.get(environ.get("PATH_INFO", ""))
+            if page is None:
+                start_response("404 Not Found", [("Content-Type", "text/plain")])
+                return [b"not found"]
+            body = page.encode("utf-8")
+            headers = [("Content-Type", "text/html; charset=utf-8")]
+            start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
+            return [body]
+
+        live = _serve(site)
+        started.append(live)
+        return live
+
+    yield serve
+    for live in started:
+        _stop(live)
+
+
+@pytest.fixture(scope="session")
 def clinic_ad() -> str:
     return CLINIC_AD
 
@@ -307,3 +333,39 @@ def extension_dir() -> Path:
 @pytest.fixture(scope="session")
 def launch_args() -> list[str]:
     return list(LAUNCH_ARGS)
+
+
+# -- the extension ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def extension_context(
+    playwright: Any,
+    chromium_path: str,
+    launch_args: list[str],
+    extension_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
+    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh --user-data-dir
+    context = playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=chromium_path,
+        headless=False,  # --headless=new is in launch_args; it runs extensions
+        args=[
+            *launch_args,
+            f"--disable-extensions-except={extension_dir}",
+            f"--load-extension={extension_dir}",
+        ],
+        viewport={"width": 1200, "height": 900},
+    )
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def extension_id(extension_context: Any) -> str:
+    workers = extension_context.service_workers or [
+        extension_context.wait_for_event("serviceworker", timeout=15_000)
+    ]
+    return urlparse(workers[0].url).hostname

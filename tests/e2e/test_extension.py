@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
 
-import pytest
+from tests.e2e.extension_driver import (
+    expect,
+    extension_page,
+    open_popup_for,
+    set_api_url,
+    tab_id_of,
+)
 
 # Every mark the extension put in the page: text, evidence spans ("flag:evidence"), classes.
 PAGE_MARKS_JS = """() => [...document.querySelectorAll('mark.crf-mark')].map(mark => ({
@@ -24,75 +26,6 @@ PAGE_MARKS_JS = """() => [...document.querySelectorAll('mark.crf-mark')].map(mar
   inAd: Boolean(mark.closest('#ad')),
   inHidden: Boolean(mark.closest('.stuffing')),
 }))"""
-
-
-def expect(target: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-@pytest.fixture(scope="module")
-def extension_context(
-    playwright: Any,
-    chromium_path: str,
-    launch_args: list[str],
-    extension_dir: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Any]:
-    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh --user-data-dir
-    context = playwright.chromium.launch_persistent_context(
-        str(profile),
-        executable_path=chromium_path,
-        headless=False,  # --headless=new is in launch_args; it runs extensions
-        args=[
-            *launch_args,
-            f"--disable-extensions-except={extension_dir}",
-            f"--load-extension={extension_dir}",
-        ],
-        viewport={"width": 1200, "height": 900},
-    )
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def extension_id(extension_context: Any) -> str:
-    workers = extension_context.service_workers or [
-        extension_context.wait_for_event("serviceworker", timeout=15_000)
-    ]
-    return urlparse(workers[0].url).hostname
-
-
-def extension_page(context: Any, extension_id: str, path: str) -> Any:
-    page = context.new_page()
-    page.goto(f"chrome-extension://{extension_id}/{path}")
-    return page
-
-
-def set_api_url(context: Any, extension_id: str, url: str) -> None:
-    """Through the options page, as a person would."""
-    options = extension_page(context, extension_id, "options.html")
-    expect(options.locator("#api-url")).to_have_value("http://127.0.0.1:8000")
-    options.fill("#api-url", url + "/")
-    options.click("button[type=submit]")
-    expect(options.locator("#status")).to_contain_text(f"Saved: pages will be sent to {url}")
-    expect(options.locator("#api-url")).to_have_value(url)
-    options.close()
-
-
-def tab_id_of(extension_page: Any, url: str) -> int:
-    return extension_page.evaluate(
-        "async url => (await chrome.tabs.query({})).find(tab => tab.url === url).id", url
-    )
-
-
-def open_popup_for(context: Any, extension_id: str, url: str) -> Any:
-    """The toolbar popup, in a tab of its own, aimed at the tab showing `url`."""
-    popup = extension_page(context, extension_id, "options.html")
-    popup.goto(f"chrome-extension://{extension_id}/popup.html?tab={tab_id_of(popup, url)}")
-    return popup
 
 
 def test_extension_screens_a_page_only_when_asked_and_highlights_the_span(
