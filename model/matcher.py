@@ -19,7 +19,7 @@ from itertools import chain
 import ahocorasick
 import numpy as np
 
-from model.text import FoldedText, fold_term
+from model.normalise import FoldedText, fold_term
 
 COMPOSED_HEAD_GROUP = "composed:head"
 # An automaton value packs a payload index and the phrase length (see `PhraseMatcher._build`).
