@@ -171,7 +171,7 @@ def analyse(
     generic_product_keys: frozenset[str] = frozenset(),
 ) -> Document:
     sentences, sections = segment(text)
-    found = matcher.find_all(fold_text(text))
+    found = matcher.find_all(fold_text(text, vocabulary=matcher.vocabulary))
     mentions = found.mentions
     starts = [s.start for s in sentences]
     by_group: dict[str, list[Mention]] = defaultdict(list)

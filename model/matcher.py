@@ -1,12 +1,14 @@
 """One Aho–Corasick pass finds every lexicon term, cue and rule phrase in a text.
 
-All phrases of all lexicons go into a single automaton over folded text (see `model.text`), so a
-document is scanned once whatever the number of terms, in time linear in its length. Case-
-sensitive abbreviations ("MS", "ALS", "T1D") get a second automaton over the original text.
-Matches must start and end on word boundaries; within one *group* (a lexicon, or one phrase list
-of a rule) overlapping matches are resolved leftmost-longest, except in the groups named
-`overlapping`, whose every match is kept for the caller to resolve (the heads of composed
-product names: which heads count depends on the source word before them).
+All phrases of all lexicons go into a single automaton over folded text (see `model.normalise`),
+so a document is scanned once whatever the number of terms, in time linear in its length. Case-
+sensitive abbreviations ("MS", "ALS", "T1D") get a second automaton over the folded text with its
+case kept. Matches must start and end on word boundaries, which exist only between letters of
+scripts written with spaces: a Chinese or Japanese term matches inside running text. Within one
+*group* (a lexicon, or one phrase list of a rule) overlapping matches are resolved
+leftmost-longest, except in the groups named `overlapping`, whose every match is kept for the
+caller to resolve (the heads of composed product names: which heads count depends on the source
+word before them).
 """
 
 from __future__ import annotations
@@ -28,12 +30,42 @@ LENGTH_MASK = (1 << LENGTH_BITS) - 1
 _BMP = 0x10000
 
 
+# Scripts written without spaces between words (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar):
+# a term may start or end next to any of their letters. Hangul is spaced, but particles attach
+# to the word before them ("줄기세포를").
+_UNSPACED_SCRIPTS = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1100, 0x11FF),  # Hangul jamo
+    (0x1780, 0x17FF),  # Khmer
+    (0x2E80, 0x2FDF),  # CJK radicals
+    (0x3005, 0x3007),  # ideographic iteration mark, closing mark, number zero
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3031, 0x3035),  # kana repeat marks
+    (0x3040, 0x31FF),  # Hiragana, Katakana, Bopomofo, Hangul compatibility jamo, Kanbun
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xA960, 0xA97F),  # Hangul jamo extended A
+    (0xAC00, 0xD7FF),  # Hangul syllables, jamo extended B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFFDC),  # halfwidth Katakana and Hangul
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+
+
 def _alphanumeric_table() -> np.ndarray:
     """`str.isalnum` of every code point of the Basic Multilingual Plane (built once)."""
     return np.fromiter((chr(code).isalnum() for code in range(_BMP)), dtype=bool, count=_BMP)
 
 
+def _unspaced(code: int) -> bool:
+    return any(low <= code <= high for low, high in _UNSPACED_SCRIPTS)
+
+
 _ALNUM = _alphanumeric_table()
+_WORD_CHAR = _ALNUM.copy()
+for _low, _high in _UNSPACED_SCRIPTS:
+    _WORD_CHAR[_low : min(_high, _BMP - 1) + 1] = False
 
 
 def alphanumeric(text: str) -> np.ndarray:
@@ -43,6 +75,19 @@ def alphanumeric(text: str) -> np.ndarray:
     astral = np.flatnonzero(codes >= _BMP)
     if astral.size:  # emoji and other supplementary-plane characters: rare, classified here
         result[astral] = [chr(code).isalnum() for code in codes[astral].tolist()]
+    return result
+
+
+def word_characters(text: str) -> np.ndarray:
+    """For each character, whether it is a letter or digit of a script written with spaces:
+    a match may not start or end between two of them."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    result = _WORD_CHAR[np.minimum(codes, _BMP - 1)]
+    astral = np.flatnonzero(codes >= _BMP)
+    if astral.size:
+        result[astral] = [
+            chr(code).isalnum() and not _unspaced(code) for code in codes[astral].tolist()
+        ]
     return result
 
 
@@ -96,7 +141,7 @@ class PhraseMatcher:
         exact: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for phrase in phrases:
             if phrase.case_sensitive:
-                term = phrase.text.strip()
+                term = fold_term(phrase.text, keep_case=True)
                 if term:
                     exact[term].add((phrase.group, phrase.key))
             else:
@@ -107,6 +152,11 @@ class PhraseMatcher:
         self._folded = self._build(folded)
         self._exact = self._build(exact)
         self.size = len(folded) + len(exact)
+        # The words every phrase is made of, lower case: what `fold_text` may read a disguised
+        # word as (spaced letters, digits for letters).
+        self.vocabulary: frozenset[str] = frozenset(
+            word for term in chain(folded, (t.lower() for t in exact)) for word in term.split()
+        )
         self.overlapping = overlapping
 
     def _build(self, terms: dict[str, set[tuple[str, str]]]) -> ahocorasick.Automaton | None:
@@ -139,11 +189,11 @@ class PhraseMatcher:
         spans: a page has hundreds of composed-name heads ("cells", "therapy") and only the
         few after a source word are ever read."""
         by_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        origin = None if text.identity else text.origin
         if self._folded is not None:
-            origin = text.origin if len(text.folded) != len(text.original) else None
             self._collect(self._folded, text.folded, by_group, origin)
         if self._exact is not None:
-            self._collect(self._exact, text.original, by_group, None)
+            self._collect(self._exact, text.cased, by_group, origin)
         mentions: list[Mention] = []
         raw: dict[str, list[tuple[int, int, str]]] = {}
         for group, spans in by_group.items():
@@ -167,18 +217,18 @@ class PhraseMatcher:
         """Append every word-bounded match to its groups, as original-text spans.
 
         The automaton's matches become arrays and the word-boundary test (a match may not
-        start or end inside a word, between two alphanumeric characters) one vectorised
-        comparison, so only the matches kept reach Python. `origin` maps folded offsets to
-        original ones (None: the two coincide).
+        start or end inside a word, between two `word_characters`) one vectorised comparison,
+        so only the matches kept reach Python. `origin` maps folded offsets to original ones
+        (None: the two coincide).
         """
         flat = np.fromiter(chain.from_iterable(automaton.iter(haystack)), dtype=np.int64)
         if not flat.size:
             return
         last, value = flat[0::2], flat[1::2]  # (end index, packed value) pairs
         start = last - (value & LENGTH_MASK) + 1
-        # alnum[i + 1] tells whether haystack[i] is alphanumeric; both ends are padded False.
+        # alnum[i + 1] tells whether haystack[i] is a word character; both ends padded False.
         alnum = np.zeros(len(haystack) + 2, dtype=bool)
-        alnum[1:-1] = alphanumeric(haystack)
+        alnum[1:-1] = word_characters(haystack)
         keep = ~((alnum[start] & alnum[start + 1]) | (alnum[last + 1] & alnum[last + 2]))
         start, last, payload = start[keep], last[keep], value[keep] >> LENGTH_BITS
         if origin is not None:

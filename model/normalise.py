@@ -1,9 +1,17 @@
 """Folding for matching, with an offset map back to the original text.
 
-The matcher never sees the original text. It sees a *folded* copy: lower case, diacritics
-removed, curly quotes straightened and every run of whitespace, hyphens and slashes collapsed to
-one space. `FoldedText.span_in_original` maps a span of the folded copy back to the exact
-characters of the original, so evidence quotes are always true substrings of what was sent.
+The matcher never sees the original text. It sees a *folded* copy that reads the way a person
+reads the page: invisible characters gone (zero-width spaces and joiners, soft hyphens, bidi
+controls, variation selectors), compatibility forms unfolded by NFKC (fullwidth `ＣＯＰＤ`, math
+bold `𝐬𝐭𝐞𝐦`, the ligature `ﬁ`), diacritics removed, curly quotes straightened, emoji and other
+pictographs read as spaces, and every run of whitespace, hyphens and slashes collapsed to one
+space; then words in disguise are read as the words they pass for (`model.evasion`). Every folded
+character keeps the index of the original character it came from, so `span_in_original` turns a
+match into exact characters of the original and evidence quotes stay true substrings of what was
+sent.
+
+`FoldedText.cased` is the same text with case kept (the case-sensitive abbreviations "MS", "COPD"
+are matched there), `folded` its lower case; both share one origin map.
 """
 
 from __future__ import annotations
@@ -14,7 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-_SEPARATORS = " \t\n\r\f\v-/\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2028\u2029\u200b_"
+from model.evasion import Obfuscation, ObfuscationKind, Vocabulary, repair_words, script_of
+
+_SEPARATORS = " \t\n\r\f\v-/\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2028\u2029_"
 _QUOTES = {
     "\u2018": "'",
     "\u2019": "'",
@@ -26,28 +36,87 @@ _QUOTES = {
     "\u201d": '"',
     "\u201e": '"',
 }
+# Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt): characters a
+# renderer shows as nothing. Python's unicodedata does not carry it.
+_DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x115F, 0x1160),  # Hangul fillers
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),  # Mongolian variation selectors and vowel separator
+    (0x200B, 0x200F),  # zero-width space, non-joiner, joiner; LRM, RLM
+    (0x202A, 0x202E),  # bidi embeddings and overrides
+    (0x2060, 0x206F),  # word joiner, invisible operators, bidi isolates
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFEFF, 0xFEFF),  # zero-width no-break space (byte order mark)
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),  # tags, variation selectors supplement
+)
+# Combining diacritics (as in a decomposed "é"), dropped like those of precomposed letters.
+_COMBINING_DIACRITICS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
+_EMOJI_MODIFIERS = (0x1F3FB, 0x1F3FF)  # skin tones: category Sk, read with the emoji as a space
+_SOFT_HYPHEN = "\u00ad"
+_REPEATED_SPACES = re.compile(" {2,}")
+# Markers in the translated text: a character that folds to nothing, or to several characters.
+# Both are noncharacters; the same code points in the input fold to spaces.
+_DELETE = "\ufdd0"
+_EXPAND = "\ufdd1"
+_EXPANSIONS: dict[str, str] = {}
+# Scripts written with spaces between words, where an invisible character inside a word is a
+# disguise (in Arabic, Persian or Indic words zero-width joiners shape the letters).
+_SPACED_ALPHABETS = frozenset({"LATIN", "CYRILLIC", "GREEK", "DIGIT", "FULLWIDTH", "MATHEMATICAL"})
 
 
-class _FoldTable(dict):
-    """A `str.translate` table that folds each character to exactly one character, lazily.
+def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
 
-    Keeping folding length-preserving (before space collapsing) makes the offset map trivial.
-    """
+
+def _fold_char(char: str) -> str:
+    """How one character reads, case kept: "" (invisible), " ", or one or more characters."""
+    code = ord(char)
+    if char in _SEPARATORS or char.isspace():
+        return " "
+    if char in _QUOTES:
+        return _QUOTES[char]
+    if _in_ranges(code, _DEFAULT_IGNORABLE) or _in_ranges(code, _COMBINING_DIACRITICS):
+        return ""
+    if 0xFDD0 <= code <= 0xFDEF or _EMOJI_MODIFIERS[0] <= code <= _EMOJI_MODIFIERS[1]:
+        return " "
+    compatible = unicodedata.normalize("NFKC", char)
+    # Strip diacritics, then recompose (Hangul syllables decompose into jamo and must come back).
+    stripped = unicodedata.normalize(
+        "NFC",
+        "".join(
+            c for c in unicodedata.normalize("NFD", compatible) if not unicodedata.combining(c)
+        ),
+    )
+    if unicodedata.category(char) == "So":  # emoji, pictographs; circled and squared letters
+        return stripped if len(stripped) == 1 and stripped.isalnum() else " "
+    if len(stripped) == 1 and len(stripped.lower()) == 1:
+        return stripped
+    if len(stripped) > 1 and " " not in stripped and any(c.isalnum() for c in stripped):
+        return stripped  # ligatures, fractions, unit squares: "ﬁ" → "fi"
+    return char if len(char.lower()) == 1 else char.lower()[0]
+
+
+class _FoldTable(dict[int, str]):
+    """A `str.translate` table giving each character exactly one character, lazily: the folded
+    character, or a marker for one that folds to nothing or to several (`_EXPANSIONS`).
+
+    One character for one keeps the offset map a cheap array operation on the common path."""
 
     def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char in _SEPARATORS or (char.isspace()):
-            folded = " "
-        elif char in _QUOTES:
-            folded = _QUOTES[char]
-        else:
-            base = "".join(
-                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-            )
-            lowered = base.lower() if base else char.lower()
-            folded = (
-                lowered if len(lowered) == 1 else (char.lower() if len(char.lower()) == 1 else char)
-            )
+        folded = _fold_char(chr(code))
+        if folded == "":
+            folded = _DELETE
+        elif len(folded) > 1:
+            _EXPANSIONS[chr(code)] = folded
+            folded = _EXPAND
         self[code] = folded
         return folded
 
@@ -55,32 +124,147 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 
-def fold_term(term: str) -> str:
-    """Fold a lexicon term exactly as text is folded, so both meet in the same form."""
-    return re.sub(" {2,}", " ", term.translate(_FOLD_TABLE)).strip()
-
-
 @dataclass(frozen=True)
 class FoldedText:
-    """The folded copy of a text and, for every folded character, its index in the original."""
+    """The folded copy of a text and, for every folded character, its index in the original.
+
+    `origin` is non-decreasing (characters of one ligature share an index); `identity` says it
+    is the identity, so callers can skip mapping. `obfuscations` are the disguises undone, with
+    their spans in the original, in the order they were found."""
 
     original: str
     folded: str
     origin: np.ndarray = field(repr=False)
+    cased: str = field(repr=False)
+    identity: bool = False
+    obfuscations: tuple[Obfuscation, ...] = ()
 
     def span_in_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span [start, end) to the original text's span."""
         return int(self.origin[start]), int(self.origin[end - 1]) + 1
 
 
-def fold_text(text: str) -> FoldedText:
+def fold_term(term: str, *, keep_case: bool = False) -> str:
+    """Fold a lexicon term exactly as text is folded (characters only: terms are not in disguise),
+    so both meet in the same form."""
+    translated = term.translate(_FOLD_TABLE)
+    if _DELETE in translated or _EXPAND in translated:
+        translated = "".join(
+            _EXPANSIONS[char] if folded == _EXPAND else folded.replace(_DELETE, "")
+            for char, folded in zip(term, translated, strict=True)
+        )
+    folded = _REPEATED_SPACES.sub(" ", translated).strip()
+    return folded if keep_case else folded.lower()
+
+
+def fold_text(text: str, vocabulary: Vocabulary | None = None) -> FoldedText:
+    """Fold `text` for matching.
+
+    `vocabulary`, the lower-case words of the phrases to be matched (`PhraseMatcher.vocabulary`),
+    lets disguises that could also be honest text be undone only when they spell one of them:
+    spaced or digit-swapped letters, words hyphenated across lines, whole words in look-alike
+    letters. Without it only the characters are folded and mixed-script words read as Latin.
+    """
     translated = text.translate(_FOLD_TABLE)
+    index: np.ndarray | None = None
+    if _EXPAND in translated:
+        translated, index = _expand(text, translated)
     codes = np.frombuffer(translated.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if index is None:
+        index = np.arange(len(codes), dtype=np.int64)
+    deleted = codes == ord(_DELETE)
+    records: list[Obfuscation] = []
+    if deleted.any():
+        records = _invisible_characters(text, index[deleted])
+        codes, index = codes[~deleted], index[~deleted]
     is_space = codes == 32
     repeated_space = is_space.copy()
     repeated_space[1:] &= is_space[:-1]
     repeated_space[:1] = False
-    keep = ~repeated_space
-    folded_codes = codes[keep]
-    folded = folded_codes.tobytes().decode("utf-32-le", "surrogatepass")
-    return FoldedText(original=text, folded=folded, origin=np.nonzero(keep)[0])
+    identity = len(codes) == len(text) and not repeated_space.any()
+    if not identity:
+        keep = ~repeated_space
+        codes, index = codes[keep], index[keep]
+    cased = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    cased, index, repairs = repair_words(text, cased, index, vocabulary)
+    if repairs:
+        identity = False
+        records += repairs
+    folded = cased.lower()
+    if len(folded) != len(cased):  # no folded character lowers to two, but keep the map exact
+        folded = "".join(c if len(c.lower()) != 1 else c.lower() for c in cased)
+    return FoldedText(text, folded, index, cased, identity, tuple(records))
+
+
+def _expand(text: str, translated: str) -> tuple[str, np.ndarray]:
+    """Replace the expansion markers by their characters; each keeps its source's index."""
+    pieces: list[str] = []
+    index: list[int] = []
+    for position, (char, folded) in enumerate(zip(text, translated, strict=True)):
+        if folded == _EXPAND:
+            expansion = _EXPANSIONS[char]
+            pieces.append(expansion)
+            index += [position] * len(expansion)
+        else:
+            pieces.append(folded)
+            index.append(position)
+    return "".join(pieces), np.array(index, dtype=np.int64)
+
+
+def _invisible_characters(text: str, positions: np.ndarray) -> list[Obfuscation]:
+    """A record for each word of a spaced alphabet with invisible characters inside it.
+
+    Invisible characters between words, beside emoji (joiners in emoji sequences), or in words
+    of other scripts (joiners in Persian, Arabic, Hindi) are honest. So is a soft hyphen where a
+    typesetter would put one: in a word of six letters or more, with two before and three after
+    ("Stamm\u00adzellen"); "ste\u00adm" is not hyphenated by anyone."""
+    records: list[Obfuscation] = []
+    last_end = -1
+    for start, end in _runs(positions.tolist()):
+        if start < last_end:
+            continue
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        if not (_in_spaced_alphabet(before) and _in_spaced_alphabet(after)):
+            continue
+        word_start, word_end = _word_around(text, start, end)
+        word = "".join(c for c in text[word_start:word_end] if c.translate(_FOLD_TABLE) != _DELETE)
+        if text[start:end] == _SOFT_HYPHEN * (end - start) and _plausible_hyphenation(
+            text, word_start, start, end, word_end
+        ):
+            continue
+        records.append(Obfuscation(ObfuscationKind.INVISIBLE, word_start, word_end, word.lower()))
+        last_end = word_end
+    return records
+
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for position in positions:
+        if runs and runs[-1][1] == position:
+            runs[-1] = (runs[-1][0], position + 1)
+        else:
+            runs.append((position, position + 1))
+    return runs
+
+
+def _in_spaced_alphabet(char: str) -> bool:
+    return bool(char) and char.isalnum() and script_of(char) in _SPACED_ALPHABETS
+
+
+def _is_word_part(char: str) -> bool:
+    return char.isalnum() or char.translate(_FOLD_TABLE) == _DELETE
+
+
+def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and _is_word_part(text[start - 1]):
+        start -= 1
+    while end < len(text) and _is_word_part(text[end]):
+        end += 1
+    return start, end
+
+
+def _plausible_hyphenation(text: str, word_start: int, start: int, end: int, word_end: int) -> bool:
+    letters_before = sum(c.isalpha() for c in text[word_start:start])
+    letters_after = sum(c.isalpha() for c in text[end:word_end])
+    return letters_before >= 2 and letters_after >= 3 and letters_before + letters_after >= 6

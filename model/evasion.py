@@ -1,0 +1,464 @@
+"""Word-level repairs of text written to slip past screening, each kept as evidence.
+
+`model.normalise` folds characters one by one; what it cannot see is a *word* in disguise:
+Cyrillic or Greek letters that look Latin (`ѕtеm`), letters spaced or dotted apart
+(`s t e m`, `s.t.e.m`), digits for letters (`st3m c3lls`), and a word hyphenated across a line
+break. Each stage here finds such words in the folded text (case kept) and rewrites them to what
+a reader reads, keeping for every character its index in the original; each rewrite is also an
+`Obfuscation` record with the original span.
+
+Rewrites that could turn honest text into something else are gated by the *vocabulary*, the
+words of the lexicon and rule phrases: spaced letters and digit swaps are undone only when the
+result is a vocabulary word (so "M.S.", "U.S." and "24h" stay as written), a line-break hyphen is
+dropped only when the joined word is one, and a word written wholly in Cyrillic or Greek letters
+is read as Latin only when its Latin look-alike is one and the page is not written in that
+script. A word that mixes Latin with look-alike letters of another script is read as Latin
+whatever the vocabulary: no honest word is spelled that way.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from itertools import product
+
+import numpy as np
+
+# A run of spaced-out or dotted single letters, at least four of them: "s t e m", "S.T.E.M".
+_SPACED_LETTERS = re.compile(
+    r"(?<![^\W_])[A-Za-z](?:(?: ?[.\u00b7\u2022*] ?| )[A-Za-z](?![^\W_])){3,}"
+)
+_LETTER = re.compile(r"[A-Za-z]")
+_LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@$!|")
+LEET_LETTERS: dict[str, str] = {
+    "0": "o",
+    "1": "il",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "|": "l",
+}
+_MAX_LEET_POSITIONS = 6
+# Character classes of ASCII, looked up with NumPy to find the few places worth a closer look
+# (a regular expression that can start at any letter costs 20 times more on a 5 KB ad).
+_OTHER, _ASCII_LETTER, _LEET, _DIGIT, _NON_ASCII = range(5)
+_CLASSES = np.zeros(129, dtype=np.uint8)
+_CLASSES[[ord(c) for c in "0123456789"]] = _DIGIT
+_CLASSES[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = _ASCII_LETTER
+_CLASSES[[ord(c) for c in LEET_LETTERS]] = _LEET
+_CLASSES[128] = _NON_ASCII
+# A word hyphenated at the end of a line: "multi-\nple" (a soft hyphen there is already gone).
+# (Regular expressions that start with a literal scan fast; the letters on either side are
+# checked after.)
+_LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*(?:\r\n?|\n)")
+_LINE_BREAK_ANY_HYPHEN = re.compile(r"[-\u2010\u00ad][ \t]*(?:\r\n?|\n)")
+_WORD = re.compile(r"[^\W_]+")
+_MIN_SPACED_WORD = 3  # letters of a word made from spaced letters: "s v f" (3) stays as written
+_MIN_SPACED_RUN = 4
+_MIN_LEET_WORD = 4
+_MIN_LOOKALIKE_WORD = 3
+# A page is written in a script when this many of its words use letters of that script that look
+# like no Latin letter ("стволовые", "κύτταρα"); its all-look-alike words are then its own.
+_GENUINE_WORDS_FOR_SCRIPT = 3
+
+
+class ObfuscationKind(StrEnum):
+    """How a word was disguised."""
+
+    INVISIBLE = "invisible_characters"
+    LOOKALIKE = "lookalike_letters"
+    LETTER_SPACING = "letter_spacing"
+    DIGIT_SWAP = "digits_for_letters"
+    # Typesetting more often than evasion: weak evidence on its own.
+    LINE_BREAK_HYPHEN = "line_break_hyphenation"
+
+
+@dataclass(frozen=True, slots=True)
+class Obfuscation:
+    """A disguised word: [start, end) of the original text, and how it reads once undone."""
+
+    kind: ObfuscationKind
+    start: int
+    end: int
+    reads_as: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Rewrite:
+    """Replace [start, end) of the folded text by `text`, whose characters come from `origins`."""
+
+    start: int
+    end: int
+    text: str
+    origins: np.ndarray
+    record: Obfuscation
+
+
+Vocabulary = Collection[str]
+_Stage = Callable[[str, str, np.ndarray, Vocabulary | None], list[_Rewrite]]
+
+
+def repair_words(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> tuple[str, np.ndarray, list[Obfuscation]]:
+    """Undo word disguises in `cased` (the folded text, case kept) whose characters come from
+    `origin`; returns the repaired text, its origin map and what was undone."""
+    records: list[Obfuscation] = []
+    stages: tuple[_Stage, ...] = (_lookalikes, _line_break_hyphens, _spaced_letters, _digit_swaps)
+    for stage in stages:
+        rewrites = stage(original, cased, origin, vocabulary)
+        if rewrites:
+            cased, origin = _apply(cased, origin, rewrites)
+            records.extend(rewrite.record for rewrite in rewrites)
+    return cased, origin, records
+
+
+def _apply(cased: str, origin: np.ndarray, rewrites: list[_Rewrite]) -> tuple[str, np.ndarray]:
+    pieces: list[str] = []
+    origins: list[np.ndarray] = []
+    position = 0
+    for rewrite in sorted(rewrites, key=lambda r: r.start):
+        if rewrite.start < position:  # overlaps an earlier rewrite of the same stage
+            continue
+        pieces += [cased[position : rewrite.start], rewrite.text]
+        origins += [origin[position : rewrite.start], rewrite.origins]
+        position = rewrite.end
+    pieces.append(cased[position:])
+    origins.append(origin[position:])
+    return "".join(pieces), np.concatenate(origins).astype(np.int64, copy=False)
+
+
+def _record(
+    kind: ObfuscationKind, origin: np.ndarray, start: int, end: int, reads_as: str
+) -> Obfuscation:
+    return Obfuscation(kind, int(origin[start]), int(origin[end - 1]) + 1, reads_as.lower())
+
+
+# --- look-alike letters ------------------------------------------------------------------------
+
+
+def script_of(char: str) -> str:
+    """The script of a letter as the first word of its Unicode name ("LATIN", "CYRILLIC", "CJK")."""
+    if char.isascii():
+        return "LATIN"
+    return _script_of(char)
+
+
+@functools.cache
+def _script_of(char: str) -> str:
+    return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+
+
+def _is_foreign_letter(char: str) -> bool:
+    return (
+        char.isalpha()
+        and script_of(char) != "LATIN"
+        and not unicodedata.normalize("NFKC", char).isascii()
+    )
+
+
+@functools.cache
+def lookalike_table() -> dict[str, str]:
+    """Letters of other scripts that look like one ASCII letter, mapped to it: the single-letter
+    entries of Unicode TR39's confusables, from the data `confusable_homoglyphs` ships (its
+    entries go both ways: a Cyrillic letter lists its Latin twin, a Latin letter its twins)."""
+    data = json.loads(
+        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    )
+    table: dict[str, str] = {}
+    for char, entries in data.items():
+        if len(char) == 1 and _is_foreign_letter(char):
+            latin = [e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii()]
+            latin = [c for c in latin if c.isalpha()]
+            if latin:
+                table[char] = latin[0]
+    for char, entries in data.items():
+        if len(char) == 1 and char.isascii() and char.isalpha():
+            for entry in entries:
+                twin = entry["c"]
+                if len(twin) == 1 and _is_foreign_letter(twin):
+                    table.setdefault(twin, char)
+    return table
+
+
+def latin_lookalike(char: str) -> str | None:
+    """The ASCII letter `char` passes for, in `char`'s case; None when it looks like none.
+
+    A capital is read through its small letter when that has a twin (Cyrillic `І` as `I`, not as
+    TR39's prototype `l`), else through its own shape (`В` as `B`)."""
+    table = lookalike_table()
+    lower = char.lower()
+    latin = table.get(lower) if lower != char else None
+    if latin is None:
+        latin = table.get(char)
+    if latin is None:
+        return None
+    return latin.upper() if char.isupper() else latin.lower()
+
+
+@functools.cache
+def _lookalike_search() -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(lookalike_table())) + "]")
+
+
+def _lookalikes(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> list[_Rewrite]:
+    if cased.isascii():
+        return []
+    has_lookalike = _lookalike_search().search
+    rewrites: list[_Rewrite] = []
+    whole_word: dict[str, list[tuple[int, int, str]]] = {}
+    for match in _WORD.finditer(cased):
+        word = match.group()
+        if word.isascii() or not has_lookalike(word):
+            continue
+        scripts = {script_of(c) for c in word if c.isalpha()}
+        latin = [latin_lookalike(c) if not c.isascii() and c.isalpha() else c for c in word]
+        if any(c is None for c in latin) or sum(c.isalpha() for c in word) < _MIN_LOOKALIKE_WORD:
+            continue
+        reads_as = "".join(c for c in latin if c is not None)
+        if "LATIN" in scripts and len(scripts) >= 2:
+            rewrites.append(_same_length(match.start(), match.end(), reads_as, origin))
+        elif len(scripts) == 1 and vocabulary is not None and reads_as.lower() in vocabulary:
+            whole_word.setdefault(scripts.pop(), []).append((match.start(), match.end(), reads_as))
+    for script, words in whole_word.items():
+        if not _written_in(cased, script):
+            rewrites += [_same_length(start, end, text, origin) for start, end, text in words]
+    return rewrites
+
+
+def _same_length(start: int, end: int, text: str, origin: np.ndarray) -> _Rewrite:
+    record = _record(ObfuscationKind.LOOKALIKE, origin, start, end, text)
+    return _Rewrite(start, end, text, origin[start:end], record)
+
+
+def _written_in(cased: str, script: str) -> bool:
+    """Whether the text has words of `script` with letters that look like no Latin letter."""
+    genuine = 0
+    for match in _WORD.finditer(cased):
+        word = match.group()
+        if word.isascii():
+            continue
+        if any(c.isalpha() and script_of(c) == script and latin_lookalike(c) is None for c in word):
+            genuine += 1
+            if genuine >= _GENUINE_WORDS_FOR_SCRIPT:
+                return True
+    return False
+
+
+# --- line-break hyphenation --------------------------------------------------------------------
+
+
+def _line_break_hyphens(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> list[_Rewrite]:
+    if vocabulary is None or "\n" not in original and "\r" not in original:
+        return []
+    rewrites = []
+    pattern = _LINE_BREAK_HYPHEN if original.isascii() else _LINE_BREAK_ANY_HYPHEN
+    for match in pattern.finditer(original):
+        if not match.start() or not original[match.start() - 1].isalnum():
+            continue
+        gap = int(np.searchsorted(origin, match.start()))
+        if gap >= len(cased) or cased[gap] != " ":
+            continue
+        left = _word_before(cased, gap)
+        right = _word_after(cased, gap + 1)
+        joined = cased[left:gap] + cased[gap + 1 : right]
+        if left == gap or right == gap + 1 or joined.lower() not in vocabulary:
+            continue
+        origins = np.concatenate((origin[left:gap], origin[gap + 1 : right]))
+        record = _record(ObfuscationKind.LINE_BREAK_HYPHEN, origin, left, right, joined)
+        rewrites.append(_Rewrite(left, right, joined, origins, record))
+    return rewrites
+
+
+def _word_before(text: str, end: int) -> int:
+    start = end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    return start
+
+
+def _word_after(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return end
+
+
+# --- spaced and dotted letters -----------------------------------------------------------------
+
+
+def _spaced_letters(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> list[_Rewrite]:
+    if vocabulary is None:
+        return []
+    rewrites = []
+    for start in _spaced_letter_starts(cased):
+        run = _SPACED_LETTERS.match(cased, start)
+        if run is None or rewrites and run.start() < rewrites[-1].end:
+            continue
+        positions = [run.start() + m.start() for m in _LETTER.finditer(run.group())]
+        letters = "".join(cased[p] for p in positions)
+        pieces = segment_letters(letters.lower(), vocabulary)
+        if pieces is None:
+            continue
+        text_parts: list[str] = []
+        origins: list[int] = []
+        index = 0
+        for piece_number, length in enumerate(pieces):
+            if piece_number:
+                text_parts.append(" ")
+                origins.append(int(origin[positions[index - 1] + 1]))
+            piece = positions[index : index + length]
+            text_parts.append(letters[index : index + length])
+            origins += [int(origin[p]) for p in piece]
+            index += length
+        reads_as = "".join(text_parts)
+        record = _record(
+            ObfuscationKind.LETTER_SPACING, origin, positions[0], positions[-1] + 1, reads_as
+        )
+        rewrites.append(
+            _Rewrite(run.start(), run.end(), reads_as, np.array(origins, dtype=np.int64), record)
+        )
+    return rewrites
+
+
+def _character_classes(text: str) -> np.ndarray:
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return _CLASSES[np.minimum(codes, 128)]
+
+
+def _spaced_letter_starts(cased: str) -> list[int]:
+    """Where a run of four or more one-letter words, close together, starts."""
+    classes = _character_classes(cased)
+    in_word = np.zeros(len(classes) + 2, dtype=bool)
+    in_word[1:-1] = classes != _OTHER
+    letters = np.flatnonzero((classes == _ASCII_LETTER) & ~in_word[:-2] & ~in_word[2:])
+    if letters.size < _MIN_SPACED_RUN:
+        return []
+    close = np.diff(letters) <= 4  # "s t", "s.t", "s. t"
+    starts = []
+    run = 0
+    for i, near in enumerate(close.tolist()):
+        run = run + 1 if near else 0
+        if run == _MIN_SPACED_RUN - 1:
+            starts.append(int(letters[i - run + 1]))
+    return starts
+
+
+def segment_letters(letters: str, vocabulary: Vocabulary) -> list[int] | None:
+    """Lengths of the pieces that split `letters` into the fewest vocabulary words (of at least
+    three letters; a letter that fits no word stays on its own, at a high price), or None when no
+    split reads at least four letters as vocabulary words."""
+    size = len(letters)
+    single_cost = 5
+    best: list[tuple[int, int, int] | None] = [None] * (size + 1)  # (cost, words' letters, step)
+    best[size] = (0, 0, 0)
+    for start in range(size - 1, -1, -1):
+        options = []
+        after = best[start + 1]
+        if after is not None:
+            options.append((after[0] + single_cost, after[1], 1))
+        for end in range(start + _MIN_SPACED_WORD, size + 1):
+            rest = best[end]
+            if rest is not None and letters[start:end] in vocabulary:
+                options.append((rest[0] + 1, rest[1] + end - start, end - start))
+        best[start] = min(options, key=lambda o: (o[0], -o[1])) if options else None
+    if best[0] is None or best[0][1] < _MIN_SPACED_RUN:
+        return None
+    lengths = []
+    position = 0
+    while position < size:
+        step = best[position]
+        assert step is not None
+        lengths.append(step[2])
+        position += step[2]
+    return lengths
+
+
+# --- digits for letters ------------------------------------------------------------------------
+
+
+def _digit_swaps(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> list[_Rewrite]:
+    if vocabulary is None:
+        return []
+    rewrites = []
+    seen: set[int] = set()
+    classes = _character_classes(cased)
+    letter, leet = classes == _ASCII_LETTER, (classes == _LEET)
+    contacts = np.flatnonzero((letter[:-1] & leet[1:]) | (leet[:-1] & letter[1:]))
+    for contact in contacts.tolist():
+        start, end = _leet_token(cased, contact)
+        if start in seen:
+            continue
+        seen.add(start)
+        token = cased[start:end]
+        reads_as = read_leet(token, vocabulary)
+        if reads_as is not None:
+            record = _record(ObfuscationKind.DIGIT_SWAP, origin, start, end, reads_as)
+            rewrites.append(_Rewrite(start, end, reads_as, origin[start:end], record))
+    return rewrites
+
+
+def _leet_token(text: str, position: int) -> tuple[int, int]:
+    """The run of letters, digits and @$!| around `position`, without edge punctuation."""
+    start = position
+    while start > 0 and text[start - 1] in _LEET_CHARS:
+        start -= 1
+    end = position
+    while end < len(text) and text[end] in _LEET_CHARS:
+        end += 1
+    while start < end and text[start] in "!|@":
+        start += 1
+    while end > start and text[end - 1] in "!|@$":
+        end -= 1
+    return start, end
+
+
+def read_leet(token: str, vocabulary: Vocabulary) -> str | None:
+    """The vocabulary word `token` spells with digits or symbols for letters ("c3lls" → "cells"),
+    with the fewest such swaps; None when it spells none (or is a word already, like "covid19")."""
+    if len(token) < _MIN_LEET_WORD or token.lower() in vocabulary or not _LETTER.search(token):
+        return None
+    swappable = [i for i, c in enumerate(token) if c in LEET_LETTERS]
+    if not swappable or len(swappable) > _MAX_LEET_POSITIONS:
+        return None
+    upper = token.isupper()
+    choices: list[Iterable[str]] = [(token[i], *LEET_LETTERS[token[i]]) for i in swappable]
+    candidates = []
+    for combination in product(*choices):
+        swaps = sum(a != token[i] for a, i in zip(combination, swappable, strict=True))
+        if swaps:
+            candidates.append((swaps, combination))
+    for _, combination in sorted(candidates, key=lambda c: c[0]):
+        chars = list(token)
+        for i, letter in zip(swappable, combination, strict=True):
+            chars[i] = letter.upper() if upper and letter != token[i] else letter
+        word = "".join(chars)
+        if word.lower() in vocabulary:
+            return word
+    return None
+
+
+def count_kinds(records: Iterable[Obfuscation]) -> Counter[ObfuscationKind]:
+    """How many records of each kind (for reports and tests)."""
+    return Counter(record.kind for record in records)
