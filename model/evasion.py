@@ -8,12 +8,14 @@ a reader reads, keeping for every character its index in the original; each rewr
 `Obfuscation` record with the original span.
 
 Rewrites that could turn honest text into something else are gated by the *vocabulary*, the
-words of the lexicon and rule phrases: spaced letters and digit swaps are undone only when the
-result is a vocabulary word (so "M.S.", "U.S." and "24h" stay as written), a line-break hyphen is
-dropped only when the joined word is one, and a word written wholly in Cyrillic or Greek letters
-is read as Latin only when its Latin look-alike is one and the page is not written in that
-script. A word that mixes Latin with look-alike letters of another script is read as Latin
-whatever the vocabulary: no honest word is spelled that way.
+words of the lexicon and rule phrases (lower case), their adjacent pairs ("stem cells") and the
+case-sensitive abbreviations as written ("ALS"): spaced letters and digit swaps are undone only
+when the result is a vocabulary word (so "M.S.", "U.S." and "24h" stay as written), a line-break
+hyphen is dropped only when the joined word is one and the two halves are not a known pair, and
+a word written wholly in Cyrillic or Greek letters is read as Latin only when its Latin
+look-alike is one and the page is not written in that script. A word that mixes Latin with
+look-alike letters of another script is read as Latin whatever the vocabulary: no honest word is
+spelled that way (on a page written in that script it is a slip, and not reported).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import functools
 import json
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,9 +32,9 @@ from itertools import product
 
 import numpy as np
 
-# A run of spaced-out or dotted single letters, at least four of them: "s t e m", "S.T.E.M".
+# A run of spaced-out or dotted single letters, at least three of them: "s t e m", "S.T.E.M".
 _SPACED_LETTERS = re.compile(
-    r"(?<![^\W_])[A-Za-z](?:(?: ?[.\u00b7\u2022*] ?| )[A-Za-z](?![^\W_])){3,}"
+    r"(?<![^\W_])[A-Za-z](?:(?: ?[.\u00b7\u2022*] ?| )[A-Za-z](?![^\W_])){2,}"
 )
 _LETTER = re.compile(r"[A-Za-z]")
 _LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@$!|")
@@ -66,9 +67,10 @@ _CLASSES[128] = _NON_ASCII
 _LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*(?:\r\n?|\n)")
 _LINE_BREAK_ANY_HYPHEN = re.compile(r"[-\u2010\u00ad][ \t]*(?:\r\n?|\n)")
 _WORD = re.compile(r"[^\W_]+")
-_MIN_SPACED_WORD = 3  # letters of a word made from spaced letters: "s v f" (3) stays as written
-_MIN_SPACED_RUN = 4
-_MIN_LEET_WORD = 4
+_MIN_SPACED_WORD = 3  # letters of a word made from spaced letters
+_MIN_SPACED_RUN = 4  # letters read as words in a run: "s v f" stays as written, "A L S" too
+_MIN_SPACED_LETTERS = 3  # unless an abbreviation of the vocabulary, in capitals
+_MIN_LEET_WORD = 3
 _MIN_LOOKALIKE_WORD = 3
 # A page is written in a script when this many of its words use letters of that script that look
 # like no Latin letter ("стволовые", "κύτταρα"); its all-look-alike words are then its own.
@@ -104,7 +106,7 @@ class _Rewrite:
     end: int
     text: str
     origins: np.ndarray
-    record: Obfuscation
+    record: Obfuscation | None  # None: undone, but not evidence of anything
 
 
 Vocabulary = Collection[str]
@@ -122,7 +124,7 @@ def repair_words(
         rewrites = stage(original, cased, origin, vocabulary)
         if rewrites:
             cased, origin = _apply(cased, origin, rewrites)
-            records.extend(rewrite.record for rewrite in rewrites)
+            records += [rewrite.record for rewrite in rewrites if rewrite.record is not None]
     return cased, origin, records
 
 
@@ -222,6 +224,7 @@ def _lookalikes(
     has_lookalike = _lookalike_search().search
     rewrites: list[_Rewrite] = []
     whole_word: dict[str, list[tuple[int, int, str]]] = {}
+    written_in = functools.cache(functools.partial(_written_in, cased))
     for match in _WORD.finditer(cased):
         word = match.group()
         if word.isascii() or not has_lookalike(word):
@@ -232,17 +235,24 @@ def _lookalikes(
             continue
         reads_as = "".join(c for c in latin if c is not None)
         if "LATIN" in scripts and len(scripts) >= 2:
-            rewrites.append(_same_length(match.start(), match.end(), reads_as, origin))
+            # On a page written in Cyrillic, "avilovа" is a slip of the keyboard layout more
+            # often than a disguise: read as Latin, not reported.
+            slip = len(scripts) == 2 and written_in(next(iter(scripts - {"LATIN"})))
+            rewrites.append(
+                _same_length(match.start(), match.end(), reads_as, origin, report=not slip)
+            )
         elif len(scripts) == 1 and vocabulary is not None and reads_as.lower() in vocabulary:
             whole_word.setdefault(scripts.pop(), []).append((match.start(), match.end(), reads_as))
     for script, words in whole_word.items():
-        if not _written_in(cased, script):
+        if not written_in(script):
             rewrites += [_same_length(start, end, text, origin) for start, end, text in words]
     return rewrites
 
 
-def _same_length(start: int, end: int, text: str, origin: np.ndarray) -> _Rewrite:
-    record = _record(ObfuscationKind.LOOKALIKE, origin, start, end, text)
+def _same_length(
+    start: int, end: int, text: str, origin: np.ndarray, *, report: bool = True
+) -> _Rewrite:
+    record = _record(ObfuscationKind.LOOKALIKE, origin, start, end, text) if report else None
     return _Rewrite(start, end, text, origin[start:end], record)
 
 
@@ -268,7 +278,7 @@ def _line_break_hyphens(
 ) -> list[_Rewrite]:
     if vocabulary is None or "\n" not in original and "\r" not in original:
         return []
-    rewrites = []
+    rewrites: list[_Rewrite] = []
     pattern = _LINE_BREAK_HYPHEN if original.isascii() else _LINE_BREAK_ANY_HYPHEN
     for match in pattern.finditer(original):
         if not match.start() or not original[match.start() - 1].isalnum():
@@ -281,6 +291,8 @@ def _line_break_hyphens(
         joined = cased[left:gap] + cased[gap + 1 : right]
         if left == gap or right == gap + 1 or joined.lower() not in vocabulary:
             continue
+        if f"{cased[left:gap]} {cased[gap + 1 : right]}".lower() in vocabulary:
+            continue  # "stem-\ncells": a hyphenated pair the vocabulary knows, kept apart
         origins = np.concatenate((origin[left:gap], origin[gap + 1 : right]))
         record = _record(ObfuscationKind.LINE_BREAK_HYPHEN, origin, left, right, joined)
         rewrites.append(_Rewrite(left, right, joined, origins, record))
@@ -309,14 +321,25 @@ def _spaced_letters(
 ) -> list[_Rewrite]:
     if vocabulary is None:
         return []
-    rewrites = []
+    rewrites: list[_Rewrite] = []
+    seen_until = 0
     for start in _spaced_letter_starts(cased):
-        run = _SPACED_LETTERS.match(cased, start)
-        if run is None or rewrites and run.start() < rewrites[-1].end:
+        run = _SPACED_LETTERS.match(cased, start) if start >= seen_until else None
+        if run is None:
             continue
+        seen_until = run.end()
         positions = [run.start() + m.start() for m in _LETTER.finditer(run.group())]
         letters = "".join(cased[p] for p in positions)
-        pieces = segment_letters(letters.lower(), vocabulary)
+        honest = False
+        if len(letters) < _MIN_SPACED_RUN:
+            # Three letters only for an abbreviation in capitals ("A L S"); dotted, as in
+            # "A.L.S.", it is honest writing, read as the abbreviation but not reported.
+            if letters not in vocabulary or not letters.isupper():
+                continue
+            pieces: list[int] | None = [len(letters)]
+            honest = "." in run.group()
+        else:
+            pieces = segment_letters(letters.lower(), vocabulary)
         if pieces is None:
             continue
         text_parts: list[str] = []
@@ -331,8 +354,12 @@ def _spaced_letters(
             origins += [int(origin[p]) for p in piece]
             index += length
         reads_as = "".join(text_parts)
-        record = _record(
-            ObfuscationKind.LETTER_SPACING, origin, positions[0], positions[-1] + 1, reads_as
+        record = (
+            None
+            if honest
+            else _record(
+                ObfuscationKind.LETTER_SPACING, origin, positions[0], positions[-1] + 1, reads_as
+            )
         )
         rewrites.append(
             _Rewrite(run.start(), run.end(), reads_as, np.array(origins, dtype=np.int64), record)
@@ -346,27 +373,24 @@ def _character_classes(text: str) -> np.ndarray:
 
 
 def _spaced_letter_starts(cased: str) -> list[int]:
-    """Where a run of four or more one-letter words, close together, starts."""
+    """The one-letter words followed closely by two more: where runs may start."""
     classes = _character_classes(cased)
     in_word = np.zeros(len(classes) + 2, dtype=bool)
     in_word[1:-1] = classes != _OTHER
     letters = np.flatnonzero((classes == _ASCII_LETTER) & ~in_word[:-2] & ~in_word[2:])
-    if letters.size < _MIN_SPACED_RUN:
+    if letters.size < _MIN_SPACED_LETTERS:
         return []
     close = np.diff(letters) <= 4  # "s t", "s.t", "s. t"
-    starts = []
-    run = 0
-    for i, near in enumerate(close.tolist()):
-        run = run + 1 if near else 0
-        if run == _MIN_SPACED_RUN - 1:
-            starts.append(int(letters[i - run + 1]))
-    return starts
+    return letters[:-2][close[:-1] & close[1:]].tolist()
 
 
 def segment_letters(letters: str, vocabulary: Vocabulary) -> list[int] | None:
-    """Lengths of the pieces that split `letters` into the fewest vocabulary words (of at least
-    three letters; a letter that fits no word stays on its own, at a high price), or None when no
-    split reads at least four letters as vocabulary words."""
+    """Lengths of the pieces that split `letters` into the fewest vocabulary words of three
+    letters or more (a letter that fits no word stays on its own, at a high price), or None when
+    fewer than four letters are read as words.
+
+    Fewest pieces reads "w i t h o u t" as "without", not "with out"; a piece that is two words
+    the vocabulary knows as a pair ("stemcells": "stem cells") is then split in two."""
     size = len(letters)
     single_cost = 5
     best: list[tuple[int, int, int] | None] = [None] * (size + 1)  # (cost, words' letters, step)
@@ -388,9 +412,16 @@ def segment_letters(letters: str, vocabulary: Vocabulary) -> list[int] | None:
     while position < size:
         step = best[position]
         assert step is not None
-        lengths.append(step[2])
+        lengths += _split_known_pair(letters[position : position + step[2]], vocabulary)
         position += step[2]
     return lengths
+
+
+def _split_known_pair(word: str, vocabulary: Vocabulary) -> list[int]:
+    for cut in range(_MIN_SPACED_WORD, len(word) - _MIN_SPACED_WORD + 1):
+        if f"{word[:cut]} {word[cut:]}" in vocabulary:
+            return [cut, len(word) - cut]
+    return [len(word)]
 
 
 # --- digits for letters ------------------------------------------------------------------------
@@ -401,7 +432,7 @@ def _digit_swaps(
 ) -> list[_Rewrite]:
     if vocabulary is None:
         return []
-    rewrites = []
+    rewrites: list[_Rewrite] = []
     seen: set[int] = set()
     classes = _character_classes(cased)
     letter, leet = classes == _ASCII_LETTER, (classes == _LEET)
@@ -457,8 +488,3 @@ def read_leet(token: str, vocabulary: Vocabulary) -> str | None:
         if word.lower() in vocabulary:
             return word
     return None
-
-
-def count_kinds(records: Iterable[Obfuscation]) -> Counter[ObfuscationKind]:
-    """How many records of each kind (for reports and tests)."""
-    return Counter(record.kind for record in records)

@@ -14,7 +14,7 @@ word before them).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import chain
 
@@ -152,11 +152,7 @@ class PhraseMatcher:
         self._folded = self._build(folded)
         self._exact = self._build(exact)
         self.size = len(folded) + len(exact)
-        # The words every phrase is made of, lower case: what `fold_text` may read a disguised
-        # word as (spaced letters, digits for letters).
-        self.vocabulary: frozenset[str] = frozenset(
-            word for term in chain(folded, (t.lower() for t in exact)) for word in term.split()
-        )
+        self.vocabulary = _vocabulary(folded, exact)
         self.overlapping = overlapping
 
     def _build(self, terms: dict[str, set[tuple[str, str]]]) -> ahocorasick.Automaton | None:
@@ -239,6 +235,19 @@ class PhraseMatcher:
         ):
             for group, key in payloads[index]:
                 by_group[group].append((first, end, key))
+
+
+def _vocabulary(folded_terms: Collection[str], exact_terms: Collection[str]) -> frozenset[str]:
+    """What `fold_text` may read a disguised word as: the words of every phrase in lower case,
+    their adjacent pairs ("stem cells", to split "s t e m c e l l s" where the pair is meant) and
+    the case-sensitive abbreviations as written ("ALS") and in lower case."""
+    vocabulary: set[str] = set()
+    for term in chain(folded_terms, exact_terms):
+        words = term.lower().split()
+        vocabulary.update(words)
+        vocabulary.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    vocabulary.update(exact_terms)
+    return frozenset(vocabulary)
 
 
 def leftmost_longest(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -130,7 +130,7 @@ class FoldedText:
 
     `origin` is non-decreasing (characters of one ligature share an index); `identity` says it
     is the identity, so callers can skip mapping. `obfuscations` are the disguises undone, with
-    their spans in the original, in the order they were found."""
+    their spans in the original, in order of start (a word disguised twice has two)."""
 
     original: str
     folded: str
@@ -142,6 +142,23 @@ class FoldedText:
     def span_in_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span [start, end) to the original text's span."""
         return int(self.origin[start]), int(self.origin[end - 1]) + 1
+
+    def readable(self, start: int, end: int) -> str:
+        """The original text of [start, end) with each disguised word inside it written as it
+        reads ("ѕtеm с е l l ѕ" → "stem cells"): what a model trained on plain text should see.
+        Case, punctuation and everything else are as sent."""
+        if not self.obfuscations:
+            return self.original[start:end]
+        pieces: list[str] = []
+        position = start
+        for record in self.obfuscations:
+            if record.start >= end:
+                break
+            if record.start >= position and record.end <= end:
+                pieces += [self.original[position : record.start], record.reads_as]
+                position = record.end
+        pieces.append(self.original[position:end])
+        return "".join(pieces)
 
 
 def fold_term(term: str, *, keep_case: bool = False) -> str:
@@ -193,6 +210,7 @@ def fold_text(text: str, vocabulary: Vocabulary | None = None) -> FoldedText:
     folded = cased.lower()
     if len(folded) != len(cased):  # no folded character lowers to two, but keep the map exact
         folded = "".join(c if len(c.lower()) != 1 else c.lower() for c in cased)
+    records.sort(key=lambda record: record.start)
     return FoldedText(text, folded, index, cased, identity, tuple(records))
 
 

@@ -7,6 +7,7 @@ import them from `model.text`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -17,7 +18,16 @@ __all__ = ["FoldedText", "Section", "Sentence", "fold_term", "fold_text", "segme
 _BULLET = re.compile(
     r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u2713\u2714\u2705>]|\d{1,2}[.)]\s)\s*"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?\u3002])[\"'\u201d\u2019)\]]*\s+(?=\S)")
+# Closing quotes and brackets that stay with the sentence they end (with the full-width forms).
+_CLOSERS = "\"'\u201d\u2019)\\]\u300d\u300f\u3011\uff09\uff3d\uff63"
+# Full-width end marks (Chinese, Japanese): a sentence ends there, with or without a space.
+_WIDE_ENDS = "\u3002\uff01\uff1f\uff61"
+_SENTENCE_END = re.compile(
+    rf"(?<=[.!?\u0964\u061f])[{_CLOSERS}]*\s+(?=\S)"  # . ! ? (and Devanagari, Arabic) + space
+    rf"|(?<=[{_WIDE_ENDS}])[{_CLOSERS}]*\s*(?=[^\s{_WIDE_ENDS}{_CLOSERS}])"
+)
+_HEADING_ENDS = ".!?,;\u3002\uff01\uff1f\uff0c\uff1b\u3001"
+_QUESTION_MARKS = ("?", "\uff1f")
 
 
 class Sentence(NamedTuple):
@@ -39,12 +49,21 @@ class Section:
     heading: Sentence | None
 
 
+def _display_width(line: str) -> int:
+    """Columns the line takes: Chinese and Japanese characters are two wide, so a line of 45 of
+    them is as long as 90 Latin letters."""
+    if line.isascii():
+        return len(line)
+    return len(line) + sum(unicodedata.east_asian_width(c) in "WF" for c in line)
+
+
 def _looks_like_heading(line: str, next_line: str | None) -> bool:
     stripped = line.strip()
-    if not stripped or len(stripped) > 90 or _BULLET.match(line):
+    width = _display_width(stripped)
+    if not stripped or width > 90 or _BULLET.match(line):
         return False
-    if stripped[-1] in ".!?,;":
-        return stripped.endswith("?") and len(stripped) < 70 and next_line is not None
+    if stripped[-1] in _HEADING_ENDS:
+        return stripped.endswith(_QUESTION_MARKS) and width < 70 and next_line is not None
     words = stripped.split()
     return len(words) <= 12
 
