@@ -32,12 +32,13 @@ from itertools import product
 
 import numpy as np
 
-# A run of spaced-out or dotted single letters, at least three of them: "s t e m", "S.T.E.M".
+# A run of spaced-out or dotted single letters, at least three of them: "s t e m", "S.T.E.M",
+# with the dot after the last letter when a word follows ("s. t. e. m. cells").
 _SPACED_LETTERS = re.compile(
-    r"(?<![^\W_])[A-Za-z](?:(?: ?[.\u00b7\u2022*] ?| )[A-Za-z](?![^\W_])){2,}"
+    r"(?<![^\W_])[A-Za-z](?:(?: ?[.\u00b7\u2022*] ?| )[A-Za-z](?![^\W_])){2,}(?:\.(?= ))?"
 )
 _LETTER = re.compile(r"[A-Za-z]")
-_LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@$!|")
+_LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@$!|'")
 LEET_LETTERS: dict[str, str] = {
     "0": "o",
     "1": "il",
@@ -66,7 +67,7 @@ _CLASSES[128] = _NON_ASCII
 # checked after.)
 _LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*(?:\r\n?|\n)")
 _LINE_BREAK_ANY_HYPHEN = re.compile(r"[-\u2010\u00ad][ \t]*(?:\r\n?|\n)")
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # with inner apostrophes: "parkinson's"
 _MIN_SPACED_WORD = 3  # letters of a word made from spaced letters
 _MIN_SPACED_RUN = 4  # letters read as words in a run: "s v f" stays as written, "A L S" too
 _MIN_SPACED_LETTERS = 3  # unless an abbreviation of the vocabulary, in capitals
@@ -115,17 +116,20 @@ _Stage = Callable[[str, str, np.ndarray, Vocabulary | None], list[_Rewrite]]
 
 def repair_words(
     original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
-) -> tuple[str, np.ndarray, list[Obfuscation]]:
+) -> tuple[str, np.ndarray, list[Obfuscation], bool]:
     """Undo word disguises in `cased` (the folded text, case kept) whose characters come from
-    `origin`; returns the repaired text, its origin map and what was undone."""
+    `origin`; returns the repaired text, its origin map, the disguises undone and whether any
+    word was rewritten (some rewrites are no evidence: "A.L.S." read as "ALS")."""
     records: list[Obfuscation] = []
+    rewritten = False
     stages: tuple[_Stage, ...] = (_lookalikes, _line_break_hyphens, _spaced_letters, _digit_swaps)
     for stage in stages:
         rewrites = stage(original, cased, origin, vocabulary)
         if rewrites:
+            rewritten = True
             cased, origin = _apply(cased, origin, rewrites)
             records += [rewrite.record for rewrite in rewrites if rewrite.record is not None]
-    return cased, origin, records
+    return cased, origin, records, rewritten
 
 
 def _apply(cased: str, origin: np.ndarray, rewrites: list[_Rewrite]) -> tuple[str, np.ndarray]:
@@ -451,16 +455,17 @@ def _digit_swaps(
 
 
 def _leet_token(text: str, position: int) -> tuple[int, int]:
-    """The run of letters, digits and @$!| around `position`, without edge punctuation."""
+    """The run of letters, digits, @$!| and inner apostrophes around `position`, without edge
+    punctuation."""
     start = position
     while start > 0 and text[start - 1] in _LEET_CHARS:
         start -= 1
     end = position
     while end < len(text) and text[end] in _LEET_CHARS:
         end += 1
-    while start < end and text[start] in "!|@":
+    while start < end and text[start] in "!|@'":
         start += 1
-    while end > start and text[end - 1] in "!|@$":
+    while end > start and text[end - 1] in "!|@$'":
         end -= 1
     return start, end
 

@@ -177,40 +177,41 @@ def fold_term(term: str, *, keep_case: bool = False) -> str:
 def fold_text(text: str, vocabulary: Vocabulary | None = None) -> FoldedText:
     """Fold `text` for matching.
 
-    `vocabulary`, the lower-case words of the phrases to be matched (`PhraseMatcher.vocabulary`),
-    lets disguises that could also be honest text be undone only when they spell one of them:
-    spaced or digit-swapped letters, words hyphenated across lines, whole words in look-alike
-    letters. Without it only the characters are folded and mixed-script words read as Latin.
+    `vocabulary` (`PhraseMatcher.vocabulary`: the words of the phrases to be matched, their
+    adjacent pairs and the case-sensitive abbreviations) lets disguises that could also be honest
+    text be undone only when they spell one of them: spaced or digit-swapped letters, words
+    hyphenated across lines, whole words in look-alike letters. Without it only characters are
+    folded and words mixing Latin with look-alike letters read as Latin.
     """
     translated = text.translate(_FOLD_TABLE)
     index: np.ndarray | None = None
-    if _EXPAND in translated:
+    expanded = _EXPAND in translated
+    if expanded:
         translated, index = _expand(text, translated)
     codes = np.frombuffer(translated.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if index is None:
         index = np.arange(len(codes), dtype=np.int64)
     deleted = codes == ord(_DELETE)
+    any_deleted = bool(deleted.any())
     records: list[Obfuscation] = []
-    if deleted.any():
+    if any_deleted:
         records = _invisible_characters(text, index[deleted])
         codes, index = codes[~deleted], index[~deleted]
     is_space = codes == 32
     repeated_space = is_space.copy()
     repeated_space[1:] &= is_space[:-1]
     repeated_space[:1] = False
-    identity = len(codes) == len(text) and not repeated_space.any()
-    if not identity:
-        keep = ~repeated_space
-        codes, index = codes[keep], index[keep]
+    any_repeated = bool(repeated_space.any())
+    if any_repeated:
+        codes, index = codes[~repeated_space], index[~repeated_space]
     cased = codes.tobytes().decode("utf-32-le", "surrogatepass")
-    cased, index, repairs = repair_words(text, cased, index, vocabulary)
-    if repairs:
-        identity = False
-        records += repairs
+    cased, index, repairs, rewritten = repair_words(text, cased, index, vocabulary)
+    records += repairs
+    records.sort(key=lambda record: record.start)
     folded = cased.lower()
     if len(folded) != len(cased):  # no folded character lowers to two, but keep the map exact
         folded = "".join(c if len(c.lower()) != 1 else c.lower() for c in cased)
-    records.sort(key=lambda record: record.start)
+    identity = not (expanded or any_deleted or any_repeated or rewritten)
     return FoldedText(text, folded, index, cased, identity, tuple(records))
 
 
