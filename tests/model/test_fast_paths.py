@@ -11,15 +11,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model.characters import alphanumeric, word_characters
 from model.detectors import NEAREST_SCAN_LIMIT, _Candidate, _Nearby, _nearest
-from model.matcher import (
-    Mention,
-    Phrase,
-    PhraseMatcher,
-    alphanumeric,
-    leftmost_longest,
-    word_characters,
-)
+from model.matcher import Mention, Phrase, PhraseMatcher, leftmost_longest
 from model.text import fold_term, fold_text
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=300)
