@@ -32,6 +32,8 @@ from itertools import product
 
 import numpy as np
 
+from model.characters import alphanumeric
+
 # A run of spaced-out or dotted single letters, at least three of them: "s t e m", "S.T.E.M",
 # with the dot after the last letter when a word follows ("s. t. e. m. cells").
 _SPACED_LETTERS = re.compile(
@@ -54,6 +56,7 @@ LEET_LETTERS: dict[str, str] = {
     "|": "l",
 }
 _MAX_LEET_POSITIONS = 6
+_BMP = 0x10000
 # Character classes of ASCII, looked up with NumPy to find the few places worth a closer look
 # (a regular expression that can start at any letter costs 20 times more on a 5 KB ad).
 _OTHER, _ASCII_LETTER, _LEET, _DIGIT, _NON_ASCII = range(5)
@@ -186,10 +189,10 @@ def lookalike_table() -> dict[str, str]:
     )
     table: dict[str, str] = {}
     for char, entries in data.items():
-        if len(char) == 1 and _is_foreign_letter(char):
+        if len(char) == 1 and not char.isascii():
             latin = [e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii()]
             latin = [c for c in latin if c.isalpha()]
-            if latin:
+            if latin and _is_foreign_letter(char):
                 table[char] = latin[0]
     for char, entries in data.items():
         if len(char) == 1 and char.isascii() and char.isalpha():
@@ -216,8 +219,43 @@ def latin_lookalike(char: str) -> str | None:
 
 
 @functools.cache
-def _lookalike_search() -> re.Pattern[str]:
-    return re.compile("[" + re.escape("".join(lookalike_table())) + "]")
+def _twin_table() -> np.ndarray:
+    """Whether each code point of the Basic Multilingual Plane is a look-alike letter."""
+    table = np.zeros(_BMP, dtype=bool)
+    table[[ord(c) for c in lookalike_table() if ord(c) < _BMP]] = True
+    return table
+
+
+def _lookalike_words(cased: str) -> list[tuple[int, int]]:
+    """Spans of the words that could pass for Latin: made of ASCII letters and digits and
+    look-alike letters (with inner apostrophes, "parkinson'ѕ"), at least one of them."""
+    codes = np.frombuffer(cased.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    twin = _twin_table()[np.minimum(codes, _BMP - 1)]
+    astral = np.flatnonzero(codes >= _BMP)
+    if astral.size:
+        table = lookalike_table()
+        twin[astral] = [chr(code) in table for code in codes[astral].tolist()]
+    if not twin.any():
+        return []
+    apostrophe = codes == ord("'")
+    in_word = alphanumeric(cased) | apostrophe
+    lower = codes | 0x20
+    ascii_alnum = ((lower >= ord("a")) & (lower <= ord("z"))) | ((codes >= 48) & (codes <= 57))
+    other = in_word & ~(ascii_alnum | twin | apostrophe)
+    edges = np.diff(np.concatenate(([0], in_word.view(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    twins_before = np.concatenate(([0], np.cumsum(twin)))
+    others_before = np.concatenate(([0], np.cumsum(other)))
+    has_twin = twins_before[ends] > twins_before[starts]
+    keep = has_twin & (others_before[ends] == others_before[starts])
+    spans: list[tuple[int, int]] = []
+    for start, end in zip(starts[keep].tolist(), ends[keep].tolist(), strict=True):
+        while cased[start] == "'":
+            start += 1
+        while cased[end - 1] == "'":
+            end -= 1
+        spans.append((start, end))
+    return spans
 
 
 def _lookalikes(
@@ -225,28 +263,22 @@ def _lookalikes(
 ) -> list[_Rewrite]:
     if cased.isascii():
         return []
-    has_lookalike = _lookalike_search().search
     rewrites: list[_Rewrite] = []
     whole_word: dict[str, list[tuple[int, int, str]]] = {}
     written_in = functools.cache(functools.partial(_written_in, cased))
-    for match in _WORD.finditer(cased):
-        word = match.group()
-        if word.isascii() or not has_lookalike(word):
+    for start, end in _lookalike_words(cased):
+        word = cased[start:end]
+        if sum(c.isalpha() for c in word) < _MIN_LOOKALIKE_WORD:
             continue
         scripts = {script_of(c) for c in word if c.isalpha()}
-        latin = [latin_lookalike(c) if not c.isascii() and c.isalpha() else c for c in word]
-        if any(c is None for c in latin) or sum(c.isalpha() for c in word) < _MIN_LOOKALIKE_WORD:
-            continue
-        reads_as = "".join(c for c in latin if c is not None)
-        if "LATIN" in scripts and len(scripts) >= 2:
+        reads_as = "".join(c if c.isascii() else latin_lookalike(c) or c for c in word)
+        if "LATIN" in scripts:
             # On a page written in Cyrillic, "avilovа" is a slip of the keyboard layout more
             # often than a disguise: read as Latin, not reported.
             slip = len(scripts) == 2 and written_in(next(iter(scripts - {"LATIN"})))
-            rewrites.append(
-                _same_length(match.start(), match.end(), reads_as, origin, report=not slip)
-            )
+            rewrites.append(_same_length(start, end, reads_as, origin, report=not slip))
         elif len(scripts) == 1 and vocabulary is not None and reads_as.lower() in vocabulary:
-            whole_word.setdefault(scripts.pop(), []).append((match.start(), match.end(), reads_as))
+            whole_word.setdefault(scripts.pop(), []).append((start, end, reads_as))
     for script, words in whole_word.items():
         if not written_in(script):
             rewrites += [_same_length(start, end, text, origin) for start, end, text in words]
@@ -371,7 +403,9 @@ def _spaced_letters(
     return rewrites
 
 
+@functools.lru_cache(maxsize=4)
 def _character_classes(text: str) -> np.ndarray:
+    """`_CLASSES` of each character (remembered for the next stage that asks)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     return _CLASSES[np.minimum(codes, 128)]
 
