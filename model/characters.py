@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-_BMP = 0x10000
+BMP = 0x10000  # code points of the Basic Multilingual Plane
 
 
 # Scripts written without spaces between words (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar):
@@ -36,7 +36,7 @@ _UNSPACED_SCRIPTS = (
 
 def _alphanumeric_table() -> np.ndarray:
     """`str.isalnum` of every code point of the Basic Multilingual Plane (built once)."""
-    return np.fromiter((chr(code).isalnum() for code in range(_BMP)), dtype=bool, count=_BMP)
+    return np.fromiter((chr(code).isalnum() for code in range(BMP)), dtype=bool, count=BMP)
 
 
 def _unspaced(code: int) -> bool:
@@ -46,14 +46,14 @@ def _unspaced(code: int) -> bool:
 _ALNUM = _alphanumeric_table()
 _WORD_CHAR = _ALNUM.copy()
 for _low, _high in _UNSPACED_SCRIPTS:
-    _WORD_CHAR[_low : min(_high, _BMP - 1) + 1] = False
+    _WORD_CHAR[_low : min(_high, BMP - 1) + 1] = False
 
 
 def alphanumeric(text: str) -> np.ndarray:
     """`[c.isalnum() for c in text]` as a boolean array."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    result = _ALNUM[np.minimum(codes, _BMP - 1)]
-    astral = np.flatnonzero(codes >= _BMP)
+    result = _ALNUM[np.minimum(codes, BMP - 1)]
+    astral = np.flatnonzero(codes >= BMP)
     if astral.size:  # emoji and other supplementary-plane characters: rare, classified here
         result[astral] = [chr(code).isalnum() for code in codes[astral].tolist()]
     return result
@@ -63,8 +63,8 @@ def word_characters(text: str) -> np.ndarray:
     """For each character, whether it is a letter or digit of a script written with spaces:
     a match may not start or end between two of them."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    result = _WORD_CHAR[np.minimum(codes, _BMP - 1)]
-    astral = np.flatnonzero(codes >= _BMP)
+    result = _WORD_CHAR[np.minimum(codes, BMP - 1)]
+    astral = np.flatnonzero(codes >= BMP)
     if astral.size:
         result[astral] = [
             chr(code).isalnum() and not _unspaced(code) for code in codes[astral].tolist()

@@ -21,18 +21,15 @@ spelled that way (on a page written in that script it is a slip, and not reporte
 from __future__ import annotations
 
 import functools
-import json
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from importlib import resources
 from itertools import product
 
 import numpy as np
 
-from model.characters import alphanumeric
+from model.lookalikes import latin_lookalike, lookalike_words, script_of, written_in
 
 # A run of spaced-out or dotted single letters, at least three of them: "s t e m", "S.T.E.M",
 # with the dot after the last letter when a word follows ("s. t. e. m. cells").
@@ -56,7 +53,6 @@ LEET_LETTERS: dict[str, str] = {
     "|": "l",
 }
 _MAX_LEET_POSITIONS = 6
-_BMP = 0x10000
 # Character classes of ASCII, looked up with NumPy to find the few places worth a closer look
 # (a regular expression that can start at any letter costs 20 times more on a 5 KB ad).
 _OTHER, _ASCII_LETTER, _LEET, _DIGIT, _NON_ASCII = range(5)
@@ -70,15 +66,11 @@ _CLASSES[128] = _NON_ASCII
 # checked after.)
 _LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*(?:\r\n?|\n)")
 _LINE_BREAK_ANY_HYPHEN = re.compile(r"[-\u2010\u00ad][ \t]*(?:\r\n?|\n)")
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # with inner apostrophes: "parkinson's"
 _MIN_SPACED_WORD = 3  # letters of a word made from spaced letters
 _MIN_SPACED_RUN = 4  # letters read as words in a run: "s v f" stays as written, "A L S" too
 _MIN_SPACED_LETTERS = 3  # unless an abbreviation of the vocabulary, in capitals
 _MIN_LEET_WORD = 3
 _MIN_LOOKALIKE_WORD = 3
-# A page is written in a script when this many of its words use letters of that script that look
-# like no Latin letter ("стволовые", "κύτταρα"); its all-look-alike words are then its own.
-_GENUINE_WORDS_FOR_SCRIPT = 3
 
 
 class ObfuscationKind(StrEnum):
@@ -159,105 +151,6 @@ def _record(
 # --- look-alike letters ------------------------------------------------------------------------
 
 
-def script_of(char: str) -> str:
-    """The script of a letter as the first word of its Unicode name ("LATIN", "CYRILLIC", "CJK")."""
-    if char.isascii():
-        return "LATIN"
-    return _script_of(char)
-
-
-@functools.cache
-def _script_of(char: str) -> str:
-    return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
-
-
-def _is_foreign_letter(char: str) -> bool:
-    return (
-        char.isalpha()
-        and script_of(char) != "LATIN"
-        and not unicodedata.normalize("NFKC", char).isascii()
-    )
-
-
-@functools.cache
-def lookalike_table() -> dict[str, str]:
-    """Letters of other scripts that look like one ASCII letter, mapped to it: the single-letter
-    entries of Unicode TR39's confusables, from the data `confusable_homoglyphs` ships (its
-    entries go both ways: a Cyrillic letter lists its Latin twin, a Latin letter its twins)."""
-    data = json.loads(
-        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
-    )
-    table: dict[str, str] = {}
-    for char, entries in data.items():
-        if len(char) == 1 and not char.isascii():
-            latin = [e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii()]
-            latin = [c for c in latin if c.isalpha()]
-            if latin and _is_foreign_letter(char):
-                table[char] = latin[0]
-    for char, entries in data.items():
-        if len(char) == 1 and char.isascii() and char.isalpha():
-            for entry in entries:
-                twin = entry["c"]
-                if len(twin) == 1 and _is_foreign_letter(twin):
-                    table.setdefault(twin, char)
-    return table
-
-
-def latin_lookalike(char: str) -> str | None:
-    """The ASCII letter `char` passes for, in `char`'s case; None when it looks like none.
-
-    A capital is read through its small letter when that has a twin (Cyrillic `І` as `I`, not as
-    TR39's prototype `l`), else through its own shape (`В` as `B`)."""
-    table = lookalike_table()
-    lower = char.lower()
-    latin = table.get(lower) if lower != char else None
-    if latin is None:
-        latin = table.get(char)
-    if latin is None:
-        return None
-    return latin.upper() if char.isupper() else latin.lower()
-
-
-@functools.cache
-def _twin_table() -> np.ndarray:
-    """Whether each code point of the Basic Multilingual Plane is a look-alike letter."""
-    table = np.zeros(_BMP, dtype=bool)
-    table[[ord(c) for c in lookalike_table() if ord(c) < _BMP]] = True
-    return table
-
-
-def _lookalike_words(cased: str) -> list[tuple[int, int]]:
-    """Spans of the words that could pass for Latin: made of ASCII letters and digits and
-    look-alike letters (with inner apostrophes, "parkinson'ѕ"), at least one of them."""
-    codes = np.frombuffer(cased.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    twin = _twin_table()[np.minimum(codes, _BMP - 1)]
-    astral = np.flatnonzero(codes >= _BMP)
-    if astral.size:
-        table = lookalike_table()
-        twin[astral] = [chr(code) in table for code in codes[astral].tolist()]
-    if not twin.any():
-        return []
-    apostrophe = codes == ord("'")
-    in_word = alphanumeric(cased) | apostrophe
-    lower = codes | 0x20
-    ascii_alnum = ((lower >= ord("a")) & (lower <= ord("z"))) | ((codes >= 48) & (codes <= 57))
-    other = in_word & ~(ascii_alnum | twin | apostrophe)
-    edges = np.diff(np.concatenate(([0], in_word.view(np.int8), [0])))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    twins_before = np.concatenate(([0], np.cumsum(twin)))
-    others_before = np.concatenate(([0], np.cumsum(other)))
-    has_twin = twins_before[ends] > twins_before[starts]
-    keep = has_twin & (others_before[ends] == others_before[starts])
-    spans: list[tuple[int, int]] = []
-    for start, end in zip(starts[keep].tolist(), ends[keep].tolist(), strict=True):
-        while cased[start] == "'":
-            start += 1
-        while cased[end - 1] == "'":
-            end -= 1
-        spans.append((start, end))
-    return spans
-
-
 def _lookalikes(
     original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
 ) -> list[_Rewrite]:
@@ -265,8 +158,8 @@ def _lookalikes(
         return []
     rewrites: list[_Rewrite] = []
     whole_word: dict[str, list[tuple[int, int, str]]] = {}
-    written_in = functools.cache(functools.partial(_written_in, cased))
-    for start, end in _lookalike_words(cased):
+    is_written_in = functools.cache(functools.partial(written_in, cased))
+    for start, end in lookalike_words(cased):
         word = cased[start:end]
         if sum(c.isalpha() for c in word) < _MIN_LOOKALIKE_WORD:
             continue
@@ -275,12 +168,12 @@ def _lookalikes(
         if "LATIN" in scripts:
             # On a page written in Cyrillic, "avilovа" is a slip of the keyboard layout more
             # often than a disguise: read as Latin, not reported.
-            slip = len(scripts) == 2 and written_in(next(iter(scripts - {"LATIN"})))
+            slip = len(scripts) == 2 and is_written_in(next(iter(scripts - {"LATIN"})))
             rewrites.append(_same_length(start, end, reads_as, origin, report=not slip))
         elif len(scripts) == 1 and vocabulary is not None and reads_as.lower() in vocabulary:
             whole_word.setdefault(scripts.pop(), []).append((start, end, reads_as))
     for script, words in whole_word.items():
-        if not written_in(script):
+        if not is_written_in(script):
             rewrites += [_same_length(start, end, text, origin) for start, end, text in words]
     return rewrites
 
@@ -290,20 +183,6 @@ def _same_length(
 ) -> _Rewrite:
     record = _record(ObfuscationKind.LOOKALIKE, origin, start, end, text) if report else None
     return _Rewrite(start, end, text, origin[start:end], record)
-
-
-def _written_in(cased: str, script: str) -> bool:
-    """Whether the text has words of `script` with letters that look like no Latin letter."""
-    genuine = 0
-    for match in _WORD.finditer(cased):
-        word = match.group()
-        if word.isascii():
-            continue
-        if any(c.isalpha() and script_of(c) == script and latin_lookalike(c) is None for c in word):
-            genuine += 1
-            if genuine >= _GENUINE_WORDS_FOR_SCRIPT:
-                return True
-    return False
 
 
 # --- line-break hyphenation --------------------------------------------------------------------

@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.evasion import Obfuscation, ObfuscationKind, Vocabulary, repair_words, script_of
+from model.characters import BMP
+from model.evasion import Obfuscation, ObfuscationKind, Vocabulary, repair_words
+from model.lookalikes import script_of
 
 _SEPARATORS = " \t\n\r\f\v-/\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2028\u2029_"
 _QUOTES = {
@@ -122,24 +124,23 @@ class _FoldTable(dict[int, str]):
 
 
 _FOLD_TABLE = _FoldTable()
-_BMP = 0x10000
 _UNKNOWN = 0xFFFFFFFF
 # The same table as an array over the Basic Multilingual Plane, filled as characters are met:
 # looking a text's code points up in it costs a tenth of `str.translate` on non-ASCII text.
-_FOLDED_CODES = np.full(_BMP, _UNKNOWN, dtype=np.uint32)
+_FOLDED_CODES = np.full(BMP, _UNKNOWN, dtype=np.uint32)
 
 
 def _folded_codes(text: str) -> np.ndarray:
     """The code point of each character of `text` folded by `_FOLD_TABLE` (markers included)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    in_plane = np.minimum(codes, _BMP - 1)
+    in_plane = np.minimum(codes, BMP - 1)
     folded = _FOLDED_CODES[in_plane]
     unknown = folded == _UNKNOWN
     if unknown.any():
         for code in np.unique(in_plane[unknown]).tolist():
             _FOLDED_CODES[code] = ord(_FOLD_TABLE[code])
         folded = _FOLDED_CODES[in_plane]
-    astral = np.flatnonzero(codes >= _BMP)
+    astral = np.flatnonzero(codes >= BMP)
     if astral.size:  # emoji, math alphanumerics: rare, looked up one by one
         folded[astral] = [ord(_FOLD_TABLE[code]) for code in codes[astral].tolist()]
     return folded

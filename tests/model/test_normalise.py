@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from model.evasion import ObfuscationKind, latin_lookalike, lookalike_table, read_leet
+from model.evasion import ObfuscationKind, read_leet
+from model.lookalikes import latin_lookalike, lookalike_table
 from model.matcher import Phrase, PhraseMatcher
 from model.normalise import fold_term, fold_text
 
