@@ -67,6 +67,7 @@ _CLASSES[128] = _NON_ASCII
 _LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*(?:\r\n?|\n)")
 _LINE_BREAK_ANY_HYPHEN = re.compile(r"[-\u2010\u00ad][ \t]*(?:\r\n?|\n)")
 _MIN_SPACED_WORD = 3  # letters of a word made from spaced letters
+_MAX_SPACED_WORD = 30  # ... and at most (a page of "S S S S ..." must stay linear)
 _MIN_SPACED_RUN = 4  # letters read as words in a run: "s v f" stays as written, "A L S" too
 _MIN_SPACED_LETTERS = 3  # unless an abbreviation of the vocabulary, in capitals
 _MIN_LEET_WORD = 3
@@ -317,7 +318,7 @@ def segment_letters(letters: str, vocabulary: Vocabulary) -> list[int] | None:
         after = best[start + 1]
         if after is not None:
             options.append((after[0] + single_cost, after[1], 1))
-        for end in range(start + _MIN_SPACED_WORD, size + 1):
+        for end in range(start + _MIN_SPACED_WORD, min(start + _MAX_SPACED_WORD, size) + 1):
             rest = best[end]
             if rest is not None and letters[start:end] in vocabulary:
                 options.append((rest[0] + 1, rest[1] + end - start, end - start))
