@@ -71,6 +71,7 @@ _MAX_SPACED_WORD = 30  # ... and at most (a page of "S S S S ..." must stay line
 _MIN_SPACED_RUN = 4  # letters read as words in a run: "s v f" stays as written, "A L S" too
 _MIN_SPACED_LETTERS = 3  # unless an abbreviation of the vocabulary, in capitals
 _MIN_LEET_WORD = 3
+_MAX_LEET_WORD = 40
 _MIN_LOOKALIKE_WORD = 3
 
 
@@ -351,15 +352,14 @@ def _digit_swaps(
     if vocabulary is None:
         return []
     rewrites: list[_Rewrite] = []
-    seen: set[int] = set()
     classes = _character_classes(cased)
     letter, leet = classes == _ASCII_LETTER, (classes == _LEET)
     contacts = np.flatnonzero((letter[:-1] & leet[1:]) | (leet[:-1] & letter[1:]))
+    token_end = -1
     for contact in contacts.tolist():
-        start, end = _leet_token(cased, contact)
-        if start in seen:
+        if contact < token_end:  # inside the token just read
             continue
-        seen.add(start)
+        start, end, token_end = _leet_token(cased, contact)
         token = cased[start:end]
         reads_as = read_leet(token, vocabulary)
         if reads_as is not None:
@@ -368,26 +368,29 @@ def _digit_swaps(
     return rewrites
 
 
-def _leet_token(text: str, position: int) -> tuple[int, int]:
-    """The run of letters, digits, @$!| and inner apostrophes around `position`, without edge
-    punctuation."""
+def _leet_token(text: str, position: int) -> tuple[int, int, int]:
+    """The run of letters, digits, @$!| and apostrophes around `position`: its start and end
+    without edge punctuation, and where the run ends."""
     start = position
     while start > 0 and text[start - 1] in _LEET_CHARS:
         start -= 1
-    end = position
-    while end < len(text) and text[end] in _LEET_CHARS:
-        end += 1
+    run_end = position
+    while run_end < len(text) and text[run_end] in _LEET_CHARS:
+        run_end += 1
+    end = run_end
     while start < end and text[start] in "!|@'":
         start += 1
     while end > start and text[end - 1] in "!|@$'":
         end -= 1
-    return start, end
+    return start, end, run_end
 
 
 def read_leet(token: str, vocabulary: Vocabulary) -> str | None:
     """The vocabulary word `token` spells with digits or symbols for letters ("c3lls" → "cells"),
     with the fewest such swaps; None when it spells none (or is a word already, like "covid19")."""
-    if len(token) < _MIN_LEET_WORD or token.lower() in vocabulary or not _LETTER.search(token):
+    if not _MIN_LEET_WORD <= len(token) <= _MAX_LEET_WORD or not _LETTER.search(token):
+        return None
+    if token.lower() in vocabulary:
         return None
     swappable = [i for i, c in enumerate(token) if c in LEET_LETTERS]
     if not swappable or len(swappable) > _MAX_LEET_POSITIONS:

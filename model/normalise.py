@@ -278,22 +278,27 @@ def _invisible_characters(text: str, positions: np.ndarray) -> list[Obfuscation]
     typesetter would put one: in a word of six letters or more, with two before and three after
     ("Stamm\u00adzellen"); "ste\u00adm" is not hyphenated by anyone."""
     records: list[Obfuscation] = []
-    last_end = -1
+    word_start = word_end = -1
+    recorded_until = -1
     for start, end in _runs(positions.tolist()):
-        if start < last_end:
+        if start < recorded_until:
             continue
         before = text[start - 1] if start else ""
         after = text[end] if end < len(text) else ""
         if not (_in_spaced_alphabet(before) and _in_spaced_alphabet(after)):
             continue
-        word_start, word_end = _word_around(text, start, end)
-        word = "".join(c for c in text[word_start:word_end] if c.translate(_FOLD_TABLE) != _DELETE)
-        if text[start:end] == _SOFT_HYPHEN * (end - start) and _plausible_hyphenation(
-            text, word_start, start, end, word_end
+        if start >= word_end:  # each word is delimited once, however many runs it holds
+            word_start, word_end = _word_around(text, start, end)
+            long_word = _letters_reach(text, word_start, word_end, 6)
+        if text[start:end] == _SOFT_HYPHEN * (end - start) and (
+            long_word
+            and _letters_reach(text, word_start, start, 2)
+            and _letters_reach(text, end, word_end, 3)
         ):
             continue
+        word = "".join(c for c in text[word_start:word_end] if c.translate(_FOLD_TABLE) != _DELETE)
         records.append(Obfuscation(ObfuscationKind.INVISIBLE, word_start, word_end, word.lower()))
-        last_end = word_end
+        recorded_until = word_end
     return records
 
 
@@ -323,7 +328,11 @@ def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _plausible_hyphenation(text: str, word_start: int, start: int, end: int, word_end: int) -> bool:
-    letters_before = sum(c.isalpha() for c in text[word_start:start])
-    letters_after = sum(c.isalpha() for c in text[end:word_end])
-    return letters_before >= 2 and letters_after >= 3 and letters_before + letters_after >= 6
+def _letters_reach(text: str, start: int, end: int, count: int) -> bool:
+    """Whether text[start:end] holds `count` letters (read only as far as needed)."""
+    for index in range(start, end):
+        if text[index].isalpha():
+            count -= 1
+            if not count:
+                return True
+    return False

@@ -6,6 +6,8 @@ folded text, the record's kind and the original text its span quotes.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from model.evasion import ObfuscationKind, read_leet
@@ -309,3 +311,16 @@ def test_obfuscation_kinds_are_a_closed_list():
         "digits_for_letters",
         "line_break_hyphenation",
     }
+
+
+@pytest.mark.parametrize(
+    "piece",
+    ["a1", "abcd\u00ad", "ste\u00adm", "ab\u200b", "a\u0435", "ab-\n", "S ", "a-", "s.t.e.m.",
+     "c3ll5 ", "\U0001f600\U0001d516\U0001f1fa\U0001f1f8\U0001f469\U0001f3fd\u200d\u2695\ufe0f"],
+)  # fmt: skip
+def test_folding_stays_linear_on_pathological_text(piece):
+    """20 KB of one pattern folds in well under a second (a quadratic stage took a minute)."""
+    text = (piece * (20_000 // len(piece) + 1))[:20_000]
+    started = time.process_time()
+    fold_text(text, VOCABULARY)
+    assert time.process_time() - started < 2.0
