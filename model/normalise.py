@@ -16,6 +16,7 @@ are matched there), `folded` its lower case; both share one origin map.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -173,7 +174,9 @@ class FoldedText:
             return self.original[start:end]
         pieces: list[str] = []
         position = start
-        for record in self.obfuscations:
+        records = self.obfuscations
+        for index in range(bisect.bisect_left(records, start, key=_start_of), len(records)):
+            record = records[index]
             if record.start >= end:
                 break
             if record.start >= position and record.end <= end:
@@ -181,6 +184,10 @@ class FoldedText:
                 position = record.end
         pieces.append(self.original[position:end])
         return "".join(pieces)
+
+
+def _start_of(record: Obfuscation) -> int:
+    return record.start
 
 
 def fold_term(term: str, *, keep_case: bool = False) -> str:
