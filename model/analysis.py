@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest
-from model.text import Section, Sentence, fold_text, segment
+from model.text import FoldedText, Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
 
@@ -36,6 +36,7 @@ class Document:
     _topical: set[int] | None = field(default=None, repr=False)
     cover_only_keys: frozenset[str] = frozenset()
     generic_product_keys: frozenset[str] = frozenset()
+    folded: FoldedText | None = field(default=None, repr=False)  # the text as matched
     # Rule families' per-document memo (sentences per `@product` reference, the main product):
     # values computed from the analysed document once, however many rules ask.
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -172,7 +173,8 @@ def analyse(
     generic_product_keys: frozenset[str] = frozenset(),
 ) -> Document:
     sentences, sections = segment(text)
-    found = matcher.find_all(fold_text(text))
+    folded = fold_text(text, vocabulary=matcher.vocabulary)
+    found = matcher.find_all(folded)
     mentions = found.mentions
     starts = [s.start for s in sentences]
     by_group: dict[str, list[Mention]] = defaultdict(list)
@@ -193,6 +195,7 @@ def analyse(
         cues_by_sentence,
         cover_only_keys=cover_only_keys,
         generic_product_keys=generic_product_keys,
+        folded=folded,
     )
 
     approved = document.group("approved")

@@ -218,6 +218,8 @@ class SentenceClassifier:
         texts: list[str] = []
         for index, sentence in enumerate(document.sentences):
             text = document.text[sentence.start : sentence.end]
+            if document.folded is not None:  # disguised words as they read ("st3m" → "stem")
+                text = document.folded.readable(sentence.start, sentence.end)
             # split(None, n) stops after n + 1 words: enough to know there are that many.
             if len(text.split(None, MIN_SENTENCE_WORDS - 1)) >= MIN_SENTENCE_WORDS:
                 indexes.append(index)

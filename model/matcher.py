@@ -1,49 +1,33 @@
 """One Aho–Corasick pass finds every lexicon term, cue and rule phrase in a text.
 
-All phrases of all lexicons go into a single automaton over folded text (see `model.text`), so a
-document is scanned once whatever the number of terms, in time linear in its length. Case-
-sensitive abbreviations ("MS", "ALS", "T1D") get a second automaton over the original text.
-Matches must start and end on word boundaries; within one *group* (a lexicon, or one phrase list
-of a rule) overlapping matches are resolved leftmost-longest, except in the groups named
-`overlapping`, whose every match is kept for the caller to resolve (the heads of composed
-product names: which heads count depends on the source word before them).
+All phrases of all lexicons go into a single automaton over folded text (see `model.normalise`),
+so a document is scanned once whatever the number of terms, in time linear in its length. Case-
+sensitive abbreviations ("MS", "ALS", "T1D") get a second automaton over the folded text with its
+case kept. Matches must start and end on word boundaries, which exist only between letters of
+scripts written with spaces: a Chinese or Japanese term matches inside running text. Within one
+*group* (a lexicon, or one phrase list of a rule) overlapping matches are resolved
+leftmost-longest, except in the groups named `overlapping`, whose every match is kept for the
+caller to resolve (the heads of composed product names: which heads count depends on the source
+word before them).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import chain
 
 import ahocorasick
 import numpy as np
 
-from model.text import FoldedText, fold_term
+from model.characters import word_characters
+from model.normalise import FoldedText, fold_term
 
 COMPOSED_HEAD_GROUP = "composed:head"
 # An automaton value packs a payload index and the phrase length (see `PhraseMatcher._build`).
 LENGTH_BITS = 20
 LENGTH_MASK = (1 << LENGTH_BITS) - 1
-_BMP = 0x10000
-
-
-def _alphanumeric_table() -> np.ndarray:
-    """`str.isalnum` of every code point of the Basic Multilingual Plane (built once)."""
-    return np.fromiter((chr(code).isalnum() for code in range(_BMP)), dtype=bool, count=_BMP)
-
-
-_ALNUM = _alphanumeric_table()
-
-
-def alphanumeric(text: str) -> np.ndarray:
-    """`[c.isalnum() for c in text]` as a boolean array."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    result = _ALNUM[np.minimum(codes, _BMP - 1)]
-    astral = np.flatnonzero(codes >= _BMP)
-    if astral.size:  # emoji and other supplementary-plane characters: rare, classified here
-        result[astral] = [chr(code).isalnum() for code in codes[astral].tolist()]
-    return result
 
 
 class Mention:
@@ -96,7 +80,7 @@ class PhraseMatcher:
         exact: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for phrase in phrases:
             if phrase.case_sensitive:
-                term = phrase.text.strip()
+                term = fold_term(phrase.text, keep_case=True)
                 if term:
                     exact[term].add((phrase.group, phrase.key))
             else:
@@ -107,6 +91,7 @@ class PhraseMatcher:
         self._folded = self._build(folded)
         self._exact = self._build(exact)
         self.size = len(folded) + len(exact)
+        self.vocabulary = _vocabulary(folded, exact)
         self.overlapping = overlapping
 
     def _build(self, terms: dict[str, set[tuple[str, str]]]) -> ahocorasick.Automaton | None:
@@ -139,11 +124,11 @@ class PhraseMatcher:
         spans: a page has hundreds of composed-name heads ("cells", "therapy") and only the
         few after a source word are ever read."""
         by_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        origin = None if text.identity else text.origin
         if self._folded is not None:
-            origin = text.origin if len(text.folded) != len(text.original) else None
             self._collect(self._folded, text.folded, by_group, origin)
         if self._exact is not None:
-            self._collect(self._exact, text.original, by_group, None)
+            self._collect(self._exact, text.cased, by_group, origin)
         mentions: list[Mention] = []
         raw: dict[str, list[tuple[int, int, str]]] = {}
         for group, spans in by_group.items():
@@ -167,18 +152,18 @@ class PhraseMatcher:
         """Append every word-bounded match to its groups, as original-text spans.
 
         The automaton's matches become arrays and the word-boundary test (a match may not
-        start or end inside a word, between two alphanumeric characters) one vectorised
-        comparison, so only the matches kept reach Python. `origin` maps folded offsets to
-        original ones (None: the two coincide).
+        start or end inside a word, between two `word_characters`) one vectorised comparison,
+        so only the matches kept reach Python. `origin` maps folded offsets to original ones
+        (None: the two coincide).
         """
         flat = np.fromiter(chain.from_iterable(automaton.iter(haystack)), dtype=np.int64)
         if not flat.size:
             return
         last, value = flat[0::2], flat[1::2]  # (end index, packed value) pairs
         start = last - (value & LENGTH_MASK) + 1
-        # alnum[i + 1] tells whether haystack[i] is alphanumeric; both ends are padded False.
+        # alnum[i + 1] tells whether haystack[i] is a word character; both ends padded False.
         alnum = np.zeros(len(haystack) + 2, dtype=bool)
-        alnum[1:-1] = alphanumeric(haystack)
+        alnum[1:-1] = word_characters(haystack)
         keep = ~((alnum[start] & alnum[start + 1]) | (alnum[last + 1] & alnum[last + 2]))
         start, last, payload = start[keep], last[keep], value[keep] >> LENGTH_BITS
         if origin is not None:
@@ -189,6 +174,19 @@ class PhraseMatcher:
         ):
             for group, key in payloads[index]:
                 by_group[group].append((first, end, key))
+
+
+def _vocabulary(folded_terms: Collection[str], exact_terms: Collection[str]) -> frozenset[str]:
+    """What `fold_text` may read a disguised word as: the words of every phrase in lower case,
+    their adjacent pairs ("stem cells", to split "s t e m c e l l s" where the pair is meant) and
+    the case-sensitive abbreviations as written ("ALS") and in lower case."""
+    vocabulary: set[str] = set()
+    for term in chain(folded_terms, exact_terms):
+        words = term.lower().split()
+        vocabulary.update(words)
+        vocabulary.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    vocabulary.update(exact_terms)
+    return frozenset(vocabulary)
 
 
 def leftmost_longest(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

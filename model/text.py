@@ -1,98 +1,33 @@
-"""Text pipeline: folding for matching (with an offset map back to the original) and segmentation.
+"""Segmentation: sentences, headings and list items, grouped into sections.
 
-The matcher never sees the original text. It sees a *folded* copy: lower case, diacritics
-removed, curly quotes straightened and every run of whitespace, hyphens and slashes collapsed to
-one space. `FoldedText.span_in_original` maps a span of the folded copy back to the exact
-characters of the original, so evidence quotes are always true substrings of what was sent.
+Folding for matching lives in `model.normalise`; its names are re-exported here for callers that
+import them from `model.text`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
-import numpy as np
+from model.normalise import FoldedText, fold_term, fold_text
 
-_SEPARATORS = " \t\n\r\f\v-/\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2028\u2029\u200b_"
-_QUOTES = {
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201b": "'",
-    "\u02bc": "'",
-    "\u00b4": "'",
-    "`": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-}
-
-
-class _FoldTable(dict):
-    """A `str.translate` table that folds each character to exactly one character, lazily.
-
-    Keeping folding length-preserving (before space collapsing) makes the offset map trivial.
-    """
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char in _SEPARATORS or (char.isspace()):
-            folded = " "
-        elif char in _QUOTES:
-            folded = _QUOTES[char]
-        else:
-            base = "".join(
-                c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-            )
-            lowered = base.lower() if base else char.lower()
-            folded = (
-                lowered if len(lowered) == 1 else (char.lower() if len(char.lower()) == 1 else char)
-            )
-        self[code] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fold_term(term: str) -> str:
-    """Fold a lexicon term exactly as text is folded, so both meet in the same form."""
-    return re.sub(" {2,}", " ", term.translate(_FOLD_TABLE)).strip()
-
-
-@dataclass(frozen=True)
-class FoldedText:
-    """The folded copy of a text and, for every folded character, its index in the original."""
-
-    original: str
-    folded: str
-    origin: np.ndarray = field(repr=False)
-
-    def span_in_original(self, start: int, end: int) -> tuple[int, int]:
-        """Map a folded span [start, end) to the original text's span."""
-        return int(self.origin[start]), int(self.origin[end - 1]) + 1
-
-
-def fold_text(text: str) -> FoldedText:
-    translated = text.translate(_FOLD_TABLE)
-    codes = np.frombuffer(translated.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    is_space = codes == 32
-    repeated_space = is_space.copy()
-    repeated_space[1:] &= is_space[:-1]
-    repeated_space[:1] = False
-    keep = ~repeated_space
-    folded_codes = codes[keep]
-    folded = folded_codes.tobytes().decode("utf-32-le", "surrogatepass")
-    return FoldedText(original=text, folded=folded, origin=np.nonzero(keep)[0])
-
-
-# --- segmentation -----------------------------------------------------------------------------
+__all__ = ["FoldedText", "Section", "Sentence", "fold_term", "fold_text", "segment"]
 
 _BULLET = re.compile(
     r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u2713\u2714\u2705>]|\d{1,2}[.)]\s)\s*"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?\u3002])[\"'\u201d\u2019)\]]*\s+(?=\S)")
+# Closing quotes and brackets that stay with the sentence they end (with the full-width forms).
+_CLOSERS = "\"'\u201d\u2019)\\]\u300d\u300f\u3011\uff09\uff3d\uff63"
+# Full-width end marks (Chinese, Japanese): a sentence ends there, with or without a space.
+_WIDE_ENDS = "\u3002\uff01\uff1f\uff61"
+_SENTENCE_END = re.compile(
+    rf"(?<=[.!?\u0964\u061f])[{_CLOSERS}]*\s+(?=\S)"  # . ! ? (and Devanagari, Arabic) + space
+    rf"|(?<=[{_WIDE_ENDS}])[{_CLOSERS}]*\s*(?=[^\s{_WIDE_ENDS}{_CLOSERS}])"
+)
+_HEADING_ENDS = ".!?,;\u3002\uff01\uff1f\uff0c\uff1b\u3001"
+_QUESTION_MARKS = ("?", "\uff1f")
 
 
 class Sentence(NamedTuple):
@@ -114,12 +49,21 @@ class Section:
     heading: Sentence | None
 
 
+def _display_width(line: str) -> int:
+    """Columns the line takes: Chinese and Japanese characters are two wide, so a line of 45 of
+    them is as long as 90 Latin letters."""
+    if line.isascii():
+        return len(line)
+    return len(line) + sum(unicodedata.east_asian_width(c) in "WF" for c in line)
+
+
 def _looks_like_heading(line: str, next_line: str | None) -> bool:
     stripped = line.strip()
-    if not stripped or len(stripped) > 90 or _BULLET.match(line):
+    width = _display_width(stripped)
+    if not stripped or width > 90 or _BULLET.match(line):
         return False
-    if stripped[-1] in ".!?,;":
-        return stripped.endswith("?") and len(stripped) < 70 and next_line is not None
+    if stripped[-1] in _HEADING_ENDS:
+        return stripped.endswith(_QUESTION_MARKS) and width < 70 and next_line is not None
     words = stripped.split()
     return len(words) <= 12
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model.characters import alphanumeric, word_characters
 from model.detectors import NEAREST_SCAN_LIMIT, _Candidate, _Nearby, _nearest
-from model.matcher import Mention, Phrase, PhraseMatcher, alphanumeric, leftmost_longest
+from model.matcher import Mention, Phrase, PhraseMatcher, leftmost_longest
 from model.text import fold_term, fold_text
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=300)
@@ -74,6 +75,18 @@ def test_alphanumeric_is_str_isalnum(text):
     assert alphanumeric(text).tolist() == [char.isalnum() for char in text]
 
 
+@SETTINGS
+@given(st.text(max_size=60))
+def test_word_characters_are_alphanumerics_of_spaced_scripts(text):
+    expected = [c.isalnum() and not ("\u4e00" <= c <= "\u9fff") for c in text]
+    found = word_characters(text).tolist()
+    # Han is the common case; other unspaced scripts (kana, Hangul, Thai) are also not word
+    # characters, so only Han-free differences are checked against the simple rule.
+    for char, simple, actual in zip(text, expected, found, strict=True):
+        if actual != simple:
+            assert simple and not actual, char
+
+
 PHRASES = [
     Phrase("rule:a", "a", "stem cell"),
     Phrase("rule:a", "a", "stem cells"),
@@ -82,6 +95,7 @@ PHRASES = [
     Phrase("rule:b", "b", "he"),
     Phrase("cue", "c", "$"),
     Phrase("exact", "ms", "MS", case_sensitive=True),
+    Phrase("rule:c", "stem-cell", "\u5e72\u7ec6\u80de"),
 ]
 MATCHER = PhraseMatcher(PHRASES)
 pieces = st.sampled_from(
@@ -105,8 +119,17 @@ pieces = st.sampled_from(
         "_",
         ".",
         "Stem\u00a0Cells",
+        "\u5e72\u7ec6\u80de",
+        "\u6cbb\u7597",
+        "\uac00",
+        "\u200b",
     ]
 )
+
+
+def _is_word_character(char: str) -> bool:
+    """Letters and digits of scripts written with spaces (not Han or Hangul)."""
+    return char.isalnum() and not ("\u4e00" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7a3")
 
 
 def _reference(text: str) -> list[tuple[str, str, int, int]]:
@@ -114,19 +137,17 @@ def _reference(text: str) -> list[tuple[str, str, int, int]]:
     group: what `PhraseMatcher.find` must return."""
     folded = fold_text(text)
     spans: dict[str, list[tuple[int, int, str]]] = {}
+    word = _is_word_character
     for phrase in PHRASES:
-        haystack = folded.original if phrase.case_sensitive else folded.folded
-        term = phrase.text if phrase.case_sensitive else fold_term(phrase.text)
+        haystack = folded.cased if phrase.case_sensitive else folded.folded
+        term = fold_term(phrase.text, keep_case=phrase.case_sensitive)
         start = haystack.find(term)
         while start != -1:
             end = start + len(term)
-            inside_start = start > 0 and haystack[start - 1].isalnum() and term[0].isalnum()
-            inside_end = end < len(haystack) and haystack[end].isalnum() and term[-1].isalnum()
+            inside_start = start > 0 and word(haystack[start - 1]) and word(term[0])
+            inside_end = end < len(haystack) and word(haystack[end]) and word(term[-1])
             if not inside_start and not inside_end:
-                if not phrase.case_sensitive:
-                    span = folded.span_in_original(start, end)
-                else:
-                    span = (start, end)
+                span = folded.span_in_original(start, end)
                 spans.setdefault(phrase.group, []).append((*span, phrase.key))
             start = haystack.find(term, start + 1)
     found = []

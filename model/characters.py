@@ -1,0 +1,72 @@
+"""Character classes of whole texts, as NumPy lookups over the Basic Multilingual Plane.
+
+`str.isalnum` and the like cost a Python call per character; these tables answer for a whole
+text in one array operation (characters outside the plane, rare, are asked one by one).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BMP = 0x10000  # code points of the Basic Multilingual Plane
+
+
+# Scripts written without spaces between words (Han, kana, Hangul, Thai, Lao, Khmer, Myanmar):
+# a term may start or end next to any of their letters. Hangul is spaced, but particles attach
+# to the word before them ("줄기세포를").
+_UNSPACED_SCRIPTS = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1100, 0x11FF),  # Hangul jamo
+    (0x1780, 0x17FF),  # Khmer
+    (0x2E80, 0x2FDF),  # CJK radicals
+    (0x3005, 0x3007),  # ideographic iteration mark, closing mark, number zero
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3031, 0x3035),  # kana repeat marks
+    (0x3040, 0x31FF),  # Hiragana, Katakana, Bopomofo, Hangul compatibility jamo, Kanbun
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xA960, 0xA97F),  # Hangul jamo extended A
+    (0xAC00, 0xD7FF),  # Hangul syllables, jamo extended B
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFFDC),  # halfwidth Katakana and Hangul
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+
+
+def _alphanumeric_table() -> np.ndarray:
+    """`str.isalnum` of every code point of the Basic Multilingual Plane (built once)."""
+    return np.fromiter((chr(code).isalnum() for code in range(BMP)), dtype=bool, count=BMP)
+
+
+def _unspaced(code: int) -> bool:
+    return any(low <= code <= high for low, high in _UNSPACED_SCRIPTS)
+
+
+_ALNUM = _alphanumeric_table()
+_WORD_CHAR = _ALNUM.copy()
+for _low, _high in _UNSPACED_SCRIPTS:
+    _WORD_CHAR[_low : min(_high, BMP - 1) + 1] = False
+
+
+def alphanumeric(text: str) -> np.ndarray:
+    """`[c.isalnum() for c in text]` as a boolean array."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    result = _ALNUM[np.minimum(codes, BMP - 1)]
+    astral = np.flatnonzero(codes >= BMP)
+    if astral.size:  # emoji and other supplementary-plane characters: rare, classified here
+        result[astral] = [chr(code).isalnum() for code in codes[astral].tolist()]
+    return result
+
+
+def word_characters(text: str) -> np.ndarray:
+    """For each character, whether it is a letter or digit of a script written with spaces:
+    a match may not start or end between two of them."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    result = _WORD_CHAR[np.minimum(codes, BMP - 1)]
+    astral = np.flatnonzero(codes >= BMP)
+    if astral.size:
+        result[astral] = [
+            chr(code).isalnum() and not _unspaced(code) for code in codes[astral].tolist()
+        ]
+    return result

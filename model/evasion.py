@@ -1,0 +1,412 @@
+"""Word-level repairs of text written to slip past screening, each kept as evidence.
+
+`model.normalise` folds characters one by one; what it cannot see is a *word* in disguise:
+Cyrillic or Greek letters that look Latin (`ѕtеm`), letters spaced or dotted apart
+(`s t e m`, `s.t.e.m`), digits for letters (`st3m c3lls`), and a word hyphenated across a line
+break. Each stage here finds such words in the folded text (case kept) and rewrites them to what
+a reader reads, keeping for every character its index in the original; each rewrite is also an
+`Obfuscation` record with the original span.
+
+Rewrites that could turn honest text into something else are gated by the *vocabulary*, the
+words of the lexicon and rule phrases (lower case), their adjacent pairs ("stem cells") and the
+case-sensitive abbreviations as written ("ALS"): spaced letters and digit swaps are undone only
+when the result is a vocabulary word (so "M.S.", "U.S." and "24h" stay as written), a line-break
+hyphen is dropped only when the joined word is one and the two halves are not a known pair, and
+a word written wholly in Cyrillic or Greek letters is read as Latin only when its Latin
+look-alike is one and the page is not written in that script. A word that mixes Latin with
+look-alike letters of another script is read as Latin whatever the vocabulary: no honest word is
+spelled that way (on a page written in that script it is a slip, and not reported).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import product
+
+import numpy as np
+
+from model.lookalikes import latin_lookalike, lookalike_words, script_of, written_in
+
+# A run of spaced-out or dotted single letters, at least three of them: "s t e m", "S.T.E.M",
+# with the dot after the last letter when a word follows ("s. t. e. m. cells").
+_SPACED_LETTERS = re.compile(
+    r"(?<![^\W_])[A-Za-z](?:(?: ?[.\u00b7\u2022*] ?| )[A-Za-z](?![^\W_])){2,}(?:\.(?= ))?"
+)
+_LETTER = re.compile(r"[A-Za-z]")
+_LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@$!|'")
+LEET_LETTERS: dict[str, str] = {
+    "0": "o",
+    "1": "il",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "8": "b",
+    "9": "g",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "|": "l",
+}
+_MAX_LEET_POSITIONS = 6
+# Character classes of ASCII, looked up with NumPy to find the few places worth a closer look
+# (a regular expression that can start at any letter costs 20 times more on a 5 KB ad).
+_OTHER, _ASCII_LETTER, _LEET, _DIGIT, _NON_ASCII = range(5)
+_CLASSES = np.zeros(129, dtype=np.uint8)
+_CLASSES[[ord(c) for c in "0123456789"]] = _DIGIT
+_CLASSES[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = _ASCII_LETTER
+_CLASSES[[ord(c) for c in LEET_LETTERS]] = _LEET
+_CLASSES[128] = _NON_ASCII
+# A word hyphenated at the end of a line: "multi-\nple" (a soft hyphen there is already gone).
+# (Regular expressions that start with a literal scan fast; the letters on either side are
+# checked after.)
+_LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*(?:\r\n?|\n)")
+_LINE_BREAK_ANY_HYPHEN = re.compile(r"[-\u2010\u00ad][ \t]*(?:\r\n?|\n)")
+_MIN_SPACED_WORD = 3  # letters of a word made from spaced letters
+_MAX_SPACED_WORD = 30  # ... and at most (a page of "S S S S ..." must stay linear)
+_MIN_SPACED_RUN = 4  # letters read as words in a run: "s v f" stays as written, "A L S" too
+_MIN_SPACED_LETTERS = 3  # unless an abbreviation of the vocabulary, in capitals
+_MIN_LEET_WORD = 3
+_MAX_LEET_WORD = 40
+_MIN_LOOKALIKE_WORD = 3
+
+
+class ObfuscationKind(StrEnum):
+    """How a word was disguised."""
+
+    INVISIBLE = "invisible_characters"
+    LOOKALIKE = "lookalike_letters"
+    LETTER_SPACING = "letter_spacing"
+    DIGIT_SWAP = "digits_for_letters"
+    # Typesetting more often than evasion: weak evidence on its own.
+    LINE_BREAK_HYPHEN = "line_break_hyphenation"
+
+
+@dataclass(frozen=True, slots=True)
+class Obfuscation:
+    """A disguised word: [start, end) of the original text, and how it reads once undone."""
+
+    kind: ObfuscationKind
+    start: int
+    end: int
+    reads_as: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Rewrite:
+    """Replace [start, end) of the folded text by `text`, whose characters come from `origins`."""
+
+    start: int
+    end: int
+    text: str
+    origins: np.ndarray
+    record: Obfuscation | None  # None: undone, but not evidence of anything
+
+
+Vocabulary = Collection[str]
+_Stage = Callable[[str, str, np.ndarray, Vocabulary | None], list[_Rewrite]]
+
+
+def repair_words(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> tuple[str, np.ndarray, list[Obfuscation], bool]:
+    """Undo word disguises in `cased` (the folded text, case kept) whose characters come from
+    `origin`; returns the repaired text, its origin map, the disguises undone and whether any
+    word was rewritten (some rewrites are no evidence: "A.L.S." read as "ALS")."""
+    records: list[Obfuscation] = []
+    rewritten = False
+    stages: tuple[_Stage, ...] = (_lookalikes, _line_break_hyphens, _spaced_letters, _digit_swaps)
+    for stage in stages:
+        rewrites = stage(original, cased, origin, vocabulary)
+        if rewrites:
+            rewritten = True
+            cased, origin = _apply(cased, origin, rewrites)
+            records += [rewrite.record for rewrite in rewrites if rewrite.record is not None]
+    return cased, origin, records, rewritten
+
+
+def _apply(cased: str, origin: np.ndarray, rewrites: list[_Rewrite]) -> tuple[str, np.ndarray]:
+    pieces: list[str] = []
+    origins: list[np.ndarray] = []
+    position = 0
+    for rewrite in sorted(rewrites, key=lambda r: r.start):
+        if rewrite.start < position:  # overlaps an earlier rewrite of the same stage
+            continue
+        pieces += [cased[position : rewrite.start], rewrite.text]
+        origins += [origin[position : rewrite.start], rewrite.origins]
+        position = rewrite.end
+    pieces.append(cased[position:])
+    origins.append(origin[position:])
+    return "".join(pieces), np.concatenate(origins).astype(np.int64, copy=False)
+
+
+def _record(
+    kind: ObfuscationKind, origin: np.ndarray, start: int, end: int, reads_as: str
+) -> Obfuscation:
+    return Obfuscation(kind, int(origin[start]), int(origin[end - 1]) + 1, reads_as.lower())
+
+
+# --- look-alike letters ------------------------------------------------------------------------
+
+
+def _lookalikes(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> list[_Rewrite]:
+    if cased.isascii():
+        return []
+    rewrites: list[_Rewrite] = []
+    whole_word: dict[str, list[tuple[int, int, str]]] = {}
+    is_written_in = functools.cache(functools.partial(written_in, cased))
+    for start, end in lookalike_words(cased):
+        word = cased[start:end]
+        if sum(c.isalpha() for c in word) < _MIN_LOOKALIKE_WORD:
+            continue
+        scripts = {script_of(c) for c in word if c.isalpha()}
+        reads_as = "".join(c if c.isascii() else latin_lookalike(c) or c for c in word)
+        if "LATIN" in scripts:
+            # On a page written in Cyrillic, "avilovа" is a slip of the keyboard layout more
+            # often than a disguise: read as Latin, not reported.
+            slip = len(scripts) == 2 and is_written_in(next(iter(scripts - {"LATIN"})))
+            rewrites.append(_same_length(start, end, reads_as, origin, report=not slip))
+        elif len(scripts) == 1 and vocabulary is not None and reads_as.lower() in vocabulary:
+            whole_word.setdefault(scripts.pop(), []).append((start, end, reads_as))
+    for script, words in whole_word.items():
+        if not is_written_in(script):
+            rewrites += [_same_length(start, end, text, origin) for start, end, text in words]
+    return rewrites
+
+
+def _same_length(
+    start: int, end: int, text: str, origin: np.ndarray, *, report: bool = True
+) -> _Rewrite:
+    record = _record(ObfuscationKind.LOOKALIKE, origin, start, end, text) if report else None
+    return _Rewrite(start, end, text, origin[start:end], record)
+
+
+# --- line-break hyphenation --------------------------------------------------------------------
+
+
+def _line_break_hyphens(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> list[_Rewrite]:
+    if vocabulary is None or "\n" not in original and "\r" not in original:
+        return []
+    rewrites: list[_Rewrite] = []
+    pattern = _LINE_BREAK_HYPHEN if original.isascii() else _LINE_BREAK_ANY_HYPHEN
+    for match in pattern.finditer(original):
+        if not match.start() or not original[match.start() - 1].isalnum():
+            continue
+        gap = int(np.searchsorted(origin, match.start()))
+        if gap >= len(cased) or cased[gap] != " ":
+            continue
+        left = _word_before(cased, gap)
+        right = _word_after(cased, gap + 1)
+        joined = cased[left:gap] + cased[gap + 1 : right]
+        if left == gap or right == gap + 1 or joined.lower() not in vocabulary:
+            continue
+        if f"{cased[left:gap]} {cased[gap + 1 : right]}".lower() in vocabulary:
+            continue  # "stem-\ncells": a hyphenated pair the vocabulary knows, kept apart
+        origins = np.concatenate((origin[left:gap], origin[gap + 1 : right]))
+        record = _record(ObfuscationKind.LINE_BREAK_HYPHEN, origin, left, right, joined)
+        rewrites.append(_Rewrite(left, right, joined, origins, record))
+    return rewrites
+
+
+def _word_before(text: str, end: int) -> int:
+    start = end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    return start
+
+
+def _word_after(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return end
+
+
+# --- spaced and dotted letters -----------------------------------------------------------------
+
+
+def _spaced_letters(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> list[_Rewrite]:
+    if vocabulary is None:
+        return []
+    rewrites: list[_Rewrite] = []
+    seen_until = 0
+    for start in _spaced_letter_starts(cased):
+        run = _SPACED_LETTERS.match(cased, start) if start >= seen_until else None
+        if run is None:
+            continue
+        seen_until = run.end()
+        positions = [run.start() + m.start() for m in _LETTER.finditer(run.group())]
+        letters = "".join(cased[p] for p in positions)
+        honest = False
+        if len(letters) < _MIN_SPACED_RUN:
+            # Three letters only for an abbreviation in capitals ("A L S"); dotted, as in
+            # "A.L.S.", it is honest writing, read as the abbreviation but not reported.
+            if letters not in vocabulary or not letters.isupper():
+                continue
+            pieces: list[int] | None = [len(letters)]
+            honest = "." in run.group()
+        else:
+            pieces = segment_letters(letters.lower(), vocabulary)
+        if pieces is None:
+            continue
+        text_parts: list[str] = []
+        origins: list[int] = []
+        index = 0
+        for piece_number, length in enumerate(pieces):
+            if piece_number:
+                text_parts.append(" ")
+                origins.append(int(origin[positions[index - 1] + 1]))
+            piece = positions[index : index + length]
+            text_parts.append(letters[index : index + length])
+            origins += [int(origin[p]) for p in piece]
+            index += length
+        reads_as = "".join(text_parts)
+        record = (
+            None
+            if honest
+            else _record(
+                ObfuscationKind.LETTER_SPACING, origin, positions[0], positions[-1] + 1, reads_as
+            )
+        )
+        rewrites.append(
+            _Rewrite(run.start(), run.end(), reads_as, np.array(origins, dtype=np.int64), record)
+        )
+    return rewrites
+
+
+@functools.lru_cache(maxsize=4)
+def _character_classes(text: str) -> np.ndarray:
+    """`_CLASSES` of each character (remembered for the next stage that asks)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return _CLASSES[np.minimum(codes, 128)]
+
+
+def _spaced_letter_starts(cased: str) -> list[int]:
+    """The one-letter words followed closely by two more: where runs may start."""
+    classes = _character_classes(cased)
+    in_word = np.zeros(len(classes) + 2, dtype=bool)
+    in_word[1:-1] = classes != _OTHER
+    letters = np.flatnonzero((classes == _ASCII_LETTER) & ~in_word[:-2] & ~in_word[2:])
+    if letters.size < _MIN_SPACED_LETTERS:
+        return []
+    close = np.diff(letters) <= 4  # "s t", "s.t", "s. t"
+    return letters[:-2][close[:-1] & close[1:]].tolist()
+
+
+def segment_letters(letters: str, vocabulary: Vocabulary) -> list[int] | None:
+    """Lengths of the pieces that split `letters` into the fewest vocabulary words of three
+    letters or more (a letter that fits no word stays on its own, at a high price), or None when
+    fewer than four letters are read as words.
+
+    Fewest pieces reads "w i t h o u t" as "without", not "with out"; a piece that is two words
+    the vocabulary knows as a pair ("stemcells": "stem cells") is then split in two."""
+    size = len(letters)
+    single_cost = 5
+    best: list[tuple[int, int, int] | None] = [None] * (size + 1)  # (cost, words' letters, step)
+    best[size] = (0, 0, 0)
+    for start in range(size - 1, -1, -1):
+        options = []
+        after = best[start + 1]
+        if after is not None:
+            options.append((after[0] + single_cost, after[1], 1))
+        for end in range(start + _MIN_SPACED_WORD, min(start + _MAX_SPACED_WORD, size) + 1):
+            rest = best[end]
+            if rest is not None and letters[start:end] in vocabulary:
+                options.append((rest[0] + 1, rest[1] + end - start, end - start))
+        best[start] = min(options, key=lambda o: (o[0], -o[1])) if options else None
+    if best[0] is None or best[0][1] < _MIN_SPACED_RUN:
+        return None
+    lengths = []
+    position = 0
+    while position < size:
+        step = best[position]
+        assert step is not None
+        lengths += _split_known_pair(letters[position : position + step[2]], vocabulary)
+        position += step[2]
+    return lengths
+
+
+def _split_known_pair(word: str, vocabulary: Vocabulary) -> list[int]:
+    for cut in range(_MIN_SPACED_WORD, len(word) - _MIN_SPACED_WORD + 1):
+        if f"{word[:cut]} {word[cut:]}" in vocabulary:
+            return [cut, len(word) - cut]
+    return [len(word)]
+
+
+# --- digits for letters ------------------------------------------------------------------------
+
+
+def _digit_swaps(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> list[_Rewrite]:
+    if vocabulary is None:
+        return []
+    rewrites: list[_Rewrite] = []
+    classes = _character_classes(cased)
+    letter, leet = classes == _ASCII_LETTER, (classes == _LEET)
+    contacts = np.flatnonzero((letter[:-1] & leet[1:]) | (leet[:-1] & letter[1:]))
+    token_end = -1
+    for contact in contacts.tolist():
+        if contact < token_end:  # inside the token just read
+            continue
+        start, end, token_end = _leet_token(cased, contact)
+        token = cased[start:end]
+        reads_as = read_leet(token, vocabulary)
+        if reads_as is not None:
+            record = _record(ObfuscationKind.DIGIT_SWAP, origin, start, end, reads_as)
+            rewrites.append(_Rewrite(start, end, reads_as, origin[start:end], record))
+    return rewrites
+
+
+def _leet_token(text: str, position: int) -> tuple[int, int, int]:
+    """The run of letters, digits, @$!| and apostrophes around `position`: its start and end
+    without edge punctuation, and where the run ends."""
+    start = position
+    while start > 0 and text[start - 1] in _LEET_CHARS:
+        start -= 1
+    run_end = position
+    while run_end < len(text) and text[run_end] in _LEET_CHARS:
+        run_end += 1
+    end = run_end
+    while start < end and text[start] in "!|@'":
+        start += 1
+    while end > start and text[end - 1] in "!|@$'":
+        end -= 1
+    return start, end, run_end
+
+
+def read_leet(token: str, vocabulary: Vocabulary) -> str | None:
+    """The vocabulary word `token` spells with digits or symbols for letters ("c3lls" → "cells"),
+    with the fewest such swaps; None when it spells none (or is a word already, like "covid19")."""
+    if not _MIN_LEET_WORD <= len(token) <= _MAX_LEET_WORD or not _LETTER.search(token):
+        return None
+    if token.lower() in vocabulary:
+        return None
+    swappable = [i for i, c in enumerate(token) if c in LEET_LETTERS]
+    if not swappable or len(swappable) > _MAX_LEET_POSITIONS:
+        return None
+    upper = token.isupper()
+    choices: list[Iterable[str]] = [(token[i], *LEET_LETTERS[token[i]]) for i in swappable]
+    candidates = []
+    for combination in product(*choices):
+        swaps = sum(a != token[i] for a, i in zip(combination, swappable, strict=True))
+        if swaps:
+            candidates.append((swaps, combination))
+    for _, combination in sorted(candidates, key=lambda c: c[0]):
+        chars = list(token)
+        for i, letter in zip(swappable, combination, strict=True):
+            chars[i] = letter.upper() if upper and letter != token[i] else letter
+        word = "".join(chars)
+        if word.lower() in vocabulary:
+            return word
+    return None

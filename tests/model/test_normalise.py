@@ -1,0 +1,326 @@
+"""Folding undoes disguises, keeps offsets exact, reports what it undid, and leaves honest text be.
+
+Each disguise is checked on a small vocabulary (as `PhraseMatcher.vocabulary` builds it), with the
+folded text, the record's kind and the original text its span quotes.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from model.evasion import ObfuscationKind, read_leet
+from model.lookalikes import latin_lookalike, lookalike_table
+from model.matcher import Phrase, PhraseMatcher
+from model.normalise import fold_term, fold_text
+
+PHRASES = [
+    Phrase("product", "stem cells", "stem cells"),
+    Phrase("product", "stemcells", "stemcells"),
+    Phrase("product", "fat derived", "fat-derived stem cells"),
+    Phrase("product", "bone marrow", "bone marrow"),
+    Phrase("condition", "multiple sclerosis", "multiple sclerosis"),
+    Phrase("condition", "lupus", "lupus"),
+    Phrase("condition", "fibrosis", "fibrosis"),
+    Phrase("cue", "without", "without side effects"),
+    Phrase("cue", "cope", "cope"),
+    Phrase("condition", "copd", "COPD", case_sensitive=True),
+    Phrase("condition", "als", "ALS", case_sensitive=True),
+    Phrase("condition", "t1d", "T1D", case_sensitive=True),
+]
+MATCHER = PhraseMatcher(PHRASES)
+VOCABULARY = MATCHER.vocabulary
+
+
+def undone(text: str) -> list[tuple[str, str, str]]:
+    """(kind, quoted original, reads as) of each record."""
+    folded = fold_text(text, VOCABULARY)
+    return [(r.kind.value, text[r.start : r.end], r.reads_as) for r in folded.obfuscations]
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    """(key, quoted original) of every match."""
+    return [(m.key, text[m.start : m.end]) for m in MATCHER.find(fold_text(text, VOCABULARY))]
+
+
+def test_vocabulary_holds_words_pairs_and_abbreviations():
+    assert {"stem", "cells", "stem cells", "multiple sclerosis", "ALS", "als"} <= VOCABULARY
+    assert "fat derived stem" not in VOCABULARY  # pairs only
+
+
+# --- invisible characters ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u202e", "\ufe0f"]
+)
+def test_invisible_characters_inside_words_are_dropped_and_reported(invisible):
+    text = f"Our st{invisible}em cel{invisible}ls treat lupus."
+    assert fold_text(text, VOCABULARY).folded == "our stem cells treat lupus."
+    assert found(text) == [("stem cells", f"st{invisible}em cel{invisible}ls"), ("lupus", "lupus")]
+    assert undone(text) == [
+        ("invisible_characters", f"st{invisible}em", "stem"),
+        ("invisible_characters", f"cel{invisible}ls", "cells"),
+    ]
+
+
+def test_invisible_characters_in_an_abbreviation():
+    assert found("C\u200bO\u200bP\u200bD") == [("copd", "C\u200bO\u200bP\u200bD")]
+
+
+def test_a_soft_hyphen_where_no_typesetter_puts_one_is_reported():
+    assert undone("ste\u00adm cells") == [("invisible_characters", "ste\u00adm", "stem")]
+    assert found("ste\u00adm cel\u00adls") == [("stem cells", "ste\u00adm cel\u00adls")]
+
+
+@pytest.mark.parametrize(
+    "honest",
+    [
+        "Stamm\u00adzellen\u00adthera\u00adpie und Ern\u00e4hrungs\u00adberatung",  # German
+        "multiple scle\u00adrosis",  # a soft hyphen at a syllable, as hyphenators place them
+        "Family \U0001f468\u200d\U0001f469\u200d\U0001f467 day \u2764\ufe0f \U0001f44d\U0001f3fd",
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian: a non-joiner in a word
+        "\u0915\u094d\u200d\u0937",  # Devanagari: a joiner shapes the conjunct
+        "\u0643\u0644\u0645\u0629\u200c\u0627\u0644\u0645\u0631\u0648\u0631",  # Arabic
+        "Stem cells \u200b\u200b and lupus",  # between words
+        "\u200fNew\u200e clinic",  # bidi marks at word edges
+    ],
+)
+def test_honest_invisible_characters_are_dropped_without_a_record(honest):
+    assert undone(honest) == []
+
+
+def test_the_zero_width_space_is_now_nothing_not_a_space():
+    assert fold_text("stem\u200bcells").folded == "stemcells"
+
+
+# --- compatibility forms, emoji ---------------------------------------------------------------
+
+
+def test_fullwidth_and_math_letters_fold_to_ascii():
+    assert found("\uff23\uff2f\uff30\uff24 and \U0001d42c\U0001d42d\U0001d41e\U0001d426 cells") == [
+        ("copd", "\uff23\uff2f\uff30\uff24"),
+        ("stem cells", "\U0001d42c\U0001d42d\U0001d41e\U0001d426 cells"),
+    ]
+
+
+def test_a_ligature_expands_and_both_letters_map_to_it():
+    text = "cystic \ufb01brosis"
+    folded = fold_text(text)
+    assert folded.folded == "cystic fibrosis"
+    assert folded.origin.tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 7, 8, 9, 10, 11, 12, 13]
+    assert found(text) == [("fibrosis", "\ufb01brosis")]
+
+
+def test_emoji_and_pictographs_read_as_spaces_and_circled_letters_as_letters():
+    assert found("stem \U0001f9ec cells for lupus\u2122") == [
+        ("stem cells", "stem \U0001f9ec cells"),
+        ("lupus", "lupus"),
+    ]
+    assert fold_text("\u24c8\u24e3\u24d4\u24dc cells").folded == "stem cells"
+
+
+def test_decomposed_diacritics_are_dropped_like_precomposed_ones():
+    assert fold_text("ce\u0301lulas").folded == fold_text("c\u00e9lulas").folded == "celulas"
+
+
+# --- look-alike letters -----------------------------------------------------------------------
+
+
+def test_the_lookalike_table_comes_from_tr39_data():
+    table = lookalike_table()
+    assert len(table) > 100
+    assert table["\u0435"] == "e" and table["\u03bf"] == "o"  # Cyrillic ie, Greek omicron
+    assert latin_lookalike("\u0406") == "I"  # Cyrillic capital I reads as I (TR39 says l)
+    assert latin_lookalike("\u0412") == "B"  # capital ve: as B, its small letter as nothing
+    assert latin_lookalike("\u0431") is None  # be
+
+
+def test_a_word_mixing_scripts_reads_as_latin():
+    text = "Our \u0455t\u0435m \u0441\u0435lls treat l\u03c5pus"
+    assert found(text) == [
+        ("stem cells", "\u0455t\u0435m \u0441\u0435lls"),
+        ("lupus", "l\u03c5pus"),
+    ]
+    assert [kind for kind, _, _ in undone(text)] == ["lookalike_letters"] * 3
+
+
+def test_an_abbreviation_in_lookalike_capitals_matches_case_sensitively():
+    assert found("\u0421\u041e\u0420D") == [("copd", "\u0421\u041e\u0420D")]
+
+
+def test_a_whole_lookalike_word_reads_as_latin_only_on_a_page_not_in_that_script():
+    english = "We help you \u0441\u043e\u0440\u0435 with pain."  # "соре", all Cyrillic
+    assert ("cope", "\u0441\u043e\u0440\u0435") in found(english)
+    russian = (
+        "\u041c\u044b \u043f\u043e\u043c\u043e\u0433\u0430\u0435\u043c \u0432\u0430\u043c: "
+        "\u0441\u043e\u0440\u0435 \u043d\u0435 \u0441\u043b\u043e\u0432\u043e, "
+        "\u0430 \u0431\u043e\u043b\u044c \u0434\u0430."
+    )
+    assert found(russian) == [] and undone(russian) == []
+
+
+def test_russian_and_greek_text_is_never_folded_to_latin():
+    russian = (
+        "\u0421\u0442\u0432\u043e\u043b\u043e\u0432\u044b\u0435 \u043a\u043b\u0435\u0442\u043a"
+        "\u0438 \u0438 \u0432\u0441\u0435 \u0441\u043e\u0441\u0443\u0434\u044b, \u0430 \u0442"
+        "\u0430\u043a\u0436\u0435 \u0441\u043e\u043a \u0438 \u0441\u0435\u0440\u0430."
+    )
+    greek = (
+        "\u03a4\u03b1 \u03b2\u03bb\u03b1\u03c3\u03c4\u03b9\u03ba\u03ac \u03ba\u03cd\u03c4\u03c4"
+        "\u03b1\u03c1\u03b1 \u03ba\u03b1\u03b9 \u03bf\u03b9 \u03b1\u03c3\u03b8\u03b5\u03bd\u03b5"
+        "\u03af\u03c2 \u03c4\u03bf\u03c5 \u039a\u039f\u03a1."
+    )
+    for text in (russian, greek):
+        assert undone(text) == []
+        assert fold_text(text, VOCABULARY).folded == fold_text(text).folded
+        assert fold_text(text, VOCABULARY).folded.isascii() is False
+
+
+def test_a_keyboard_slip_on_a_russian_page_is_read_but_not_reported():
+    page = (
+        "\u0414\u0440\u0443\u0437\u044c\u044f avilov\u0430 \u0440\u0435\u0448\u0438\u043b"
+        "\u0438 \u0441\u043e\u0431\u0440\u0430\u0442\u044c \u0434\u0435\u043d\u044c\u0433\u0438."
+    )
+    assert "avilova" in fold_text(page, VOCABULARY).folded
+    assert undone(page) == []
+
+
+# --- spaced, dotted and digit-swapped letters -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "reads_as"),
+    [
+        ("s t e m  c e l l s", "s t e m  c e l l s", "stem cells"),
+        ("S T E M C E L L S", "S T E M C E L L S", "stem cells"),  # the pair splits "stemcells"
+        ("s.t.e.m c.e.l.l.s", "s.t.e.m c.e.l.l.s", "stem cells"),
+        ("s. t. e. m. cells", "s. t. e. m", "stem"),  # the dot after "m" goes too
+        ("l-u-p-u-s", "l-u-p-u-s", "lupus"),
+        ("a l u p u s", "a l u p u s", "a lupus"),  # a letter that fits no word stays
+    ],
+)
+def test_spaced_and_dotted_letters_collapse_into_vocabulary_words(text, quote, reads_as):
+    assert undone(text) == [("letter_spacing", quote, reads_as)]
+    assert found(text)[0][1].startswith(quote.removeprefix("a "))  # "s. t. e. m. cells"
+
+
+def test_spaced_capitals_of_an_abbreviation_match_it_but_dotted_ones_are_not_evidence():
+    assert found("A L S") == [("als", "A L S")]
+    assert undone("A L S") == [("letter_spacing", "A L S", "als")]
+    assert found("A.L.S.") == [("als", "A.L.S")]
+    assert undone("A.L.S.") == []
+
+
+def test_without_stays_one_word_when_spaced():
+    assert fold_text("w i t h o u t side effects", VOCABULARY).folded == "without side effects"
+
+
+@pytest.mark.parametrize(
+    "honest", ["M.S. in biology", "the U.S. FDA", "U.S.A.", "a b c", "I.V. drip", "x y z w"]
+)
+def test_honest_abbreviations_and_letters_stay_as_written(honest):
+    assert fold_text(honest, VOCABULARY).folded == fold_text(honest).folded
+    assert undone(honest) == []
+
+
+@pytest.mark.parametrize(
+    ("token", "reads_as"),
+    [
+        ("st3m", "stem"),
+        ("c3ll5", "cells"),
+        ("ce11s", "cells"),
+        ("1upu5", "lupus"),
+        ("C0PD", "COPD"),
+        ("$tem", "stem"),
+        ("f4t", "fat"),
+    ],
+)
+def test_digits_for_letters_read_as_the_vocabulary_word(token, reads_as):
+    assert read_leet(token, VOCABULARY) == reads_as
+
+
+@pytest.mark.parametrize("token", ["2024", "24h", "b12", "T1D", "t1d", "10am", "covid19", "m5"])
+def test_numbers_and_codes_are_not_read_as_words(token):
+    assert read_leet(token, VOCABULARY) is None
+
+
+def test_leetspeak_in_a_sentence_matches_at_the_original_span():
+    text = "Our st3m c3lls treat mult1pl3 scl3r0s1s and C0PD!"
+    assert found(text) == [
+        ("stem cells", "st3m c3lls"),
+        ("multiple sclerosis", "mult1pl3 scl3r0s1s"),
+        ("copd", "C0PD"),
+    ]
+    assert {kind for kind, _, _ in undone(text)} == {"digits_for_letters"}
+
+
+# --- hyphenation across line breaks -----------------------------------------------------------
+
+
+def test_a_word_hyphenated_across_a_line_break_is_joined():
+    text = "treats multi-\nple sclero-\r\n  sis"
+    assert found(text) == [("multiple sclerosis", "multi-\nple sclero-\r\n  sis")]
+    assert [kind for kind, _, _ in undone(text)] == ["line_break_hyphenation"] * 2
+
+
+def test_a_hyphenated_pair_broken_at_its_hyphen_stays_two_words():
+    assert fold_text("stem-\ncells", VOCABULARY).folded == "stem cells"
+    assert fold_text("fat-\nderived", VOCABULARY).folded == "fat derived"
+    assert undone("stem-\ncells") == []
+
+
+# --- the folded text and its views ------------------------------------------------------------
+
+
+def test_identity_is_set_only_when_nothing_moved():
+    assert fold_text("Stem cells for lupus.").identity
+    assert not fold_text("Stem  cells").identity
+    assert not fold_text("st\u200bem").identity
+    assert not fold_text("st3m cells", VOCABULARY).identity
+    assert not fold_text("s t e m", VOCABULARY).identity
+
+
+def test_cased_keeps_case_and_folded_is_its_lower_case():
+    folded = fold_text("Our \uff23\uff2f\uff30\uff24 \u0421\u0435lls")
+    assert folded.cased == "Our COPD Cells"
+    assert folded.folded == folded.cased.lower()
+
+
+def test_readable_writes_disguised_words_as_they_read():
+    text = "Our s t e m  c e l l s treat l\u03c5pus. Call now."
+    folded = fold_text(text, VOCABULARY)
+    assert folded.readable(0, len(text)) == "Our stem cells treat lupus. Call now."
+    assert folded.readable(4, 10) == text[4:10]  # a disguise cut by the span stays as sent
+    assert folded.readable(text.index("Call"), len(text)) == "Call now."
+
+
+def test_fold_term_folds_characters_as_text_is_folded():
+    assert fold_term("Fat-Derived  Stem\u00a0Cells") == "fat derived stem cells"
+    assert fold_term("\ufb01brosis") == "fibrosis"
+    assert fold_term("st\u200bem") == "stem"
+    assert fold_term("\uff23\uff2f\uff30\uff24", keep_case=True) == "COPD"
+
+
+def test_obfuscation_kinds_are_a_closed_list():
+    assert {kind.value for kind in ObfuscationKind} == {
+        "invisible_characters",
+        "lookalike_letters",
+        "letter_spacing",
+        "digits_for_letters",
+        "line_break_hyphenation",
+    }
+
+
+@pytest.mark.parametrize(
+    "piece",
+    ["a1", "abcd\u00ad", "ste\u00adm", "ab\u200b", "a\u0435", "ab-\n", "S ", "a-", "s.t.e.m.",
+     "c3ll5 ", "\U0001f600\U0001d516\U0001f1fa\U0001f1f8\U0001f469\U0001f3fd\u200d\u2695\ufe0f"],
+)  # fmt: skip
+def test_folding_stays_linear_on_pathological_text(piece):
+    """20 KB of one pattern folds in well under a second (a quadratic stage took a minute)."""
+    text = (piece * (20_000 // len(piece) + 1))[:20_000]
+    started = time.process_time()
+    fold_text(text, VOCABULARY)
+    assert time.process_time() - started < 2.0
