@@ -2,7 +2,9 @@
 
 Each row is one sentence or short passage: `text`, `label` (`violative` or `ok`), `categories`
 (SPEC categories, for violative rows), `source` (the enforcement letter or public page the row is
-modelled on; cross-validation groups by it), `source_url`, `product`, `condition`.
+modelled on; cross-validation groups by it), `source_url`, `product`, `condition`, and optionally
+`lang` (the row's language, an ISO 639-1 code; `en` when absent), so that figures can be given
+per language.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from model.vocabulary import CATEGORIES, PRODUCT_IDS
 DATA_DIR = Path(__file__).parent / "data"
 LABELS = ("violative", "ok")
 REQUIRED = ("text", "label", "categories", "source", "source_url", "product", "condition")
+OPTIONAL = ("lang",)
+DEFAULT_LANG = "en"
+LANG_CODE = re.compile(r"[a-z]{2}")
 HELD_OUT_FRACTION = 0.2
 
 
@@ -38,6 +43,7 @@ class Row:
     condition: str | None
     file: str
     line: int
+    lang: str = DEFAULT_LANG
 
     @property
     def is_violative(self) -> bool:
@@ -59,10 +65,13 @@ def data_hash(data_dir: Path = DATA_DIR) -> str:
 
 
 def normalise_for_duplicates(text: str) -> str:
-    """Lower case, accents, digits and punctuation removed: near-duplicates compare equal."""
+    """Lower case, accents, digits and punctuation removed: near-duplicates compare equal.
+
+    Letters of every script are kept (a Russian or Chinese row is not reduced to nothing).
+    """
     folded = unicodedata.normalize("NFKD", text.lower())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^a-z]+", " ", folded).split())
+    return " ".join(re.sub(r"[\W\d_]+", " ", folded).split())
 
 
 def parse_row(record: object, file: str, line: int) -> Row:
@@ -72,7 +81,7 @@ def parse_row(record: object, file: str, line: int) -> Row:
     missing = [key for key in REQUIRED if key not in record]
     if missing:
         raise DatasetError(f"{where}: missing {missing}")
-    extra = set(record) - set(REQUIRED)
+    extra = set(record) - set(REQUIRED) - set(OPTIONAL)
     if extra:
         raise DatasetError(f"{where}: unknown keys {sorted(extra)}")
     text, label, categories = record["text"], record["label"], record["categories"]
@@ -90,6 +99,9 @@ def parse_row(record: object, file: str, line: int) -> Row:
         raise DatasetError(f"{where}: every row needs a source")
     if record["product"] is not None and record["product"] not in PRODUCT_IDS:
         raise DatasetError(f"{where}: unknown product {record['product']!r}")
+    lang = record.get("lang", DEFAULT_LANG)
+    if not isinstance(lang, str) or not LANG_CODE.fullmatch(lang):
+        raise DatasetError(f"{where}: lang must be a two-letter ISO 639-1 code")
     return Row(
         text=text,
         label=label,
@@ -100,6 +112,7 @@ def parse_row(record: object, file: str, line: int) -> Row:
         condition=record["condition"],
         file=file,
         line=line,
+        lang=lang,
     )
 
 

@@ -113,8 +113,46 @@ def test_held_out_split_keeps_each_source_on_one_side():
             "condition": None,
         },
         {"text": "x", "label": "ok", "categories": [], "source": "s"},
+        {
+            "text": "x",
+            "label": "ok",
+            "categories": [],
+            "source": "s",
+            "source_url": None,
+            "product": None,
+            "condition": None,
+            "lang": "Spanish",
+        },
     ],
 )
 def test_malformed_rows_are_rejected(record):
     with pytest.raises(DatasetError):
         parse_row(record, "test.jsonl", 1)
+
+
+def test_lang_is_optional_and_defaults_to_english():
+    record = {
+        "text": "x",
+        "label": "ok",
+        "categories": [],
+        "source": "s",
+        "source_url": None,
+        "product": None,
+        "condition": None,
+    }
+    assert parse_row(record, "test.jsonl", 1).lang == "en"
+    assert parse_row({**record, "lang": "zh"}, "test.jsonl", 1).lang == "zh"
+
+
+def test_duplicate_check_keeps_letters_of_every_script():
+    assert normalise_for_duplicates("Что такое ХОБЛ?") == "что такое хобл"
+    assert normalise_for_duplicates("什么是慢阻肺？") != normalise_for_duplicates("干细胞疗法。")
+    assert normalise_for_duplicates("Células madre, 2024!") == "celulas madre"
+
+
+def test_every_language_has_both_labels():
+    by_language: dict[str, set[str]] = {}
+    for row in ROWS:
+        by_language.setdefault(row.lang, set()).add(row.label)
+    for lang, labels in by_language.items():
+        assert labels == {"ok", "violative"}, lang
