@@ -197,7 +197,8 @@ PAIRS = [
 NO_SPACES = [
     ("zh", "我们用脐带间充质干细胞治疗2型糖尿病。", "umbilical_cord", "type 2 diabetes"),
     ("zh", "本院以自體脂肪幹細胞治療退化性膝關節炎。", "adipose", "knee osteoarthritis"),
-    ("ja", "当院では脂肪由来幹細胞で変形性膝関節症を治療します。", "adipose", "knee osteoarthritis"),
+    ("ja", "当院は脂肪由来幹細胞で変形性膝関節症を治療します。", "adipose",
+     "knee osteoarthritis"),
     ("ja", "幹細胞点滴は糖尿病の方にもおすすめです。", "stem_cell_unspecified", "diabetes"),
     ("th", "คลินิกเรารักษาข้อเข่าเสื่อมด้วยสเต็มเซลล์", "stem_cell_unspecified", "osteoarthritis"),
 ]  # fmt: skip
