@@ -34,10 +34,10 @@ CJK_LETTER_WEIGHT = 3
 MIN_SHARE = 0.2
 MIN_LEAD = 1.5
 WINDOW_CHARS = 160
-MAX_WINDOWS = 7
+MAX_WINDOWS = 5
 CANDIDATES_PER_WINDOW = 3
-# Reading stops early when the first windows read (the page's start and end) both name
-# the same language this surely: the rest could not change the page's main language.
+# Reading stops early when the last windows read (first the page's start and end) all name the
+# language leading the vote this surely: the rest could not change the page's main language.
 SETTLED_WINDOWS = 2
 SETTLED_SCORE = 0.8
 # fastText labels that are not ISO 639-1 codes but belong to a macrolanguage that has one
@@ -130,8 +130,12 @@ def _code(label: str) -> str:
     return code if len(code) == 2 and code.isalpha() else UNDETERMINED
 
 
-def _settled(leaders: list[tuple[str, float]]) -> bool:
-    return len({code for code, _ in leaders}) == 1 and min(s for _, s in leaders) >= SETTLED_SCORE
+def _settled(last: list[tuple[str, float]], leader: str) -> bool:
+    return (
+        len(last) == SETTLED_WINDOWS
+        and all(code == leader for code, _ in last)
+        and min(score for _, score in last) >= SETTLED_SCORE
+    )
 
 
 def identify_language(text: str) -> LanguageGuess:
@@ -153,7 +157,7 @@ def identify_language(text: str) -> LanguageGuess:
             votes[_code(str(candidate["lang"]))] += weight * float(candidate["score"])
         total += weight
         leaders.append((_code(str(candidates[0]["lang"])), float(candidates[0]["score"])))
-        if len(leaders) == SETTLED_WINDOWS and _settled(leaders):
+        if _settled(leaders[-SETTLED_WINDOWS:], max(votes, key=votes.__getitem__)):
             break
     if not votes or total <= 0:
         return UNDETERMINED_GUESS
