@@ -7,6 +7,8 @@ warning about one might hold, in each language the lexicons cover.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from model import load_checker
 from model.language import UNDETERMINED, LanguageGuess, identify_language
@@ -107,3 +109,17 @@ def test_checker_fills_the_language_block() -> None:
     html = "<html><body><p>" + SHORT_TEXTS["de"] + "</p></body></html>"
     assert checker.check(html, format="html")["language"]["code"] == "de"
     assert checker.check("Call!")["language"] == {"code": "und", "confidence": 0.0}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=2_000))
+def test_any_text_gets_a_code_and_a_confidence(text: str) -> None:
+    guess = identify_language(text)
+    assert guess.code == UNDETERMINED or (len(guess.code) == 2 and guess.code.islower())
+    assert 0.0 <= guess.confidence <= 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(SHORT_TEXTS)), st.integers(min_value=1, max_value=40))
+def test_a_page_of_one_language_is_that_language_whatever_its_length(code: str, n: int) -> None:
+    assert identify_language("\n".join([SHORT_TEXTS[code]] * n)).code == code
