@@ -93,6 +93,25 @@ def test_terms_are_written_as_the_matcher_reads_them(code: str) -> None:
                     assert len(term.replace(" ", "")) >= MIN_CJK_CHARS, where
 
 
+# Vietnamese words are single syllables told apart by their tones, and folding removes the
+# tones: one folded syllable stands for many words ("bao" is newspaper, protect, bag, how much).
+# Its terms are at least two syllables, except loanwords written the same in every language.
+VIETNAMESE_LOANWORDS = {"exosome", "exosomes", "copd", "hotline", "serum", "insulin"}
+
+
+def test_vietnamese_terms_are_never_one_folded_syllable() -> None:
+    page_cues = yaml.safe_load((DATA_DIR / "page_cues.yaml").read_text(encoding="utf-8"))
+    terms = [
+        term
+        for section in ("products", "approved", "conditions", "cues")
+        for entry_terms in _entries(FILES["vi"], section).values()
+        for term in entry_terms
+    ]
+    terms += [term for family in page_cues["families"].values() for term in family.get("vi", [])]
+    short = [t for t in terms if len(t.split()) < 2 and t not in VIETNAMESE_LOANWORDS]
+    assert not short
+
+
 def test_no_term_names_two_conditions_or_both_a_product_and_a_condition() -> None:
     shared = yaml.safe_load((DATA_DIR / "conditions.yaml").read_text(encoding="utf-8"))
     owner: dict[str, set[str]] = defaultdict(set)
