@@ -14,6 +14,7 @@ from model.classifier import SentenceClassifier
 from model.detectors import Placeholders, fill
 from model.html_text import DEFAULT_MAX_DEPTH, html_to_text
 from model.knowledge_base import KnowledgeBase
+from model.language import identify_language
 from model.lexicons import Lexicons
 from model.matcher import Phrase, PhraseMatcher
 from model.offsets import Utf16Offsets
@@ -145,7 +146,7 @@ class Checker:
         body["classifier"] = classifier_block
         assert state.page is not None
         body["page"] = _page_json(state.page, analysed, to_offset)
-        body["language"] = {"code": "und", "confidence": 0.0}
+        body["language"] = identify_language(analysed).as_json()
         body["text_length"] = to_offset(len(analysed)) if to_offset else len(analysed)
         if format == "html":
             body["extracted_text"] = analysed

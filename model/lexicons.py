@@ -3,7 +3,27 @@
 Files (all under `model/data/`): `products.yaml` (cell products, FDA-approved products and
 legitimate procedures), `conditions.yaml` (canonical condition names with MeSH ids, groups,
 lay names and abbreviations) and `context_cues.yaml` (critical, informational, negation,
-free-trial, disclosure and promotional cues).
+free-trial, disclosure and promotional cues) hold the entries, with their English terms (and the
+first Spanish ones). `page_cues.yaml` holds the page judgement's cue families by language.
+
+`languages/<code>.yaml` gives each entry its terms in one more language; the entries, their
+ids, labels and canonical English names stay those of the shared files, so a condition named in
+any language maps to the same canonical name and MeSH id:
+
+```yaml
+language: pt                  # ISO 639-1, the file's name
+name: "Portuguese"
+version: "2026.12.02.1"
+suffixes: ["", "ler"]         # optional: endings appended to every product and condition term
+                              # (languages that write case endings onto the noun)
+products: {stem_cells_generic: ["celulas tronco"]}      # keys of products.yaml `products`
+approved: {hsct: ["transplante de medula ossea"]}        # approved products, legitimate
+                                                         # procedures, not-cell products
+conditions: {"multiple sclerosis": ["esclerose multipla"]}   # canonical names
+cues: {critical: ["nao ha evidencias"]}                  # CUE_KINDS
+```
+
+Unknown keys, entries or cue kinds are refused when the lexicons load.
 """
 
 from __future__ import annotations
@@ -16,6 +36,10 @@ from model.datafiles import read_yaml
 from model.matcher import COMPOSED_HEAD_GROUP, Phrase
 
 DATA_DIR = Path(__file__).parent / "data"
+LANGUAGES_DIRNAME = "languages"
+LANGUAGE_FILE_KEYS = frozenset(
+    {"language", "name", "version", "suffixes", "products", "approved", "conditions", "cues"}
+)
 CUE_KINDS: tuple[str, ...] = (
     "critical",
     "informational",
@@ -27,6 +51,10 @@ CUE_KINDS: tuple[str, ...] = (
     "veterinary",
     "other_treatment",
 )
+
+
+class LexiconError(ValueError):
+    """A lexicon data file is malformed or names an entry that does not exist."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +105,8 @@ class Lexicons:
     # The page cue families of `page_cues.yaml` (matched as group "page:<family>"), and the
     # languages each family has phrases in.
     page_families: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Languages with a `languages/<code>.yaml` file, and their number of terms.
+    languages: dict[str, int] = field(default_factory=dict)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -190,6 +220,11 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         for cue in cues_data.get(kind) or []:
             phrases.append(Phrase(f"cue:{kind}", kind, cue))
 
+    language_phrases, language_versions, languages = _language_phrases(
+        data_dir / LANGUAGES_DIRNAME, set(products), set(approved), set(conditions)
+    )
+    phrases += language_phrases
+
     page_cues_data = _read(data_dir / "page_cues.yaml")
     page_families: dict[str, tuple[str, ...]] = {}
     for family, by_language in page_cues_data["families"].items():
@@ -201,6 +236,8 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         str(d.get("version", "0"))
         for d in (products_data, conditions_data, cues_data, page_cues_data)
     )
+    if language_versions:
+        version += f"+languages.{max(language_versions)}"
     return Lexicons(
         version=version,
         products=products,
@@ -210,4 +247,58 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         composed_window=int(composed.get("window", 3)),
         composed_heads=composed_heads,
         page_families=page_families,
+        languages=languages,
     )
+
+
+def _terms_of(entries: Any, known: set[str], where: str) -> dict[str, list[str]]:
+    """A language file's `{entry: [terms]}` section, checked against the known entries."""
+    if entries is None:
+        return {}
+    if not isinstance(entries, dict):
+        raise LexiconError(f"{where} must map entries to lists of terms")
+    for entry, terms in entries.items():
+        if entry not in known:
+            raise LexiconError(f"{where}: unknown entry {entry!r}")
+        if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+            raise LexiconError(f"{where}: {entry!r} must be a list of non-empty terms")
+    return entries
+
+
+def _language_phrases(
+    directory: Path, products: set[str], approved: set[str], conditions: set[str]
+) -> tuple[list[Phrase], list[str], dict[str, int]]:
+    """The phrases of every `languages/<code>.yaml`, their versions, and terms per language."""
+    phrases: list[Phrase] = []
+    versions: list[str] = []
+    languages: dict[str, int] = {}
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        data = _read(path)
+        where = f"{directory.name}/{path.name}"
+        unknown = set(data) - LANGUAGE_FILE_KEYS
+        if unknown:
+            raise LexiconError(f"{where}: unknown keys {sorted(unknown)}")
+        if data.get("language") != path.stem:
+            raise LexiconError(f"{where}: 'language' must be {path.stem!r}")
+        suffixes = data.get("suffixes") or [""]
+        if not all(isinstance(s, str) for s in suffixes):
+            raise LexiconError(f"{where}: suffixes must be strings")
+        count = len(phrases)
+        for group, section, known in (
+            ("product", "products", products),
+            ("approved", "approved", approved),
+            ("condition", "conditions", conditions),
+        ):
+            # Suffixes inflect nouns: they apply to products and conditions, not to approved
+            # names, which are matched as written.
+            endings = suffixes if group != "approved" else [""]
+            for key, terms in _terms_of(data.get(section), known, f"{where} {section}").items():
+                phrases += [
+                    Phrase(group, key, term + ending) for term in terms for ending in endings
+                ]
+        cues = _terms_of(data.get("cues"), set(CUE_KINDS), f"{where} cues")
+        for kind, terms in cues.items():
+            phrases += [Phrase(f"cue:{kind}", kind, term) for term in terms]
+        versions.append(str(data.get("version", "0")))
+        languages[path.stem] = len(phrases) - count
+    return phrases, versions, languages

@@ -1,0 +1,125 @@
+"""Language identification (`model/language.py`, SPEC API 1.1 `language` block).
+
+Every text below is written for this suite: a sentence or two such as a clinic page or a
+warning about one might hold, in each language the lexicons cover.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model import load_checker
+from model.language import UNDETERMINED, LanguageGuess, identify_language
+
+SHORT_TEXTS = {
+    "en": "Our clinic offers stem cell injections for knee pain and back injuries.",
+    "es": "Nuestra clínica ofrece inyecciones de células madre para el dolor de rodilla.",
+    "pt": "A nossa clínica oferece tratamento com células-tronco para a dor no joelho.",
+    "fr": "Notre clinique propose des injections de cellules souches pour les douleurs du genou.",
+    "de": "Unsere Klinik bietet Stammzellbehandlungen bei Knieschmerzen und Rückenleiden an.",
+    "it": "La nostra clinica offre iniezioni di cellule staminali per il dolore al ginocchio.",
+    "nl": "Onze kliniek biedt stamceltherapie aan voor pijn in de knie en de rug.",
+    "ru": "Наша клиника предлагает лечение стволовыми клетками при болях в колене.",
+    "uk": "Наша клініка пропонує лікування стовбуровими клітинами при болю в коліні.",
+    "pl": "Nasza klinika oferuje leczenie komórkami macierzystymi przy bólu kolana.",
+    "tr": "Kliniğimiz diz ağrısı için kök hücre tedavisi sunmaktadır.",
+    "ar": "تقدم عيادتنا العلاج بالخلايا الجذعية لآلام الركبة والظهر.",
+    "zh": "我们的诊所为膝关节疼痛的患者提供干细胞治疗。",
+    "ja": "当院では膝の痛みに対する幹細胞治療を行っています。",
+    "ko": "저희 병원은 무릎 통증 환자에게 줄기세포 치료를 제공합니다.",
+    "vi": "Phòng khám của chúng tôi cung cấp liệu pháp tế bào gốc cho bệnh đau khớp gối.",
+    "th": "คลินิกของเรามีบริการรักษาด้วยสเต็มเซลล์สำหรับอาการปวดเข่า",
+    "id": "Klinik kami menawarkan terapi sel punca untuk nyeri lutut dan punggung.",
+    "el": "Η κλινική μας προσφέρει θεραπεία με βλαστοκύτταρα για τον πόνο στο γόνατο.",
+    "cs": "Naše klinika nabízí léčbu kmenovými buňkami při bolestech kolene.",
+    "fa": "کلینیک ما درمان با سلول های بنیادی را برای درد زانو ارائه می دهد.",
+    "bg": "Нашата клиника предлага лечение със стволови клетки при болки в коляното.",
+}
+
+
+@pytest.mark.parametrize(("code", "text"), sorted(SHORT_TEXTS.items()))
+def test_a_sentence_is_identified(code: str, text: str) -> None:
+    guess = identify_language(text)
+    assert guess.code == code, guess
+    assert 0.0 < guess.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Call!", "MS", "12 345 678", "干细胞", "★★★★★ 5/5"])
+def test_too_short_is_undetermined(text: str) -> None:
+    assert identify_language(text).code == UNDETERMINED
+
+
+def test_two_languages_in_equal_parts_are_undetermined() -> None:
+    english = (
+        "Our team has treated patients from many countries with cells taken from their own "
+        "fat tissue, and every visit begins with a long conversation about their history. "
+    ) * 3
+    spanish = (
+        "Nuestro equipo ha tratado a pacientes de muchos países con células tomadas de su "
+        "propio tejido graso, y cada visita empieza con una larga conversación sobre su historia. "
+    ) * 3
+    assert identify_language(english + spanish).code == UNDETERMINED
+
+
+def test_english_menus_do_not_outvote_a_spanish_page() -> None:
+    menu = "Home | About | Contact | Book now\n"
+    body = (
+        "En nuestra clínica de Tijuana aplicamos terapias celulares a pacientes que llegan de "
+        "Estados Unidos y Canadá. El equipo médico explica cada paso del procedimiento, desde "
+        "la consulta inicial hasta el seguimiento en casa, y responde a todas las preguntas. "
+    ) * 4
+    guess = identify_language(menu + body)
+    assert guess.code == "es"
+    assert guess.confidence > 0.5
+
+
+def test_long_pages_are_read_in_windows_across_the_page() -> None:
+    german = "Die Behandlung dauert einen Tag und wird ambulant in unserer Praxis durchgeführt. "
+    french = "Le traitement dure une journée et se déroule en ambulatoire dans notre cabinet. "
+    assert identify_language(german * 40 + french * 4).code == "de"
+    assert identify_language(german * 4 + french * 40).code == "fr"
+
+
+def test_upper_case_text_is_read_as_its_language() -> None:
+    text = "NUESTRA CLÍNICA OFRECE INYECCIONES DE CÉLULAS MADRE PARA EL DOLOR DE RODILLA."
+    assert identify_language(text).code == "es"
+
+
+def test_json_block_has_the_spec_shape() -> None:
+    assert LanguageGuess("pt", 0.91234).as_json() == {"code": "pt", "confidence": 0.91234}
+    block = identify_language(SHORT_TEXTS["ko"]).as_json()
+    assert set(block) == {"code", "confidence"}
+    assert block["code"] == "ko"
+    assert isinstance(block["confidence"], float)
+
+
+def test_codes_are_iso_639_1_or_und() -> None:
+    for text in SHORT_TEXTS.values():
+        code = identify_language(text).code
+        assert code == UNDETERMINED or (len(code) == 2 and code.isascii() and code.islower())
+
+
+def test_checker_fills_the_language_block() -> None:
+    checker = load_checker(use_classifier=False)
+    body = checker.check(SHORT_TEXTS["vi"])
+    assert body["language"]["code"] == "vi"
+    assert body["language"]["confidence"] > 0.5
+    html = "<html><body><p>" + SHORT_TEXTS["de"] + "</p></body></html>"
+    assert checker.check(html, format="html")["language"]["code"] == "de"
+    assert checker.check("Call!")["language"] == {"code": "und", "confidence": 0.0}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=2_000))
+def test_any_text_gets_a_code_and_a_confidence(text: str) -> None:
+    guess = identify_language(text)
+    assert guess.code == UNDETERMINED or (len(guess.code) == 2 and guess.code.islower())
+    assert 0.0 <= guess.confidence <= 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(SHORT_TEXTS)), st.integers(min_value=1, max_value=40))
+def test_a_page_of_one_language_is_that_language_whatever_its_length(code: str, n: int) -> None:
+    assert identify_language("\n".join([SHORT_TEXTS[code]] * n)).code == code

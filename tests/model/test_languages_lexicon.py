@@ -1,0 +1,331 @@
+"""The language dimension of the lexicons (`model/data/languages/<code>.yaml`).
+
+Checks on the data (every entry exists, terms are written folded, no term names two
+conditions, required languages are covered) and, per language, sentences written for this
+suite that must pair a product with a canonical English condition, or must not.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from model import load_checker
+from model.lexicons import DATA_DIR, LexiconError, load_lexicons
+from model.text import fold_term
+
+LANGUAGES_DIR = DATA_DIR / "languages"
+REQUIRED = ("es", "pt", "fr", "de", "it", "ru", "zh", "ja", "ko", "vi", "nl", "tr", "ar")
+# Words that would fire on innocent text in their language: never a term on their own.
+FORBIDDEN = {
+    "grasa", "gordura", "graisse", "fett", "grasso", "vet", "celulas", "celulas madre de",
+    "zellen", "cellules", "cellule", "terapia", "therapie", "traitement", "tratamento",
+    "behandlung", "injektion", "placenta", "plazenta", "medula ossea", "knochenmark",
+    "moelle osseuse", "midollo osseo", "beenmerg", "dolor", "dor", "douleur", "schmerz",
+    "schmerzen", "dolore", "pijn", "tea", "ms", "stamina", "sara", "inme", "бас",
+    "мск", "암", "がん",
+}  # fmt: skip
+# Product and condition terms in these scripts must be long enough not to occur inside
+# unrelated words once CJK text is matched without word boundaries.
+MIN_CJK_CHARS = 2
+
+
+def _files() -> dict[str, dict]:
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted(LANGUAGES_DIR.glob("*.yaml"))
+    }
+
+
+FILES = _files()
+
+
+def _latin(term: str) -> bool:
+    return all(not c.isalpha() or "LATIN" in unicodedata.name(c, "") for c in term)
+
+
+def _cjk(term: str) -> bool:
+    return bool(re.search(r"[\u3040-\u30ff\u3400-\u9fff]", term))
+
+
+def _entries(data: dict, section: str) -> dict[str, list[str]]:
+    return data.get(section) or {}
+
+
+def test_required_languages_have_files_with_products_conditions_and_cues() -> None:
+    for code in REQUIRED:
+        assert code in FILES, code
+        data = FILES[code]
+        assert data["language"] == code
+        assert "stem_cells_generic" in _entries(data, "products"), code
+        assert len(_entries(data, "conditions")) >= 15, code
+        assert len(_entries(data, "cues")) >= 5, code
+
+
+def test_every_language_loads_with_terms() -> None:
+    lexicons = load_lexicons()
+    assert set(FILES) <= set(lexicons.languages)
+    for code in REQUIRED:
+        assert lexicons.languages[code] >= 60, code
+    assert "languages." in lexicons.version
+
+
+@pytest.mark.parametrize("code", sorted(FILES))
+def test_terms_are_written_as_the_matcher_reads_them(code: str) -> None:
+    data = FILES[code]
+    for section in ("products", "approved", "conditions", "cues"):
+        for entry, terms in _entries(data, section).items():
+            assert len(set(terms)) == len(terms), (code, entry, "duplicate term")
+            for term in terms:
+                where = (code, section, entry, term)
+                assert term == term.strip() and term == term.lower(), where
+                assert re.search(r"[^\W\d_]", term), where
+                if _latin(term):
+                    assert term == fold_term(term), where
+                assert fold_term(term) not in FORBIDDEN, where
+                if section in ("products", "conditions") and _cjk(term):
+                    assert len(term.replace(" ", "")) >= MIN_CJK_CHARS, where
+
+
+# Vietnamese words are single syllables told apart by their tones, and folding removes the
+# tones: one folded syllable stands for many words ("bao" is newspaper, protect, bag, how much).
+# Its terms are at least two syllables, except loanwords written the same in every language.
+VIETNAMESE_LOANWORDS = {"exosome", "exosomes", "copd", "hotline", "serum", "insulin"}
+
+
+def test_vietnamese_terms_are_never_one_folded_syllable() -> None:
+    page_cues = yaml.safe_load((DATA_DIR / "page_cues.yaml").read_text(encoding="utf-8"))
+    terms = [
+        term
+        for section in ("products", "approved", "conditions", "cues")
+        for entry_terms in _entries(FILES["vi"], section).values()
+        for term in entry_terms
+    ]
+    terms += [term for family in page_cues["families"].values() for term in family.get("vi", [])]
+    short = [t for t in terms if len(t.split()) < 2 and t not in VIETNAMESE_LOANWORDS]
+    assert not short
+
+
+def test_no_term_names_two_conditions_or_both_a_product_and_a_condition() -> None:
+    shared = yaml.safe_load((DATA_DIR / "conditions.yaml").read_text(encoding="utf-8"))
+    owner: dict[str, set[str]] = defaultdict(set)
+    for record in shared["conditions"]:
+        for term in record.get("terms") or []:
+            owner[fold_term(term)].add(record["name"])
+    for data in FILES.values():
+        for name, terms in _entries(data, "conditions").items():
+            for term in terms:
+                owner[fold_term(term)].add(name)
+    clashes = {term: names for term, names in owner.items() if len(names) > 1}
+    assert not clashes
+    products = {
+        fold_term(term)
+        for data in FILES.values()
+        for section in ("products", "approved")
+        for terms in _entries(data, section).values()
+        for term in terms
+    }
+    assert not products & set(owner)
+
+
+def test_a_file_naming_an_unknown_entry_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    bad = data_dir / "languages" / "pt.yaml"
+    bad.write_text(
+        bad.read_text(encoding="utf-8").replace("stem_cells_generic:", "stem_cels_generic:", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(LexiconError, match="stem_cels_generic"):
+        load_lexicons(data_dir)
+
+
+def test_a_file_with_an_unknown_key_or_the_wrong_language_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    path = data_dir / "languages" / "de.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "synonyms: {}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="unknown keys"):
+        load_lexicons(data_dir)
+    path.write_text(original.replace("language: de", "language: nl"), encoding="utf-8")
+    with pytest.raises(LexiconError, match="'language' must be 'de'"):
+        load_lexicons(data_dir)
+
+
+# --- sentences per language --------------------------------------------------------------------
+
+# (language, sentence, product id, canonical condition name): the pair the checker must find.
+PAIRS = [
+    ("es", "Aplicamos células madre mesenquimatosas a niños con autismo.", "stem_cell_unspecified",
+     "autism spectrum disorder"),
+    ("pt", "Oferecemos células-tronco do cordão umbilical para a esclerose múltipla.",
+     "umbilical_cord", "multiple sclerosis"),
+    ("pt", "As células estaminais ajudam crianças com paralisia cerebral.",
+     "stem_cell_unspecified", "cerebral palsy"),
+    ("fr", "Notre centre traite l'arthrose du genou par des cellules souches adipeuses.",
+     "adipose", "knee osteoarthritis"),
+    ("fr", "Des exosomes contre la chute de cheveux, en trois séances.", "exosome", "hair loss"),
+    ("de", "Unsere Stammzelltherapie mit Eigenfett lindert Arthrose im Knie.", "adipose",
+     "knee osteoarthritis"),
+    ("de", "Wir behandeln Multiple Sklerose mit Stammzellen aus der Nabelschnur.",
+     "umbilical_cord", "multiple sclerosis"),
+    ("it", "Le cellule staminali da tessuto adiposo rigenerano la cartilagine nell'artrosi.",
+     "adipose", "osteoarthritis"),
+    ("it", "Trattiamo la sclerosi multipla con cellule staminali mesenchimali.",
+     "stem_cell_unspecified", "multiple sclerosis"),
+    ("nl", "Wij behandelen knieartrose met stamcellen uit eigen vet.", "adipose",
+     "knee osteoarthritis"),
+    ("ru", "Мы проводим лечение стволовыми клетками при рассеянном склерозе.",
+     "stem_cell_unspecified", "multiple sclerosis"),
+    ("ru", "Стволовые клетки пуповины помогают детям с аутизмом.", "umbilical_cord",
+     "autism spectrum disorder"),
+    ("uk", "Лікування стовбуровими клітинами при розсіяному склерозі.", "stem_cell_unspecified",
+     "multiple sclerosis"),
+    ("pl", "Oferujemy terapię komórkami macierzystymi w chorobie zwyrodnieniowej stawów.",
+     "stem_cell_unspecified", "osteoarthritis"),
+    ("tr", "Otizm için kök hücre tedavisi uyguluyoruz.", "stem_cell_unspecified",
+     "autism spectrum disorder"),
+    ("tr", "Diz kireçlenmesi olan hastalara kök hücreler enjekte ediyoruz.",
+     "stem_cell_unspecified", "knee osteoarthritis"),
+    ("ar", "نقدم العلاج بالخلايا الجذعية لأطفال التوحد.", "stem_cell_unspecified",
+     "autism spectrum disorder"),
+    ("ko", "저희 병원은 줄기세포 치료로 당뇨병을 관리합니다.", "stem_cell_unspecified", "diabetes"),
+    ("ko", "지방줄기세포 주사는 퇴행성 관절염 환자에게 효과적입니다.", "adipose", "osteoarthritis"),
+    ("vi", "Chúng tôi điều trị tự kỷ bằng tế bào gốc tự thân.", "stem_cell_unspecified",
+     "autism spectrum disorder"),
+    ("vi", "Tế bào gốc dây rốn giúp bệnh nhân thoái hóa khớp gối.", "umbilical_cord",
+     "knee osteoarthritis"),
+    ("id", "Terapi sel punca untuk osteoartritis lutut tersedia di klinik kami.",
+     "stem_cell_unspecified", "knee osteoarthritis"),
+    ("el", "Προσφέρουμε βλαστοκύτταρα για τη σκλήρυνση κατά πλάκας.", "stem_cell_unspecified",
+     "multiple sclerosis"),
+    ("cs", "Nabízíme léčbu kmenovými buňkami při artróze kolene.", "stem_cell_unspecified",
+     "knee osteoarthritis"),
+    ("bg", "Предлагаме стволови клетки при множествена склероза.", "stem_cell_unspecified",
+     "multiple sclerosis"),
+]  # fmt: skip
+# Chinese, Japanese and Thai run their words together: a term inside a run of characters is
+# found only once word boundaries are read for those scripts (the matcher's boundary change).
+NO_SPACES = [
+    ("zh", "我们用脐带间充质干细胞治疗2型糖尿病。", "umbilical_cord", "type 2 diabetes"),
+    ("zh", "本院以自體脂肪幹細胞治療退化性膝關節炎。", "adipose", "knee osteoarthritis"),
+    ("ja", "当院は脂肪由来幹細胞で変形性膝関節症を治療します。", "adipose",
+     "knee osteoarthritis"),
+    ("ja", "幹細胞点滴は糖尿病の方にもおすすめです。", "stem_cell_unspecified", "diabetes"),
+    ("th", "คลินิกเรารักษาข้อเข่าเสื่อมด้วยสเต็มเซลล์", "stem_cell_unspecified", "osteoarthritis"),
+]  # fmt: skip
+# A product named with its legitimate use, or a condition named in a warning: no pair.
+NO_PAIR = [
+    ("es", "El trasplante de progenitores hematopoyéticos es el tratamiento de la leucemia."),
+    ("pt", "O transplante de medula óssea é indicado para leucemia e linfoma."),
+    ("fr", "La greffe de cellules souches hématopoïétiques soigne certaines leucémies."),
+    ("de", "Die Stammzelltransplantation ist eine Standardbehandlung bei Leukämie."),
+    ("it", "Il trapianto di midollo osseo cura alcune leucemie e linfomi."),
+    ("nl", "Een stamceltransplantatie is de standaardbehandeling bij leukemie."),
+    ("ru", "Трансплантация костного мозга применяется при лейкозе."),
+    ("tr", "Kemik iliği nakli lösemi tedavisinde kullanılır."),
+    ("de", "Das Paul-Ehrlich-Institut warnt vor Stammzellen gegen Multiple Sklerose."),
+    ("pt", "A Anvisa alerta: não há evidências de que células-tronco tratem o autismo."),
+    ("fr", "L'ANSM met en garde contre les cellules souches vendues pour l'autisme."),
+    ("ru", "Минздрав предупреждает: стволовые клетки от аутизма не одобрены."),
+    ("vi", "Bộ Y tế cảnh báo tế bào gốc chưa được chứng minh chữa tự kỷ."),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rules_checker():
+    return load_checker(use_classifier=False)
+
+
+def _pairs(checker, text: str) -> set[tuple[str, str]]:
+    return {
+        (flag["entities"]["product"]["id"], flag["entities"]["condition"]["name"])
+        for flag in checker.claims_before_judgement(text)
+        if flag["rule_id"] == "unapproved-use.cell-product-for-disease"
+    }
+
+
+def _ids(cases: list[tuple[str, ...]]) -> list[str]:
+    """Test ids: the language code, numbered when a language has several cases."""
+    seen: dict[str, int] = defaultdict(int)
+    ids = []
+    for case in cases:
+        seen[case[0]] += 1
+        ids.append(f"{case[0]}-{seen[case[0]]}")
+    return ids
+
+
+@pytest.mark.parametrize(("code", "text", "product", "condition"), PAIRS, ids=_ids(PAIRS))
+def test_each_language_pairs_a_product_with_the_canonical_condition(
+    rules_checker, code: str, text: str, product: str, condition: str
+) -> None:
+    assert (product, condition) in _pairs(rules_checker, text)
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="needs word boundaries inside CJK and Thai runs (model/matcher.py, branch "
+    "fold-normalisation): a term must be found between two ideographs",
+)
+@pytest.mark.parametrize(("code", "text", "product", "condition"), NO_SPACES, ids=_ids(NO_SPACES))
+def test_languages_without_spaces_pair_a_product_with_the_canonical_condition(
+    rules_checker, code: str, text: str, product: str, condition: str
+) -> None:
+    assert (product, condition) in _pairs(rules_checker, text)
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("zh", "干细胞治疗 糖尿病"),
+        ("ja", "幹細胞治療 糖尿病"),
+        ("zh", "脐带间充质干细胞：2型糖尿病"),
+    ],
+    ids=["zh-spaced", "ja-spaced", "zh-punctuated"],
+)
+def test_cjk_terms_are_found_where_spaces_or_punctuation_bound_them(
+    rules_checker, code: str, text: str
+) -> None:
+    assert {condition for _, condition in _pairs(rules_checker, text)} & {
+        "diabetes",
+        "type 2 diabetes",
+    }
+
+
+@pytest.mark.parametrize(("code", "text"), NO_PAIR, ids=_ids(NO_PAIR))
+def test_legitimate_uses_and_warnings_pair_nothing(rules_checker, code: str, text: str) -> None:
+    assert not _pairs(rules_checker, text)
+    assert rules_checker.check(text)["risk"]["level"] != "high"
+
+
+def test_condition_names_stay_english_and_quotes_stay_in_the_page_words(rules_checker) -> None:
+    text = "Unsere Klinik behandelt Multiple Sklerose mit Stammzellen aus der Nabelschnur."
+    flags = [
+        flag
+        for flag in rules_checker.claims_before_judgement(text)
+        if flag["rule_id"] == "unapproved-use.cell-product-for-disease"
+    ]
+    assert flags
+    flag = flags[0]
+    assert flag["entities"]["condition"] == {"name": "multiple sclerosis", "code": "MeSH:D009103"}
+    quotes = {span["quote"] for span in flag["evidence"]}
+    assert "Multiple Sklerose" in quotes
+    assert all(text[span["start"] : span["end"]] == span["quote"] for span in flag["evidence"])
+    assert "multiple sclerosis" in flag["explanation"]
+
+
+def test_suffixes_inflect_the_terms_of_their_language_only(rules_checker) -> None:
+    # Korean particles and Turkish endings are written onto the noun.
+    assert ("stem_cell_unspecified", "diabetes") in _pairs(
+        rules_checker, "줄기세포를 이용한 시술이 당뇨병에 좋습니다."
+    )
+    assert ("stem_cell_unspecified", "autism spectrum disorder") in _pairs(
+        rules_checker, "Kök hücrelerin otizmde etkili olduğunu söylüyoruz."
+    )
