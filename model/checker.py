@@ -12,7 +12,7 @@ from typing import Any
 from model.budget import check_deadline
 from model.classifier import SentenceClassifier
 from model.detectors import Placeholders, fill
-from model.html_text import DEFAULT_MAX_DEPTH, html_to_text
+from model.html_text import DEFAULT_MAX_DEPTH, PageText, html_to_page_text
 from model.knowledge_base import KnowledgeBase
 from model.language import identify_language
 from model.lexicons import Lexicons
@@ -125,8 +125,11 @@ class Checker:
         if unknown:
             raise UnknownExclusionError(unknown)
         check_deadline(deadline)
-        analysed = html_to_text(text, max_depth=self.max_html_depth) if format == "html" else text
-        state = run_pipeline(CheckState(analysed, excluded, explain), self.parts, deadline=deadline)
+        page = self._page_text(text, format)
+        analysed = page.text
+        state = run_pipeline(
+            CheckState(analysed, excluded, explain, page.seen_length), self.parts, deadline=deadline
+        )
         check_deadline(deadline)
         flags = state.flags
         if explain:
@@ -156,11 +159,19 @@ class Checker:
     def claims_before_judgement(self, text: str, *, format: str = "text") -> list[dict[str, Any]]:
         """Every claim the detectors find, before the page judgement decides which stand: for
         evaluation (a trap on a news page is a claim found, even when the page hides it)."""
-        analysed = html_to_text(text, max_depth=self.max_html_depth) if format == "html" else text
+        page = self._page_text(text, format)
+        analysed = page.text
         state = run_pipeline(
-            CheckState(analysed, frozenset(), False), self.parts, until="find_claims"
+            CheckState(analysed, frozenset(), False, page.seen_length),
+            self.parts,
+            until="find_claims",
         )
         return [self._flag_json(f, analysed, None, True) for f in state.claims]
+
+    def _page_text(self, text: str, format: str) -> PageText:
+        if format == "html":
+            return html_to_page_text(text, max_depth=self.max_html_depth)
+        return PageText(text, len(text))
 
     def rule_catalogue(self) -> dict[str, Any]:
         return {"version": self.rules.version, "rules": [r.as_dict() for r in self.rules.rules]}

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from model.analysis import Document
+from model.evasion import ObfuscationKind
 from model.report import Flag, Span
 
 PAGE_MODEL_PATH = Path(__file__).parent / "artifacts" / "page_model.json"
@@ -106,6 +107,9 @@ class PageInputs:
     document: Document
     claims: list[Flag]
     sentence_probabilities: list[float] | None  # None: the checker runs without a classifier
+    # Where the seen text ends (html: text after it is of undecided visibility). Undecided text
+    # may add to the offer, never to the report: it cannot make a page informational.
+    seen_length: int | None = None
 
     @cached_property
     def reporting(self) -> dict[str, tuple[set[int], Span | None]]:
@@ -114,8 +118,9 @@ class PageInputs:
         critic, a study and a quotation at once counts once, for the first of these."""
         taken: set[int] = set()
         found: dict[str, tuple[set[int], Span | None]] = {}
+        seen = len(self.document.text) if self.seen_length is None else self.seen_length
         for name, locate in REPORTING_SOURCES:
-            spans = locate(self.document)
+            spans = [span for span in locate(self.document) if span.start < seen]
             sentences = {self.document.sentence_at(span.start) for span in spans} - taken
             taken |= sentences
             found[name] = (sentences, spans[0] if spans else None)
@@ -164,6 +169,19 @@ def _cue(kind: str, *, informing: bool = False) -> Callable[[PageInputs], Featur
     return compute
 
 
+def _find(document: Document, pattern: re.Pattern[str]) -> list[Span]:
+    """Matches of `pattern` as original spans, read on the folded text with its case kept (a
+    disguised "𝐎𝐮𝐫" or "Y​our" reads as it looks), or on the text when it was not folded."""
+    folded = document.folded
+    if folded is None:
+        return [Span(m.start(), m.end()) for m in pattern.finditer(document.text)]
+    spans = []
+    for match in pattern.finditer(folded.cased):
+        if match.end() > match.start():
+            spans.append(Span(*folded.span_in_original(match.start(), match.end())))
+    return spans
+
+
 def _pattern(
     pattern: re.Pattern[str], *, informing: bool = False
 ) -> Callable[[PageInputs], FeatureValue]:
@@ -171,9 +189,9 @@ def _pattern(
 
     def compute(inputs: PageInputs) -> FeatureValue:
         document = inputs.document
-        matches = list(pattern.finditer(document.text))
-        sentences = {document.sentence_at(m.start()) for m in matches}
-        evidence = Span(matches[0].start(), matches[0].end()) if matches else None
+        matches = _find(document, pattern)
+        sentences = {document.sentence_at(m.start) for m in matches}
+        evidence = matches[0] if matches else None
         return FeatureValue(_count(len(sentences), informing), evidence)
 
     return compute
@@ -186,13 +204,17 @@ def _cue_spans(group: str) -> Callable[[Document], list[Span]]:
     return locate
 
 
-def _pattern_spans(*patterns: re.Pattern[str]) -> Callable[[Document], list[Span]]:
+def _pattern_spans(
+    *patterns: re.Pattern[str], on_lines: bool = False
+) -> Callable[[Document], list[Span]]:
+    """Matches of the patterns as original spans; `on_lines`: read on the text itself, whose
+    line breaks the pattern needs (folding reads them as spaces)."""
+
     def locate(document: Document) -> list[Span]:
-        spans = [
-            Span(m.start(), m.end())
-            for pattern in patterns
-            for m in pattern.finditer(document.text)
-        ]
+        if on_lines:
+            spans = [Span(m.start(), m.end()) for p in patterns for m in p.finditer(document.text)]
+        else:
+            spans = [span for p in patterns for span in _find(document, p)]
         return sorted(spans, key=lambda span: span.start)
 
     return locate
@@ -208,6 +230,8 @@ def _registry_spans(document: Document) -> list[Span]:
 # Sentences of one reporting source that a page may hold before they count: an ad may carry a
 # disclaimer and cite a study, and one more such sentence appended to it changes nothing.
 REPORTING_ALLOWANCE = 0
+# A share is taken of at least this many sentences: one sentence of a one-line ad is no share.
+SHARE_MIN_SENTENCES = 10
 # A critic's or a reporter's stance counts from its second sentence: one line of warning
 # appended to an ad ("ask whether a product is approved") is how a clinic would slip past.
 STANCE_SOURCES = frozenset({"critical", "informational_cues"})
@@ -223,7 +247,7 @@ REPORTING_SOURCES: tuple[tuple[str, Callable[[Document], list[Span]]], ...] = (
     ("quotation", _pattern_spans(_QUOTATION)),
     ("third_party", _cue_spans("page:third_party")),
     ("news", _cue_spans("page:news")),
-    ("dateline", _pattern_spans(_DATELINE)),
+    ("dateline", _pattern_spans(_DATELINE, on_lines=True)),
     ("disclosure", _cue_spans("cue:disclosure")),
     ("cosmetic", _cue_spans("page:cosmetic")),
     ("veterinary", _cue_spans("cue:veterinary")),
@@ -236,7 +260,11 @@ def _reporting_value(inputs: PageInputs, name: str, share: bool) -> FeatureValue
     sentences, evidence = inputs.reporting[name]
     allowance = STANCE_ALLOWANCE if name in STANCE_SOURCES else REPORTING_ALLOWANCE
     count = max(0, len(sentences) - allowance)
-    value = count / _body_count(inputs.document) if share else math.log1p(count)
+    value = (
+        count / max(_body_count(inputs.document), SHARE_MIN_SENTENCES)
+        if share
+        else (math.log1p(count))
+    )
     return FeatureValue(value, evidence)
 
 
@@ -317,6 +345,26 @@ def _classifier_count(inputs: PageInputs) -> FeatureValue:
     return FeatureValue(MISSING if values is None else math.log1p(sum(v >= 0.5 for v in values)))
 
 
+def _product_offer(inputs: PageInputs) -> FeatureValue:
+    """Sentences in which the page speaks as the provider ("we", "our", an offer verb) and
+    names a cell product: "We use bone marrow stem cells to…" is an offer in one line."""
+    document = inputs.document
+    voice = {
+        document.sentence_of[m]
+        for group in ("page:provider_voice", "page:offer")
+        for m in document.group(group)
+    }
+    voice |= {document.sentence_at(span.start) for span in _find(document, _FIRST_PLURAL)}
+    offered = sorted(
+        document.sentence_of[m] for m in document.products if document.sentence_of[m] in voice
+    )
+    evidence = None
+    if offered:
+        first = document.sentences[offered[0]]
+        evidence = Span(first.start, first.end)
+    return FeatureValue(math.log1p(len(set(offered))), evidence)
+
+
 def _title_pair(inputs: PageInputs) -> FeatureValue:
     """The page's first line names a cell product and a condition ("Stem cells for COPD"),
     with no critical or reporting cue: a page titled as an offer."""
@@ -379,6 +427,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("first_person_plural", "provider_voice", _pattern(_FIRST_PLURAL)),
     Feature("second_person", None, _pattern(_SECOND_PERSON)),
     Feature("offer", "offer", _family("offer")),
+    Feature("product_offer", "offer", _product_offer),
     Feature("call_to_action", "call_to_action", _family("call_to_action")),
     Feature("booking", "booking_or_contact", _family("booking")),
     Feature("contact_details", "booking_or_contact", _contact),
@@ -528,6 +577,22 @@ def _out_of_scope(document: Document, values: dict[str, FeatureValue]) -> str | 
     return None
 
 
+def _obfuscation_signals(document: Document) -> list[Signal]:
+    """The first product or condition name disguised to slip past screening (invisible
+    characters, look-alike letters, spaced letters, digits for letters), as a signal."""
+    if document.folded is None:
+        return []
+    names = sorted(
+        (m.start, m.end) for m in [*document.products, *document.conditions, *document.approved]
+    )
+    for record in document.folded.obfuscations:
+        if record.kind == ObfuscationKind.LINE_BREAK_HYPHEN:
+            continue
+        if any(start < record.end and record.start < end for start, end in names):
+            return [Signal("obfuscation", Span(record.start, record.end))]
+    return []
+
+
 def judge_page(inputs: PageInputs, model: PageModel) -> PageJudgement:
     values = page_features(inputs)
     plain = {name: v.value for name, v in values.items()}
@@ -547,8 +612,8 @@ def judge_page(inputs: PageInputs, model: PageModel) -> PageJudgement:
             for name in sorted(contributions, key=lambda n: -direction * contributions[n])
             if direction * contributions[name] > 0
         ]
-    signals: list[Signal] = []
-    seen: set[str] = set()
+    signals: list[Signal] = _obfuscation_signals(inputs.document)
+    seen: set[str] = {s.name for s in signals}
     by_name = {f.name: f for f in FEATURES}
     for name in ranked:
         feature = by_name.get(name)

@@ -58,6 +58,7 @@ class CheckState:
     text: str
     excluded: frozenset[str]
     explain: bool
+    seen_length: int | None = None  # html: where the seen text ends (then undecided text)
     document: Document | None = None
     scores: SentenceScores | None = None
     claims: list[Flag] = field(default_factory=list)
@@ -95,14 +96,14 @@ def page_inputs(state: CheckState) -> PageInputs:
     """The claims and the body sentences' violative probabilities, for the page stage."""
     assert state.document is not None
     if state.scores is None:
-        return PageInputs(state.document, state.claims, None)
+        return PageInputs(state.document, state.claims, None, state.seen_length)
     sentences = state.document.sentences
     probabilities = [
         float(state.scores.probabilities[row, 0])
         for row, index in enumerate(state.scores.indexes)
         if not sentences[index].is_heading
     ]
-    return PageInputs(state.document, state.claims, probabilities)
+    return PageInputs(state.document, state.claims, probabilities, state.seen_length)
 
 
 def stage_judge_page(state: CheckState, parts: PipelineParts) -> None:

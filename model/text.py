@@ -68,6 +68,26 @@ def _looks_like_heading(line: str, next_line: str | None) -> bool:
     return len(words) <= 12
 
 
+def _join_hyphenated(lines: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Lines joined where a word is hyphenated across the break ("regen-" / "erates"): one
+    line of text, as the folding already reads the word whole."""
+    joined: list[tuple[int, int]] = []
+    for start, end in lines:
+        if joined:
+            previous = text[joined[-1][0] : joined[-1][1]].rstrip()
+            first = text[start:end].lstrip()[:1]
+            if (
+                len(previous) >= 2
+                and previous[-1] == "-"
+                and previous[-2].isalpha()
+                and (first.islower())
+            ):
+                joined[-1] = (joined[-1][0], end)
+                continue
+        joined.append((start, end))
+    return joined
+
+
 def segment(text: str) -> tuple[list[Sentence], list[Section]]:
     """Split text into sentences grouped under headings.
 
@@ -82,7 +102,7 @@ def segment(text: str) -> tuple[list[Sentence], list[Section]]:
     for line in text.splitlines(keepends=True):
         lines.append((position, position + len(line)))
         position += len(line)
-    nonblank = [(s, e) for s, e in lines if text[s:e].strip()]
+    nonblank = _join_hyphenated([(s, e) for s, e in lines if text[s:e].strip()], text)
     section_index = 0
     section_start = 0
     current_heading: Sentence | None = None

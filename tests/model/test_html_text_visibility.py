@@ -309,12 +309,6 @@ CRITICAL_BLOCK = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the page judgement (model/checker.py, being rebuilt) reads the whole analysed text; "
-    "judged on html_to_page_text(...).text[:seen_length], undecided text could not make a "
-    "clinic's page informational",
-)
 def test_undecidable_critical_text_does_not_make_the_page_informational(checker) -> None:
     page = (
         "<style>.u:hover{display:none}</style><h1>Renew Clinic</h1>"

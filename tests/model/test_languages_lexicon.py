@@ -269,11 +269,6 @@ def test_each_language_pairs_a_product_with_the_canonical_condition(
     assert (product, condition) in _pairs(rules_checker, text)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs word boundaries inside CJK and Thai runs (model/matcher.py, branch "
-    "fold-normalisation): a term must be found between two ideographs",
-)
 @pytest.mark.parametrize(("code", "text", "product", "condition"), NO_SPACES, ids=_ids(NO_SPACES))
 def test_languages_without_spaces_pair_a_product_with_the_canonical_condition(
     rules_checker, code: str, text: str, product: str, condition: str
