@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from model.analysis import analyse, is_informational
+from model.budget import check_deadline
 from model.classifier import SentenceClassifier
 from model.detectors import (
     SENTENCE_DETECTORS,
@@ -91,12 +92,15 @@ class Checker:
         id: str | None = None,
         url: str | None = None,
         explain: bool = True,
+        deadline: float | None = None,
     ) -> dict[str, Any]:
         """Screen one ad; returns the response body of POST /v1/check as a dict.
 
         Raises `ValueError` subclasses for input the contract rejects (unknown format, offset
-        mode or exclusion; html nested too deep).
+        mode or exclusion; html nested too deep), and `model.budget.TimeBudgetExceeded` once
+        `time.monotonic()` passes `deadline` (checked between stages).
         """
+        check_deadline(deadline)
         if format not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}")
         if offsets not in OFFSET_MODES:
@@ -108,6 +112,7 @@ class Checker:
         if unknown:
             raise UnknownExclusionError(unknown)
         analysed = html_to_text(text, max_depth=self.max_html_depth) if format == "html" else text
+        check_deadline(deadline)
         flags, informational, classifier_block = self._flags(analysed, excluded, explain)
         level = risk_level(flags)
         probability = classifier_block["probability"] if classifier_block else None
