@@ -1,0 +1,333 @@
+"""Hostile clients (issue 14): the probes, the slow-client siege, and the serving comparison.
+
+- `PROBES`: the requests of issue 14's table, each sent raw over a socket and timed.
+- `siege`: connections that send their headers and half a body, then wait.
+- `serving` (figure): each candidate worker class under the same load, clean and besieged.
+- `probes` (figure): every probe's answer and time against the chosen set-up, while 32
+  clients load the server for 60 s; gunicorn's log is searched for worker timeouts.
+
+Servers are started as `make run` starts them (bench.http_load.running_server), on loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import http_load
+from bench.result import Figure, Row
+
+Progress = Callable[[str], None]
+
+# -- the probes of issue 14 ------------------------------------------------------------------------
+
+
+def css_near_miss_page() -> str:
+    """100 KB of html whose style sheet holds rules that almost hide something: 40 rules of a
+    499-character selector and 28 `display : nonx` declarations (issue 14)."""
+    declaration = "display" + " " * 30 + ":" + " " * 30 + "nonx"
+    rule = "a" * 499 + "{" + declaration * 28 + "}"
+    return f"<html><head><style>{rule * 40}</style></head><body><p>Stem cells.</p></body></html>"
+
+
+def _post(path: str, body: bytes, content_type: str = "application/json") -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: {content_type}\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode() + body
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _requests() -> dict[str, bytes]:
+    page = css_near_miss_page()
+    return {
+        "malformed chunk": (
+            b"POST /v1/check HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"
+        ),
+        "100 KB near-miss CSS page": _post(
+            "/v1/check", _json({"text": page, "format": "html"})
+        ),
+        "batch of 60 near-miss CSS pages": _post(
+            "/v1/check/batch", _json({"items": [{"text": page, "format": "html"}] * 60})
+        ),
+        "Content-Length 100 MB, 13 bytes sent": (
+            b"POST /v1/check HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 104857600\r\n\r\n{"text":"a"}\n'
+        ),
+        "exclude of 1.3 M names": _post(
+            "/v1/check", _json({"text": "stem cells", "exclude": ["x"] * 1_300_000})
+        ),
+        "url of 1 M characters": _post(
+            "/v1/check", _json({"text": "stem cells", "url": "http://x/" + "a" * 1_000_000})
+        ),
+        "UTF-16 body": _post(
+            "/v1/check",
+            json.dumps({"text": "stem cells"}).encode("utf-16"),
+            "application/json; charset=utf-16",
+        ),
+        "html depth guard bypass": _post(
+            "/v1/check", _json({"text": "<div a=<>" * 11_000 + "x", "format": "html"})
+        ),
+    }
+
+
+@dataclass
+class ProbeAnswer:
+    name: str
+    status: int | None  # None: no answer before the client gave up
+    code: str
+    seconds: float
+
+
+def exchange(port: int, payload: bytes, timeout: float) -> tuple[int | None, bytes]:
+    """Send `payload` raw, read the answer's head and body (until close, Content-Length or
+    `timeout`); return (status or None, body)."""
+    data = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        try:
+            sock.sendall(payload)
+        except OSError:
+            pass  # the server answered and closed before reading everything
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                chunk = sock.recv(65536)
+            except (TimeoutError, OSError):
+                break
+            if not chunk:
+                break
+            data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = [
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ]
+            if length and len(body) >= length[0]:
+                break
+    if not data.startswith(b"HTTP/"):
+        return None, b""
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+def run_probe(port: int, name: str, payload: bytes, timeout: float = 90.0) -> ProbeAnswer:
+    started = time.perf_counter()
+    status, body = exchange(port, payload, timeout)
+    seconds = time.perf_counter() - started
+    code = "-"
+    try:
+        answer = json.loads(body)
+        if "error" in answer:
+            code = answer["error"]["code"]
+        elif "counts" in answer:
+            errors = {entry["error"]["code"] for entry in answer["results"] if "error" in entry}
+            code = f"{answer['counts']['ok']} ok, {answer['counts']['error']} errors " + (
+                f"({', '.join(sorted(errors))})" if errors else ""
+            )
+    except (ValueError, KeyError, TypeError):
+        pass
+    return ProbeAnswer(name, status, code.strip(), seconds)
+
+
+# -- slow clients ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def siege(port: int, connections: int) -> Iterator[list[socket.socket]]:
+    """Connections that send a check's headers and half its body, then wait (issue 14)."""
+    body = b'{"text": "' + b"x" * 2000 + b'"}'
+    head = (
+        "POST /v1/check HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    sockets = []
+    try:
+        for _ in range(connections):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            sock.sendall(head + body[: len(body) // 2])
+            sockets.append(sock)
+        time.sleep(0.5)
+        yield sockets
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def health_latencies(port: int, count: int, timeout: float) -> list[float | None]:
+    """`count` sequential GET /v1/health, each on its own connection: seconds, or None for a
+    probe that got no answer within `timeout`."""
+    latencies: list[float | None] = []
+    for _ in range(count):
+        started = time.perf_counter()
+        status, _ = exchange(
+            port, b"GET /v1/health HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n", timeout
+        )
+        latencies.append(time.perf_counter() - started if status == 200 else None)
+        time.sleep(0.1)
+    return latencies
+
+
+def worker_timeouts(log_path: Path) -> int:
+    try:
+        return log_path.read_text(errors="replace").count("WORKER TIMEOUT")
+    except OSError:
+        return 0
+
+
+# -- figure: the serving comparison ----------------------------------------------------------------
+
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "sync": ("--worker-class", "sync", "--threads", "1"),
+    "gthread, 8 threads": ("--worker-class", "gthread", "--threads", "8"),
+    "gevent": ("--worker-class", "gevent", "--worker-connections", "1000"),
+}
+
+
+def _bodies(count: int) -> list[bytes]:
+    from bench import corpus
+
+    return [json.dumps(body).encode() for body in corpus.payloads(count, 2000, seed=14)]
+
+
+def serving(
+    *, seconds: int, connections: int, slow_clients: int, progress: Progress
+) -> Figure:
+    bodies = _bodies(600)
+    rows: list[Row] = []
+    details: list[str] = []
+    for name, extra in CANDIDATES.items():
+        with http_load.running_server(workers=2, extra=extra) as server:
+            http_load.run_python_clients(server.port, bodies, connections, seconds=2)
+            clean = http_load.run_python_clients(
+                server.port, bodies, connections, seconds=seconds
+            )
+            with siege(server.port, slow_clients):
+                health: list[float | None] = []
+                prober = threading.Thread(
+                    target=lambda h=health: h.extend(health_latencies(server.port, 10, 5.0))
+                )
+                prober.start()
+                besieged = http_load.run_python_clients(
+                    server.port, bodies, connections, seconds=seconds
+                )
+                prober.join()
+            timeouts = worker_timeouts(server.log_path)
+        answered = [value for value in health if value is not None]
+        progress(
+            f"serving {name}: clean {clean.rps:.0f} req/s (p99 {clean.p99_ms:.0f} ms), "
+            f"besieged {besieged.rps:.0f} req/s ({besieged.errors} errors), health "
+            f"{len(answered)}/{len(health)} answered, {timeouts} worker timeouts"
+        )
+        rows += [
+            Row(f"{name}: throughput, clean", "req/s", [clean.rps], higher_is_better=True),
+            Row(f"{name}: p99 latency, clean", "ms", [clean.p99_ms]),
+            Row(
+                f"{name}: throughput with {slow_clients} slow clients",
+                "req/s",
+                [besieged.rps],
+                higher_is_better=True,
+                note=f"{besieged.errors} errors",
+            ),
+            Row(
+                f"{name}: /v1/health answered within 5 s under siege",
+                "of 10",
+                [float(len(answered))],
+                "10 of 10",
+                10.0,
+                higher_is_better=True,
+            ),
+            Row(
+                f"{name}: slowest /v1/health under siege",
+                "ms",
+                [max(answered) * 1000 if answered else float("inf")],
+            ),
+            Row(f"{name}: worker timeouts", "count", [float(timeouts)], "0", 0.0, judge="max"),
+        ]
+        details.append(f"`{name}`: `gunicorn ... {' '.join(extra)}`")
+    figure = Figure(
+        "serving",
+        f"Serving set-up (issue 14): worker classes, clean and with {slow_clients} slow clients",
+        f"python -m bench.run --only serving  # {connections} keep-alive clients, {seconds} s "
+        "clean then the same with the slow clients connected; 2 workers each",
+        rows,
+    )
+    figure.details = [
+        "Each candidate is started as `make run` starts gunicorn, with only the worker class "
+        "(and threads) changed on the command line: " + "; ".join(details) + ". Slow clients "
+        "send a check's headers and half its body, then wait. A /v1/health probe that gets "
+        "no answer within 5 s counts as unanswered."
+    ]
+    return figure
+
+
+# -- figure: the probes under load -----------------------------------------------------------------
+
+
+def probes_under_load(*, seconds: int, connections: int, progress: Progress) -> Figure:
+    bodies = _bodies(600)
+    requests = _requests()
+    answers: list[ProbeAnswer] = []
+    with http_load.running_server(workers=2) as server:
+        stop = threading.Event()
+
+        def probe_loop() -> None:
+            while not stop.is_set():
+                for name, payload in requests.items():
+                    answers.append(run_probe(server.port, name, payload))
+                    if stop.is_set():
+                        return
+
+        prober = threading.Thread(target=probe_loop)
+        with siege(server.port, 4):
+            prober.start()
+            load = http_load.run_python_clients(server.port, bodies, connections, seconds=seconds)
+            stop.set()
+            prober.join()
+        timeouts = worker_timeouts(server.log_path)
+        argv_text = http_load._argv_text(server.argv)
+    progress(
+        f"probes: {load.rps:.0f} req/s, {load.errors} errors, {len(answers)} probes, "
+        f"{timeouts} worker timeouts"
+    )
+    rows = [
+        Row("load: throughput with probes and 4 slow clients", "req/s", [load.rps], note=""),
+        Row("load: errors", "count", [float(load.errors)], "0", 0.0, judge="max"),
+        Row("worker timeouts", "count", [float(timeouts)], "0", 0.0, judge="max"),
+    ]
+    for name in requests:
+        mine = [a for a in answers if a.name == name]
+        if not mine:
+            continue
+        statuses = sorted({str(a.status) for a in mine})
+        codes = sorted({a.code for a in mine})
+        rows.append(
+            Row(
+                f"probe: {name}",
+                "s",
+                [a.seconds for a in mine],
+                note=f"status {'/'.join(statuses)}, {'; '.join(codes)}",
+            )
+        )
+    figure = Figure(
+        "probes",
+        f"Issue 14's probes, each repeated while {connections} clients load the server",
+        f"{argv_text}  # python -m bench.run --only probes ({seconds} s)",
+        rows,
+    )
+    figure.details = [
+        "Every probe of issue 14's table is sent raw over a socket, in turn and again, while "
+        f"{connections} keep-alive clients post ~2 KB ads and 4 slow clients hold half-sent "
+        "bodies. Times are per probe (min / median / max over its repeats)."
+    ]
+    return figure
