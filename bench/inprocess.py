@@ -193,6 +193,18 @@ def adversarial_inputs(depth: int = 20_000) -> list[tuple[str, str, dict[str, An
             {"format": "html"},
         ),
         (
+            "html whose <style> holds near-miss rules (issue 14)",
+            "<style>"
+            + ("a" * 499 + "{" + ("display" + " " * 30 + ":" + " " * 30 + "nonx") * 28 + "}") * 40
+            + "</style><p>stem cells cure MS</p>",
+            {"format": "html"},
+        ),
+        (
+            "html `<div a=<>` x 11,000 (issue 14; rejected)",
+            "<div a=<>" * 11_000,
+            {"format": "html"},
+        ),
+        (
             "html nested 1,990 levels (just under the limit)",
             "<div>" * 1990 + "stem cells cure MS" + "</div>" * 1990,
             {"format": "html"},

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from model.css import Declaration, parse_declarations, parse_stylesheet
 
 _DROPPED_TAGS = frozenset(
     {
@@ -85,34 +87,7 @@ _BLOCK_TAGS = frozenset(
         "caption",
     }
 )
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
-_VOID_TAGS = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-        "p",
-        "li",
-        "td",
-        "th",
-        "tr",
-        "option",
-        "dt",
-        "dd",
-    }
-)
 DEFAULT_MAX_DEPTH = 2_000
 
 
@@ -125,30 +100,35 @@ class HtmlTooDeepError(ValueError):
         self.limit = limit
 
 
-def estimate_depth(html: str, stop_at: int) -> int:
-    """Estimate the element nesting depth of `html` in one linear scan of its tags.
+def check_nesting_depth(tree: LexborHTMLParser, limit: int) -> None:
+    """Raise `HtmlTooDeepError` if the parsed page nests elements deeper than `limit`.
 
-    Parsers build deep trees in super-linear time, so the depth is checked before parsing.
-    Elements that are often left unclosed (p, li, td...) are not counted.
+    The depth is read from the parser's own tree (html, head and body not counted), so no markup
+    trick can make it differ from what was built. The walk is iterative and stops at the first
+    element past the limit.
     """
-    depth = deepest = 0
-    for match in _TAG.finditer(html):
-        closing, name, self_closing = match.groups()
-        if self_closing or name.lower() in _VOID_TAGS:
+    root = tree.root
+    if root is None:
+        return
+    stack: list[tuple[LexborNode, int]] = [(child, 0) for child in _children(root)]
+    while stack:
+        node, depth = stack.pop()
+        if node.tag is None or node.tag.startswith(("-", "!")):
             continue
-        depth = max(depth - 1, 0) if closing else depth + 1
-        if depth > deepest:
-            deepest = depth
-            if deepest > stop_at:
-                break
-    return deepest
+        if node.tag not in ("head", "body"):
+            depth += 1
+            if depth > limit:
+                raise HtmlTooDeepError(depth, limit)
+        stack.extend((child, depth) for child in _children(node))
 
 
-_CSS_HIDING_RULE = re.compile(
-    r"([^{}]{1,500})\{[^{}]{0,2000}?(?:display\s*:\s*none|visibility\s*:\s*hidden)[^{}]{0,2000}\}",
-    re.IGNORECASE,
-)
-_SIMPLE_SELECTOR = re.compile(r"^\s*([.#])([A-Za-z0-9_-]{1,100})\s*$")
+def _children(node: LexborNode) -> list[LexborNode]:
+    children = []
+    child = node.child
+    while child is not None:
+        children.append(child)
+        child = child.next
+    return children
 
 
 def _hidden_selectors(tree: LexborHTMLParser) -> tuple[frozenset[str], frozenset[str]]:
@@ -160,12 +140,26 @@ def _hidden_selectors(tree: LexborHTMLParser) -> tuple[frozenset[str], frozenset
     classes: set[str] = set()
     ids: set[str] = set()
     for style in tree.css("style"):
-        for match in _CSS_HIDING_RULE.finditer(style.text() or ""):
-            for selector in match.group(1).split(","):
-                simple = _SIMPLE_SELECTOR.match(selector)
-                if simple:
-                    (classes if simple.group(1) == "." else ids).add(simple.group(2))
+        for rule in parse_stylesheet(style.text() or ""):
+            if not _hides(rule.declarations):
+                continue
+            for selector in rule.selectors.split(","):
+                selector = selector.strip()
+                if len(selector) > 1 and selector[0] in ".#" and _is_css_name(selector[1:]):
+                    (classes if selector[0] == "." else ids).add(selector[1:])
     return frozenset(classes), frozenset(ids)
+
+
+def _is_css_name(text: str) -> bool:
+    return all(char.isascii() and (char.isalnum() or char in "_-") for char in text)
+
+
+def _hides(declarations: tuple[Declaration, ...]) -> bool:
+    for declaration in declarations:
+        value = declaration.value.lower()
+        if (declaration.name, value) in (("display", "none"), ("visibility", "hidden")):
+            return True
+    return False
 
 
 def _is_hidden(
@@ -182,7 +176,7 @@ def _is_hidden(
     if (attributes.get("aria-hidden") or "").strip().lower() == "true":
         return True
     style = attributes.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    return bool(style and _hides(parse_declarations(style)))
 
 
 def html_to_text(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> str:
@@ -190,10 +184,8 @@ def html_to_text(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> str:
 
     Raises `HtmlTooDeepError` when elements nest deeper than `max_depth`.
     """
-    depth = estimate_depth(html, stop_at=max_depth)
-    if depth > max_depth:
-        raise HtmlTooDeepError(depth, max_depth)
     tree = LexborHTMLParser(html)
+    check_nesting_depth(tree, max_depth)
     hidden_classes, hidden_ids = _hidden_selectors(tree)
     root = tree.body if tree.body is not None else tree.root
     if root is None:
