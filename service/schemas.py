@@ -80,7 +80,7 @@ class BatchRequestSchema(StrictSchema):
             metadata={
                 "description": "A check request (CheckRequest). One that breaks the contract "
                 "gets its own `error` entry; the other items are screened."
-            }
+            },
         ),
         required=True,
         validate=validate.Length(min=1),
