@@ -17,7 +17,7 @@ from service.config import Config, ConfigError
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # Sub-commands that parse their own arguments, and where their `main(argv)` lives.
 DELEGATED = {
-    "screen": ("service.screen", "batch-screen a JSONL or CSV file of ads (see SPEC)"),
+    "screen": ("service.batch", "batch-screen a JSONL or CSV file of ads (see SPEC)"),
     "train": ("training.train", "train the classifier and write model/artifacts/"),
 }
 

@@ -153,13 +153,17 @@ class CheckRequestSchema(Schema):
         },
     )
 
-    def __init__(self, *args: Any, max_chars: int = DEFAULT_MAX_CHARS, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_chars: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._max_chars = max_chars
 
     @property
     def max_chars(self) -> int:
-        return self._max_chars
+        """The longest text accepted: as given, else `configured_max_chars()`."""
+        return self._max_chars if self._max_chars is not None else self.configured_max_chars()
+
+    def configured_max_chars(self) -> int:
+        return DEFAULT_MAX_CHARS
 
     @validates("text")
     def _text_fits(self, value: str, **kwargs: Any) -> None:

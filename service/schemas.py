@@ -54,8 +54,7 @@ def _configured(name: str) -> int:
 class CheckRequestSchema(contract.CheckRequestSchema):
     """One ad to screen (`service.contract`), with the app's REDFLAGS_MAX_CHARS."""
 
-    @property
-    def max_chars(self) -> int:
+    def configured_max_chars(self) -> int:
         return _configured("REDFLAGS_MAX_CHARS")
 
 
