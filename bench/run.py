@@ -92,10 +92,10 @@ PLANS: dict[str, Plan] = {
     # issue 14: worker classes compared with and without slow clients; the probes under load
     "serving": Plan(
         lambda: hostile.serving(
-            rounds=3, seconds=10, connections=16, slow_clients=16, progress=progress
+            rounds=3, seconds=10, connections=16, slow_levels=(16, 128), progress=progress
         ),
         lambda: hostile.serving(
-            rounds=1, seconds=2, connections=8, slow_clients=16, progress=progress
+            rounds=1, seconds=2, connections=8, slow_levels=(16, 128), progress=progress
         ),
     ),
     "probes": Plan(

@@ -163,6 +163,26 @@ def test_a_declared_length_over_the_limit_is_refused_from_the_header(server):
     assert seconds < GUARD / 2  # the 13 bytes never become 100 MB: no waiting for them
 
 
+def test_a_413_is_sent_before_the_rest_of_the_body_is_read(server):
+    # 10 MB declared (over the 8 MiB limit, under the 64 MiB drain limit), then a byte a
+    # second: the answer must not wait for a body that is not coming.
+    head = (
+        b"POST /v1/check HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 10485760\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=GUARD) as sock:
+        sock.sendall(head + b'{"text": "a')
+        sock.settimeout(1.0)
+        answer = b""
+        for _ in range(5):  # the drain waits up to 10 s for a client that keeps trickling
+            try:
+                answer = sock.recv(65536)
+                break
+            except TimeoutError:
+                sock.sendall(b"a")
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:100]
+
+
 def test_an_exclude_list_past_200_names_is_refused(server):
     names = json.dumps({"text": "stem cells", "exclude": ["x"] * 1_300_000}).encode()
     status, _, body = exchange(server.port, post("/v1/check", names))
