@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test bench train lint evaluate clean
+.PHONY: run test bench train lint evaluate evaluate-real clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ train: $(VENV)/.installed-dev
 
 evaluate: $(VENV)/.installed-dev
 	$(BIN)/python -m evaluation.evaluate
+
+# Real published pages (../shared/real_pages/): the development part; the set-aside part only
+# with `python -m evaluation.real_pages --set-aside --look NAME` (every look is logged).
+evaluate-real: $(VENV)/.installed-dev
+	$(BIN)/python -m evaluation.real_pages
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.run

@@ -10,6 +10,7 @@ from model.classifier import ArtifactError, load_classifier
 from model.html_text import DEFAULT_MAX_DEPTH, HtmlTooDeepError
 from model.knowledge_base import load_knowledge_base
 from model.lexicons import load_lexicons
+from model.page import PageModel
 from model.rules import load_rules
 
 __all__ = [
@@ -27,6 +28,7 @@ def load_checker(
     artifact_dir: Path | None = None,
     use_classifier: bool = True,
     max_html_depth: int = DEFAULT_MAX_DEPTH,
+    page_model: PageModel | None = None,
 ) -> Checker:
     """Build a checker from the packaged data files and the committed classifier artifact.
 
@@ -38,6 +40,7 @@ def load_checker(
         load_rules(),
         load_knowledge_base(),
         classifier,
+        page_model=page_model,
         max_html_depth=max_html_depth,
     )
 

@@ -2,8 +2,8 @@
 
 The analysed text is segmented into sentences and sections, every lexicon phrase is found in one
 matcher pass, and each sentence is marked with the context it speaks in: critical, informational
-or negated sentences do not promote anything, and a document made mostly of them (a consumer
-warning, a news report, a free trial's description) is informational as a whole.
+or negated sentences do not promote anything. Whether the page as a whole offers a treatment is
+decided later, by the page judgement (`model/page.py`), from what is found here.
 """
 
 from __future__ import annotations
@@ -19,12 +19,6 @@ from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_
 from model.text import Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
-INFORMING_CUES = frozenset({"critical", "informational"})
-# Below this mean sentence probability a page reads as informing, unless it is full of calls to
-# action. Sales pages in the development set sit mostly above 0.4, warnings and news below 0.3.
-LOW_PROMOTION = 0.3
-# A page is about animals when this share of its sentences (and at least 3) names them.
-VETERINARY_SHARE = 0.25
 
 
 @dataclass
@@ -38,8 +32,6 @@ class Document:
     products: list[Mention] = field(default_factory=list)
     approved: list[Mention] = field(default_factory=list)
     conditions: list[Mention] = field(default_factory=list)
-    # Set by the checker with `is_informational`, once the classifier has scored the page.
-    informational: bool = False
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
     _topical: set[int] | None = field(default=None, repr=False)
     cover_only_keys: frozenset[str] = frozenset()
@@ -110,7 +102,9 @@ class Document:
 
     @property
     def promotes_cell_product(self) -> bool:
-        return bool(self.products) and not self.informational and not self.about_approved_product
+        """The page names a cell product and is not about an FDA-approved one (whether it
+        promotes it at all is the page judgement's call)."""
+        return bool(self.products) and not self.about_approved_product
 
 
 def _overlaps(mention: Mention, others: list[Mention], starts: list[int]) -> bool:
@@ -226,31 +220,3 @@ def analyse(
         and "adverse" not in document.cues_by_sentence.get(sentence_of[m], ())
     ]
     return document
-
-
-def is_informational(document: Document, promotion: float | None = None) -> bool:
-    """A warning, a news report, a free trial: text that informs rather than sells.
-
-    Counts sentences that speak critically or report on others against the signals of a sales
-    page (calls to action, prices, "we offer"). `promotion`, the classifier's mean violative
-    probability over the page's sentences, tells a page that quotes a few claims among many
-    neutral sentences from one made of claims.
-    """
-    body = [i for i, s in enumerate(document.sentences) if not s.is_heading] or [0]
-    # Negations ("not a cure", "we make no claims") also sit in sales pages' disclaimers, so
-    # only critical and reporting sentences count as informing.
-    informing = sum(1 for i in body if document.cues_by_sentence.get(i, set()) & INFORMING_CUES)
-    promoting = len(document.group("cue:promotional"))
-    if document.has_cue("free_trial") and promoting <= 2:
-        return True
-    # Cell treatments for animals are a veterinary matter, outside what the checker screens. A
-    # page for animals speaks of them throughout; an ad selling "racehorse-grade" cells to
-    # people names animals in a sentence or two.
-    veterinary = {document.sentence_of[m] for m in document.group("cue:veterinary")}
-    if len(veterinary) >= max(3, VETERINARY_SHARE * len(document.sentences)):
-        return True
-    if promotion is not None and promotion < LOW_PROMOTION and promoting <= informing + 2:
-        return True
-    if informing == 0:
-        return False
-    return informing >= max(2, 0.2 * len(body)) and informing >= promoting

@@ -9,29 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from model.analysis import analyse, is_informational
 from model.budget import check_deadline
 from model.classifier import SentenceClassifier
-from model.detectors import (
-    SENTENCE_DETECTORS,
-    Placeholders,
-    detect_missing_disclosure,
-    fill,
-)
+from model.detectors import Placeholders, fill
 from model.html_text import DEFAULT_MAX_DEPTH, html_to_text
 from model.knowledge_base import KnowledgeBase
 from model.lexicons import Lexicons
 from model.matcher import Phrase, PhraseMatcher
 from model.offsets import Utf16Offsets
-from model.report import SEVERITY_RANK, Flag
-from model.risk import risk_level, risk_score
+from model.page import PageJudgement, PageModel, load_page_model
+from model.pipeline import CheckState, PipelineParts, run_pipeline
+from model.report import SEVERITY_RANK, Flag, Span
 from model.rules import Rule, RuleCatalogue
 
-API_VERSION = "1"
+API_VERSION = "1.1"
+DETAILS = ("full", "compact")
 FORMATS = ("text", "html")
 OFFSET_MODES = ("codepoint", "utf16")
 # (category, product, condition) keys are few (13 x 7 x ~120 at most); the bound is a guard.
 MAX_CACHED_PRECEDENT_KEYS = 20_000
+# SPEC `detail: "compact"`: what each context item and precedent keeps.
+COMPACT_CONTEXT_KEYS = ("id", "citation", "url", "relevance")
+COMPACT_PRECEDENT_KEYS = ("id", "kind", "recipient", "date", "url")
 
 
 class UnknownExclusionError(ValueError):
@@ -50,6 +49,7 @@ class Checker:
         knowledge_base: KnowledgeBase,
         classifier: SentenceClassifier | None = None,
         *,
+        page_model: PageModel | None = None,
         max_html_depth: int = DEFAULT_MAX_DEPTH,
     ) -> None:
         self.lexicons = lexicons
@@ -62,9 +62,17 @@ class Checker:
             for group, expanded in rule.phrase_groups():
                 phrases.extend(Phrase(group, rule.id, text) for text in expanded)
         self.matcher = PhraseMatcher(phrases)
-        self._cover_only_keys = frozenset(k for k, a in lexicons.approved.items() if a.cover_only)
-        self._generic_product_keys = frozenset(
-            k for k, p in lexicons.products.items() if p.id == "stem_cell_unspecified"
+        self.page_model = page_model or load_page_model()
+        self.parts = PipelineParts(
+            matcher=self.matcher,
+            lexicons=lexicons,
+            rules=rules,
+            classifier=classifier,
+            page_model=self.page_model,
+            cover_only_keys=frozenset(k for k, a in lexicons.approved.items() if a.cover_only),
+            generic_product_keys=frozenset(
+                k for k, p in lexicons.products.items() if p.id == "stem_cell_unspecified"
+            ),
         )
         self._templates: dict[str, list[tuple[dict[str, str], str]]] = {}
         self._precedent_dicts: dict[
@@ -75,7 +83,9 @@ class Checker:
         self.versions = {
             "api": API_VERSION,
             "rules": f"{rules.version}+lexicons.{lexicons.version}",
-            "model": classifier.version if classifier else "none",
+            "model": (
+                f"{classifier.version if classifier else 'none'}+page.{self.page_model.version}"
+            ),
             "knowledge_base": knowledge_base.version,
         }
 
@@ -92,91 +102,69 @@ class Checker:
         id: str | None = None,
         url: str | None = None,
         explain: bool = True,
+        detail: str = "full",
         deadline: float | None = None,
     ) -> dict[str, Any]:
         """Screen one ad; returns the response body of POST /v1/check as a dict.
 
         Raises `ValueError` subclasses for input the contract rejects (unknown format, offset
-        mode or exclusion; html nested too deep), and `model.budget.TimeBudgetExceeded` once
-        `time.monotonic()` passes `deadline` (checked between stages).
+        mode, detail or exclusion; html nested too deep), and `TimeBudgetExceeded` when
+        `deadline` (a `time.monotonic()` instant) passes between two stages.
         """
-        check_deadline(deadline)
         if format not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}")
         if offsets not in OFFSET_MODES:
             raise ValueError(f"offsets must be one of {OFFSET_MODES}")
+        if detail not in DETAILS:
+            raise ValueError(f"detail must be one of {DETAILS}")
         if min_severity is not None and min_severity not in SEVERITY_RANK:
             raise ValueError("min_severity must be low, medium or high")
         excluded = frozenset(exclude or ())
         unknown = self.rules.unknown_exclusions(excluded)
         if unknown:
             raise UnknownExclusionError(unknown)
-        analysed = html_to_text(text, max_depth=self.max_html_depth) if format == "html" else text
         check_deadline(deadline)
-        flags, informational, classifier_block = self._flags(analysed, excluded, explain)
-        level = risk_level(flags)
-        probability = classifier_block["probability"] if classifier_block else None
-        score = risk_score(flags, probability, informational)
+        analysed = html_to_text(text, max_depth=self.max_html_depth) if format == "html" else text
+        state = run_pipeline(CheckState(analysed, excluded, explain), self.parts, deadline=deadline)
+        check_deadline(deadline)
+        flags = state.flags
+        if explain:
+            by_id = self.rules.by_id()
+            for flag in flags:
+                self._attach_context(flag, by_id[flag.rule_id], analysed)
         if min_severity is not None:
             flags = [f for f in flags if SEVERITY_RANK[f.severity] <= SEVERITY_RANK[min_severity]]
         to_offset = Utf16Offsets(analysed) if offsets == "utf16" else None
+        compact = detail == "compact"
         body: dict[str, Any] = {"id": id} if id is not None else {}
-        body["risk"] = {"level": level, "score": score}
-        body["flags"] = [self._flag_json(f, analysed, to_offset) for f in flags]
+        body["risk"] = state.risk
+        body["flags"] = [self._flag_json(f, analysed, to_offset, compact) for f in flags]
+        classifier_block = state.classifier_block
+        if classifier_block is not None and compact:
+            classifier_block = {k: v for k, v in classifier_block.items() if k != "top_terms"}
         body["classifier"] = classifier_block
+        assert state.page is not None
+        body["page"] = _page_json(state.page, analysed, to_offset)
+        body["language"] = {"code": "und", "confidence": 0.0}
         body["text_length"] = to_offset(len(analysed)) if to_offset else len(analysed)
         if format == "html":
             body["extracted_text"] = analysed
         body["versions"] = dict(self.versions)
         return body
 
+    def claims_before_judgement(self, text: str, *, format: str = "text") -> list[dict[str, Any]]:
+        """Every claim the detectors find, before the page judgement decides which stand: for
+        evaluation (a trap on a news page is a claim found, even when the page hides it)."""
+        analysed = html_to_text(text, max_depth=self.max_html_depth) if format == "html" else text
+        state = run_pipeline(
+            CheckState(analysed, frozenset(), False), self.parts, until="find_claims"
+        )
+        return [self._flag_json(f, analysed, None, True) for f in state.claims]
+
     def rule_catalogue(self) -> dict[str, Any]:
         return {"version": self.rules.version, "rules": [r.as_dict() for r in self.rules.rules]}
 
     # -- internals ------------------------------------------------------------------------------
-
-    def _flags(
-        self, text: str, excluded: frozenset[str], explain: bool
-    ) -> tuple[list[Flag], bool, dict[str, Any] | None]:
-        document = analyse(
-            text,
-            self.matcher,
-            self.lexicons.composed_window,
-            composed_heads=self.lexicons.composed_heads,
-            cover_only_keys=self._cover_only_keys,
-            generic_product_keys=self._generic_product_keys,
-        )
-        scores = self.classifier.score(document) if self.classifier is not None else None
-        document.informational = is_informational(
-            document, promotion=scores.promotion if scores is not None else None
-        )
-        rules = self.rules.select(excluded)
-        flags: list[Flag] = []
-        disclosure_rules: list[Rule] = []
-        classifier_enabled = False
-        for rule in rules:
-            if rule.kind == "disclosure":
-                disclosure_rules.append(rule)
-            elif rule.kind == "classifier":
-                classifier_enabled = True
-            else:
-                flags.extend(SENTENCE_DETECTORS[rule.kind](rule, document, self.lexicons))
-        classifier_block = None
-        if self.classifier is not None and scores is not None:
-            classifier_block = self.classifier.assess(document, flags, scores, explain=explain)
-            classifier_flags = classifier_block.pop("_flags", [])
-            if classifier_enabled:
-                flags.extend(classifier_flags)
-        for rule in disclosure_rules:
-            flags.extend(detect_missing_disclosure(rule, document, self.lexicons, flags))
-        flags = _without_repeats(flags)
-        by_id = self.rules.by_id()
-        for flag in flags:
-            flag_rule = by_id.get(flag.rule_id)
-            if flag_rule is not None and explain:
-                self._attach_context(flag, flag_rule, text)
-        flags.sort(key=Flag.sort_key)
-        return flags, document.informational, classifier_block
 
     def _context_templates(self, rule: Rule) -> list[tuple[dict[str, str], str]]:
         """Per reference of `rule`: its fixed fields and the relevance template (built once)."""
@@ -214,6 +202,7 @@ class Checker:
         if cached is None:
             cached = [
                 {
+                    "id": p.id,
                     "kind": p.kind,
                     "recipient": p.recipient,
                     "date": p.date,
@@ -245,15 +234,10 @@ class Checker:
         flag.precedents = self._precedents(flag.category, product, condition)
 
     @staticmethod
-    def _flag_json(flag: Flag, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:
-        evidence = []
-        for span in flag.evidence:
-            start, end = (
-                (to_offset(span.start), to_offset(span.end))
-                if to_offset
-                else (span.start, span.end)
-            )
-            evidence.append({"start": start, "end": end, "quote": text[span.start : span.end]})
+    def _flag_json(
+        flag: Flag, text: str, to_offset: Utf16Offsets | None, compact: bool = False
+    ) -> dict[str, Any]:
+        evidence = [_span_json(span, text, to_offset) for span in flag.evidence]
         entities: dict[str, Any] = {}
         if flag.product is not None:
             entities["product"] = dict(flag.product)
@@ -269,23 +253,32 @@ class Checker:
             "entities": entities,
             "source": flag.source,
             "confidence": round(flag.confidence, 3),
-            "regulatory_context": flag.regulatory_context,
-            "precedents": flag.precedents,
+            "regulatory_context": (
+                [{k: item[k] for k in COMPACT_CONTEXT_KEYS} for item in flag.regulatory_context]
+                if compact
+                else flag.regulatory_context
+            ),
+            "precedents": (
+                [{k: item[k] for k in COMPACT_PRECEDENT_KEYS} for item in flag.precedents]
+                if compact
+                else flag.precedents
+            ),
         }
 
 
-def _without_repeats(flags: list[Flag]) -> list[Flag]:
-    """Drop a flag that repeats an earlier one: same category, same evidence spans.
+def _span_json(span: Span, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:
+    start, end = (
+        (to_offset(span.start), to_offset(span.end)) if to_offset else (span.start, span.end)
+    )
+    return {"start": start, "end": end, "quote": text[span.start : span.end]}
 
-    Two rules of one category can catch the same words ("Studies show" is both vague research
-    and unnamed results); the reviewer needs it once. Catalogue order decides which stays.
-    """
-    seen: set[tuple[str, tuple[tuple[int, int], ...]]] = set()
-    kept = []
-    for flag in flags:
-        key = (flag.category, tuple(sorted((s.start, s.end) for s in flag.evidence)))
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(flag)
-    return kept
+
+def _page_json(page: PageJudgement, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:
+    return {
+        "kind": page.kind,
+        "probability": page.probability,
+        "signals": [
+            {"signal": s.name, "evidence": _span_json(s.evidence, text, to_offset)}
+            for s in page.signals
+        ],
+    }

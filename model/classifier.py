@@ -238,8 +238,6 @@ class SentenceClassifier:
         for row, index in enumerate(scores.indexes):
             if document.is_suppressed(index):
                 violative[row] *= 0.3
-        if document.informational:
-            violative *= 0.3
         top = np.sort(violative)[::-1][:2]
         document_probability = float(top.mean()) if len(top) else 0.0
 
@@ -264,7 +262,6 @@ class SentenceClassifier:
             if (
                 index in covered
                 or violative[row] < self.flag_threshold
-                or document.informational
                 or not document.products
                 or document.sentences[index].is_heading
                 or len(

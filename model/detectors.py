@@ -10,8 +10,10 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from model.analysis import Document
+from model.classifier import SentenceClassifier, SentenceScores
 from model.lexicons import Lexicons
 from model.matcher import Mention
 from model.report import Flag, Span
@@ -59,12 +61,6 @@ def fill(template: str, values: Placeholders) -> str:
 def _short_quote(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
-
-def _applies(rule: Rule, document: Document) -> bool:
-    if document.informational:
-        return False
-    return rule.scope == "any" or document.promotes_cell_product
 
 
 def _rule_flag(
@@ -240,8 +236,6 @@ def _sentences_near_products(document: Document, scope: str) -> set[int]:
 
 
 def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
-    if not _applies(rule, document):
-        return []
     regex_hits: dict[int, list[Mention]] = {}
     if rule.regex:
         for found in _regex_mentions(rule, document):
@@ -515,8 +509,6 @@ def _usable_for(excluded: frozenset, candidates: list[_Candidate], document: Doc
 
 
 def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
-    if not _applies(rule, document):
-        return []
     candidates = _product_candidates(document, lexicons)
     if not candidates:
         return []
@@ -618,8 +610,6 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
 
 
 def detect_broad(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
-    if not _applies(rule, document):
-        return []
     min_conditions = int(rule.options.get("min_conditions", 4))
     min_groups = int(rule.options.get("min_groups", 3))
     covered = {
@@ -655,7 +645,7 @@ def detect_broad(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
 def detect_missing_disclosure(
     rule: Rule, document: Document, lexicons: Lexicons, flags: list[Flag]
 ) -> list[Flag]:
-    if not _applies(rule, document) or document.has_cue("disclosure"):
+    if not document.products or document.has_cue("disclosure"):
         return []
     claims = [f for f in flags if f.category in CLAIM_CATEGORIES and f.evidence]
     if not claims:
@@ -680,8 +670,102 @@ def detect_missing_disclosure(
     ]
 
 
-SENTENCE_DETECTORS: dict[str, Callable[[Rule, Document, Lexicons], list[Flag]]] = {
-    "phrase": detect_phrase,
-    "pair": detect_pairs,
-    "broad": detect_broad,
+# --- the registry: one detector per rule kind ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    """What detectors read: the analysed document, the lexicons, and the sentence classifier
+    with its scores (absent when the checker runs without one)."""
+
+    document: Document
+    lexicons: Lexicons
+    classifier: SentenceClassifier | None = None
+    scores: SentenceScores | None = None
+
+
+@dataclass
+class ClaimsFound:
+    """Claims found so far, and the classifier's page-level block once it has run."""
+
+    flags: list[Flag] = field(default_factory=list)
+    classifier_block: dict[str, Any] | None = None
+
+
+Detector = Callable[[Rule, ClaimContext, ClaimsFound, bool], list[Flag]]
+
+
+def _sentence_rule(
+    detect: Callable[[Rule, Document, Lexicons], list[Flag]],
+) -> Detector:
+    def run(rule: Rule, context: ClaimContext, found: ClaimsFound, explain: bool) -> list[Flag]:
+        return detect(rule, context.document, context.lexicons)
+
+    return run
+
+
+def _classifier_sentences(
+    rule: Rule, context: ClaimContext, found: ClaimsFound, explain: bool
+) -> list[Flag]:
+    """Sentences the classifier finds violative where no rule matched."""
+    if context.classifier is None or context.scores is None:
+        return []
+    block = context.classifier.assess(
+        context.document, found.flags, context.scores, explain=explain
+    )
+    flags: list[Flag] = block.pop("_flags", [])
+    found.classifier_block = block
+    return flags
+
+
+def _missing_disclosure(
+    rule: Rule, context: ClaimContext, found: ClaimsFound, explain: bool
+) -> list[Flag]:
+    return detect_missing_disclosure(rule, context.document, context.lexicons, found.flags)
+
+
+DETECTORS: dict[str, Detector] = {
+    "phrase": _sentence_rule(detect_phrase),
+    "pair": _sentence_rule(detect_pairs),
+    "broad": _sentence_rule(detect_broad),
+    "classifier": _classifier_sentences,
+    "disclosure": _missing_disclosure,
 }
+# Detectors that read other claims run after those claims are found.
+DETECTOR_ORDER: tuple[str, ...] = ("phrase", "pair", "broad", "classifier", "disclosure")
+
+
+def run_detectors(
+    rules: tuple[Rule, ...], context: ClaimContext, *, explain: bool = True
+) -> tuple[list[Flag], dict[str, Any] | None]:
+    """Every rule's detector, in `DETECTOR_ORDER`, over the whole document: the claims found
+    (repeats dropped) and the classifier's page block."""
+    found = ClaimsFound()
+    for kind in DETECTOR_ORDER:
+        for rule in rules:
+            if rule.kind == kind:
+                found.flags.extend(DETECTORS[kind](rule, context, found, explain))
+    if found.classifier_block is None and context.classifier is not None and context.scores:
+        block = context.classifier.assess(
+            context.document, found.flags, context.scores, explain=explain
+        )
+        block.pop("_flags", None)
+        found.classifier_block = block
+    return without_repeats(found.flags), found.classifier_block
+
+
+def without_repeats(flags: list[Flag]) -> list[Flag]:
+    """Drop a flag that repeats an earlier one: same category, same evidence spans.
+
+    Two rules of one category can catch the same words ("Studies show" is both vague research
+    and unnamed results); the reviewer needs it once. Catalogue order decides which stays.
+    """
+    seen: set[tuple[str, tuple[tuple[int, int], ...]]] = set()
+    kept = []
+    for flag in flags:
+        key = (flag.category, tuple(sorted((s.start, s.end) for s in flag.evidence)))
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(flag)
+    return kept

@@ -73,6 +73,9 @@ class Lexicons:
     # Source key -> the head words that may follow it ("fat" + "stem cells"). Every head is one
     # phrase of the `composed:head` group, found once whatever the number of sources using it.
     composed_heads: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The page cue families of `page_cues.yaml` (matched as group "page:<family>"), and the
+    # languages each family has phrases in.
+    page_families: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -186,8 +189,16 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         for cue in cues_data.get(kind) or []:
             phrases.append(Phrase(f"cue:{kind}", kind, cue))
 
+    page_cues_data = _read(data_dir / "page_cues.yaml")
+    page_families: dict[str, tuple[str, ...]] = {}
+    for family, by_language in page_cues_data["families"].items():
+        page_families[family] = tuple(sorted(by_language))
+        cues = {cue for phrases_of_language in by_language.values() for cue in phrases_of_language}
+        phrases += [Phrase(f"page:{family}", family, cue) for cue in sorted(cues)]
+
     version = "+".join(
-        str(d.get("version", "0")) for d in (products_data, conditions_data, cues_data)
+        str(d.get("version", "0"))
+        for d in (products_data, conditions_data, cues_data, page_cues_data)
     )
     return Lexicons(
         version=version,
@@ -197,4 +208,5 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         phrases=tuple(phrases),
         composed_window=int(composed.get("window", 3)),
         composed_heads=composed_heads,
+        page_families=page_families,
     )

@@ -155,7 +155,7 @@ class RegulatoryContextSchema(OutSchema):
 
 
 class FlagPrecedentSchema(OutSchema):
-    id = fields.String(metadata={"description": "Its id in GET /v1/regulations."})
+    id = fields.String(required=True, metadata={"description": "Its id in GET /v1/regulations."})
     kind = fields.String(required=True)
     recipient = fields.String(required=True)
     date = fields.String(required=True, metadata={"description": "YYYY-MM-DD"})
@@ -242,9 +242,10 @@ class CheckResponseSchema(OutSchema):
         allow_none=True,
         metadata={"description": "null when the service runs rules only."},
     )
-    # Not required yet: API 1.1 checkers fill them; the service documents them already.
-    page = fields.Nested(PageSchema)
-    language = fields.Nested(LanguageSchema)
+    page = fields.Nested(
+        PageSchema, required=True, metadata={"description": "The page as a whole (API 1.1)."}
+    )
+    language = fields.Nested(LanguageSchema, required=True)
     text_length = fields.Integer(
         required=True,
         metadata={"description": "Length of the analysed text, in the requested offset units."},

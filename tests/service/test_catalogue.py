@@ -51,7 +51,7 @@ def test_health_reports_versions(client, checker_and_mode):
         "classifier_loaded": with_classifier,
     }
     assert set(body["versions"]) == {"api", "rules", "model", "knowledge_base"}
-    assert body["versions"]["api"] == "1"
+    assert body["versions"]["api"] == "1.1"
 
 
 def test_head_requests_work_for_get_endpoints(client):

@@ -7,7 +7,7 @@ import pytest
 from model.report import SEVERITY_RANK
 from tests.spec_fields import FLAG_KEYS
 
-SPEC_KEYS = {"risk", "flags", "classifier", "text_length", "versions"}
+SPEC_KEYS = {"risk", "flags", "classifier", "page", "language", "text_length", "versions"}
 
 
 def test_check_returns_the_checkers_report(client, checker, real_ad):
@@ -53,10 +53,12 @@ def test_classifier_block_matches_the_loaded_mode(client, checker_and_mode, real
     body = client.post("/v1/check", json={"text": real_ad}).get_json()
     if with_classifier:
         assert set(body["classifier"]) == {"label", "probability", "top_terms", "model_version"}
-        assert body["versions"]["model"] == body["classifier"]["model_version"]
+        classifier_version, page_version = body["versions"]["model"].split("+page.")
+        assert classifier_version == body["classifier"]["model_version"]
+        assert page_version
     else:
         assert body["classifier"] is None
-        assert body["versions"]["model"] == "none"
+        assert body["versions"]["model"].startswith("none+page.")
 
 
 def test_utf16_offsets_index_javascript_strings(client):

@@ -121,3 +121,16 @@ def test_run_check_maps_the_checkers_refusals():
     assert (refused.value.status, refused.value.code) == (503, "time_budget_exceeded")
     with pytest.raises(ValueError, match="not the contract's"):  # anything else propagates
         run_check(Refusing(ValueError("not the contract's")), {"text": "a"})
+
+
+def test_the_vocabularies_the_service_documents_are_the_checkers():
+    # model/vocabulary.py is the one place for them; until the checker imports them from
+    # there, this holds the copies together.
+    from model import checker, page, rules, vocabulary
+
+    assert vocabulary.FORMATS == checker.FORMATS
+    assert vocabulary.OFFSET_MODES == checker.OFFSET_MODES
+    assert vocabulary.DETAIL_LEVELS == checker.DETAILS
+    assert vocabulary.SEVERITIES == rules.SEVERITIES
+    assert vocabulary.PAGE_KINDS == page.PAGE_KINDS
+    assert vocabulary.PAGE_SIGNALS == page.SIGNALS

@@ -1,0 +1,141 @@
+"""The order of a check, in one place.
+
+    analyse          text -> Document (sentences, sections, every lexicon phrase); read-only after
+    score_sentences  the sentence classifier's probabilities
+    find_claims      every detector over every sentence, whatever the page: rule phrases, pairs,
+                     broad claims, classifier-only sentences, then the missing disclosure
+    judge_page       the page model: promotional, informational or out of scope
+    decide           which claims stand as flags on this page, and the risk they add up to
+    explain          (the checker) regulatory context and precedents for the flags that stand
+
+Each stage reads what earlier stages wrote to `CheckState` and writes its own field; none edits
+another's results. The time budget is checked between stages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from model.analysis import Document, analyse
+from model.budget import check_deadline
+from model.classifier import SentenceClassifier, SentenceScores
+from model.detectors import ClaimContext, run_detectors
+from model.lexicons import Lexicons
+from model.matcher import PhraseMatcher
+from model.page import PageInputs, PageJudgement, PageModel, judge_page
+from model.report import Flag
+from model.risk import risk_level, risk_score
+from model.rules import RuleCatalogue
+
+
+@dataclass(frozen=True)
+class PipelineParts:
+    """What the checker built once: every stage reads it, none changes it."""
+
+    matcher: PhraseMatcher
+    lexicons: Lexicons
+    rules: RuleCatalogue
+    classifier: SentenceClassifier | None
+    page_model: PageModel
+    cover_only_keys: frozenset[str]
+    generic_product_keys: frozenset[str]
+
+
+@dataclass
+class CheckState:
+    text: str
+    excluded: frozenset[str]
+    explain: bool
+    document: Document | None = None
+    scores: SentenceScores | None = None
+    claims: list[Flag] = field(default_factory=list)
+    classifier_block: dict[str, Any] | None = None
+    page: PageJudgement | None = None
+    flags: list[Flag] = field(default_factory=list)
+    risk: dict[str, Any] = field(default_factory=dict)
+
+
+def stage_analyse(state: CheckState, parts: PipelineParts) -> None:
+    state.document = analyse(
+        state.text,
+        parts.matcher,
+        parts.lexicons.composed_window,
+        composed_heads=parts.lexicons.composed_heads,
+        cover_only_keys=parts.cover_only_keys,
+        generic_product_keys=parts.generic_product_keys,
+    )
+
+
+def stage_score_sentences(state: CheckState, parts: PipelineParts) -> None:
+    if parts.classifier is not None and state.document is not None:
+        state.scores = parts.classifier.score(state.document)
+
+
+def stage_find_claims(state: CheckState, parts: PipelineParts) -> None:
+    assert state.document is not None
+    context = ClaimContext(state.document, parts.lexicons, parts.classifier, state.scores)
+    state.claims, state.classifier_block = run_detectors(
+        parts.rules.rules, context, explain=state.explain
+    )
+
+
+def stage_judge_page(state: CheckState, parts: PipelineParts) -> None:
+    assert state.document is not None
+    probabilities: list[float] = []
+    if state.scores is not None:
+        sentences = state.document.sentences
+        probabilities = [
+            float(state.scores.probabilities[row, 0])
+            for row, index in enumerate(state.scores.indexes)
+            if not sentences[index].is_heading
+        ]
+    inputs = PageInputs(state.document, state.claims, probabilities)
+    state.page = judge_page(inputs, parts.page_model)
+
+
+def stage_decide(state: CheckState, parts: PipelineParts) -> None:
+    """On a promotional page whose own claims call for review, the claims whose rule applies
+    there stand as flags; on any other page none does (reported claims are not the page's own;
+    a transplant centre's offer is promotional and low risk)."""
+    assert state.document is not None and state.page is not None
+    flags: list[Flag] = []
+    if state.page.claims_stand:
+        by_id = parts.rules.by_id()
+        promotes_cell_product = state.document.promotes_cell_product
+        for claim in state.claims:
+            rule = by_id[claim.rule_id]
+            if rule.id in state.excluded or rule.category in state.excluded:
+                continue
+            if rule.scope == "any" or promotes_cell_product:
+                flags.append(claim)
+    flags.sort(key=Flag.sort_key)
+    state.flags = flags
+    probability = state.classifier_block["probability"] if state.classifier_block else None
+    state.risk = {
+        "level": risk_level(flags),
+        "score": risk_score(flags, probability, not state.page.claims_stand),
+    }
+
+
+Stage = Callable[[CheckState, PipelineParts], None]
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("analyse", stage_analyse),
+    ("score_sentences", stage_score_sentences),
+    ("find_claims", stage_find_claims),
+    ("judge_page", stage_judge_page),
+    ("decide", stage_decide),
+)
+
+
+def run_pipeline(
+    state: CheckState, parts: PipelineParts, *, deadline: float | None = None, until: str = ""
+) -> CheckState:
+    """Run the stages in order (through `until`, when given)."""
+    for name, stage in STAGES:
+        check_deadline(deadline)
+        stage(state, parts)
+        if name == until:
+            break
+    return state
