@@ -1,6 +1,8 @@
 # clinic-redflags API: gunicorn serving `service:create_app()` on port 8000.
 #   docker build -t clinic-redflags . && docker run --rm -p 8000:8000 clinic-redflags
 # Settings are environment variables (README, "Configuration"); WORKERS sets gunicorn's workers.
+# gunicorn runs gevent workers (service/gunicorn_conf.py): HOST is 0.0.0.0 here, so clients that
+# send half a request and wait must not be able to hold a worker (issue 14).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

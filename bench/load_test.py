@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (32)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument(
-        "--threads", type=int, default=1, help="threads per worker (1: sync workers, as served)"
+        "--threads", type=int, default=1, help="threads per worker (WORKER_CLASS=gthread only)"
     )
     parser.add_argument("--url", help="an already running server on loopback (not started)")
     parser.add_argument("--api-key", default=os.environ.get("REDFLAGS_LOAD_API_KEY"))

@@ -4,8 +4,8 @@
     python -m bench.run --quick           # short smoke run of every figure; prints, writes nothing
     python -m bench.run --only http,memory  # re-measure some figures, keep the others' rows
 
-Figures: startup, check5k, page100k, adversarial, http, memory, screen, load32. Not part of
-`make test`.
+Figures: startup, check5k, page100k, adversarial, http, memory, screen, load32, serving,
+probes. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import http_load, inprocess, report, screen_row, startup
+from bench import hostile, http_load, inprocess, report, screen_row, startup
 from bench.machine import ROOT, describe
 from bench.result import Figure
 
@@ -88,6 +88,19 @@ PLANS: dict[str, Plan] = {
             bodies_count=300,
             progress=progress,
         ),
+    ),
+    # issue 14: worker classes compared with and without slow clients; the probes under load
+    "serving": Plan(
+        lambda: hostile.serving(
+            rounds=3, seconds=10, connections=16, slow_levels=(16, 128), progress=progress
+        ),
+        lambda: hostile.serving(
+            rounds=1, seconds=2, connections=8, slow_levels=(16, 128), progress=progress
+        ),
+    ),
+    "probes": Plan(
+        lambda: hostile.probes_under_load(seconds=60, connections=32, progress=progress),
+        lambda: hostile.probes_under_load(seconds=5, connections=8, progress=progress),
     ),
 }
 

@@ -37,6 +37,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import re2
+
 from model.datafiles import read_yaml
 from model.vocabulary import CATEGORIES
 
@@ -87,7 +89,7 @@ class Rule:
     scope: str = "cell_product"
     patterns: tuple[str, ...] = ()
     all_of: tuple[tuple[str, ...], ...] = ()
-    regex: tuple[re.Pattern[str], ...] = ()
+    regex: tuple[Any, ...] = ()  # RE2 patterns (`compile_linear`)
     window: int = 12
     unless: tuple[str, ...] = ()
     relevance: dict[str, str] = field(default_factory=dict)
@@ -157,21 +159,70 @@ def _tuple_of_str(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-_UNBOUNDED = re.compile(r"(?<!\\)[*+]|\{\d*,\}")
+# Python's `\s`, `\d` and `\w` match Unicode; RE2's only ASCII. Rule patterns are written with
+# Python's meaning, so these escapes are spelled out in Unicode classes before RE2 compiles them
+# (inside a character class: the class's members). Their negations (`\S`, `\D`, `\W`) are only
+# spelled out outside a class. RE2's `\b` stays ASCII: a word boundary next to a non-ASCII
+# letter is not one for RE2.
+_UNICODE_CLASSES = {
+    "s": r"\t-\r\x{1c}-\x{1f}\x{85}\p{Z}",
+    "d": r"\p{Nd}",
+    "w": r"\p{L}\p{N}_",
+}
 
 
-def _compile_bounded(pattern: str, where: str) -> re.Pattern[str]:
-    """Compile a rule's regular expression, refusing unbounded repetition.
+def _python_classes_for_re2(pattern: str, where: str) -> str:
+    """`pattern` with Python's Unicode meaning of `\\s`, `\\d`, `\\w` (and negations) kept."""
+    out: list[str] = []
+    in_class = False
+    position = 0
+    while position < len(pattern):
+        char = pattern[position]
+        if char == "\\" and position + 1 < len(pattern):
+            escaped = pattern[position + 1]
+            members = _UNICODE_CLASSES.get(escaped.lower())
+            if members is None:
+                out.append(pattern[position : position + 2])
+            elif in_class and escaped.isupper():
+                raise RuleError(f"{where}: regex {pattern!r}: write \\{escaped} outside [...]")
+            elif in_class:
+                out.append(members)
+            else:
+                out.append(f"[{'^' if escaped.isupper() else ''}{members}]")
+            position += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+            # A `]` (or `^]`) right after the opening bracket is a member, not the end.
+            for literal in ("^]", "]", "^"):
+                if pattern.startswith(literal, position + 1):
+                    out.append(literal)
+                    position += len(literal)
+                    break
+        elif char == "]" and in_class:
+            in_class = False
+            out.append(char)
+        else:
+            out.append(char)
+        position += 1
+    return "".join(out)
 
-    With only bounded quantifiers ({m,n}) and no nesting of unbounded ones, a pattern cannot
-    backtrack catastrophically: matching stays linear in the text.
+
+def compile_linear(pattern: str, where: str) -> Any:
+    """Compile a rule's regular expression with RE2, which matches in time linear in the text
+    whatever the pattern: no backtracking, so no input can make it slow. Patterns RE2 cannot
+    run in linear time (lookarounds, backreferences) are refused when the rules load.
+
+    Python's `re` backtracks even on bounded quantifiers (`[^{}]{0,2000}?` tried at every
+    start), so a bound on repetition is no guarantee; the engine is.
     """
-    if _UNBOUNDED.search(pattern):
-        raise RuleError(f"{where}: regex {pattern!r} uses unbounded repetition; use {{m,n}}")
+    options = re2.Options()
+    options.log_errors = False  # the RuleError says what is wrong; RE2 would also log it
     try:
-        return re.compile(pattern)
-    except re.error as error:
-        raise RuleError(f"{where}: invalid regex {pattern!r}: {error}") from error
+        return re2.compile(_python_classes_for_re2(pattern, where), options)
+    except re2.error as error:
+        raise RuleError(f"{where}: regex {pattern!r} is not RE2 syntax: {error}") from error
 
 
 def parse_rule(record: dict[str, Any]) -> Rule:
@@ -194,7 +245,7 @@ def parse_rule(record: dict[str, Any]) -> Rule:
     if scope not in SCOPES:
         raise RuleError(f"{where}: unknown scope {scope!r}")
     patterns = _tuple_of_str(record.get("patterns"), f"{where}: patterns")
-    regex = tuple(_compile_bounded(r, where) for r in _tuple_of_str(record.get("regex"), where))
+    regex = tuple(compile_linear(r, where) for r in _tuple_of_str(record.get("regex"), where))
     all_of_raw = record.get("all_of") or []
     if not isinstance(all_of_raw, list):
         raise RuleError(f"{where}: all_of must be a list of lists")

@@ -11,23 +11,17 @@ conform to the document.
 from __future__ import annotations
 
 import http
+import time
 from typing import Any
 
-from flask import Response, current_app, has_request_context, jsonify
-from marshmallow import ValidationError
+from flask import Response, current_app, g, has_request_context, jsonify
 
-from model import Checker, HtmlTooDeepError, UnknownExclusionError
-from service.errors import (
-    CODES,
-    MESSAGES,
-    NotReadyError,
-    ValidationFailedError,
-    log_unexpected,
-)
+from model import Checker
+from service.contract import MAX_ID_CHARS, CheckRefused, run_check, time_budget_refusal
+from service.errors import MESSAGES, NotReadyError, log_unexpected
 from service.metrics import record_check
 from service.parsing import Blueprint
 from service.schemas import (
-    MAX_ID_CHARS,
     BatchRequestSchema,
     BatchResponseSchema,
     CheckRequestSchema,
@@ -71,27 +65,22 @@ def current_checker() -> Checker:
     return current_app.extensions["redflags_checker"]
 
 
+@blp.before_request
+def start_time_budget() -> None:
+    """Every /v1 request gets REDFLAGS_TIME_BUDGET seconds from now, body upload included:
+    a check or batch item still running then is answered 503 `time_budget_exceeded`."""
+    g.deadline = time.monotonic() + float(current_app.config["REDFLAGS_TIME_BUDGET"])
+
+
 def json_response(body: dict[str, Any]) -> Response:
     """`body` as the 200 response, encoded once (by the app's JSON provider, orjson) and not
     dumped through a schema."""
     return jsonify(body)
 
 
-def screen(checker: Checker, params: dict[str, Any]) -> dict[str, Any]:
-    """Run one validated check request; contract violations the checker finds become 422s."""
-    arguments = {key: value for key, value in params.items() if value is not None}
-    try:
-        result = checker.check(**arguments)
-    except UnknownExclusionError as error:
-        raise ValidationFailedError(
-            "exclude names rule ids or categories that do not exist (see GET /v1/rules).",
-            {"exclude": [f"Unknown rule id or category: {name}" for name in error.unknown]},
-        ) from None
-    except HtmlTooDeepError as error:
-        raise ValidationFailedError(
-            "The html nests elements too deeply to analyse.",
-            {"text": [f"HTML nests elements more than {error.limit} levels deep."]},
-        ) from None
+def screen(checker: Checker, arguments: dict[str, Any]) -> dict[str, Any]:
+    """Run one validated check request within the request's time budget."""
+    result = run_check(checker, arguments, deadline=g.deadline)
     record_check(result)
     return result
 
@@ -99,14 +88,12 @@ def screen(checker: Checker, params: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/check", methods=["POST"])
 @blp.arguments(_CHECK_REQUEST)
 @blp.response(200, CheckResponseSchema)
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 @_document_post_errors
 def check(params: dict[str, Any]) -> Response:
     """Screen one ad"""
-    return json_response(screen(current_checker(), params))
-
-
-def _item_error(status: int, message: str, details: dict[str, Any] | None = None) -> dict:
-    return {"code": CODES[status], "message": message, "details": details or {}}
+    arguments = {name: value for name, value in params.items() if value is not None}
+    return json_response(screen(current_checker(), arguments))
 
 
 def _item_id(item: Any) -> str | None:
@@ -117,21 +104,18 @@ def _item_id(item: Any) -> str | None:
 
 
 def screen_item(checker: Checker, index: int, item: Any) -> dict[str, Any]:
-    """One batch entry: the item's result, or its own error in the SPEC error shape."""
+    """One batch entry: the item's result, or its own error in the SPEC error shape. Once the
+    time budget is spent, the remaining items are not started: each gets its own error."""
     entry: dict[str, Any] = {"index": index, "id": _item_id(item)}
     try:
-        params = _CHECK_REQUEST.load(item)
-        entry["result"] = screen(checker, params)
-    except ValidationError as error:
-        messages = (
-            error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-        )
-        entry["error"] = _item_error(422, MESSAGES[422], messages)
-    except ValidationFailedError as error:
-        entry["error"] = _item_error(422, error.message, error.details)
+        if time.monotonic() > g.deadline:
+            raise time_budget_refusal()
+        entry["result"] = screen(checker, _CHECK_REQUEST.load_request(item))
+    except CheckRefused as refusal:
+        entry["error"] = refusal.error_object()
     except Exception as error:  # one item's failure must not fail the batch
         log_unexpected(error, f"batch item {index} of")
-        entry["error"] = _item_error(500, MESSAGES[500])
+        entry["error"] = {"code": "internal", "message": MESSAGES[500], "details": {}}
     return entry
 
 

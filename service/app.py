@@ -16,6 +16,7 @@ from flask import Flask
 from flask_cors import CORS
 
 import model
+from model.vocabulary import CATEGORIES
 from service import api, docs, web
 from service.access import KEY_HEADER, init_access_control
 from service.config import Config
@@ -24,7 +25,7 @@ from service.json_provider import OrjsonProvider
 from service.metrics import init_metrics
 from service.request_id import HEADER as REQUEST_ID_HEADER
 from service.request_id import init_request_id
-from service.schemas import ErrorSchema
+from service.schemas import ErrorSchema, document_limits
 
 __all__ = ["Api", "create_app", "origin_patterns"]
 
@@ -96,6 +97,16 @@ def _build_checker(app: Flask) -> model.Checker:
     return checker
 
 
+def _excludable_names(checker: Any) -> list[str] | None:
+    """What `exclude` accepts: the checker's rule ids and categories (None for a stand-in
+    checker without a catalogue)."""
+    catalogue = getattr(checker, "rule_catalogue", None)
+    if catalogue is None:
+        return None
+    rules = catalogue()["rules"]
+    return [rule["id"] for rule in rules] + list(CATEGORIES)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment; `CHECKER` injects
     a ready checker (tests build one per session)."""
@@ -105,7 +116,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(Config.from_env().flask_config())
     app.config.update(
         API_TITLE="clinic-redflags",
-        API_VERSION="1",
+        API_VERSION="1.1",
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
@@ -142,6 +153,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     rest_api = Api(app)
     rest_api.register_blueprint(api.blp)
+    document_limits(
+        rest_api.spec, app.config, _excludable_names(app.extensions["redflags_checker"])
+    )
     app.register_blueprint(docs.blp)
     app.register_blueprint(web.blp)
     return app

@@ -14,11 +14,10 @@ from typing import Any, TextIO
 
 from service.config import Config, ConfigError
 
-SEVERITIES = ("low", "medium", "high")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # Sub-commands that parse their own arguments, and where their `main(argv)` lives.
 DELEGATED = {
-    "screen": ("service.screen", "batch-screen a JSONL or CSV file of ads (see SPEC)"),
+    "screen": ("service.batch", "batch-screen a JSONL or CSV file of ads (see SPEC)"),
     "train": ("training.train", "train the classifier and write model/artifacts/"),
 }
 
@@ -28,9 +27,9 @@ class CliError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    # Here, not at the top: `redflags screen` is delegated before this runs and should not
-    # import the schemas (Flask, marshmallow, the model's rules).
-    from service.schemas import FORMATS, OFFSET_MODES
+    # Here, not at the top: `redflags screen` is delegated before this runs, and `model`
+    # imports the checker's libraries.
+    from model.vocabulary import FORMATS, OFFSET_MODES, SEVERITIES
 
     parser = argparse.ArgumentParser(
         prog="redflags",

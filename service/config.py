@@ -16,6 +16,7 @@
 | `REDFLAGS_TRUSTED_PROXIES` | 0 | proxies in front whose `X-Forwarded-For` names the client |
 | `REDFLAGS_METRICS` | 1 | 0 turns `GET /metrics` (Prometheus) off |
 | `REDFLAGS_ARTIFACT_DIR` | (packaged) | classifier artifact directory, verified at start |
+| `REDFLAGS_TIME_BUDGET` | 20 | seconds a /v1 request may take (a batch shares them); then 503 |
 
 The default origins are `chrome-extension://*`, `moz-extension://*`, `http://127.0.0.1:8000`
 and `http://localhost:8000`. 8 MiB of body holds one maximal ad in any encoding (100,000
@@ -39,6 +40,8 @@ DEFAULT_CORS_ORIGINS: tuple[str, ...] = (
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("json", "text")
 MIN_API_KEY_CHARS = 16
+# gunicorn's worker timeout (its default, kept): a time budget must end well before it.
+WORKER_TIMEOUT_SECONDS = 60
 
 
 class ConfigError(ValueError):
@@ -55,6 +58,19 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 1) 
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _seconds(environ: Mapping[str, str], name: str, default: float, maximum: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value <= maximum:
+        raise ConfigError(f"{name} must be more than 0 and at most {maximum:g} seconds")
     return value
 
 
@@ -142,6 +158,8 @@ class Config:
     REDFLAGS_TRUSTED_PROXIES: int = 0
     REDFLAGS_METRICS: bool = True
     REDFLAGS_ARTIFACT_DIR: str = ""
+    # A third of the worker timeout: a check runs at most one stage past its budget.
+    REDFLAGS_TIME_BUDGET: float = 20.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -176,6 +194,12 @@ class Config:
             ),
             REDFLAGS_METRICS=_bool(env, "REDFLAGS_METRICS", cls.REDFLAGS_METRICS),
             REDFLAGS_ARTIFACT_DIR=env.get("REDFLAGS_ARTIFACT_DIR", "").strip(),
+            REDFLAGS_TIME_BUDGET=_seconds(
+                env,
+                "REDFLAGS_TIME_BUDGET",
+                cls.REDFLAGS_TIME_BUDGET,
+                maximum=WORKER_TIMEOUT_SECONDS / 2,
+            ),
         )
 
     def flask_config(self) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """gunicorn settings: `gunicorn --config python:service.gunicorn_conf 'service:create_app()'`.
 
 Environment: HOST (127.0.0.1; the Docker image sets 0.0.0.0), PORT (8000), WEB_CONCURRENCY or
-WORKERS (2), THREADS (1 per worker; more switches to gthread workers, see below),
+WORKERS (2), WORKER_CLASS (gevent; see below), THREADS (gthread only),
 GUNICORN_TIMEOUT (60 s), GUNICORN_GRACEFUL_TIMEOUT (30 s),
 REDFLAGS_LOG_LEVEL (info), REDFLAGS_LOG_FORMAT (json), REDFLAGS_METRICS (1),
 PROMETHEUS_MULTIPROC_DIR (a fresh temporary directory). Command-line flags (`--bind`,
@@ -34,22 +34,27 @@ def _int_env(*names: str, default: int) -> int:
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{_int_env('PORT', default=8000)}"
 workers = _int_env("WEB_CONCURRENCY", "WORKERS", default=2)
-# Checks are CPU-bound and hold the GIL, so processes scale them, one request at a time each:
-# sync workers. A sync worker accepts a connection only when it is idle, so the kernel's accept
-# queue spreads requests over the workers (each answered with `Connection: close`). A gthread
-# worker accepts every connection it can and keeps it alive, so busy keep-alive clients can all
-# land on one worker while another idles: with 16 wrk connections and 2 workers one often
-# served them all, and sync workers answered ~1.9x the requests per second with half the p99
-# (issue 7). The price: a slow or idle client holds a sync worker, so behind untrusted networks
-# put a buffering proxy in front, or set THREADS=N (N > 1) for gthread workers with N threads
-# (keep-alive, probes answered while a long check runs).
-worker_class = "sync"
-threads = _int_env("THREADS", default=1)
+# Slow clients (issue 14): a sync worker is held by any client that sends half a request and
+# waits (4 such connections silenced 2 workers until they were killed), and a gthread worker by
+# as many such clients as it has threads. A gevent worker gives every connection a greenlet, so
+# waiting clients hold no worker: headers must arrive within `keepalive` seconds, a body within
+# the request's time budget (service.parsing), and /v1/health stays answered. Checks are
+# CPU-bound and still run one at a time per worker, as with sync workers; processes scale
+# them. Chosen by measurement against sync and gthread (BENCHMARKS.md, "serving").
+# WORKER_CLASS=sync or gthread (with THREADS) is there for comparison, not for untrusted clients.
+WORKER_CLASSES = ("gevent", "gthread", "sync")
+worker_class = os.environ.get("WORKER_CLASS", "").strip() or "gevent"
+if worker_class not in WORKER_CLASSES:
+    raise SystemExit(f"WORKER_CLASS must be one of {', '.join(WORKER_CLASSES)}")
+threads = _int_env("THREADS", default=1)  # gthread workers only
+worker_connections = 1_000  # gevent: open connections per worker
 # The checker is built once in the master and shared copy-on-write by the forked workers.
 preload_app = True
 timeout = _int_env("GUNICORN_TIMEOUT", default=60)
 graceful_timeout = _int_env("GUNICORN_GRACEFUL_TIMEOUT", default=30)
-keepalive = 5  # seconds; gthread workers only (sync workers close every connection)
+# Seconds a connection may wait for its next request's headers (gevent, gthread); sync
+# workers close every connection.
+keepalive = 2
 max_requests = 5_000
 max_requests_jitter = 500
 if os.path.isdir("/dev/shm"):

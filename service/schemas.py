@@ -8,38 +8,24 @@ and probes are dumped through theirs.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from apispec import APISpec
 from flask import current_app, has_app_context
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates
 
-from model.knowledge_base import PRODUCTS
-from model.page import PAGE_KINDS, SIGNALS
-from model.rules import CATEGORIES, SEVERITIES
+from model.vocabulary import (
+    CATEGORIES,
+    FLAG_SOURCES,
+    PAGE_KINDS,
+    PAGE_SIGNALS,
+    PRODUCT_IDS,
+    RISK_LEVELS,
+    SEVERITIES,
+)
+from service import contract
 from service.config import Config
-
-FORMATS = ("text", "html")
-OFFSET_MODES = ("codepoint", "utf16")
-SOURCES = ("rule", "classifier", "rule+classifier")
-MAX_ID_CHARS = 200
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class UnicodeString(fields.String):
-    """A string that must be valid Unicode: JSON's `"\\ud800"` escapes decode to lone
-    surrogates, which no UTF-8 or UTF-16 client can represent in offsets or quotes."""
-
-    default_error_messages = {
-        "surrogate": "Contains a lone surrogate code point (U+D800 to U+DFFF); "
-        "send valid Unicode text.",
-    }
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if _LONE_SURROGATE.search(text):
-            raise self.make_error("surrogate")
-        return text
 
 
 class StrictSchema(Schema):
@@ -60,73 +46,27 @@ class OutSchema(Schema):
 # -- requests -----------------------------------------------------------------------------------
 
 
-class CheckRequestSchema(StrictSchema):
-    """One ad to screen."""
-
-    text = UnicodeString(
-        required=True,
-        validate=validate.Length(min=1),
-        metadata={
-            "description": "The ad: plain text, or an HTML page with `format: html`. "
-            "1 to max_chars characters (REDFLAGS_MAX_CHARS, default 100000)."
-        },
-    )
-    format = fields.String(
-        load_default="text",
-        allow_none=True,
-        validate=validate.OneOf(FORMATS),
-        metadata={"description": "`html` is reduced to its visible text first."},
-    )
-    id = UnicodeString(
-        allow_none=True,
-        validate=validate.Length(max=MAX_ID_CHARS),
-        metadata={"description": "Echoed back in the response."},
-    )
-    url = UnicodeString(
-        allow_none=True,
-        metadata={"description": "Informational only: the service never fetches it."},
-    )
-    offsets = fields.String(
-        load_default="codepoint",
-        allow_none=True,
-        validate=validate.OneOf(OFFSET_MODES),
-        metadata={"description": "`codepoint`: Python string indices; `utf16`: JavaScript."},
-    )
-    min_severity = fields.String(
-        allow_none=True,
-        validate=validate.OneOf(SEVERITIES),
-        metadata={"description": "Return only flags at least this severe."},
-    )
-    exclude = fields.List(
-        UnicodeString(),
-        allow_none=True,
-        metadata={"description": "Rule ids or categories not to run; unknown names are a 422."},
-    )
-
-    def __init__(self, *args: Any, max_chars: int | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._max_chars = max_chars
-
-    @property
-    def max_chars(self) -> int:
-        if self._max_chars is not None:
-            return self._max_chars
-        if has_app_context():
-            return int(current_app.config["REDFLAGS_MAX_CHARS"])
-        return Config.REDFLAGS_MAX_CHARS
-
-    @validates("text")
-    def _text_fits(self, value: str, **kwargs: Any) -> None:
-        validate.Length(max=self.max_chars)(value)
+def _configured(name: str) -> int:
+    """A limit as the current app enforces it (outside an app: its default)."""
+    return int(current_app.config[name] if has_app_context() else getattr(Config, name))
 
 
-class BatchItemField(fields.Nested):
-    """Documented as a check request; the view validates each item on its own, so that one bad
-    item becomes that item's error entry instead of failing the batch."""
+class CheckRequestSchema(contract.CheckRequestSchema):
+    """One ad to screen (`service.contract`), with the app's REDFLAGS_MAX_CHARS."""
 
-    def deserialize(
-        self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any
-    ) -> Any:
+    def configured_max_chars(self) -> int:
+        return _configured("REDFLAGS_MAX_CHARS")
+
+
+class BatchItemField(fields.Field):
+    """An item of a batch: any JSON value. The view validates each item on its own as a
+    check request, so a bad item (an unknown field, a wrong type) becomes that item's error
+    entry in a 200 instead of failing the batch; the document says so."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return value
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         return value
 
 
@@ -134,8 +74,15 @@ class BatchRequestSchema(StrictSchema):
     """Up to max_batch ads to screen in one call."""
 
     items = fields.List(
-        BatchItemField(CheckRequestSchema),
+        BatchItemField(
+            allow_none=True,
+            metadata={
+                "description": "A check request (CheckRequest). One that breaks the contract "
+                "gets its own `error` entry; the other items are screened."
+            },
+        ),
         required=True,
+        validate=validate.Length(min=1),
         metadata={
             "description": "1 to max_batch check requests (REDFLAGS_MAX_BATCH, default 256)."
         },
@@ -143,20 +90,30 @@ class BatchRequestSchema(StrictSchema):
 
     @validates("items")
     def _items_fit(self, value: list[Any], **kwargs: Any) -> None:
-        limit = (
-            int(current_app.config["REDFLAGS_MAX_BATCH"])
-            if has_app_context()
-            else Config.REDFLAGS_MAX_BATCH
-        )
+        limit = _configured("REDFLAGS_MAX_BATCH")
         if not 1 <= len(value) <= limit:
             raise ValidationError(f"Send between 1 and {limit} items.")
+
+
+def document_limits(
+    spec: APISpec, settings: Mapping[str, Any], excludable: Iterable[str] | None
+) -> None:
+    """Write the limits this app enforces into its OpenAPI document: the same settings the
+    validators read, and the rule ids and categories its checker knows (`exclude`'s enum)."""
+    components = spec.components.schemas
+    check = components["CheckRequest"]["properties"]
+    check["text"]["maxLength"] = int(settings["REDFLAGS_MAX_CHARS"])
+    if excludable is not None:
+        check["exclude"]["items"]["enum"] = sorted(excludable)
+    batch = components["BatchRequest"]["properties"]["items"]
+    batch["maxItems"] = int(settings["REDFLAGS_MAX_BATCH"])
 
 
 # -- check response -----------------------------------------------------------------------------
 
 
 class RiskSchema(OutSchema):
-    level = fields.String(required=True, validate=validate.OneOf(("low", "medium", "high")))
+    level = fields.String(required=True, validate=validate.OneOf(RISK_LEVELS))
     score = fields.Float(
         required=True, metadata={"description": "0 to 1, within the level's band."}
     )
@@ -171,7 +128,7 @@ class EvidenceSchema(OutSchema):
 
 
 class ProductSchema(OutSchema):
-    id = fields.String(required=True, validate=validate.OneOf(sorted(PRODUCTS)))
+    id = fields.String(required=True, validate=validate.OneOf(PRODUCT_IDS))
     label = fields.String(required=True)
 
 
@@ -185,12 +142,15 @@ class EntitiesSchema(OutSchema):
     condition = fields.Nested(ConditionSchema)
 
 
+_FULL_ONLY = "Left out with `detail: compact`."
+
+
 class RegulatoryContextSchema(OutSchema):
     id = fields.String(required=True)
     citation = fields.String(required=True)
-    title = fields.String(metadata={"description": "Absent when compact."})
+    title = fields.String(metadata={"description": _FULL_ONLY})
     url = fields.String(required=True)
-    summary = fields.String(metadata={"description": "Absent when compact."})
+    summary = fields.String(metadata={"description": _FULL_ONLY})
     relevance = fields.String(required=True)
 
 
@@ -199,9 +159,9 @@ class FlagPrecedentSchema(OutSchema):
     kind = fields.String(required=True)
     recipient = fields.String(required=True)
     date = fields.String(required=True, metadata={"description": "YYYY-MM-DD"})
-    reference = fields.String(allow_none=True, metadata={"description": "Absent when compact."})
+    reference = fields.String(allow_none=True, metadata={"description": _FULL_ONLY})
     url = fields.String(required=True)
-    summary = fields.String(metadata={"description": "Absent when compact."})
+    summary = fields.String(metadata={"description": _FULL_ONLY})
 
 
 class FlagSchema(OutSchema):
@@ -212,7 +172,7 @@ class FlagSchema(OutSchema):
     explanation = fields.String(required=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
     entities = fields.Nested(EntitiesSchema, required=True)
-    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    source = fields.String(required=True, validate=validate.OneOf(FLAG_SOURCES))
     confidence = fields.Float(required=True)
     regulatory_context = fields.List(fields.Nested(RegulatoryContextSchema), required=True)
     precedents = fields.List(fields.Nested(FlagPrecedentSchema), required=True)
@@ -226,34 +186,35 @@ class TopTermSchema(OutSchema):
 class ClassifierSchema(OutSchema):
     label = fields.String(required=True, validate=validate.OneOf(("violative", "ok")))
     probability = fields.Float(required=True)
-    top_terms = fields.List(
-        fields.Nested(TopTermSchema), metadata={"description": "Absent when compact."}
-    )
+    top_terms = fields.List(fields.Nested(TopTermSchema), metadata={"description": _FULL_ONLY})
     model_version = fields.String(required=True)
 
 
-class SignalSchema(OutSchema):
-    signal = fields.String(required=True, validate=validate.OneOf(SIGNALS))
+class PageSignalSchema(OutSchema):
+    signal = fields.String(required=True, validate=validate.OneOf(PAGE_SIGNALS))
     evidence = fields.Nested(EvidenceSchema, required=True)
 
 
 class PageSchema(OutSchema):
+    """The checker's reading of the page as a whole (API 1.1)."""
+
     kind = fields.String(required=True, validate=validate.OneOf(PAGE_KINDS))
     probability = fields.Float(
-        required=True,
-        metadata={"description": "Calibrated probability that the page is promotional."},
+        required=True, metadata={"description": "Calibrated probability that it is promotional."}
     )
     signals = fields.List(
-        fields.Nested(SignalSchema),
+        fields.Nested(PageSignalSchema),
         required=True,
         validate=validate.Length(max=5),
-        metadata={"description": "Up to 5 reasons for the kind, each with its evidence."},
+        metadata={"description": "Up to 5 reasons for `kind`."},
     )
 
 
 class LanguageSchema(OutSchema):
+    """The page's main language (API 1.1)."""
+
     code = fields.String(
-        required=True, metadata={"description": "ISO 639-1 code of the main language, or 'und'."}
+        required=True, metadata={"description": "ISO 639-1 code, or `und` when undecided."}
     )
     confidence = fields.Float(required=True)
 

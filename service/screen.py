@@ -1,10 +1,10 @@
-"""`redflags screen`: screen a crawl of scraped ads (JSONL or CSV) into JSONL, line for line.
+"""`redflags screen`, the local engine: screen a crawl (JSONL or CSV) into JSONL, line for line.
 
 Output line `n` always answers input line `n` (1-based), in order: `{"line": n, "id": ...,
-"result": {...}}` or `{"line": n, "id": ..., "error": {...}}`. A broken line (not JSON, not an
-object, no or empty text, too long, a bad field, a blank line) gets an `error` line and the run goes
-on. For CSV a "line" is a record: the header is not counted, a quoted cell may span physical lines,
-and blank physical lines are not records (the csv module skips them).
+"result": {...}}` or `{"line": n, "id": ..., "error": {...}}`. Each record is screened by
+`service.batch.screen_record`, as on Spark. For CSV a "line" is a record: the header is not
+counted, a quoted cell may span physical lines, and blank physical lines are not records (the
+csv module skips them).
 
 Crash safety: output lines are written and flushed in input order, chunk by chunk. Run again with
 the same output path, the command counts the complete lines already there, cuts off a half-written
@@ -21,232 +21,54 @@ import io
 import json
 import multiprocessing
 import os
-import re
 import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any
 
-from service.jsonio import fast_dumps
+from service.batch import (
+    FIELDS,
+    INTERNAL,
+    RISK_LEVELS,
+    Record,
+    ScreenOptions,
+    add_common_arguments,
+    cached_checker,
+    encode_json,
+    parse_json_line,
+    resolve_options,
+    screen_record,
+    summary_row,
+    to_json,
+    validate_item,
+)
 
-FIELDS = ("text", "id", "format", "url")  # the columns read from a table (CSV, Parquet)
-CHECK_FIELDS = ("text", "format", "id", "url", "offsets", "min_severity", "exclude")
-FORMATS = ("text", "html")
-CHOICES = {
-    "format": FORMATS,
-    "offsets": ("codepoint", "utf16"),
-    "min_severity": ("low", "medium", "high"),
-}
-RISK_LEVELS = ("high", "medium", "low")
-DEFAULT_MAX_CHARS = 100_000
-MAX_ID_CHARS = 200
+__all__ = [  # what tests and callers use from here; the rest is in service.batch
+    "INTERNAL",
+    "ScreenOptions",
+    "cached_checker",
+    "main",
+    "parse_json_line",
+    "prepare_resume",
+    "resolve_options",
+    "screen_record",
+    "to_json",
+    "validate_item",
+]
+
 SUMMARY_COLUMNS = ("line", "id", "risk_level", "risk_score", "categories", "error_code")
-BAD_JSON = "The line is not valid JSON."
-INVALID = "The request does not follow the API contract."
-INTERNAL = "Internal error: the request could not be processed."
-SURROGATE = "Contains a lone surrogate code point (U+D800 to U+DFFF); send valid Unicode text."
-_LONE_SURROGATE = re.compile("[\\ud800-\\udfff]")
 RESUME_HINT = "every line written so far is complete: run the same command again to resume"
 _PLAIN_PROGRESS_EVERY = 30.0  # seconds between progress lines when stderr is not a terminal
-
-Record = bytes | str | Mapping[str, Any]  # a raw JSONL line, or a row of a table (CSV, Parquet)
-
-
-@dataclass(frozen=True)
-class ScreenOptions:
-    default_format: str = "text"
-    max_chars: int = DEFAULT_MAX_CHARS
-    use_classifier: bool = True
-    explain: bool = True  # False: no regulatory context, precedents or top terms (smaller output)
-
-
-# -- one record ----------------------------------------------------------------------------------
-
-
-def _error(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"code": code, "message": message, "details": details or {}}
-
-
-def parse_json_line(raw: bytes | str) -> tuple[Any, dict[str, Any] | None]:
-    """Decode one JSONL line; returns (value, None) or (None, a `bad_json` error)."""
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            return None, _error("bad_json", BAD_JSON, {"json": [f"Not valid UTF-8: {error}"]})
-    raw = raw.removeprefix("\ufeff").removesuffix("\r")  # a byte-order mark, a CRLF file
-    if not raw.strip():
-        return None, _error("bad_json", BAD_JSON, {"json": ["Blank line."]})
-    try:
-        return json.loads(raw), None
-    except RecursionError:
-        return None, _error("bad_json", BAD_JSON, {"json": ["Nested too deeply."]})
-    except ValueError as error:
-        return None, _error("bad_json", BAD_JSON, {"json": [str(error)]})
-
-
-def _string_problem(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return "Not a valid string."
-    if _LONE_SURROGATE.search(value):
-        return SURROGATE
-    return None
-
-
-def validate_item(
-    item: Any, options: ScreenOptions, *, from_table: bool = False
-) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """Check one item as `POST /v1/check` does; returns (check kwargs, None) or (None, error).
-
-    The messages are those of the service's request schema. Unlike the service, fields outside
-    a check request are ignored: scraped records carry crawl metadata. A null optional field is
-    absent. Table rows (CSV, Parquet) hold strings or nulls: an empty or null optional cell is
-    absent and a null text is empty text.
-    """
-    if not isinstance(item, Mapping):
-        return None, _error("validation_error", INVALID, {"_schema": ["Invalid input type."]})
-    values = {k: v for k, v in item.items() if v is not None or k == "text"}
-    if from_table:
-        values = {k: v for k, v in values.items() if v != "" or k == "text"}
-        values["text"] = values.get("text") or ""
-    problems: dict[str, Any] = {}
-    kwargs: dict[str, Any] = {"format": options.default_format}
-    for name in CHECK_FIELDS:
-        if name not in values:
-            if name == "text":
-                problems[name] = ["Missing data for required field."]
-            continue
-        value = kwargs[name] = values[name]
-        if name == "exclude":
-            if not isinstance(value, list):
-                problems[name] = ["Not a valid list."]
-                continue
-            bad = {i: [p] for i, v in enumerate(value) if (p := _string_problem(v))}
-            if bad:
-                problems[name] = bad
-            continue
-        problem = "Field may not be null." if value is None else _string_problem(value)
-        if problem is None and name in CHOICES and value not in CHOICES[name]:
-            problem = f"Must be one of: {', '.join(CHOICES[name])}."
-        elif problem is None and name == "text" and not value:
-            problem = "Shorter than minimum length 1."
-        elif problem is None and name == "text" and len(value) > options.max_chars:
-            problem = f"Longer than maximum length {options.max_chars}."
-        elif problem is None and name == "id" and len(value) > MAX_ID_CHARS:
-            problem = f"Longer than maximum length {MAX_ID_CHARS}."
-        if problem is not None:
-            problems[name] = [problem]
-    if problems:
-        return None, _error("validation_error", INVALID, problems)
-    return kwargs, None
-
-
-def _echo_id(item: Any, from_table: bool) -> str | None:
-    if isinstance(item, Mapping):
-        value = item.get("id")
-        if isinstance(value, str) and len(value) <= MAX_ID_CHARS and (value or not from_table):
-            return value
-    return None
-
-
-def screen_record(
-    checker: Any, line: int, record: Record, options: ScreenOptions
-) -> dict[str, Any]:
-    """Screen one input record into its output object (`result` or `error`); never raises."""
-    from model import HtmlTooDeepError, UnknownExclusionError
-
-    from_table = not isinstance(record, bytes | str)
-    kwargs = None
-    if from_table:
-        item = record
-        kwargs, error = validate_item(record, options, from_table=True)
-    else:
-        item, error = parse_json_line(record)  # type: ignore[arg-type]
-        if error is None:
-            kwargs, error = validate_item(item, options)
-    output: dict[str, Any] = {"line": line, "id": _echo_id(item, from_table)}
-    if kwargs is not None:
-        try:
-            output["result"] = checker.check(**kwargs, explain=options.explain)
-            return output
-        except UnknownExclusionError as problem:
-            error = _error(
-                "validation_error",
-                "exclude names rule ids or categories that do not exist (see GET /v1/rules).",
-                {"exclude": [f"Unknown rule id or category: {name}" for name in problem.unknown]},
-            )
-        except HtmlTooDeepError as problem:
-            error = _error(
-                "validation_error",
-                "The html nests elements too deeply to analyse.",
-                {"text": [f"HTML nests elements more than {problem.limit} levels deep."]},
-            )
-        except Exception as problem:  # one bad ad must never stop a crawl's run
-            error = _error("internal", INTERNAL, {"exception": type(problem).__name__})
-    output["error"] = error
-    return output
-
-
-def _to_json_stdlib(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(value, separators=(",", ":"))
-    return text
-
-
-def encode_json(value: Any, *, newline: bool = False) -> bytes:
-    """Compact JSON as UTF-8 bytes, readable where possible (lone surrogates fall back to \\u
-    escapes). orjson writes a ~140 KB result in a twentieth of the standard library's time; what
-    it refuses (a lone surrogate in a CSV cell, a huge integer) goes to the standard library."""
-    encoded = fast_dumps(value, newline=newline)
-    if encoded is None:
-        encoded = (_to_json_stdlib(value) + ("\n" if newline else "")).encode("utf-8")
-    return encoded
-
-
-def to_json(value: Any) -> str:
-    """Compact JSON, readable UTF-8 where possible (lone surrogates fall back to \\u escapes)."""
-    return encode_json(value).decode("utf-8")
-
-
-def summary_row(output: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The `--summary` CSV row (and the Spark path's flat columns) of one output object."""
-    result, error = output.get("result"), output.get("error")
-    if result is None:
-        return (output["line"], output.get("id"), None, None, (), error["code"] if error else None)
-    categories = tuple(dict.fromkeys(flag["category"] for flag in result["flags"]))
-    return (
-        output["line"],
-        output.get("id"),
-        result["risk"]["level"],
-        result["risk"]["score"],
-        categories,
-        None,
-    )
-
-
-# -- worker processes ----------------------------------------------------------------------------
-
-_CHECKERS: dict[bool, Any] = {}
 _WORKER_OPTIONS = ScreenOptions()
 
 
-def cached_checker(use_classifier: bool) -> Any:
-    """One checker per process (and per classifier setting): loading it is the expensive part."""
-    if use_classifier not in _CHECKERS:
-        from model import load_checker
-
-        _CHECKERS[use_classifier] = load_checker(use_classifier=use_classifier)
-    return _CHECKERS[use_classifier]
+# -- worker processes ----------------------------------------------------------------------------
 
 
 def _exit_with_parent(lifeline: Connection) -> None:
@@ -408,42 +230,7 @@ def _summary_values(row: tuple[Any, ...]) -> list[Any]:
 # -- the command ---------------------------------------------------------------------------------
 
 
-def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        dest="default_format",
-        help="format of items that name none (default: text; html for raw pages)",
-    )
-    parser.add_argument(
-        "--max-chars",
-        type=int,
-        default=DEFAULT_MAX_CHARS,
-        help=f"longest accepted text (default {DEFAULT_MAX_CHARS})",
-    )
-    parser.add_argument(
-        "--no-classifier",
-        action="store_true",
-        help="rules only (default: use the classifier when its artifact exists)",
-    )
-    parser.add_argument(
-        "--compact",
-        action="store_true",
-        help="leave out regulatory context, precedents and classifier top terms (smaller output)",
-    )
-
-
-def resolve_options(args: argparse.Namespace) -> ScreenOptions:
-    from model.classifier import ARTIFACT_DIR, ARTIFACT_NAME
-
-    use_classifier = not args.no_classifier and (ARTIFACT_DIR / ARTIFACT_NAME).is_file()
-    if not args.no_classifier and not use_classifier:
-        print(
-            "redflags screen: no classifier artifact (run `make train`): rules only",
-            file=sys.stderr,
-        )
-    return ScreenOptions(args.default_format, args.max_chars, use_classifier, not args.compact)
+# -- the command ---------------------------------------------------------------------------------
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -468,7 +255,7 @@ def _parser() -> argparse.ArgumentParser:
         "--engine",
         choices=("local", "spark"),
         default="local",
-        help="spark: run `python -m service.spark_screen` (Parquet output)",
+        help="spark: screen with Spark into Parquet (service.spark_screen)",
     )
     add_common_arguments(parser)
     parser.add_argument(
@@ -497,12 +284,6 @@ def _cpu_count() -> int:
 
 
 def main(argv: list[str]) -> int:
-    engine = argparse.ArgumentParser(add_help=False)
-    engine.add_argument("--engine", default="local")
-    if engine.parse_known_args(argv)[0].engine == "spark":
-        from service import spark_screen
-
-        return spark_screen.main(argv)
     args = _parser().parse_args(argv)
     workers = args.workers or _cpu_count()
     if workers < 1 or args.chunk_size < 1 or args.max_chars < 1:

@@ -5,9 +5,10 @@ fields as `redflags screen`'s JSONL — `line`, `id`, `result` (the check respon
 string) and `error` (the error object as a JSON string) — plus flat columns for queries:
 `risk_level`, `risk_score`, `categories` (array of strings) and `error_code`.
 
-Every record goes through `service.screen.screen_record`, the function behind the single-machine
-path, so both give the same result for the same line. Executors get the checker once per Python
-worker (a module-level cache; Spark reuses its Python workers), inside `mapInPandas`.
+Every record goes through `service.batch.screen_record`, the function behind the single-machine
+engine (`service.screen`) too, so both give the same result for the same line. Executors get the
+checker once per Python worker (a module-level cache; Spark reuses its Python workers), inside
+`mapInPandas`.
 
 Line numbers are 1-based positions in input order: files in name order, then their lines (JSONL)
 or records (CSV, Parquet), as `redflags screen` numbers one file.
@@ -26,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from service.screen import (
+from service.batch import (
     FIELDS,
     RISK_LEVELS,
     ScreenOptions,

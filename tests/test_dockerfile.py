@@ -269,3 +269,4 @@ def test_cmd_serves_and_healthcheck_passes(built_image, instructions, start_serv
     log = server.stop()
     assert "Booting worker" in log
     assert log.count("Booting worker") == 2  # WORKERS from the environment
+    assert "Using worker: gevent" in log  # slow clients hold no worker (issue 14)

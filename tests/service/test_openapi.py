@@ -60,10 +60,12 @@ def test_check_request_and_response_are_described_in_full(document):
         "offsets",
         "min_severity",
         "exclude",
+        "detail",
     }
     assert request["required"] == ["text"]
     assert request["properties"]["format"]["enum"] == ["text", "html", None]  # null: default
     assert request["properties"]["offsets"]["enum"] == ["codepoint", "utf16", None]
+    assert request["properties"]["detail"]["enum"] == ["full", "compact", None]
     assert request["additionalProperties"] is False
     response = schemas["CheckResponse"]
     assert set(response["properties"]) == {
@@ -77,6 +79,13 @@ def test_check_request_and_response_are_described_in_full(document):
         "extracted_text",
         "versions",
     }
+    assert schemas["Page"]["properties"]["kind"]["enum"] == [
+        "promotional",
+        "informational",
+        "out_of_scope",
+    ]
+    assert len(schemas["PageSignal"]["properties"]["signal"]["enum"]) == 15
+    assert set(schemas["Language"]["properties"]) == {"code", "confidence"}
     flag = schemas["Flag"]
     assert set(flag["properties"]) == FLAG_KEYS
     assert len(flag["properties"]["category"]["enum"]) == 13
@@ -95,8 +104,10 @@ def test_check_request_and_response_are_described_in_full(document):
         "Error",
     ):
         assert name in schemas, name
+    # A batch item is any value: a bad one gets its own error entry in a 200, not a 422.
     batch_items = schemas["BatchRequest"]["properties"]["items"]["items"]
-    assert _resolve(document, batch_items) is request
+    assert "type" not in batch_items and "$ref" not in batch_items
+    assert "CheckRequest" in batch_items["description"]
 
 
 def test_errors_are_documented_with_the_error_shape(document):
@@ -132,3 +143,51 @@ def test_docs_initializer_points_at_the_local_document(client):
 def test_docs_assets_cannot_escape_their_directory(client):
     assert client.get("/docs/assets/../__init__.py").status_code == 404
     assert client.get("/docs/assets/%2e%2e/__init__.py").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"REDFLAGS_MAX_CHARS": 500, "REDFLAGS_MAX_BATCH": 3}],
+    ids=["defaults", "configured"],
+)
+def test_the_document_states_exactly_the_limits_the_service_enforces(make_app, settings):
+    # Each bound the document states is probed on both sides: at the bound the service
+    # accepts, one past it refuses. Neither can be narrowed (or widened) alone.
+    client = make_app(**settings).test_client()
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    check = schemas["CheckRequest"]["properties"]
+
+    def status(body: dict, path: str = "/v1/check") -> int:
+        return client.post(path, json=body).status_code
+
+    max_chars = check["text"]["maxLength"]
+    assert max_chars == client.application.config["REDFLAGS_MAX_CHARS"]
+    assert check["text"]["minLength"] == 1
+    assert status({"text": "a" * max_chars}) == 200
+    assert status({"text": "a" * (max_chars + 1)}) == 422
+    assert status({"text": ""}) == 422
+    for name in ("id", "url"):
+        bound = check[name]["maxLength"]
+        assert status({"text": "a", name: "b" * bound}) == 200
+        assert status({"text": "a", name: "b" * (bound + 1)}) == 422
+    exclude = check["exclude"]
+    names = exclude["items"]["enum"]
+    checker = client.application.extensions["redflags_checker"]
+    rule_ids = [rule["id"] for rule in checker.rule_catalogue()["rules"]]
+    assert set(names) == set(rule_ids) | set(schemas["Flag"]["properties"]["category"]["enum"])
+    assert status({"text": "a", "exclude": names}) == 200  # every documented name is accepted
+    assert status({"text": "a", "exclude": ["no.such-rule"]}) == 422
+    assert status({"text": "a", "exclude": [""]}) == 422
+    assert status({"text": "a", "exclude": [names[0]] * exclude["maxItems"]}) == 200
+    assert status({"text": "a", "exclude": [names[0]] * (exclude["maxItems"] + 1)}) == 422
+    items = schemas["BatchRequest"]["properties"]["items"]
+    assert items["maxItems"] == client.application.config["REDFLAGS_MAX_BATCH"]
+    assert items["minItems"] == 1
+    batch = "/v1/check/batch"
+    assert status({"items": [{"text": "a"}] * items["maxItems"]}, batch) == 200
+    assert status({"items": [{"text": "a"}] * (items["maxItems"] + 1)}, batch) == 422
+    assert status({"items": []}, batch) == 422
+    # a batch item that breaks the contract is that item's error in a 200, as documented
+    response = client.post(batch, json={"items": [{"text": "a", "colour": "red"}]})
+    assert response.status_code == 200
+    assert response.get_json()["results"][0]["error"]["code"] == "validation_error"

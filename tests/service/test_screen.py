@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from marshmallow import EXCLUDE, ValidationError
 
-from service import screen
+from service import batch, screen
 from service.schemas import CheckRequestSchema
 from service.screen import ScreenOptions, parse_json_line, prepare_resume, validate_item
 
@@ -462,7 +462,7 @@ def test_table_cells_empty_means_absent():
     kwargs, _ = validate_item(
         {"text": "<p>a</p>", "id": "", "format": "", "url": None}, options, from_table=True
     )
-    assert kwargs == {"text": "<p>a</p>", "format": "html"}
+    assert kwargs == {"text": "<p>a</p>", "format": "html", "offsets": "codepoint"}
     _, error = validate_item({"text": None, "id": "x"}, options, from_table=True)
     assert error["details"] == {"text": ["Shorter than minimum length 1."]}
 
@@ -517,7 +517,7 @@ def test_a_checker_that_cannot_load_is_one_clear_message(
     def broken(**_):
         raise model.ArtifactError("no classifier artifact in model/artifacts")
 
-    monkeypatch.setattr(screen, "_CHECKERS", {})
+    monkeypatch.setattr(batch, "_CHECKERS", {})
     monkeypatch.setattr(model, "load_checker", broken)
     output = tmp_path / "out.jsonl"
     assert screen.main([str(small_crawl[0]), "-o", str(output), "--workers", "1"]) == 1

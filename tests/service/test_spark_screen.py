@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from pyspark.sql import SparkSession
 
-from service import screen, spark_screen
+from service import batch, screen, spark_screen
 from service.screen import ScreenOptions
 
 PRODUCTS = [
@@ -101,7 +101,7 @@ def assert_same(spark: list[dict], local: list[dict]) -> None:
         error = json.loads(row["error"]) if row["error"] is not None else None
         assert result == line.get("result"), line["line"]
         assert error == line.get("error"), line["line"]
-        _, _, level, score, categories, code = screen.summary_row(line)
+        _, _, level, score, categories, code = batch.summary_row(line)
         assert (row["risk_level"], row["risk_score"], row["error_code"]) == (level, score, code)
         assert tuple(row["categories"]) == categories
 
@@ -201,7 +201,7 @@ def test_html_default_and_the_command_line(spark, tmp_path, capsys):
     local = local_screen(crawl, tmp_path / "local.jsonl", *flags)
     output = tmp_path / "out"
     argv = [str(crawl), "-o", str(output), "--engine", "spark", *flags]
-    assert screen.main(argv) == 0
+    assert batch.main(argv) == 0  # `redflags screen --engine spark`
     assert "20 lines" in capsys.readouterr().err
     rows = spark_rows(output)
     assert_same(rows, local)
