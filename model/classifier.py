@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,6 +125,28 @@ def export_inference(pipeline: Any) -> dict[str, np.ndarray]:
     )
     arrays["intercepts"] = np.array([float(np.ravel(e.intercept_)[0]) for e in heads.estimators_])
     return arrays
+
+
+# Words by which a sentence refers back to the treatment it speaks of ("the cells", "this
+# therapy"); with the product names, offer, protocol and patient-story cues of the lexicons.
+_TREATMENT_REFERENCE = re.compile(
+    r"\b(?:this|the|these|that|our|your|their|my|his|her)\s+(?:own\s+)?"
+    r"(?:treatments?|therap(?:y|ies)|procedures?|cells|injections?|infusions?|shots?|protocols?)\b",
+    re.IGNORECASE,
+)
+TREATMENT_GROUPS = ("page:offer", "page:protocol", "page:own_patients")
+
+
+def speaks_of_a_treatment(document: Document, index: int) -> bool:
+    """The sentence names a cell product, refers to the treatment ("the cells", "this therapy"),
+    offers it, describes its protocol, or tells a patient's story: a sentence the classifier may
+    flag alone. A sentence that only describes a disease is none of these."""
+    if document.in_sentence(document.products, index):
+        return True
+    if any(document.in_sentence(document.group(g), index) for g in TREATMENT_GROUPS):
+        return True
+    sentence = document.sentences[index]
+    return _TREATMENT_REFERENCE.search(document.text, sentence.start, sentence.end) is not None
 
 
 @dataclass
@@ -265,6 +288,7 @@ class SentenceClassifier:
                 index in covered
                 or violative[row] < self.flag_threshold
                 or not document.products
+                or not speaks_of_a_treatment(document, index)
                 or document.sentences[index].is_heading
                 or len(
                     document.text[

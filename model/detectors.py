@@ -574,11 +574,7 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
         info = lexicons.conditions[condition_name]
         label = paired.label
         title = f"{label[0].upper()}{label[1:]} marketed for {condition_name}"
-        where = {
-            "sentence": "in the same sentence",
-            "section": "in the same section of the page",
-            "document": "on a page that promotes it",
-        }[scope]
+        where = pair_link(document, paired.mention, condition)
         flags.append(
             Flag(
                 rule_id=rule.id,
@@ -620,6 +616,40 @@ def _answered_critically(document: Document, question: int) -> bool:
     return bool(answer & {"critical", "negation"})
 
 
+_SENTENCE_END_MARK = frozenset(".!?\u3002\uff01\uff1f\n")
+LINK_QUOTE_LIMIT = 80
+
+
+def pair_link(document: Document, product: Mention, condition: Mention) -> str:
+    """What truly links a product and a condition, read from where the two were found (not from
+    the scope that chose them): the same sentence only when no line break or sentence-ending
+    mark stands between them; else the heading one of them is, over the other; the page's title;
+    the same section; or the page as a whole."""
+    first, last = sorted((product, condition), key=lambda m: m.start)
+    between = document.text[first.end : last.start]
+    if not _SENTENCE_END_MARK & set(between):
+        return "in the same sentence"
+    sentences = document.sentences
+    for heading_side, other in ((first, last), (last, first)):
+        heading = sentences[document.sentence_at(heading_side.start)]
+        if heading.is_heading and sentences[document.sentence_at(other.start)].section == (
+            heading.section
+        ):
+            return f"under the heading \u201c{_link_quote(document, heading)}\u201d"
+    title = sentences[0] if sentences else None
+    if title is not None and first.start < title.end and first.end <= title.end:
+        return f"on a page titled \u201c{_link_quote(document, title)}\u201d"
+    if sentences[document.sentence_at(first.start)].section == (
+        sentences[document.sentence_at(last.start)].section
+    ):
+        return "in the same section of the page"
+    return "on the same page, which promotes it"
+
+
+def _link_quote(document: Document, sentence: Any) -> str:
+    return _short_quote(document.text[sentence.start : sentence.end], LINK_QUOTE_LIMIT)
+
+
 # --- one product for many unrelated diseases -----------------------------------------------------
 
 
@@ -656,12 +686,35 @@ def detect_broad(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
 # --- missing disclosure ------------------------------------------------------------------------
 
 
+def _claim_span(document: Document, claim: Flag) -> Span:
+    """Where a claim is made: its evidence when it is one span; a product named for a condition
+    is the claim as a whole, product to condition, when one sentence holds both, else the
+    sentence that names the condition (never the bare product name)."""
+    if len(claim.evidence) == 1:
+        return claim.evidence[0]
+    first, last = (
+        min(claim.evidence, key=lambda s: s.start),
+        max(claim.evidence, key=lambda s: s.end),
+    )
+    if not _SENTENCE_END_MARK & set(document.text[first.end : last.start]):
+        return Span(first.start, last.end)
+    anchor = claim.anchor
+    others = [span for span in claim.evidence if span != anchor] or claim.evidence
+    sentence = document.sentences[document.sentence_at(others[0].start)]
+    return Span(sentence.start, sentence.end)
+
+
 def detect_missing_disclosure(
     rule: Rule, document: Document, lexicons: Lexicons, flags: list[Flag]
 ) -> list[Flag]:
     if not document.products or document.has_cue("disclosure"):
         return []
-    claims = [f for f in flags if f.category in CLAIM_CATEGORIES and f.evidence]
+    # Only a rule's claim is qualified: a classifier-only sentence is not evidence enough.
+    claims = [
+        f
+        for f in flags
+        if f.category in CLAIM_CATEGORIES and f.evidence and f.source != "classifier"
+    ]
     if not claims:
         return []
     # Point at the claim the missing statement should qualify: an efficacy or safety promise
@@ -670,7 +723,7 @@ def detect_missing_disclosure(
         claims,
         key=lambda f: (DISCLOSURE_EVIDENCE_PRIORITY.get(f.category, 9), f.first_offset, f.rule_id),
     )
-    span = claim.anchor or min(claim.evidence, key=lambda s: s.start)
+    span = _claim_span(document, claim)
     return [
         _rule_flag(
             rule,

@@ -605,12 +605,17 @@ def judge_page(inputs: PageInputs, model: PageModel) -> PageJudgement:
     else:
         promotional = probability >= model.heads["promotional"].threshold
         kind = "promotional" if promotional else "informational"
+        # The features present on the page that point the way it was decided, strongest first.
         contributions = model.contributions(plain, "promotional")
-        direction = 1.0 if kind == "promotional" else -1.0
+        pointing = OFFERS if kind == "promotional" else REPORTS
         ranked = [
-            name
-            for name in sorted(contributions, key=lambda n: -direction * contributions[n])
-            if direction * contributions[name] > 0
+            feature.name
+            for feature in sorted(FEATURES, key=lambda f: -abs(contributions[f.name]))
+            if plain[feature.name] > 0
+            and (
+                feature.direction == pointing
+                or (feature.direction == EITHER and contributions[feature.name] * pointing > 0)
+            )
         ]
     signals: list[Signal] = _obfuscation_signals(inputs.document)
     seen: set[str] = {s.name for s in signals}

@@ -48,6 +48,13 @@ if worker_class not in WORKER_CLASSES:
     raise SystemExit(f"WORKER_CLASS must be one of {', '.join(WORKER_CLASSES)}")
 threads = _int_env("THREADS", default=1)  # gthread workers only
 worker_connections = 1_000  # gevent: open connections per worker
+if worker_class == "gevent":
+    # The app is preloaded in the master, and loading it may import ssl (the language
+    # identifier's package pulls in an HTTP client); gevent must patch before that, not in the
+    # worker after it, or ssl stays blocking and gevent warns on every worker start.
+    from gevent import monkey
+
+    monkey.patch_all()
 # The checker is built once in the master and shared copy-on-write by the forked workers.
 preload_app = True
 timeout = _int_env("GUNICORN_TIMEOUT", default=60)

@@ -1,0 +1,106 @@
+"""Every scope word an explanation uses is true of its evidence (issue 16).
+
+"In the same sentence" is checked with a rule of its own, independent of the checker's
+segmenter: no line break and no sentence-ending punctuation between the first and the last
+span of the evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from evaluation.real_pages import load_real_pages, real_pages_available
+from model import shared_checker
+
+SETS = Path(__file__).resolve().parents[2] / "evaluation"
+SAME_SENTENCE = "(in the same sentence)"
+SENTENCE_BREAK = re.compile(r"[\n.!?\u3002\uff01\uff1f]")
+
+
+def _pages() -> list[tuple[str, str, str]]:
+    pages = []
+    for path in sorted(SETS.glob("*_set.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            pages.append((item["id"], item["text"], item.get("format", "text")))
+    if real_pages_available():
+        pages += [(p.id, p.text, p.format) for p in load_real_pages()]
+    return pages
+
+
+def _untrue_scope_words(page_id: str, text: str, text_format: str) -> list[str]:
+    checker = shared_checker()
+    body = checker.check(text, format=text_format, explain=False)
+    analysed = body.get("extracted_text", text)
+    flags = body["flags"] + checker.claims_before_judgement(text, format=text_format)
+    untrue = []
+    for flag in flags:
+        if SAME_SENTENCE not in flag["explanation"]:
+            continue
+        spans = sorted(flag["evidence"], key=lambda e: e["start"])
+        between = analysed[spans[0]["end"] : spans[-1]["start"]]
+        if SENTENCE_BREAK.search(between):
+            untrue.append(f"{page_id} {flag['rule_id']} {[e['quote'] for e in spans]}")
+    return untrue
+
+
+def test_there_are_same_sentence_explanations_to_check():
+    checker = shared_checker()
+    text = "Our fat-derived stem cells treat multiple sclerosis."
+    assert any(SAME_SENTENCE in f["explanation"] for f in checker.check(text)["flags"])
+
+
+@pytest.mark.parametrize("part", range(4))
+def test_in_the_same_sentence_is_never_said_across_a_sentence_end(part):
+    pages = _pages()[part::4]
+    untrue = [u for page in pages for u in _untrue_scope_words(*page)]
+    assert not untrue, untrue[:10]
+
+
+def test_a_condition_in_the_title_is_linked_by_the_title_not_the_sentence():
+    text = (
+        "Stem cells for lupus\n\n"
+        "Lupus is an autoimmune disease.\n"
+        "How we treat\n"
+        "We harvest your own fat and prepare adipose-derived stem cells the same day."
+    )
+    flags = shared_checker().claims_before_judgement(text)
+    explanations = [f["explanation"] for f in flags if f["category"] == "unapproved_use"]
+    assert explanations and not any(SAME_SENTENCE in e for e in explanations)
+
+
+def test_a_missing_disclosure_points_at_a_rules_claim_never_a_bare_product_name():
+    checker = shared_checker()
+    text = (
+        "Our clinic offers umbilical cord stem cells.\n"
+        "Many families come to us for autism.\n"
+        "Book your consultation today."
+    )
+    body = checker.check(text)
+    disclosure = [f for f in body["flags"] if f["category"] == "missing_disclosure"]
+    assert disclosure, body["flags"]
+    quote = disclosure[0]["evidence"][0]["quote"]
+    assert "autism" in quote  # the claim it qualifies, not "umbilical cord stem cells" alone
+
+
+def test_the_classifier_flags_alone_only_a_sentence_about_a_treatment():
+    from model.analysis import analyse
+    from model.classifier import speaks_of_a_treatment
+
+    checker = shared_checker()
+    text = (
+        "Multiple sclerosis is a disease in which the immune system attacks the nerves.\n"
+        "Our stem cell programme gives patients their lives back.\n"
+        "Patients told us the cells changed everything."
+    )
+    document = analyse(
+        text,
+        checker.matcher,
+        checker.lexicons.composed_window,
+        composed_heads=checker.lexicons.composed_heads,
+    )
+    assert [speaks_of_a_treatment(document, i) for i in range(3)] == [False, True, True]

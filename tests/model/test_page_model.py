@@ -1,0 +1,155 @@
+"""The page judgement: its artifact, its features' directions, its signals, and the pipeline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from evaluation.real_pages import real_pages_available
+from model import shared_checker
+from model.classifier import load_classifier
+from model.page import (
+    FEATURE_NAMES,
+    FEATURES,
+    OFFERS,
+    PAGE_MODEL_PATH,
+    REPORTS,
+    SIGNALS,
+    PageModelError,
+    load_page_model,
+)
+from model.pipeline import STAGES
+
+AD = (
+    "Knee pain? Our clinic offers same-day fat-derived stem cell injections for knee "
+    "osteoarthritis. Packages start at $3,900. Call 555-010-2233 to book your consultation."
+)
+REPORT = (
+    "Regulators warned three clinics last week, the paper reported.\n"
+    "According to the agency, the clinics sold fat-derived stem cell injections for knee "
+    "osteoarthritis without approval.\n"
+    '"There is no evidence these shots work," said a professor of orthopaedics.\n'
+    "Researchers who studied such clinics found that patients paid thousands of dollars.\n"
+    "Critics say the industry preys on people in pain."
+)
+
+
+def test_a_claim_is_found_whatever_the_page_and_stands_only_where_the_page_offers():
+    quoted = (
+        "Regulators warned a clinic last week, the paper reported.\n"
+        "The clinic advertised that its stem cell shots let diabetics stop insulin, according "
+        "to the warning letter.\n"
+        '"Nobody should stop insulin on a clinic\'s word," said an endocrinologist.\n'
+        "Researchers who studied such clinics found that patients paid thousands of dollars."
+    )
+    checker = shared_checker()
+    assert any(
+        f["category"] == "medication_discontinuation"
+        for f in checker.claims_before_judgement(quoted)
+    )
+    assert checker.check(quoted)["flags"] == []
+
+
+def test_the_stages_run_in_the_documented_order():
+    assert [name for name, _ in STAGES] == [
+        "analyse",
+        "score_sentences",
+        "find_claims",
+        "judge_page",
+        "decide",
+    ]
+
+
+def test_an_offer_is_promotional_with_its_signals_and_their_evidence():
+    body = shared_checker().check(AD)
+    page = body["page"]
+    assert page["kind"] == "promotional" and page["probability"] >= 0.5
+    assert body["risk"]["level"] == "high"
+    names = [s["signal"] for s in page["signals"]]
+    assert 1 <= len(names) <= 5 and len(set(names)) == len(names)
+    assert set(names) <= set(SIGNALS)
+    assert {"offer", "call_to_action", "price", "booking_or_contact"} & set(names)
+    for signal in page["signals"]:
+        evidence = signal["evidence"]
+        assert AD[evidence["start"] : evidence["end"]] == evidence["quote"]
+
+
+def test_a_report_of_the_same_offer_is_informational_with_no_flags():
+    body = shared_checker().check(REPORT)
+    assert body["page"]["kind"] == "informational"
+    assert body["risk"]["level"] == "low" and body["flags"] == []
+    assert {"reported_speech", "critical_stance", "news_report", "research_report"} & {
+        s["signal"] for s in body["page"]["signals"]
+    }
+
+
+def test_a_disguised_product_name_is_an_obfuscation_signal():
+    text = "Our fat-derived st\u200bem c\u0435lls treat multiple sclerosis. Book today."
+    signals = shared_checker().check(text)["page"]["signals"]
+    assert signals[0]["signal"] == "obfuscation"
+    assert "\u200b" in signals[0]["evidence"]["quote"]
+
+
+def test_an_animal_page_is_out_of_scope():
+    text = (
+        "Our veterinary clinic treats dogs with arthritis.\n"
+        "Horses with tendon injuries are treated with their own stem cells.\n"
+        "Cats and dogs recover in our animal hospital.\n"
+        "Ask your veterinarian whether your pet is a candidate."
+    )
+    body = shared_checker().check(text)
+    assert body["page"]["kind"] == "out_of_scope" and body["flags"] == []
+
+
+def test_every_coefficient_keeps_its_features_sign():
+    model = load_page_model()
+    for head, fitted in model.heads.items():
+        for feature, coefficient in zip(FEATURES, fitted.coefficients, strict=True):
+            direction = feature.direction_for(head)
+            if direction == OFFERS:
+                assert coefficient >= 0, (head, feature.name)
+            elif direction == REPORTS:
+                assert coefficient <= 0, (head, feature.name)
+
+
+def test_an_altered_artifact_is_refused(tmp_path: Path):
+    copy = tmp_path / "page_model.json"
+    shutil.copy(PAGE_MODEL_PATH, copy)
+    data = json.loads(copy.read_text())
+    data["model"]["heads"]["violative"]["threshold"] = 0.01
+    copy.write_text(json.dumps(data))
+    with pytest.raises(PageModelError, match="hash"):
+        load_page_model(copy)
+
+
+def test_an_artifact_fitted_on_other_features_is_refused(tmp_path: Path):
+    import hashlib
+
+    data = json.loads(PAGE_MODEL_PATH.read_text())
+    data["model"]["features"] = list(reversed(FEATURE_NAMES))
+    body = json.dumps(data["model"], sort_keys=True).encode()
+    data["manifest"]["model_sha256"] = hashlib.sha256(body).hexdigest()
+    copy = tmp_path / "page_model.json"
+    copy.write_text(json.dumps(data))
+    with pytest.raises(PageModelError, match="other features"):
+        load_page_model(copy)
+
+
+def test_the_page_model_was_fitted_on_this_classifier():
+    manifest = json.loads(PAGE_MODEL_PATH.read_text())["manifest"]
+    assert manifest["classifier_version"] == load_classifier().version
+
+
+def test_the_page_model_is_fresh():
+    """Fitted on the pages it says: the training data's hash (written set, split, labels)."""
+    if not real_pages_available():
+        pytest.skip("../shared/real_pages is absent (a clone without ../shared): freshness unknown")
+    from training.page_model import data_hash, training_pages
+
+    manifest = json.loads(PAGE_MODEL_PATH.read_text())["manifest"]
+    assert manifest["data_sha256"] == data_hash(training_pages()), (
+        "the page model is stale: run `python -m training.page_model`"
+    )
