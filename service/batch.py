@@ -16,7 +16,7 @@ import json
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import EXCLUDE
 
@@ -163,18 +163,35 @@ def to_json(value: Any) -> str:
     return encode_json(value).decode("utf-8")
 
 
-def summary_row(output: Mapping[str, Any]) -> tuple[Any, ...]:
+class SummaryRow(NamedTuple):
     """The `--summary` CSV row (and the Spark path's flat columns) of one output object."""
+
+    line: int
+    id: str | None
+    risk_level: str | None
+    risk_score: float | None
+    categories: tuple[str, ...]
+    page_kind: str | None
+    page_probability: float | None
+    language: str | None
+    error_code: str | None
+
+
+def summary_row(output: Mapping[str, Any]) -> SummaryRow:
     result, error = output.get("result"), output.get("error")
     if result is None:
-        return (output["line"], output.get("id"), None, None, (), error["code"] if error else None)
-    categories = tuple(dict.fromkeys(flag["category"] for flag in result["flags"]))
-    return (
+        code = error["code"] if error else None
+        return SummaryRow(output["line"], output.get("id"), None, None, (), None, None, None, code)
+    page = result.get("page") or {}
+    return SummaryRow(
         output["line"],
         output.get("id"),
         result["risk"]["level"],
         result["risk"]["score"],
-        categories,
+        tuple(dict.fromkeys(flag["category"] for flag in result["flags"])),
+        page.get("kind"),
+        page.get("probability"),
+        (result.get("language") or {}).get("code"),
         None,
     )
 

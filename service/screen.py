@@ -38,6 +38,7 @@ from service.batch import (
     RISK_LEVELS,
     Record,
     ScreenOptions,
+    SummaryRow,
     add_common_arguments,
     cached_checker,
     encode_json,
@@ -62,7 +63,17 @@ __all__ = [  # what tests and callers use from here; the rest is in service.batc
     "validate_item",
 ]
 
-SUMMARY_COLUMNS = ("line", "id", "risk_level", "risk_score", "categories", "error_code")
+SUMMARY_COLUMNS = (
+    "line",
+    "id",
+    "risk_level",
+    "risk_score",
+    "categories",
+    "page_kind",
+    "page_probability",
+    "language",
+    "error_code",
+)
 RESUME_HINT = "every line written so far is complete: run the same command again to resume"
 _PLAIN_PROGRESS_EVERY = 30.0  # seconds between progress lines when stderr is not a terminal
 _WORKER_OPTIONS = ScreenOptions()
@@ -215,15 +226,17 @@ def _write_summary_header(handle: IO[str]) -> Any:
     return writer
 
 
-def _summary_values(row: tuple[Any, ...]) -> list[Any]:
-    line, id_, level, score, categories, code = row
+def _summary_values(row: SummaryRow) -> list[Any]:
     return [
-        line,
-        id_ or "",
-        level or "",
-        "" if score is None else score,
-        ";".join(categories),
-        code or "",
+        row.line,
+        row.id or "",
+        row.risk_level or "",
+        "" if row.risk_score is None else row.risk_score,
+        ";".join(row.categories),
+        row.page_kind or "",
+        "" if row.page_probability is None else row.page_probability,
+        row.language or "",
+        row.error_code or "",
     ]
 
 
@@ -378,7 +391,7 @@ def _run(
             sink.write(b"".join(line for line, _ in batch))
             sink.flush()
             for _, row in batch:
-                counts["error" if row[5] else row[2]] += 1
+                counts["error" if row.error_code else row.risk_level] += 1
             if summary_writer is not None and summary is not None:
                 summary_writer.writerows(_summary_values(row) for _, row in batch)
                 summary.flush()

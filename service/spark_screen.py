@@ -3,7 +3,8 @@
 Reads Parquet, JSONL or CSV and writes Parquet with one row per input line (record) and the same
 fields as `redflags screen`'s JSONL — `line`, `id`, `result` (the check response as a JSON
 string) and `error` (the error object as a JSON string) — plus flat columns for queries:
-`risk_level`, `risk_score`, `categories` (array of strings) and `error_code`.
+`risk_level`, `risk_score`, `categories` (array of strings), `page_kind`, `page_probability`,
+`language` and `error_code`.
 
 Every record goes through `service.batch.screen_record`, the function behind the single-machine
 engine (`service.screen`) too, so both give the same result for the same line. Executors get the
@@ -45,7 +46,8 @@ if TYPE_CHECKING:
 
 OUTPUT_SCHEMA = (
     "line long, id string, result string, error string, risk_level string, risk_score double, "
-    "categories array<string>, error_code string"
+    "categories array<string>, page_kind string, page_probability double, language string, "
+    "error_code string"
 )
 ADS_PER_PARTITION = 2_000
 # Root at WARN (what Spark's shell mode expects, so it prints no notice about it) and the console
@@ -82,18 +84,21 @@ def screen_batches(
                 output = screen_record(checker, line, record["value"], options)
             else:
                 output = screen_record(checker, line, record, options)
-            _, id_, level, score, categories, code = summary_row(output)
+            summary = summary_row(output)
             result, error = output.get("result"), output.get("error")
             rows.append(
                 {
                     "line": line,
-                    "id": id_,
+                    "id": summary.id,
                     "result": None if result is None else to_json(result),
                     "error": None if error is None else to_json(error),
-                    "risk_level": level,
-                    "risk_score": score,
-                    "categories": list(categories),
-                    "error_code": code,
+                    "risk_level": summary.risk_level,
+                    "risk_score": summary.risk_score,
+                    "categories": list(summary.categories),
+                    "page_kind": summary.page_kind,
+                    "page_probability": summary.page_probability,
+                    "language": summary.language,
+                    "error_code": summary.error_code,
                 }
             )
         yield pd.DataFrame(rows, columns=[c.split()[0] for c in OUTPUT_SCHEMA.split(", ")])

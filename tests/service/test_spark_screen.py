@@ -101,7 +101,13 @@ def assert_same(spark: list[dict], local: list[dict]) -> None:
         error = json.loads(row["error"]) if row["error"] is not None else None
         assert result == line.get("result"), line["line"]
         assert error == line.get("error"), line["line"]
-        _, _, level, score, categories, code = batch.summary_row(line)
+        summary = batch.summary_row(line)
+        level, score, categories, code = (
+            summary.risk_level,
+            summary.risk_score,
+            summary.categories,
+            summary.error_code,
+        )
         assert (row["risk_level"], row["risk_score"], row["error_code"]) == (level, score, code)
         assert tuple(row["categories"]) == categories
 
