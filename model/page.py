@@ -31,26 +31,10 @@ from typing import Any
 from model.analysis import Document
 from model.evasion import ObfuscationKind
 from model.report import Flag, Span
+from model.vocabulary import PAGE_SIGNALS
 
 PAGE_MODEL_PATH = Path(__file__).parent / "artifacts" / "page_model.json"
-PAGE_KINDS: tuple[str, ...] = ("promotional", "informational", "out_of_scope")
-SIGNALS: tuple[str, ...] = (
-    "offer",
-    "call_to_action",
-    "price",
-    "booking_or_contact",
-    "provider_voice",
-    "patient_story",
-    "reported_speech",
-    "critical_stance",
-    "research_report",
-    "registry_fields",
-    "approved_product",
-    "news_report",
-    "veterinary",
-    "cosmetic",
-    "obfuscation",
-)
+SIGNALS = PAGE_SIGNALS
 MAX_SIGNALS = 5
 # A page is about animals when this share of its sentences (and at least 3) names them.
 VETERINARY_SHARE = 0.25
@@ -145,28 +129,24 @@ def _count(count: int, informing: bool) -> float:
     return math.log1p(max(0, count - 1) if informing else count)
 
 
-def _family(name: str, *, informing: bool = False) -> Callable[[PageInputs], FeatureValue]:
-    """Sentences holding a cue of a `page_cues.yaml` family."""
+def _sentences_of(group: str) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a mention of a matcher group: a `page_cues.yaml` family
+    ("page:<family>") or a `context_cues.yaml` cue ("cue:<kind>")."""
 
     def compute(inputs: PageInputs) -> FeatureValue:
         document = inputs.document
-        mentions = document.group(f"page:{name}")
-        value = _count(_sentences_with(document, mentions), informing)
-        return FeatureValue(value, _first(mentions))
+        mentions = document.group(group)
+        return FeatureValue(math.log1p(_sentences_with(document, mentions)), _first(mentions))
 
     return compute
 
 
-def _cue(kind: str, *, informing: bool = False) -> Callable[[PageInputs], FeatureValue]:
-    """Sentences holding a `context_cues.yaml` cue (critical, informational, promotional…)."""
+def _family(name: str) -> Callable[[PageInputs], FeatureValue]:
+    return _sentences_of(f"page:{name}")
 
-    def compute(inputs: PageInputs) -> FeatureValue:
-        document = inputs.document
-        mentions = document.group(f"cue:{kind}")
-        value = _count(_sentences_with(document, mentions), informing)
-        return FeatureValue(value, _first(mentions))
 
-    return compute
+def _cue(kind: str) -> Callable[[PageInputs], FeatureValue]:
+    return _sentences_of(f"cue:{kind}")
 
 
 def _find(document: Document, pattern: re.Pattern[str]) -> list[Span]:
@@ -182,9 +162,7 @@ def _find(document: Document, pattern: re.Pattern[str]) -> list[Span]:
     return spans
 
 
-def _pattern(
-    pattern: re.Pattern[str], *, informing: bool = False
-) -> Callable[[PageInputs], FeatureValue]:
+def _pattern(pattern: re.Pattern[str]) -> Callable[[PageInputs], FeatureValue]:
     """Sentences holding a match of `pattern`."""
 
     def compute(inputs: PageInputs) -> FeatureValue:
@@ -192,7 +170,7 @@ def _pattern(
         matches = _find(document, pattern)
         sentences = {document.sentence_at(m.start) for m in matches}
         evidence = matches[0] if matches else None
-        return FeatureValue(_count(len(sentences), informing), evidence)
+        return FeatureValue(math.log1p(len(sentences)), evidence)
 
     return compute
 
