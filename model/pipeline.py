@@ -24,7 +24,8 @@ from model.classifier import SentenceClassifier, SentenceScores
 from model.detectors import ClaimContext, run_detectors
 from model.lexicons import Lexicons
 from model.matcher import PhraseMatcher
-from model.page import PageInputs, PageJudgement, PageModel, judge_page
+from model.page import PageJudgement, PageModel, judge_page
+from model.page_features import PageInputs
 from model.report import Flag
 from model.risk import risk_level, risk_score
 from model.rules import RuleCatalogue

@@ -36,13 +36,8 @@ from scipy import optimize
 from sklearn.model_selection import GroupKFold
 
 from evaluation.real_pages import load_real_pages, load_split, real_pages_available
-from model.page import (
-    FEATURE_NAMES,
-    PAGE_MODEL_PATH,
-    PageModel,
-    feature_directions,
-    page_features,
-)
+from model.page import PAGE_MODEL_PATH, PageModel
+from model.page_features import FEATURE_NAMES, feature_directions, page_features
 from model.pipeline import CheckState, page_inputs, run_pipeline
 
 DEV_SET = Path(__file__).resolve().parents[1] / "evaluation" / "dev_set.jsonl"

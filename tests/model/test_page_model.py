@@ -11,16 +11,8 @@ import pytest
 from evaluation.real_pages import real_pages_available
 from model import shared_checker
 from model.classifier import load_classifier
-from model.page import (
-    FEATURE_NAMES,
-    FEATURES,
-    OFFERS,
-    PAGE_MODEL_PATH,
-    REPORTS,
-    SIGNALS,
-    PageModelError,
-    load_page_model,
-)
+from model.page import PAGE_MODEL_PATH, SIGNALS, PageModelError, load_page_model
+from model.page_features import FEATURE_NAMES, FEATURES, OFFERS, REPORTS
 from model.pipeline import STAGES
 
 AD = (

@@ -1,0 +1,413 @@
+"""The page judgement's features: named, inspectable quantities the project computes itself.
+
+Who speaks and whether they offer (provider voice, offers, calls to action, prices, contact
+details, protocol talk, "our patients"), against reporting (attribution, quotation, third-person
+talk of clinics, study design, registry fields, citations, news furniture, critical stance),
+plus the claims found, the approved products named and the sentence classifier's statistics.
+Features count sentences (log(1 + n); a share only of a page of ten sentences or more); a
+reporting sentence is credited to one source only, and a critic's or reporter's stance counts
+from its second sentence. Each feature declares the direction its coefficient may take
+(`Feature.direction`), which `training/page_model.py` enforces; `model/page.py` judges with them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from model.analysis import Document
+from model.report import Flag, Span
+
+# A missing disclosure is the absence of a sentence, not a claim: a disclaimer appended to an ad
+# removes it, and must not make the page read as less of an ad.
+NOT_CLAIMS = frozenset({"missing_disclosure"})
+DANGEROUS_CATEGORIES = frozenset(
+    {"medication_discontinuation", "regulatory_misrepresentation", "pay_to_participate"}
+)
+
+_PRICE = re.compile(
+    r"(?:[$\u20ac\u00a3\u00a5\u20a9\u20b9]|\b(?:usd|eur|gbp|mxn|cad|aud|us\$|r\$))\s?\d[\d.,]{0,12}"
+    r"|\b\d[\d.,]{0,12}\s?(?:[$\u20ac\u00a3]|(?:usd|eur|dollars|euros|pesos|reais)\b)",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"\+?\(?\d{1,4}\)?[ .\-]\d{2,4}[ .\-]\d{3,4}(?:[ .\-]\d{2,4})?")
+_EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{2,20}")
+_NCT = re.compile(r"\bNCT\d{8}\b")
+_CITATION = re.compile(r"\bet al\b|\bdoi[:\s]|\[\d{1,3}\]|\(\d{4}\)", re.IGNORECASE)
+_QUOTATION = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30}(?:\([A-Z]{2,10}\))?\s?[-\u2013\u2014]\s", re.M)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.IGNORECASE)
+_FIRST_PLURAL = re.compile(r"\b(?:we|our|us|we're|we've)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FeatureValue:
+    value: float
+    evidence: Span | None = None
+
+
+@dataclass(frozen=True)
+class PageInputs:
+    """What the page stage reads: the analysed document, the claims every detector found, and
+    the sentence classifier's violative probabilities of the body sentences."""
+
+    document: Document
+    claims: list[Flag]
+    sentence_probabilities: list[float] | None  # None: the checker runs without a classifier
+    # Where the seen text ends (html: text after it is of undecided visibility). Undecided text
+    # may add to the offer, never to the report: it cannot make a page informational.
+    seen_length: int | None = None
+
+    @cached_property
+    def reporting(self) -> dict[str, tuple[set[int], Span | None]]:
+        """Per reporting source, the sentences it is the first of `REPORTING_SOURCES` to hit,
+        and its first evidence. A sentence is one piece of evidence: a line that reads as a
+        critic, a study and a quotation at once counts once, for the first of these."""
+        taken: set[int] = set()
+        found: dict[str, tuple[set[int], Span | None]] = {}
+        seen = len(self.document.text) if self.seen_length is None else self.seen_length
+        for name, locate in REPORTING_SOURCES:
+            spans = [span for span in locate(self.document) if span.start < seen]
+            sentences = {self.document.sentence_at(span.start) for span in spans} - taken
+            taken |= sentences
+            found[name] = (sentences, spans[0] if spans else None)
+        return found
+
+
+# --- features ----------------------------------------------------------------------------------
+
+
+def _first(mentions: list[Any]) -> Span | None:
+    return Span(mentions[0].start, mentions[0].end) if mentions else None
+
+
+def sentences_with(document: Document, mentions: list[Any]) -> int:
+    return len({document.sentence_of[m] for m in mentions})
+
+
+def _sentences_of(group: str) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a mention of a matcher group: a `page_cues.yaml` family
+    ("page:<family>") or a `context_cues.yaml` cue ("cue:<kind>")."""
+
+    def compute(inputs: PageInputs) -> FeatureValue:
+        document = inputs.document
+        mentions = document.group(group)
+        return FeatureValue(math.log1p(sentences_with(document, mentions)), _first(mentions))
+
+    return compute
+
+
+def _family(name: str) -> Callable[[PageInputs], FeatureValue]:
+    return _sentences_of(f"page:{name}")
+
+
+def _cue(kind: str) -> Callable[[PageInputs], FeatureValue]:
+    return _sentences_of(f"cue:{kind}")
+
+
+def _find(document: Document, pattern: re.Pattern[str]) -> list[Span]:
+    """Matches of `pattern` as original spans, read on the folded text with its case kept (a
+    disguised "𝐎𝐮𝐫" or "Y​our" reads as it looks), or on the text when it was not folded."""
+    folded = document.folded
+    if folded is None:
+        return [Span(m.start(), m.end()) for m in pattern.finditer(document.text)]
+    spans = []
+    for match in pattern.finditer(folded.cased):
+        if match.end() > match.start():
+            spans.append(Span(*folded.span_in_original(match.start(), match.end())))
+    return spans
+
+
+def _pattern(pattern: re.Pattern[str]) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a match of `pattern`."""
+
+    def compute(inputs: PageInputs) -> FeatureValue:
+        document = inputs.document
+        matches = _find(document, pattern)
+        sentences = {document.sentence_at(m.start) for m in matches}
+        evidence = matches[0] if matches else None
+        return FeatureValue(math.log1p(len(sentences)), evidence)
+
+    return compute
+
+
+def _cue_spans(group: str) -> Callable[[Document], list[Span]]:
+    def locate(document: Document) -> list[Span]:
+        return [Span(m.start, m.end) for m in document.group(group)]
+
+    return locate
+
+
+def _pattern_spans(
+    *patterns: re.Pattern[str], on_lines: bool = False
+) -> Callable[[Document], list[Span]]:
+    """Matches of the patterns as original spans; `on_lines`: read on the text itself, whose
+    line breaks the pattern needs (folding reads them as spaces)."""
+
+    def locate(document: Document) -> list[Span]:
+        if on_lines:
+            spans = [Span(m.start(), m.end()) for p in patterns for m in p.finditer(document.text)]
+        else:
+            spans = [span for p in patterns for span in _find(document, p)]
+        return sorted(spans, key=lambda span: span.start)
+
+    return locate
+
+
+def _registry_spans(document: Document) -> list[Span]:
+    return sorted(
+        _cue_spans("page:registry")(document) + _pattern_spans(_NCT)(document),
+        key=lambda span: span.start,
+    )
+
+
+# Sentences of one reporting source that a page may hold before they count: an ad may carry a
+# disclaimer and cite a study, and one more such sentence appended to it changes nothing.
+REPORTING_ALLOWANCE = 0
+# A share is taken of at least this many sentences: one sentence of a one-line ad is no share.
+SHARE_MIN_SENTENCES = 10
+# A critic's or a reporter's stance counts from its second sentence: one line of warning
+# appended to an ad ("ask whether a product is approved") is how a clinic would slip past.
+STANCE_SOURCES = frozenset({"critical", "informational_cues"})
+STANCE_ALLOWANCE = 1
+# Where a page shows that it reports, in the order a sentence is credited to them.
+REPORTING_SOURCES: tuple[tuple[str, Callable[[Document], list[Span]]], ...] = (
+    ("critical", _cue_spans("cue:critical")),
+    ("informational_cues", _cue_spans("cue:informational")),
+    ("registry", _registry_spans),
+    ("research", _cue_spans("page:research")),
+    ("citations", _pattern_spans(_CITATION)),
+    ("attribution", _cue_spans("page:attribution")),
+    ("quotation", _pattern_spans(_QUOTATION)),
+    ("third_party", _cue_spans("page:third_party")),
+    ("news", _cue_spans("page:news")),
+    ("dateline", _pattern_spans(_DATELINE, on_lines=True)),
+    ("disclosure", _cue_spans("cue:disclosure")),
+    ("cosmetic", _cue_spans("page:cosmetic")),
+    ("veterinary", _cue_spans("cue:veterinary")),
+)
+
+
+def _reporting_value(inputs: PageInputs, name: str, share: bool) -> FeatureValue:
+    """Sentences credited to a reporting source beyond its allowance: log(1 + n), or as a share
+    of the page's sentences."""
+    sentences, evidence = inputs.reporting[name]
+    allowance = STANCE_ALLOWANCE if name in STANCE_SOURCES else REPORTING_ALLOWANCE
+    count = max(0, len(sentences) - allowance)
+    value = (
+        count / max(_body_count(inputs.document), SHARE_MIN_SENTENCES)
+        if share
+        else (math.log1p(count))
+    )
+    return FeatureValue(value, evidence)
+
+
+def _contact(inputs: PageInputs) -> FeatureValue:
+    text = inputs.document.text
+    matches = [m for m in _PHONE.finditer(text) if sum(c.isdigit() for c in m.group()) >= 7]
+    matches += list(_EMAIL.finditer(text))
+    matches.sort(key=lambda m: m.start())
+    evidence = Span(matches[0].start(), matches[0].end()) if matches else None
+    return FeatureValue(math.log1p(len(matches)), evidence)
+
+
+def _approved(inputs: PageInputs) -> FeatureValue:
+    """Sentences naming an FDA-approved product or an established procedure, from the second
+    on: a page about a transplant or a licensed product names it throughout."""
+    document = inputs.document
+    approved = [m for m in document.approved if m.key not in document.cover_only_keys]
+    count = max(0, sentences_with(document, approved) - 1)
+    return FeatureValue(math.log1p(count), _first(approved))
+
+
+def _products(inputs: PageInputs) -> FeatureValue:
+    return FeatureValue(math.log1p(len(inputs.document.products)), _first(inputs.document.products))
+
+
+def _conditions(inputs: PageInputs) -> FeatureValue:
+    distinct = {m.key for m in inputs.document.conditions}
+    return FeatureValue(math.log1p(len(distinct)))
+
+
+def _claims(predicate: Callable[[Flag], bool]) -> Callable[[PageInputs], FeatureValue]:
+    def compute(inputs: PageInputs) -> FeatureValue:
+        chosen = [f for f in inputs.claims if f.category not in NOT_CLAIMS and predicate(f)]
+        return FeatureValue(math.log1p(len(chosen)), chosen[0].evidence[0] if chosen else None)
+
+    return compute
+
+
+def _claim_categories(inputs: PageInputs) -> FeatureValue:
+    categories = {
+        f.category
+        for f in inputs.claims
+        if f.source != "classifier" and f.category not in NOT_CLAIMS
+    }
+    return FeatureValue(float(len(categories)))
+
+
+def _testimonials(inputs: PageInputs) -> FeatureValue:
+    stories = [f for f in inputs.claims if f.category == "testimonial"]
+    own = inputs.document.group("page:own_patients")
+    value = math.log1p(len(stories) + sentences_with(inputs.document, own))
+    evidence = stories[0].evidence[0] if stories else _first(own)
+    return FeatureValue(value, evidence)
+
+
+# The classifier's features are missing (NaN) when the checker runs without the classifier: the
+# model then reads them at their mean, so they weigh neither way. A page with no sentence long
+# enough to score reads as 0 (nothing violative found), so that a sentence appended to it can
+# only raise them: each is a maximum, a top-3 sum or a count.
+MISSING = math.nan
+
+
+def _classifier_top(inputs: PageInputs) -> FeatureValue:
+    values = inputs.sentence_probabilities
+    if values is None:
+        return FeatureValue(MISSING)
+    return FeatureValue(sum(sorted(values, reverse=True)[:3]) / 3)
+
+
+def _classifier_max(inputs: PageInputs) -> FeatureValue:
+    values = inputs.sentence_probabilities
+    return FeatureValue(MISSING if values is None else max(values, default=0.0))
+
+
+def _classifier_count(inputs: PageInputs) -> FeatureValue:
+    """Sentences the classifier reads as violative (counted, not averaged: neutral sentences
+    added to an ad do not dilute it)."""
+    values = inputs.sentence_probabilities
+    return FeatureValue(MISSING if values is None else math.log1p(sum(v >= 0.5 for v in values)))
+
+
+def _product_offer(inputs: PageInputs) -> FeatureValue:
+    """Sentences in which the page speaks as the provider ("we", "our", an offer verb) and
+    names a cell product: "We use bone marrow stem cells to…" is an offer in one line."""
+    document = inputs.document
+    voice = {
+        document.sentence_of[m]
+        for group in ("page:provider_voice", "page:offer")
+        for m in document.group(group)
+    }
+    voice |= {document.sentence_at(span.start) for span in _find(document, _FIRST_PLURAL)}
+    offered = sorted(
+        document.sentence_of[m] for m in document.products if document.sentence_of[m] in voice
+    )
+    evidence = None
+    if offered:
+        first = document.sentences[offered[0]]
+        evidence = Span(first.start, first.end)
+    return FeatureValue(math.log1p(len(set(offered))), evidence)
+
+
+def _title_pair(inputs: PageInputs) -> FeatureValue:
+    """The page's first line names a cell product and a condition ("Stem cells for COPD"),
+    with no critical or reporting cue: a page titled as an offer."""
+    document = inputs.document
+    if not document.sentences:
+        return FeatureValue(0.0)
+    first = document.sentences[0]
+    if document.cues_by_sentence.get(0, set()) & {"critical", "informational", "negation"}:
+        return FeatureValue(0.0)
+    products = document.in_sentence(document.products, 0)
+    conditions = document.in_sentence(document.conditions, 0)
+    if products and conditions:
+        return FeatureValue(1.0, Span(first.start, first.end))
+    return FeatureValue(0.0)
+
+
+def _body_count(document: Document) -> int:
+    return max(1, sum(1 for s in document.sentences if not s.is_heading))
+
+
+OFFERS, REPORTS, EITHER = 1, -1, 0
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A named page feature. `direction` is the sign its coefficient is fitted under: a cue
+    of offering can only raise the probability that the page offers, a cue of reporting can
+    only lower it. With every feature counting sentences, a sentence appended to a page can
+    only move it the way that sentence points, and a lone reporting sentence not at all."""
+
+    name: str
+    signal: str | None  # the SPEC signal this feature's evidence stands for, if any
+    compute: Callable[[PageInputs], FeatureValue]
+    direction: int = OFFERS
+    # The sign under the `violative` head when it differs (an approved product's page offers
+    # it, and is the less likely to make claims that call for review).
+    violative: int | None = None
+
+    # For a reporting feature: the source it counts, and whether as a share.
+    source: str | None = None
+    share: bool = False
+
+    def direction_for(self, head: str) -> int:
+        return (
+            self.violative
+            if head == "violative" and self.violative is not None
+            else (self.direction)
+        )
+
+
+def _reports(name: str, signal: str | None, source: str, *, share: bool = False) -> Feature:
+    def compute(inputs: PageInputs) -> FeatureValue:
+        return _reporting_value(inputs, source, share)
+
+    return Feature(name, signal, compute, REPORTS, source=source, share=share)
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("provider_voice", "provider_voice", _family("provider_voice")),
+    Feature("first_person_plural", "provider_voice", _pattern(_FIRST_PLURAL)),
+    Feature("second_person", None, _pattern(_SECOND_PERSON)),
+    Feature("offer", "offer", _family("offer")),
+    Feature("product_offer", "offer", _product_offer),
+    Feature("call_to_action", "call_to_action", _family("call_to_action")),
+    Feature("booking", "booking_or_contact", _family("booking")),
+    Feature("contact_details", "booking_or_contact", _contact),
+    Feature("price", "price", _pattern(_PRICE)),
+    Feature("protocol", None, _family("protocol")),
+    Feature("patient_story", "patient_story", _testimonials),
+    Feature("promotional_cues", "offer", _cue("promotional")),
+    Feature("title_pair", "offer", _title_pair),
+    Feature("products", None, _products),
+    Feature("conditions", None, _conditions),
+    Feature("high_claims", "offer", _claims(lambda f: f.severity == "high")),
+    Feature("dangerous_claims", None, _claims(lambda f: f.category in DANGEROUS_CATEGORIES)),
+    Feature("claim_categories", "offer", _claim_categories),
+    Feature("classifier_top3", None, _classifier_top),
+    Feature("classifier_max", None, _classifier_max),
+    Feature("classifier_count", None, _classifier_count),
+    _reports("attribution", "reported_speech", "attribution"),
+    _reports("attribution_share", "reported_speech", "attribution", share=True),
+    _reports("quotation", "reported_speech", "quotation"),
+    _reports("third_party", "critical_stance", "third_party"),
+    _reports("third_party_share", "critical_stance", "third_party", share=True),
+    _reports("critical", "critical_stance", "critical"),
+    _reports("informational_cues", "news_report", "informational_cues"),
+    _reports("research", "research_report", "research"),
+    _reports("research_share", "research_report", "research", share=True),
+    _reports("citations", "research_report", "citations"),
+    _reports("registry", "registry_fields", "registry"),
+    _reports("news", "news_report", "news"),
+    _reports("dateline", "news_report", "dateline"),
+    _reports("cosmetic", "cosmetic", "cosmetic"),
+    _reports("veterinary", "veterinary", "veterinary"),
+    _reports("disclosure", None, "disclosure"),
+    Feature("approved", "approved_product", _approved, EITHER, violative=REPORTS),
+)
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+HEADS: tuple[str, ...] = ("promotional", "violative")
+
+
+def feature_directions(head: str) -> tuple[int, ...]:
+    return tuple(f.direction_for(head) for f in FEATURES)
+
+
+def page_features(inputs: PageInputs) -> dict[str, FeatureValue]:
+    return {feature.name: feature.compute(inputs) for feature in FEATURES}
