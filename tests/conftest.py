@@ -132,6 +132,21 @@ class LiveServer:
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read()
 
+    def wait_until_healthy(self, timeout: float) -> LiveServer:
+        """Return once `/v1/health` answers 200; fail the test with the log if the server
+        exits or stays silent for `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"server exited with {self.process.returncode}:\n{self.stop()}")
+            try:
+                if self.request("GET", "/v1/health")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        pytest.fail(f"server did not answer within {timeout} s:\n{self.stop()}")
+
     def stop(self) -> str:
         """Stop gracefully and return everything gunicorn logged."""
         if self.process.poll() is None:
@@ -173,17 +188,7 @@ def start_server(tmp_path: Path, checker_and_mode: tuple[model.Checker, bool]):
             )
         server = LiveServer(process, port, log_path)
         servers.append(server)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"server exited with {process.returncode}:\n{server.stop()}")
-            try:
-                if server.request("GET", "/v1/health")[0] == 200:
-                    return server
-            except OSError:
-                pass
-            time.sleep(0.2)
-        pytest.fail(f"server did not answer within {timeout} s:\n{server.stop()}")
+        return server.wait_until_healthy(timeout)
 
     yield start
     for server in servers:

@@ -65,18 +65,7 @@ def start(argv: list[str], port: int, log_path: Path, use_classifier: bool) -> L
         process = subprocess.Popen(
             argv, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT
         )
-    server = LiveServer(process, port, log_path)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{server.stop()}")
-        try:
-            if server.request("GET", "/v1/health")[0] == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"server did not answer within 90 s:\n{server.stop()}")
+    return LiveServer(process, port, log_path).wait_until_healthy(90)
 
 
 @pytest.fixture(scope="module", params=["make run", "docker"])
