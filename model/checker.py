@@ -22,11 +22,10 @@ from model.page import PageJudgement, PageModel, load_page_model
 from model.pipeline import CheckState, PipelineParts, run_pipeline
 from model.report import SEVERITY_RANK, Flag, Span
 from model.rules import Rule, RuleCatalogue
+from model.vocabulary import DETAIL_LEVELS, FORMATS, OFFSET_MODES
 
 API_VERSION = "1.1"
-DETAILS = ("full", "compact")
-FORMATS = ("text", "html")
-OFFSET_MODES = ("codepoint", "utf16")
+DETAILS = DETAIL_LEVELS
 # (category, product, condition) keys are few (13 x 7 x ~120 at most); the bound is a guard.
 MAX_CACHED_PRECEDENT_KEYS = 20_000
 # SPEC `detail: "compact"`: what each context item and precedent keeps.

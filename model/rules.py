@@ -40,9 +40,8 @@ from typing import Any
 import re2
 
 from model.datafiles import read_yaml
-from model.vocabulary import CATEGORIES
+from model.vocabulary import CATEGORIES, SEVERITIES
 
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 RULE_KINDS: tuple[str, ...] = ("phrase", "pair", "broad", "disclosure", "classifier")
 LEXICON_REFERENCE = re.compile(r"@(product|condition)(?::([a-z_]+))?")
 SCOPES: tuple[str, ...] = ("cell_product", "any")
