@@ -33,7 +33,6 @@ class Document:
     approved: list[Mention] = field(default_factory=list)
     conditions: list[Mention] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
-    _topical: set[int] | None = field(default=None, repr=False)
     cover_only_keys: frozenset[str] = frozenset()
     generic_product_keys: frozenset[str] = frozenset()
     folded: FoldedText | None = field(default=None, repr=False)  # the text as matched
@@ -80,18 +79,6 @@ class Document:
 
     def has_cue(self, kind: str) -> bool:
         return bool(self.group(f"cue:{kind}"))
-
-    @property
-    def topical_sentences(self) -> set[int]:
-        """Sentences that name a product, a condition or a rule's cue phrase."""
-        if self._topical is None:
-            self._topical = {
-                self.sentence_of[m]
-                for group, mentions in self.mentions_by_group.items()
-                if group in ("product", "condition", "approved") or group.startswith("rule:")
-                for m in mentions
-            } | {self.sentence_of[m] for m in self.products}
-        return self._topical
 
     @cached_property
     def about_approved_product(self) -> bool:

@@ -143,8 +143,11 @@ def speaks_of_a_treatment(document: Document, index: int) -> bool:
     flag alone. A sentence that only describes a disease is none of these."""
     if document.in_sentence(document.products, index):
         return True
-    if any(document.in_sentence(document.group(g), index) for g in TREATMENT_GROUPS):
-        return True
+    for group in TREATMENT_GROUPS:
+        mentions = document.group(group)
+        # A group with no mention is skipped: `in_sentence` indexes each list it is given.
+        if mentions and document.in_sentence(mentions, index):
+            return True
     sentence = document.sentences[index]
     return _TREATMENT_REFERENCE.search(document.text, sentence.start, sentence.end) is not None
 
@@ -157,26 +160,6 @@ class SentenceScores:
     indexes: list[int]
     features: sparse.csc_matrix | None
     probabilities: np.ndarray
-
-    @property
-    def promotion(self) -> float | None:
-        """Mean violative probability of the body sentences: how much the page reads like an ad.
-
-        Consumer warnings and news quote a few claims among many neutral sentences; sales pages
-        are made of claims. None when the page has no scorable sentence.
-        """
-        body = [
-            row
-            for row, index in enumerate(self.indexes)
-            if not self.document.sentences[index].is_heading
-        ]
-        # Boilerplate (opening hours, addresses, menus) says nothing either way: judge the page
-        # by the sentences that name a product, a condition or a claim, when there are any.
-        topical = self.document.topical_sentences
-        rows = [row for row in body if self.indexes[row] in topical] or body
-        if not rows:
-            return None
-        return float(self.probabilities[rows, 0].mean())
 
 
 @dataclass

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -61,6 +61,16 @@ class PageInputs:
     # Where the seen text ends (html: text after it is of undecided visibility). Undecided text
     # may add to the offer, never to the report: it cannot make a page informational.
     seen_length: int | None = None
+    # Matches of the patterns features read, found once per page however many features ask.
+    _matches: dict[re.Pattern[str], list[Span]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def matches(self, pattern: re.Pattern[str]) -> list[Span]:
+        found = self._matches.get(pattern)
+        if found is None:
+            found = self._matches[pattern] = _find(self.document, pattern)
+        return found
 
     @cached_property
     def reporting(self) -> dict[str, tuple[set[int], Span | None]]:
@@ -127,7 +137,7 @@ def _pattern(pattern: re.Pattern[str]) -> Callable[[PageInputs], FeatureValue]:
 
     def compute(inputs: PageInputs) -> FeatureValue:
         document = inputs.document
-        matches = _find(document, pattern)
+        matches = inputs.matches(pattern)
         sentences = {document.sentence_at(m.start) for m in matches}
         evidence = matches[0] if matches else None
         return FeatureValue(math.log1p(len(sentences)), evidence)
@@ -293,7 +303,7 @@ def _product_offer(inputs: PageInputs) -> FeatureValue:
         for group in ("page:provider_voice", "page:offer")
         for m in document.group(group)
     }
-    voice |= {document.sentence_at(span.start) for span in _find(document, _FIRST_PLURAL)}
+    voice |= {document.sentence_at(span.start) for span in inputs.matches(_FIRST_PLURAL)}
     offered = sorted(
         document.sentence_of[m] for m in document.products if document.sentence_of[m] in voice
     )
@@ -402,7 +412,6 @@ FEATURES: tuple[Feature, ...] = (
     Feature("approved", "approved_product", _approved, EITHER, violative=REPORTS),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
-HEADS: tuple[str, ...] = ("promotional", "violative")
 
 
 def feature_directions(head: str) -> tuple[int, ...]:

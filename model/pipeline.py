@@ -121,11 +121,11 @@ def stage_decide(state: CheckState, parts: PipelineParts) -> None:
     assert state.document is not None and state.page is not None
     flags: list[Flag] = []
     if state.page.kind == "promotional":
-        by_id = parts.rules.by_id()
+        selected = {rule.id: rule for rule in parts.rules.select(state.excluded)}
         promotes_cell_product = state.document.promotes_cell_product
         for claim in state.claims:
-            rule = by_id[claim.rule_id]
-            if rule.id in state.excluded or rule.category in state.excluded:
+            rule = selected.get(claim.rule_id)
+            if rule is None:  # excluded by the request
                 continue
             if not (state.page.claims_stand or _endangers_patients(claim, state.document)):
                 continue
