@@ -101,6 +101,26 @@ def real_ad_html() -> str:
 # -- a real gunicorn on a free loopback port ----------------------------------------------------
 
 
+class StandInChecker:
+    """A checker that screens nothing: a low-risk body for any text, for tests of the service
+    around it. Subclasses record or delay the calls."""
+
+    versions = {"api": "1.1", "rules": "r", "model": "m", "knowledge_base": "k"}
+    classifier = None
+
+    def check(self, text: str, **kwargs: Any) -> dict[str, Any]:
+        return {
+            "risk": {"level": "low", "score": 0.0},
+            "flags": [],
+            "classifier": None,
+            "text_length": len(text),
+            "versions": self.versions,
+        }
+
+    def rule_catalogue(self) -> dict[str, Any]:
+        return {"version": "r", "rules": []}
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

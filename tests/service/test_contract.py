@@ -16,29 +16,18 @@ from service.contract import (
     CheckRequestSchema,
     run_check,
 )
+from tests.conftest import StandInChecker
 
 
-class RecordingChecker:
+class RecordingChecker(StandInChecker):
     """Records the keyword arguments each check receives."""
-
-    versions = {"api": "1.1", "rules": "r", "model": "m", "knowledge_base": "k"}
-    classifier = None
 
     def __init__(self) -> None:
         self.calls: list[dict] = []
 
     def check(self, text, **kwargs):
         self.calls.append(kwargs)
-        return {
-            "risk": {"level": "low", "score": 0.0},
-            "flags": [],
-            "classifier": None,
-            "text_length": len(text),
-            "versions": self.versions,
-        }
-
-    def rule_catalogue(self):
-        return {"version": "r", "rules": []}
+        return super().check(text)
 
 
 @pytest.mark.parametrize("detail", ["full", "compact"])

@@ -10,14 +10,12 @@ import pytest
 
 from model.budget import TimeBudgetExceeded, check_deadline
 from service.config import Config, ConfigError
+from tests.conftest import StandInChecker
 
 
-class SlowChecker:
+class SlowChecker(StandInChecker):
     """A stand-in checker: each check takes `seconds` and honours its deadline as the real
     checker does (between stages)."""
-
-    versions = {"api": "1.1", "rules": "r", "model": "m", "knowledge_base": "k"}
-    classifier = None
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -28,16 +26,7 @@ class SlowChecker:
         check_deadline(deadline)
         time.sleep(self.seconds)
         check_deadline(deadline)
-        return {
-            "risk": {"level": "low", "score": 0.0},
-            "flags": [],
-            "classifier": None,
-            "text_length": len(text),
-            "versions": self.versions,
-        }
-
-    def rule_catalogue(self):
-        return {"version": "r", "rules": []}
+        return super().check(text)
 
 
 def test_check_deadline():
