@@ -8,6 +8,7 @@ diseases; `disclosure` notices a promotional page that never states risks or una
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -616,7 +617,15 @@ def _answered_critically(document: Document, question: int) -> bool:
     return bool(answer & {"critical", "negation"})
 
 
-_SENTENCE_END_MARK = frozenset(".!?\u3002\uff01\uff1f\n")
+_SENTENCE_BREAK = re.compile("[.!?\u3002\uff01\uff1f\n]")
+
+
+def _one_sentence(text: str, start: int, end: int) -> bool:
+    """No line break or sentence-ending mark in text[start:end] (read without copying it: the
+    gap between a title and a product can be most of a page)."""
+    return _SENTENCE_BREAK.search(text, start, max(start, end)) is None
+
+
 LINK_QUOTE_LIMIT = 80
 
 
@@ -626,8 +635,7 @@ def pair_link(document: Document, product: Mention, condition: Mention) -> str:
     mark stands between them; else the heading one of them is, over the other; the page's title;
     the same section; or the page as a whole."""
     first, last = sorted((product, condition), key=lambda m: m.start)
-    between = document.text[first.end : last.start]
-    if not _SENTENCE_END_MARK & set(between):
+    if _one_sentence(document.text, first.end, last.start):
         return "in the same sentence"
     sentences = document.sentences
     for heading_side, other in ((first, last), (last, first)):
@@ -696,7 +704,7 @@ def _claim_span(document: Document, claim: Flag) -> Span:
         min(claim.evidence, key=lambda s: s.start),
         max(claim.evidence, key=lambda s: s.end),
     )
-    if not _SENTENCE_END_MARK & set(document.text[first.end : last.start]):
+    if _one_sentence(document.text, first.end, last.start):
         return Span(first.start, last.end)
     anchor = claim.anchor
     others = [span for span in claim.evidence if span != anchor] or claim.evidence
