@@ -402,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = evaluate_pages(
         chosen,
         lambda p: checker.check(p.text, format=p.format, explain=False),
-        lambda p: claims_found_before_judgement(checker, p),
+        lambda p: checker.claims_before_judgement(p.text, format=p.format),
     )
     figures = report(outcomes)
     if args.set_aside:
@@ -421,14 +421,6 @@ def main(argv: list[str] | None = None) -> int:
             if o.flagged != o.page.violative:
                 print(f"{o.page.id} {o.page.lang} {o.page.genre}: kind={o.kind}", file=sys.stderr)
     return 0
-
-
-def claims_found_before_judgement(checker: Any, page: RealPage) -> list[dict[str, Any]]:
-    """The flags the checker found before it judged the page (its claims stage), as JSON."""
-    finder = getattr(checker, "claims_before_judgement", None)
-    if finder is None:  # a checker without a separate page stage: its final flags
-        return list(checker.check(page.text, format=page.format, explain=False)["flags"])
-    return list(finder(page.text, format=page.format))
 
 
 if __name__ == "__main__":

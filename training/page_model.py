@@ -35,7 +35,7 @@ import sklearn
 from scipy import optimize
 from sklearn.model_selection import GroupKFold
 
-from evaluation.real_pages import load_real_pages, load_split, real_pages_available
+from evaluation.real_pages import f1_of, load_real_pages, load_split, real_pages_available
 from model.page import PAGE_MODEL_PATH, PageModel
 from model.page_features import FEATURE_NAMES, feature_directions, page_features
 from model.pipeline import CheckState, page_inputs, run_pipeline
@@ -254,10 +254,8 @@ def calibration(y: np.ndarray, p: np.ndarray, bins: int = 10) -> dict[str, float
 
 
 def f1_at(y: np.ndarray, predicted: np.ndarray) -> float:
-    tp = int(np.sum(predicted & (y == 1)))
-    fp = int(np.sum(predicted & (y == 0)))
-    fn = int(np.sum(~predicted & (y == 1)))
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    """`evaluation.real_pages.f1_of` for arrays of labels and decisions."""
+    return f1_of(list(zip(predicted.astype(bool).tolist(), (y == 1).tolist(), strict=True)))
 
 
 def false_alarm_rate(y: np.ndarray, predicted: np.ndarray) -> float:
