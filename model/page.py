@@ -36,7 +36,6 @@ from model.page_features import (
     FEATURES,
     OFFERS,
     REPORTS,
-    FeatureValue,
     PageInputs,
     page_features,
     sentences_with,
@@ -155,7 +154,7 @@ def load_page_model(path: Path = PAGE_MODEL_PATH) -> PageModel:
 # --- the judgement -----------------------------------------------------------------------------
 
 
-def _out_of_scope(document: Document, values: dict[str, FeatureValue]) -> str | None:
+def _out_of_scope(document: Document) -> str | None:
     """The signal that puts the page out of scope, if any: animals named throughout (one
     sentence about animals more or less never decides it), or plant "stem cells" named in two
     sentences or more amid cosmetics vocabulary, with no named human cell product (a generic
@@ -192,7 +191,7 @@ def judge_page(inputs: PageInputs, model: PageModel) -> PageJudgement:
     plain = {name: v.value for name, v in values.items()}
     probability = model.probability(plain, "promotional")
     screened = model.probability(plain, "violative") >= model.heads["violative"].threshold
-    out_of_scope = _out_of_scope(inputs.document, values)
+    out_of_scope = _out_of_scope(inputs.document)
     if out_of_scope is not None:
         kind = "out_of_scope"
         ranked = [out_of_scope]
@@ -214,10 +213,9 @@ def judge_page(inputs: PageInputs, model: PageModel) -> PageJudgement:
     signals: list[Signal] = _obfuscation_signals(inputs.document)
     seen: set[str] = {s.name for s in signals}
     by_name = {f.name: f for f in FEATURES}
-    for name in ranked:
-        feature = by_name.get(name)
-        signal = feature.signal if feature else name
-        evidence = values[name].evidence if name in values else None
+    for name in ranked:  # feature names (the out-of-scope signals are features too)
+        signal = by_name[name].signal
+        evidence = values[name].evidence
         if signal is None or signal in seen or evidence is None:
             continue
         seen.add(signal)
