@@ -68,7 +68,11 @@ def collect(checker: Any, parts: tuple[str, ...]) -> list[ClassifierOnlyFlag]:
             span = flag["evidence"][0]
             found.append(
                 ClassifierOnlyFlag(
-                    page.id, part_of[page.id], span["start"], span["end"], flag["category"],
+                    page.id,
+                    part_of[page.id],
+                    span["start"],
+                    span["end"],
+                    flag["category"],
                     " ".join(span["quote"].split()),
                 )
             )
@@ -87,8 +91,9 @@ def load_judgements(path: Path = JUDGEMENTS_PATH) -> dict[tuple[str, int, int], 
     return judgements
 
 
-def score(flags: list[ClassifierOnlyFlag], judgements: dict[tuple[str, int, int], dict[str, Any]]
-          ) -> dict[str, Any]:
+def score(
+    flags: list[ClassifierOnlyFlag], judgements: dict[tuple[str, int, int], dict[str, Any]]
+) -> dict[str, Any]:
     """Precision over the standing flags that were judged; the unjudged ones are counted."""
     judged = [judgements[flag.key] for flag in flags if flag.key in judgements]
     claims = sum(row["verdict"] == "claim" for row in judged)
@@ -100,8 +105,9 @@ def score(flags: list[ClassifierOnlyFlag], judgements: dict[tuple[str, int, int]
         "standing": len(flags),
         "standing_by_part": by_part,
         "judged": len(judged),
-        "unjudged": [f"{flag.page}:{flag.start}-{flag.end}" for flag in flags
-                     if flag.key not in judgements],
+        "unjudged": [
+            f"{flag.page}:{flag.start}-{flag.end}" for flag in flags if flag.key not in judgements
+        ],
         "claims": claims,
         "precision": round(claims / len(judged), 3) if judged else None,
         "precision_95_low": round(low, 3),
@@ -114,8 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     action = parser.add_mutually_exclusive_group(required=True)
     action.add_argument("--read", action="store_true", help="print a sample to read")
     action.add_argument("--score", action="store_true", help="precision of the judged flags")
-    parser.add_argument("--part", action="append", choices=("development", "set_aside"),
-                        help="parts of the real pages (default: development)")
+    parser.add_argument(
+        "--part",
+        action="append",
+        choices=("development", "set_aside"),
+        help="parts of the real pages (default: development)",
+    )
     parser.add_argument("--sample", type=int, default=100)
     parser.add_argument("--seed", type=int, default=SAMPLE_SEED)
     args = parser.parse_args(argv)

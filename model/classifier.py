@@ -152,6 +152,18 @@ def speaks_of_a_treatment(document: Document, index: int) -> bool:
     return _TREATMENT_REFERENCE.search(document.text, sentence.start, sentence.end) is not None
 
 
+def claims_of_a_treatment(document: Document, index: int) -> bool:
+    """The sentence speaks of a treatment and asserts something of it: an effect, a patient's
+    improvement, safety, or how the cells are processed (context cue `claimed_effect`). Only
+    such a sentence may be flagged by the classifier alone: read on real pages, the classifier's
+    other confident sentences defined a product, told what a family decided, or pointed to an
+    article, and a reviewer would flag none of them (issue 16)."""
+    effects = document.group("cue:claimed_effect")
+    if not effects or not document.in_sentence(effects, index):
+        return False
+    return speaks_of_a_treatment(document, index)
+
+
 @dataclass
 class SentenceScores:
     """The classifier's probabilities for the sentences of one document."""
@@ -271,7 +283,7 @@ class SentenceClassifier:
                 index in covered
                 or violative[row] < self.flag_threshold
                 or not document.products
-                or not speaks_of_a_treatment(document, index)
+                or not claims_of_a_treatment(document, index)
                 or document.sentences[index].is_heading
                 or len(
                     document.text[

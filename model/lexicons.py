@@ -50,6 +50,7 @@ CUE_KINDS: tuple[str, ...] = (
     "adverse",
     "veterinary",
     "other_treatment",
+    "claimed_effect",
 )
 
 

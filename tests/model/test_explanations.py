@@ -104,3 +104,51 @@ def test_the_classifier_flags_alone_only_a_sentence_about_a_treatment():
         composed_heads=checker.lexicons.composed_heads,
     )
     assert [speaks_of_a_treatment(document, i) for i in range(3)] == [False, True, True]
+
+
+def test_the_classifier_flags_alone_only_a_sentence_that_asserts_something_of_the_treatment():
+    """Naming the treatment is not enough: the sentence must claim an effect, an improvement,
+    safety or processing. A definition, a field's name or a pointer to an article is no claim."""
+    from model.analysis import analyse
+    from model.classifier import claims_of_a_treatment
+
+    checker = shared_checker()
+    text = (
+        "Wharton's jelly stem cells come from the cord tissue of a donated placenta.\n"
+        "Our clinic has practised regenerative medicine with stem cells since 2012.\n"
+        "To learn about stem cell therapy for hips, see our article on the subject.\n"
+        "Our stem cell injections regrow the cartilage in a worn knee.\n"
+        "After her third infusion of the cells, our patient began walking unaided.\n"
+        "Because the stem cells are your own, there is no rejection to fear.\n"
+        "The cells are cultured for three weeks until they number in the hundreds of millions."
+    )
+    document = analyse(
+        text,
+        checker.matcher,
+        checker.lexicons.composed_window,
+        composed_heads=checker.lexicons.composed_heads,
+    )
+    claims = [claims_of_a_treatment(document, i) for i in range(7)]
+    assert claims == [False] * 3 + [True] * 4
+
+
+def test_classifier_only_judgements_hold_ids_offsets_and_verdicts_never_text():
+    from evaluation.classifier_only_flags import JUDGEMENTS_PATH, VERDICTS
+
+    rows = [json.loads(line) for line in JUDGEMENTS_PATH.read_text().splitlines() if line]
+    assert rows
+    for row in rows:
+        assert set(row) == {"page", "start", "end", "category", "verdict", "look"}, row
+        assert row["verdict"] in VERDICTS and 0 <= row["start"] < row["end"]
+
+
+@pytest.mark.skipif(not real_pages_available(), reason="needs ../shared/real_pages")
+def test_every_classifier_only_flag_on_real_pages_was_read_and_most_are_claims():
+    """A change that raises a classifier-only flag nobody has read fails here: read it with
+    `python -m evaluation.classifier_only_flags --read`, add its verdict, then quote figures."""
+    from evaluation.classifier_only_flags import collect, load_judgements, score
+
+    flags = collect(shared_checker(), ("development", "set_aside"))
+    figures = score(flags, load_judgements())
+    assert figures["unjudged"] == []
+    assert figures["precision"] is None or figures["precision"] >= 0.9, figures
