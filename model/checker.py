@@ -14,7 +14,6 @@ from model.classifier import SentenceClassifier
 from model.detectors import Placeholders, fill
 from model.html_text import DEFAULT_MAX_DEPTH, PageText, html_to_page_text
 from model.knowledge_base import KnowledgeBase
-from model.language import identify_language
 from model.lexicons import Lexicons
 from model.matcher import Phrase, PhraseMatcher
 from model.offsets import Utf16Offsets
@@ -146,9 +145,9 @@ class Checker:
         if classifier_block is not None and compact:
             classifier_block = {k: v for k, v in classifier_block.items() if k != "top_terms"}
         body["classifier"] = classifier_block
-        assert state.page is not None
+        assert state.page is not None and state.language is not None
         body["page"] = _page_json(state.page, analysed, to_offset)
-        body["language"] = identify_language(analysed).as_json()
+        body["language"] = state.language.as_json()
         body["text_length"] = to_offset(len(analysed)) if to_offset else len(analysed)
         if format == "html":
             body["extracted_text"] = analysed

@@ -27,9 +27,11 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from model.analysis import Document
 from model.evasion import ObfuscationKind
+from model.language import UNDETERMINED
 from model.page_features import (
     EITHER,
     FEATURE_NAMES,
@@ -95,6 +97,15 @@ class PageModel:
     means: tuple[float, ...]
     scales: tuple[float, ...]
     heads: dict[str, Head]
+    # The model for pages in a language other than English (fitted on pages in every language:
+    # `training/page_model.py` says why). None: this model judges every page.
+    other_languages: PageModel | None = None
+
+    def for_language(self, code: str) -> PageModel:
+        """The model that judges a page identified as `code` (an undetermined page: English)."""
+        if self.other_languages is None or code in ("en", UNDETERMINED):
+            return self
+        return self.other_languages
 
     @classmethod
     def untrained(cls) -> PageModel:
@@ -137,17 +148,25 @@ def load_page_model(path: Path = PAGE_MODEL_PATH) -> PageModel:
     model = data["model"]
     if tuple(model["features"]) != FEATURE_NAMES:
         raise PageModelError("page model was fitted on other features: retrain it")
+    other = model.get("other_languages")
+    return _page_model(
+        model, None if other is None else _page_model({**model, **other}, None)
+    )
+
+
+def _page_model(body: dict[str, Any], other_languages: PageModel | None) -> PageModel:
     return PageModel(
-        version=str(model["version"]),
-        features=tuple(model["features"]),
-        means=tuple(model["means"]),
-        scales=tuple(model["scales"]),
+        version=str(body["version"]),
+        features=tuple(body["features"]),
+        means=tuple(body["means"]),
+        scales=tuple(body["scales"]),
         heads={
             name: Head(
                 tuple(head["coefficients"]), float(head["intercept"]), float(head["threshold"])
             )
-            for name, head in model["heads"].items()
+            for name, head in body["heads"].items()
         },
+        other_languages=other_languages,
     )
 
 
@@ -186,7 +205,9 @@ def _obfuscation_signals(document: Document) -> list[Signal]:
     return []
 
 
-def judge_page(inputs: PageInputs, model: PageModel) -> PageJudgement:
+def judge_page(inputs: PageInputs, model: PageModel, language: str = "en") -> PageJudgement:
+    """The page's kind, signals and whether its claims stand, by the model of its language."""
+    model = model.for_language(language)
     values = page_features(inputs)
     plain = {name: v.value for name, v in values.items()}
     probability = model.probability(plain, "promotional")

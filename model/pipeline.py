@@ -22,6 +22,7 @@ from model.analysis import Document, analyse
 from model.budget import check_deadline
 from model.classifier import SentenceClassifier, SentenceScores
 from model.detectors import ClaimContext, run_detectors
+from model.language import LanguageGuess, identify_language
 from model.lexicons import Lexicons
 from model.matcher import PhraseMatcher
 from model.page import PageJudgement, PageModel, judge_page
@@ -64,6 +65,7 @@ class CheckState:
     scores: SentenceScores | None = None
     claims: list[Flag] = field(default_factory=list)
     classifier_block: dict[str, Any] | None = None
+    language: LanguageGuess | None = None
     page: PageJudgement | None = None
     flags: list[Flag] = field(default_factory=list)
     risk: dict[str, Any] = field(default_factory=dict)
@@ -108,7 +110,10 @@ def page_inputs(state: CheckState) -> PageInputs:
 
 
 def stage_judge_page(state: CheckState, parts: PipelineParts) -> None:
-    state.page = judge_page(page_inputs(state), parts.page_model)
+    """The page's language (SPEC's `language` block, and which page model judges it), then its
+    kind and whether its claims stand."""
+    state.language = identify_language(state.text)
+    state.page = judge_page(page_inputs(state), parts.page_model, state.language.code)
 
 
 def stage_decide(state: CheckState, parts: PipelineParts) -> None:

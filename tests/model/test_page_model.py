@@ -97,14 +97,61 @@ def test_an_animal_page_is_out_of_scope():
 
 
 def test_every_coefficient_keeps_its_features_sign():
-    model = load_page_model()
-    for head, fitted in model.heads.items():
-        for feature, coefficient in zip(FEATURES, fitted.coefficients, strict=True):
-            direction = feature.direction_for(head)
-            if direction == OFFERS:
-                assert coefficient >= 0, (head, feature.name)
-            elif direction == REPORTS:
-                assert coefficient <= 0, (head, feature.name)
+    english = load_page_model()
+    assert english.other_languages is not None
+    for model in (english, english.other_languages):
+        for head, fitted in model.heads.items():
+            for feature, coefficient in zip(FEATURES, fitted.coefficients, strict=True):
+                direction = feature.direction_for(head)
+                if direction == OFFERS:
+                    assert coefficient >= 0, (head, feature.name)
+                elif direction == REPORTS:
+                    assert coefficient <= 0, (head, feature.name)
+
+
+def test_a_page_is_judged_by_the_model_of_its_language():
+    from dataclasses import replace
+
+    from model.page import Head, PageModel
+
+    n = len(FEATURE_NAMES)
+    never = Head((0.0,) * n, -30.0, 0.5)  # every page informational
+    english = PageModel.untrained()  # every page promotional
+    routed = replace(
+        english, other_languages=replace(english, heads={"promotional": never, "violative": never})
+    )
+    assert routed.for_language("en") is routed
+    assert routed.for_language("und") is routed  # too short or mixed to tell: English
+    assert routed.for_language("es") is routed.other_languages
+    assert routed.for_language("ja") is routed.other_languages
+    assert english.for_language("es") is english  # a model without a second one judges all
+
+
+def test_the_checker_routes_by_the_language_it_reports():
+    checker = shared_checker()
+    spanish = (
+        "Nuestra clinica ofrece celulas madre mesenquimales para la esclerosis multiple. "
+        "Agende hoy su valoracion gratuita."
+    )
+    from model.pipeline import CheckState, run_pipeline
+
+    assert checker.check(spanish)["language"]["code"] == "es"
+    state = run_pipeline(
+        CheckState(spanish, frozenset(), False, len(spanish)), checker.parts, until="judge_page"
+    )
+    assert state.page is not None
+    model, features = checker.page_model, state.page.features
+    assert model.other_languages is not None
+    by_other = model.other_languages.probability(features, "promotional")
+    assert state.page.probability == pytest.approx(by_other, abs=1e-3)
+    # The two models differ on this page (so the test above could fail).
+    assert (
+        abs(
+            model.probability(features, "violative")
+            - model.other_languages.probability(features, "violative")
+        )
+        > 0.01
+    )
 
 
 def test_an_altered_artifact_is_refused(tmp_path: Path):
