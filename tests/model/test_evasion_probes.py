@@ -74,8 +74,6 @@ KNOWN_MISSES = {
     "dotted letters in names": "spaced letters re-joined greedily: 'multipl esclerosis'",
     "spaced letters in names": "spaced letters re-joined greedily: 'multipl esclerosis'",
     "spaced capitals in names": "spaced letters re-joined greedily: 'multipl esclerosis'",
-    "math bold names": "an ad at the page model's threshold; the classifier reads math bold lower",
-    "math sans-serif italic ad": "an ad at the page model's threshold; likewise",
 }
 
 

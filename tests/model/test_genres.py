@@ -73,11 +73,6 @@ def test_a_disciplinary_order_quoting_ads_is_low_risk():
     assert CHECKER.check(text)["risk"]["level"] == "low"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss of the page model (issue 12): a three-sentence first-person post reads as "
-    "promotional, but its claims score under the violative head's threshold",
-)
 def test_a_clinician_post_about_harvesting_marrow_for_heart_failure_is_flagged():
     text = (
         "Proud moment: a man with heart failure came to us. We harvested his bone marrow, "
