@@ -84,3 +84,19 @@ def test_a_clinician_post_about_harvesting_marrow_for_heart_failure_is_flagged()
     assert any(
         f["entities"].get("condition", {}).get("name") == "heart failure" for f in result["flags"]
     )
+
+
+def test_a_critics_post_about_a_pay_to_play_programme_is_informational():
+    """The critic's vocabulary (evidence judged absent, marketing judged exploitative) reads as
+    a report on the offer, not as the offer."""
+    text = (
+        "Yet another clinic now charges families to enrol their children in what it calls a "
+        "study: pay to play, in plain words. I am skeptical, and you should be too.\n"
+        "The group's own trial of cord blood infusions for autism found no convincing evidence "
+        "that the children improved, yet the programme is marketed direct to consumer, with "
+        "glowing testimonials and a price of $12,000.\n"
+        "Unregulated stem cell clinics have learned that hope sells; parents deserve better."
+    )
+    body = CHECKER.check(text)
+    assert body["page"]["kind"] == "informational"
+    assert body["risk"]["level"] == "low" and body["flags"] == []
