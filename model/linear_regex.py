@@ -33,6 +33,8 @@ from typing import Any
 
 import re2
 
+from model.characters import is_word_character
+
 # Python's `\s`, `\d` and `\w` match Unicode; RE2's only ASCII. Inside a character class these
 # become the class's members; their negations (`\S`, `\D`, `\W`) only outside a class.
 _UNICODE_CLASSES = {
@@ -111,11 +113,6 @@ def _dotted_and_dotless_i(pattern: str) -> str:
         out.append(char)
         position += 1
     return "".join(out)
-
-
-def is_word_character(char: str) -> bool:
-    """`re`'s `\\w` for one character (`str.isalnum` is Python's definition of it)."""
-    return char.isalnum() or char == "_"
 
 
 class EncodedText:

@@ -19,7 +19,8 @@ from functools import cached_property
 from typing import Any
 
 from model.analysis import Document
-from model.linear_regex import NOT_WORD_OR_END, LinearPattern, is_word_character
+from model.characters import is_word_character
+from model.linear_regex import NOT_WORD_OR_END, LinearPattern
 from model.report import Flag, Span
 
 # A missing disclosure is the absence of a sentence, not a claim: a disclaimer appended to an ad
