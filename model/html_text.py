@@ -128,6 +128,8 @@ def _squash(text: str) -> str:
 
 def _collapse_whitespace(text: str) -> str:
     """Runs of whitespace as one space (kept at the ends, where it separates from neighbours)."""
+    if text.isprintable() and "  " not in text:  # the space is the only printable whitespace
+        return text
     words = text.split()
     if not words:
         return " " if text else ""
