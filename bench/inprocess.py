@@ -200,6 +200,12 @@ def adversarial_inputs(depth: int = 20_000) -> list[tuple[str, str, dict[str, An
             {"format": "html"},
         ),
         (
+            "near-miss prices and words after letters RE2 reads as non-word (`a1$ éyou `, "
+            "issue 14)",
+            _fit("a1$ \u00e9you \u00e9the cells "),
+            {},
+        ),
+        (
             "html `<div a=<>` x 11,000 (issue 14; rejected)",
             "<div a=<>" * 11_000,
             {"format": "html"},

@@ -6,6 +6,8 @@ text in one array operation (characters outside the plane, rare, are asked one b
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 BMP = 0x10000  # code points of the Basic Multilingual Plane
@@ -32,6 +34,24 @@ _UNSPACED_SCRIPTS = (
     (0xFF66, 0xFFDC),  # halfwidth Katakana and Hangul
     (0x20000, 0x3FFFF),  # CJK extensions B and later
 )
+
+
+def is_word_character(char: str) -> bool:
+    """`re`'s `\\w` for one character: `re` defines it as `str.isalnum` or the underscore."""
+    return char.isalnum() or char == "_"
+
+
+class TranslationTable(dict[int, str | None]):
+    """A `str.translate` table whose entries `translate_character` computes: a character's
+    replacement, or None to delete it. Only ASCII is stored, so that a page of rare characters
+    cannot grow it; other characters are computed when met."""
+
+    def __init__(self, translate_character: Callable[[str], str | None]) -> None:
+        self._translate_character = translate_character
+        super().__init__({code: translate_character(chr(code)) for code in range(128)})
+
+    def __missing__(self, code: int) -> str | None:
+        return self._translate_character(chr(code))
 
 
 def _alphanumeric_table() -> np.ndarray:

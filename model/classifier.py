@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,7 @@ import numpy as np
 from scipy import sparse
 
 from model.features import FastTfidf, tfidf_union
+from model.linear_regex import NOT_WORD_OR_END, LinearPattern
 from model.report import Flag, Span
 from model.vocabulary import CATEGORIES
 
@@ -129,10 +129,14 @@ def export_inference(pipeline: Any) -> dict[str, np.ndarray]:
 
 # Words by which a sentence refers back to the treatment it speaks of ("the cells", "this
 # therapy"); with the product names, offer, protocol and patient-story cues of the lexicons.
-_TREATMENT_REFERENCE = re.compile(
-    r"\b(?:this|the|these|that|our|your|their|my|his|her)\s+(?:own\s+)?"
-    r"(?:treatments?|therap(?:y|ies)|procedures?|cells|injections?|infusions?|shots?|protocols?)\b",
-    re.IGNORECASE,
+# RE2 (`model.linear_regex`): `re`'s word boundary before the first word, and a non-word
+# character or the end after the last.
+_TREATMENT_REFERENCE = LinearPattern(
+    r"\b((?:this|the|these|that|our|your|their|my|his|her)\s+(?:own\s+)?"
+    r"(?:treatments?|therap(?:y|ies)|procedures?|cells|injections?|infusions?|shots?|protocols?))"
+    + NOT_WORD_OR_END,
+    ignore_case=True,
+    word_start_groups=frozenset({1}),
 )
 TREATMENT_GROUPS = ("page:offer", "page:protocol", "page:own_patients")
 

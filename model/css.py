@@ -1,9 +1,9 @@
 """Read CSS in one linear pass: style rules with their declarations, nothing more.
 
 A page's `<style>` text and `style=""` attributes are hostile input, so nothing here uses a
-regular expression that can backtrack: a single-character search finds the next brace,
-semicolon, quote or comment, and everything between is sliced out. Each character is looked at
-a bounded number of times, whatever the nesting or the near-misses.
+regular expression: string searches find the next brace, semicolon, quote or comment, and
+everything between is sliced out. Each character is looked at a bounded number of times,
+whatever the nesting or the near-misses.
 
 At-rules that hold style rules (`@media`, `@supports`, `@layer`, `@container`...) are read into
 their rules, which keep the condition they sit under; other at-rules (`@font-face`, `@keyframes`,
@@ -13,14 +13,12 @@ selectors of the rule it sits in, so a reader can tell it apart.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Where the plain text of a style sheet stops: a block, a statement end, a string, an escape or
-# a comment. A character class and one two-character literal: no backtracking.
-_BREAK = re.compile(r"[{};\"'\\]|/\*")
-_WHITESPACE = re.compile(r"\s+")
+# a comment.
+_BREAKS = ("{", "}", ";", '"', "'", "\\", "/*")
 _RULE_HOLDING_AT_RULES = frozenset(
     {"media", "supports", "layer", "container", "document", "scope", "starting-style"}
 )
@@ -77,7 +75,27 @@ class _Block:
 
 
 def _squash(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip() if " " in text or not text.isprintable() else text
+    """Runs of whitespace as one space, none at the ends."""
+    return " ".join(text.split()) if " " in text or not text.isprintable() else text
+
+
+class _NextBreak:
+    """The next of `_BREAKS` at or after a position that only moves forward: each kind's next
+    place is kept until the position passes it, so each is searched for once per occurrence
+    and the whole sheet is read a fixed number of times."""
+
+    def __init__(self, css: str) -> None:
+        self.css = css
+        self.next_at = dict.fromkeys(_BREAKS, -2)  # -2: not searched yet; -1: none left
+
+    def find(self, position: int) -> tuple[int, str] | None:
+        best: tuple[int, str] | None = None
+        for mark, at in self.next_at.items():
+            if -1 < at < position or at == -2:
+                at = self.next_at[mark] = self.css.find(mark, position)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, mark)
+        return best
 
 
 def _pieces(css: str) -> Iterator[tuple[str, str]]:
@@ -89,14 +107,14 @@ def _pieces(css: str) -> Iterator[tuple[str, str]]:
     text: list[str] = []
     position = 0
     length = len(css)
+    breaks = _NextBreak(css)
     while position < length:
-        found = _BREAK.search(css, position)
+        found = breaks.find(position)
         if found is None:
             text.append(css[position:])
             break
-        start = found.start()
+        start, mark = found
         text.append(css[position:start])
-        mark = found.group()
         if mark == "/*":
             end = css.find("*/", start + 2)
             position = length if end < 0 else end + 2

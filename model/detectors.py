@@ -8,7 +8,6 @@ diseases; `disclosure` notices a promotional page that never states risks or una
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -617,13 +616,13 @@ def _answered_critically(document: Document, question: int) -> bool:
     return bool(answer & {"critical", "negation"})
 
 
-_SENTENCE_BREAK = re.compile("[.!?\u3002\uff01\uff1f\n]")
+_SENTENCE_BREAKS = ".!?\u3002\uff01\uff1f\n"
 
 
 def _one_sentence(text: str, start: int, end: int) -> bool:
     """No line break or sentence-ending mark in text[start:end] (read without copying it: the
     gap between a title and a product can be most of a page)."""
-    return _SENTENCE_BREAK.search(text, start, max(start, end)) is None
+    return all(text.find(mark, start, end) < 0 for mark in _SENTENCE_BREAKS)
 
 
 LINK_QUOTE_LIMIT = 80

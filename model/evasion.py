@@ -21,7 +21,6 @@ spelled that way (on a page written in that script it is a slip, and not reporte
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,14 +28,14 @@ from itertools import product
 
 import numpy as np
 
+from model.linear_regex import LinearPattern
 from model.lookalikes import latin_lookalike, lookalike_words, script_of, written_in
 
 # A run of spaced-out or dotted single letters, at least three of them: "s t e m", "S.T.E.M",
-# with the dot after the last letter when a word follows ("s. t. e. m. cells").
-_SPACED_LETTERS = re.compile(
-    r"(?<![^\W_])[A-Za-z](?:(?: ?[.\u00b7\u2022*] ?| )[A-Za-z](?![^\W_])){2,}(?:\.(?= ))?"
-)
-_LETTER = re.compile(r"[A-Za-z]")
+# with the dot after the last letter when a word follows ("s. t. e. m. cells"). Read by
+# `_spaced_letter_run` with string code (the `re` pattern it replaces needed lookarounds).
+_SPACED_LETTER_MARKS = ".\u00b7\u2022*"
+_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@$!|'")
 LEET_LETTERS: dict[str, str] = {
     "0": "o",
@@ -62,10 +61,10 @@ _CLASSES[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CLASSES[[ord(c) for c in LEET_LETTERS]] = _LEET
 _CLASSES[128] = _NON_ASCII
 # A word hyphenated at the end of a line: "multi-\nple" (a soft hyphen there is already gone).
-# (Regular expressions that start with a literal scan fast; the letters on either side are
-# checked after.)
-_LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*(?:\r\n?|\n)")
-_LINE_BREAK_ANY_HYPHEN = re.compile(r"[-\u2010\u00ad][ \t]*(?:\r\n?|\n)")
+# (RE2 patterns that start with a literal scan fast; the letters on either side are checked
+# after.)
+_LINE_BREAK_HYPHEN = LinearPattern(r"-[ \t]*(?:\r\n?|\n)")
+_LINE_BREAK_ANY_HYPHEN = LinearPattern("[-\u2010\u00ad]" r"[ \t]*(?:\r\n?|\n)")
 _MIN_SPACED_WORD = 3  # letters of a word made from spaced letters
 _MAX_SPACED_WORD = 30  # ... and at most (a page of "S S S S ..." must stay linear)
 _MIN_SPACED_RUN = 4  # letters read as words in a run: "s v f" stays as written, "A L S" too
@@ -197,10 +196,10 @@ def _line_break_hyphens(
         return []
     rewrites: list[_Rewrite] = []
     pattern = _LINE_BREAK_HYPHEN if original.isascii() else _LINE_BREAK_ANY_HYPHEN
-    for match in pattern.finditer(original):
-        if not match.start() or not original[match.start() - 1].isalnum():
+    for hyphen, _ in pattern.finditer(original):
+        if not hyphen or not original[hyphen - 1].isalnum():
             continue
-        gap = int(np.searchsorted(origin, match.start()))
+        gap = int(np.searchsorted(origin, hyphen))
         if gap >= len(cased) or cased[gap] != " ":
             continue
         left = _word_before(cased, gap)
@@ -241,11 +240,11 @@ def _spaced_letters(
     rewrites: list[_Rewrite] = []
     seen_until = 0
     for start in _spaced_letter_starts(cased):
-        run = _SPACED_LETTERS.match(cased, start) if start >= seen_until else None
-        if run is None:
+        run_end = _spaced_letter_run(cased, start) if start >= seen_until else None
+        if run_end is None:
             continue
-        seen_until = run.end()
-        positions = [run.start() + m.start() for m in _LETTER.finditer(run.group())]
+        seen_until = run_end
+        positions = [p for p in range(start, run_end) if cased[p] in _ASCII_LETTERS]
         letters = "".join(cased[p] for p in positions)
         honest = False
         if len(letters) < _MIN_SPACED_RUN:
@@ -254,7 +253,7 @@ def _spaced_letters(
             if letters not in vocabulary or not letters.isupper():
                 continue
             pieces: list[int] | None = [len(letters)]
-            honest = "." in run.group()
+            honest = "." in cased[start:run_end]
         else:
             pieces = segment_letters(letters.lower(), vocabulary)
         if pieces is None:
@@ -279,9 +278,42 @@ def _spaced_letters(
             )
         )
         rewrites.append(
-            _Rewrite(run.start(), run.end(), reads_as, np.array(origins, dtype=np.int64), record)
+            _Rewrite(start, run_end, reads_as, np.array(origins, dtype=np.int64), record)
         )
     return rewrites
+
+
+def _spaced_letter_run(text: str, start: int) -> int | None:
+    """The end of the run of spaced or dotted single letters that starts at `start`, None when
+    none does: a letter with no letter or digit before it, two or more times a separator (a
+    space, or a mark with an optional space on either side) and a letter with no letter or digit
+    after it, and a final dot when a space follows. Where `re` matched
+    `(?<![^\\W_])[A-Za-z](?:(?: ?[.·•*] ?| )[A-Za-z](?![^\\W_])){2,}(?:\\.(?= ))?`: each
+    repetition can be read one way only, so reading greedily is what `re` found."""
+    if text[start : start + 1] not in _ASCII_LETTERS or (start and text[start - 1].isalnum()):
+        return None
+    end = start + 1
+    letters = 1
+    while (letter_end := _spaced_letter(text, end)) is not None:
+        end = letter_end
+        letters += 1
+    if letters < 3:
+        return None
+    return end + 1 if text[end : end + 2] == ". " else end
+
+
+def _spaced_letter(text: str, position: int) -> int | None:
+    """The end of a separator and a lone letter at `position`, None when there is none."""
+    mark = position + 1 if text[position : position + 1] == " " else position
+    if text[mark : mark + 1] and text[mark] in _SPACED_LETTER_MARKS:
+        letter = mark + 2 if text[mark + 1 : mark + 2] == " " else mark + 1
+    elif mark > position:  # a space alone
+        letter = mark
+    else:
+        return None
+    if text[letter : letter + 1] not in _ASCII_LETTERS or text[letter + 1 : letter + 2].isalnum():
+        return None
+    return letter + 1
 
 
 @functools.lru_cache(maxsize=4)
@@ -388,7 +420,7 @@ def _leet_token(text: str, position: int) -> tuple[int, int, int]:
 def read_leet(token: str, vocabulary: Vocabulary) -> str | None:
     """The vocabulary word `token` spells with digits or symbols for letters ("c3lls" → "cells"),
     with the fewest such swaps; None when it spells none (or is a word already, like "covid19")."""
-    if not _MIN_LEET_WORD <= len(token) <= _MAX_LEET_WORD or not _LETTER.search(token):
+    if not _MIN_LEET_WORD <= len(token) <= _MAX_LEET_WORD or _ASCII_LETTERS.isdisjoint(token):
         return None
     if token.lower() in vocabulary:
         return None

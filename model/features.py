@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import unicodedata
 from collections.abc import Sequence
 from itertools import chain, repeat
@@ -32,15 +31,25 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from model.characters import alphanumeric, is_word_character
+
 _EMPTY = np.zeros(0, dtype=np.intp)
-# scikit-learn's default token pattern, and the one that keeps apostrophes inside words.
+# scikit-learn's default token pattern, the one that keeps apostrophes inside words, and the
+# one of single-character words. Tokens are found with a table of character classes (no regular
+# expression runs on the text): other patterns are refused.
 _TWO_CHARACTER_WORDS = r"(?u)\b\w\w+\b"
 _WORDS_WITH_APOSTROPHES = r"(?u)\b\w[\w']*\b"
+_ALL_WORDS = r"(?u)\b\w+\b"
+# Per token pattern: (apostrophes inside words, shortest token).
+_TOKEN_RUNS = {
+    _TWO_CHARACTER_WORDS: (False, 2),
+    _WORDS_WITH_APOSTROPHES: (True, 1),
+    _ALL_WORDS: (False, 1),
+}
 # Character classes for the token patterns above; `_CLASS_LOOKUP` marks a code point beyond
 # the table, classified when met.
 _OTHER, _WORD, _APOSTROPHE, _CLASS_LOOKUP = 0, 1, 2, 3
 _CLASS_TABLE_SIZE = 0x10000
-_WORD_CHARACTER = re.compile(r"(?u)\w")
 
 
 def _strip_accents_unicode(text: str) -> str:
@@ -56,17 +65,17 @@ def _character_class(char: str) -> int:
     apostrophe, or any other."""
     if char == "'":
         return _APOSTROPHE
-    return _WORD if _WORD_CHARACTER.match(char) else _OTHER
+    return _WORD if is_word_character(char) else _OTHER
 
 
 @functools.cache
 def _class_table() -> np.ndarray:
-    """The class of every code point of the Basic Multilingual Plane, by one `re.sub`."""
-    plane = "".join(map(chr, range(_CLASS_TABLE_SIZE)))
-    marked = re.sub(r"(?u)[^\w']", "\0", plane)  # any other character becomes NUL
-    codes = np.frombuffer(marked.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    table = np.full(_CLASS_TABLE_SIZE + 1, _WORD, dtype=np.uint8)
-    table[:-1][codes == 0] = _OTHER
+    """The class of every code point of the Basic Multilingual Plane (`_CLASS_TABLE_SIZE` is
+    the plane), from `str.isalnum`, which is how `re` defines `\\w`."""
+    words = alphanumeric("".join(map(chr, range(_CLASS_TABLE_SIZE))))
+    words[ord("_")] = True
+    table = np.full(_CLASS_TABLE_SIZE + 1, _OTHER, dtype=np.uint8)
+    table[:-1][words] = _WORD
     table[ord("'")] = _APOSTROPHE
     table[-1] = _CLASS_LOOKUP
     return table
@@ -126,7 +135,7 @@ class FastTfidf:
         self.idf = np.asarray(idf, dtype=np.float64)
         self.size = len(terms)
         if analyzer == "word":
-            self.token_pattern = re.compile(token_pattern or _TWO_CHARACTER_WORDS)
+            self.token_pattern = token_pattern or _TWO_CHARACTER_WORDS
             self._words = _WordGrams(terms, self.min_n, self.max_n, self.token_pattern)
         else:
             self._chars = _CharTrie(terms)
@@ -161,7 +170,7 @@ class FastTfidf:
             "lowercase": self.lowercase,
             "strip_accents": self.strip_accents,
             "sublinear_tf": self.sublinear_tf,
-            "token_pattern": self.token_pattern.pattern if self.analyzer == "word" else None,
+            "token_pattern": self.token_pattern if self.analyzer == "word" else None,
         }
         return {
             f"{prefix}terms": np.array(self.terms, dtype=str),
@@ -277,21 +286,18 @@ class _WordGrams:
     each n-gram the number whose base-`base` digits are its tokens' ids. A key with a 0 digit
     is no vocabulary n-gram's, so unknown tokens need no mask."""
 
-    def __init__(
-        self, terms: list[str], min_n: int, max_n: int, token_pattern: re.Pattern[str]
-    ) -> None:
+    def __init__(self, terms: list[str], min_n: int, max_n: int, token_pattern: str) -> None:
         parts = [term.split(" ") for term in terms]
         if any(not min_n <= len(p) <= max_n or "" in p for p in parts):
             raise ValueError("word n-grams must be min_n..max_n tokens joined by single spaces")
         self.token_pattern = token_pattern
-        # Token patterns found with the character class table: (apostrophes inside words,
-        # shortest token). Others are left to `re`.
-        self.runs = {
-            _TWO_CHARACTER_WORDS: (False, 2),
-            _WORDS_WITH_APOSTROPHES: (True, 1),
-        }.get(token_pattern.pattern)
-        if self.runs is not None:
-            _class_table()  # built at load time rather than on the first request
+        runs = _TOKEN_RUNS.get(token_pattern)
+        if runs is None:
+            raise ValueError(
+                f"token pattern {token_pattern!r} is not supported (only {sorted(_TOKEN_RUNS)})"
+            )
+        self.runs = runs
+        _class_table()  # built at load time rather than on the first request
         self.min_n, self.max_n = min_n, max_n
         self.token_ids: dict[str, int] = {}
         for token in chain.from_iterable(parts):
@@ -324,11 +330,6 @@ class _WordGrams:
 
     def tokens(self, batch: _Batch) -> tuple[list[str], np.ndarray]:
         """The batch's tokens, in order, and the row of each."""
-        if self.runs is None:
-            token_lists = [self.token_pattern.findall(d) for d in batch.documents]
-            counts = [len(tokens) for tokens in token_lists]
-            rows = np.repeat(np.arange(len(token_lists), dtype=np.int32), counts)
-            return list(chain.from_iterable(token_lists)), rows
         apostrophes, shortest = self.runs
         classes = _character_classes(batch.codes)
         in_token = classes == _WORD

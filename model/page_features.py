@@ -13,13 +13,14 @@ from its second sentence. Each feature declares the direction its coefficient ma
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from model.analysis import Document
+from model.characters import is_word_character
+from model.linear_regex import NOT_WORD_OR_END, LinearPattern
 from model.report import Flag, Span
 
 # A missing disclosure is the absence of a sentence, not a claim: a disclaimer appended to an ad
@@ -29,19 +30,38 @@ DANGEROUS_CATEGORIES = frozenset(
     {"medication_discontinuation", "regulatory_misrepresentation", "pay_to_participate"}
 )
 
-_PRICE = re.compile(
-    r"(?:[$\u20ac\u00a3\u00a5\u20a9\u20b9]|\b(?:usd|eur|gbp|mxn|cad|aud|us\$|r\$))\s?\d[\d.,]{0,12}"
-    r"|\b\d[\d.,]{0,12}\s?(?:[$\u20ac\u00a3]|(?:usd|eur|dollars|euros|pesos|reais)\b)",
-    re.IGNORECASE,
+# RE2 patterns (`model.linear_regex`): linear in the text. Each keeps the meaning the `re`
+# pattern had; where that had `\b` before a word, the group is checked for `re`'s word boundary
+# (`word_start_groups`), and `\b` after a word is a consumed non-word character or the end.
+_PRICE = LinearPattern(
+    "([$\u20ac\u00a3\u00a5\u20a9\u20b9]\\s?\\d[\\d.,]{0,12})"
+    r"|\b((?:usd|eur|gbp|mxn|cad|aud|us\$|r\$)\s?\d[\d.,]{0,12})"
+    "|(\\d[\\d.,]{0,12}\\s?[$\u20ac\u00a3])"
+    rf"|(\d[\d.,]{{0,12}}\s?(?:usd|eur|dollars|euros|pesos|reais)){NOT_WORD_OR_END}",
+    ignore_case=True,
+    word_start_groups=frozenset({2, 3, 4}),
 )
-_PHONE = re.compile(r"\+?\(?\d{1,4}\)?[ .\-]\d{2,4}[ .\-]\d{3,4}(?:[ .\-]\d{2,4})?")
-_EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{2,20}")
-_NCT = re.compile(r"\bNCT\d{8}\b")
-_CITATION = re.compile(r"\bet al\b|\bdoi[:\s]|\[\d{1,3}\]|\(\d{4}\)", re.IGNORECASE)
-_QUOTATION = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]")
-_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30}(?:\([A-Z]{2,10}\))?\s?[-\u2013\u2014]\s", re.M)
-_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.IGNORECASE)
-_FIRST_PLURAL = re.compile(r"\b(?:we|our|us|we're|we've)\b", re.IGNORECASE)
+_PHONE = LinearPattern(r"\+?\(?\d{1,4}\)?[ .\-]\d{2,4}[ .\-]\d{3,4}(?:[ .\-]\d{2,4})?")
+_NCT = LinearPattern(rf"\b(NCT\d{{8}}){NOT_WORD_OR_END}", word_start_groups=frozenset({1}))
+_CITATION = LinearPattern(
+    rf"\b(et al){NOT_WORD_OR_END}|\b(doi[:\s])|(\[\d{{1,3}}\])|(\(\d{{4}}\))",
+    ignore_case=True,
+    word_start_groups=frozenset({1, 2}),
+)
+_QUOTATION = LinearPattern('["\u201c\u201d\u00ab\u00bb\u201e]')
+_DATELINE = LinearPattern(
+    r"^[A-Z][A-Z .'-]{2,30}(?:\([A-Z]{2,10}\))?\s?[-" "\u2013\u2014" r"]\s", multiline=True
+)
+_SECOND_PERSON = LinearPattern(
+    rf"\b(you|your|you're|you'll|yourself){NOT_WORD_OR_END}",
+    ignore_case=True,
+    word_start_groups=frozenset({1}),
+)
+_FIRST_PLURAL = LinearPattern(
+    rf"\b(we|our|us|we're|we've){NOT_WORD_OR_END}",
+    ignore_case=True,
+    word_start_groups=frozenset({1}),
+)
 
 
 @dataclass(frozen=True)
@@ -62,11 +82,11 @@ class PageInputs:
     # may add to the offer, never to the report: it cannot make a page informational.
     seen_length: int | None = None
     # Matches of the patterns features read, found once per page however many features ask.
-    _matches: dict[re.Pattern[str], list[Span]] = field(
+    _matches: dict[LinearPattern, list[Span]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
-    def matches(self, pattern: re.Pattern[str]) -> list[Span]:
+    def matches(self, pattern: LinearPattern) -> list[Span]:
         found = self._matches.get(pattern)
         if found is None:
             found = self._matches[pattern] = _find(self.document, pattern)
@@ -119,20 +139,20 @@ def _cue(kind: str) -> Callable[[PageInputs], FeatureValue]:
     return _sentences_of(f"cue:{kind}")
 
 
-def _find(document: Document, pattern: re.Pattern[str]) -> list[Span]:
+def _find(document: Document, pattern: LinearPattern) -> list[Span]:
     """Matches of `pattern` as original spans, read on the folded text with its case kept (a
     disguised "𝐎𝐮𝐫" or "Y​our" reads as it looks), or on the text when it was not folded."""
     folded = document.folded
     if folded is None:
-        return [Span(m.start(), m.end()) for m in pattern.finditer(document.text)]
+        return [Span(start, end) for start, end in pattern.finditer(document.text)]
     spans = []
-    for match in pattern.finditer(folded.cased):
-        if match.end() > match.start():
-            spans.append(Span(*folded.span_in_original(match.start(), match.end())))
+    for start, end in pattern.finditer(folded.cased):
+        if end > start:
+            spans.append(Span(*folded.span_in_original(start, end)))
     return spans
 
 
-def _pattern(pattern: re.Pattern[str]) -> Callable[[PageInputs], FeatureValue]:
+def _pattern(pattern: LinearPattern) -> Callable[[PageInputs], FeatureValue]:
     """Sentences holding a match of `pattern`."""
 
     def compute(inputs: PageInputs) -> FeatureValue:
@@ -153,14 +173,14 @@ def _cue_spans(group: str) -> Callable[[Document], list[Span]]:
 
 
 def _pattern_spans(
-    *patterns: re.Pattern[str], on_lines: bool = False
+    *patterns: LinearPattern, on_lines: bool = False
 ) -> Callable[[Document], list[Span]]:
     """Matches of the patterns as original spans; `on_lines`: read on the text itself, whose
     line breaks the pattern needs (folding reads them as spaces)."""
 
     def locate(document: Document) -> list[Span]:
         if on_lines:
-            spans = [Span(m.start(), m.end()) for p in patterns for m in p.finditer(document.text)]
+            spans = [Span(*found) for p in patterns for found in p.finditer(document.text)]
         else:
             spans = [span for p in patterns for span in _find(document, p)]
         return sorted(spans, key=lambda span: span.start)
@@ -218,11 +238,63 @@ def _reporting_value(inputs: PageInputs, name: str, share: bool) -> FeatureValue
 
 def _contact(inputs: PageInputs) -> FeatureValue:
     text = inputs.document.text
-    matches = [m for m in _PHONE.finditer(text) if sum(c.isdigit() for c in m.group()) >= 7]
-    matches += list(_EMAIL.finditer(text))
-    matches.sort(key=lambda m: m.start())
-    evidence = Span(matches[0].start(), matches[0].end()) if matches else None
+    matches = [(s, e) for s, e in _PHONE.finditer(text) if sum(c.isdigit() for c in text[s:e]) >= 7]
+    matches += _email_addresses(text)
+    matches.sort(key=lambda found: found[0])
+    evidence = Span(*matches[0]) if matches else None
     return FeatureValue(math.log1p(len(matches)), evidence)
+
+
+def _email_addresses(text: str) -> list[tuple[int, int]]:
+    """Where `re` finds `\\b[\\w.+-]{1,64}@[\\w-]{1,63}\\.[\\w.]{2,20}`, found from each `@` with
+    string code (as an RE2 pattern the bounded Unicode classes make a program of 200,000
+    instructions, slow to run). A match holds one `@`: before it, the leftmost start at a word
+    boundary within 64 name characters; after it, 1-63 domain characters, a dot, and the
+    longest run of up to 20 word characters or dots (at least 2)."""
+    found: list[tuple[int, int]] = []
+    previous_end = 0
+    at = text.find("@")
+    while at >= 0:
+        domain_end = at + 1
+        while (
+            domain_end - at <= 64
+            and domain_end < len(text)
+            and _is_domain_character(text[domain_end])
+        ):
+            domain_end += 1
+        tail = domain_end + 1
+        while tail < len(text) and tail - domain_end <= 20 and _is_host_character(text[tail]):
+            tail += 1
+        if 1 <= domain_end - at - 1 <= 63 and text[domain_end : domain_end + 1] == ".":
+            tail_end = min(tail, domain_end + 21)
+            start = _name_start(text, at, previous_end) if tail_end - domain_end - 1 >= 2 else None
+            if start is not None:
+                found.append((start, tail_end))
+                previous_end = tail_end
+        at = text.find("@", max(at + 1, previous_end))
+    return found
+
+
+def _is_domain_character(char: str) -> bool:
+    return char.isalnum() or char in "_-"
+
+
+def _is_host_character(char: str) -> bool:
+    return char.isalnum() or char in "_."
+
+
+def _name_start(text: str, at: int, previous_end: int) -> int | None:
+    """The leftmost start of an address name ending at `at`: at `re`'s word boundary, after
+    `previous_end`, at most 64 characters of `[\\w.+-]` long."""
+    lowest = max(at - 64, previous_end)
+    start = at
+    while start > lowest and (text[start - 1].isalnum() or text[start - 1] in "_.+-"):
+        start -= 1
+    for candidate in range(start, at):
+        before = candidate > 0 and is_word_character(text[candidate - 1])
+        if before != is_word_character(text[candidate]):
+            return candidate
+    return None
 
 
 def _approved(inputs: PageInputs) -> FeatureValue:

@@ -14,6 +14,7 @@ A rule record:
   scope: cell_product                 # cell_product (default): only on pages promoting a cell
                                       # product; any: everywhere
   patterns: ["(no|zero) side effects"]            # kind phrase: any one suffices, or
+  regex: ['[0-9]{2,3} ?% success rate']            # regular expressions (RE2), or
   all_of: [["stop", "get off"], ["insulin"]]      # every group within `window` words of a sentence;
                                       # "@product", "@product:<id>", "@condition",
                                       # "@condition:<group>" stand for lexicon mentions
@@ -26,6 +27,9 @@ A rule record:
 Patterns use a tiny syntax with no regular-expression engine behind it: `(a|b|)` is a choice
 (an empty branch makes it optional). Every pattern expands to a finite set of plain phrases,
 matched by the Aho–Corasick automaton in `model.matcher`, so matching stays linear in the text.
+The few rules that need a regular expression (`regex`) are compiled by RE2 (`compile_linear`),
+linear in the text too. Python's `re` here reads only this file (rule ids, choices, lexicon
+references), never a client's text.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from typing import Any
 import re2
 
 from model.datafiles import read_yaml
+from model.linear_regex import python_classes_for_re2
 from model.vocabulary import CATEGORIES, SEVERITIES
 
 RULE_KINDS: tuple[str, ...] = ("phrase", "pair", "broad", "disclosure", "classifier")
@@ -158,56 +163,6 @@ def _tuple_of_str(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-# Python's `\s`, `\d` and `\w` match Unicode; RE2's only ASCII. Rule patterns are written with
-# Python's meaning, so these escapes are spelled out in Unicode classes before RE2 compiles them
-# (inside a character class: the class's members). Their negations (`\S`, `\D`, `\W`) are only
-# spelled out outside a class. RE2's `\b` stays ASCII: a word boundary next to a non-ASCII
-# letter is not one for RE2.
-_UNICODE_CLASSES = {
-    "s": r"\t-\r\x{1c}-\x{1f}\x{85}\p{Z}",
-    "d": r"\p{Nd}",
-    "w": r"\p{L}\p{N}_",
-}
-
-
-def _python_classes_for_re2(pattern: str, where: str) -> str:
-    """`pattern` with Python's Unicode meaning of `\\s`, `\\d`, `\\w` (and negations) kept."""
-    out: list[str] = []
-    in_class = False
-    position = 0
-    while position < len(pattern):
-        char = pattern[position]
-        if char == "\\" and position + 1 < len(pattern):
-            escaped = pattern[position + 1]
-            members = _UNICODE_CLASSES.get(escaped.lower())
-            if members is None:
-                out.append(pattern[position : position + 2])
-            elif in_class and escaped.isupper():
-                raise RuleError(f"{where}: regex {pattern!r}: write \\{escaped} outside [...]")
-            elif in_class:
-                out.append(members)
-            else:
-                out.append(f"[{'^' if escaped.isupper() else ''}{members}]")
-            position += 2
-            continue
-        if char == "[" and not in_class:
-            in_class = True
-            out.append(char)
-            # A `]` (or `^]`) right after the opening bracket is a member, not the end.
-            for literal in ("^]", "]", "^"):
-                if pattern.startswith(literal, position + 1):
-                    out.append(literal)
-                    position += len(literal)
-                    break
-        elif char == "]" and in_class:
-            in_class = False
-            out.append(char)
-        else:
-            out.append(char)
-        position += 1
-    return "".join(out)
-
-
 def compile_linear(pattern: str, where: str) -> Any:
     """Compile a rule's regular expression with RE2, which matches in time linear in the text
     whatever the pattern: no backtracking, so no input can make it slow. Patterns RE2 cannot
@@ -216,10 +171,14 @@ def compile_linear(pattern: str, where: str) -> Any:
     Python's `re` backtracks even on bounded quantifiers (`[^{}]{0,2000}?` tried at every
     start), so a bound on repetition is no guarantee; the engine is.
     """
+    try:
+        source = python_classes_for_re2(pattern)
+    except ValueError as error:
+        raise RuleError(f"{where}: {error}") from error
     options = re2.Options()
     options.log_errors = False  # the RuleError says what is wrong; RE2 would also log it
     try:
-        return re2.compile(_python_classes_for_re2(pattern, where), options)
+        return re2.compile(source, options)
     except re2.error as error:
         raise RuleError(f"{where}: regex {pattern!r} is not RE2 syntax: {error}") from error
 

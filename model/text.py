@@ -6,7 +6,6 @@ import them from `model.text`.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -15,17 +14,20 @@ from model.normalise import FoldedText, fold_term, fold_text
 
 __all__ = ["FoldedText", "Section", "Sentence", "fold_term", "fold_text", "segment"]
 
-_BULLET = re.compile(
-    r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u2713\u2714\u2705>]|\d{1,2}[.)]\s)\s*"
-)
+# What starts a list item, after leading whitespace: a bullet mark, or a number of one or two
+# digits with "." or ")" and a space ("1. ", "12) ").
+_BULLETS = "-*\u2022\u25cf\u25aa\u2023\u2043\u2713\u2714\u2705>"
 # Closing quotes and brackets that stay with the sentence they end (with the full-width forms).
 _CLOSERS = "\"'\u201d\u2019)\\]\u300d\u300f\u3011\uff09\uff3d\uff63"
+_CLOSER_CHARS = _CLOSERS.replace("\\", "")  # the closers themselves, unescaped
 # Full-width end marks (Chinese, Japanese): a sentence ends there, with or without a space.
 _WIDE_ENDS = "\u3002\uff01\uff1f\uff61"
-_SENTENCE_END = re.compile(
-    rf"(?<=[.!?\u0964\u061f])[{_CLOSERS}]*\s+(?=\S)"  # . ! ? (and Devanagari, Arabic) + space
-    rf"|(?<=[{_WIDE_ENDS}])[{_CLOSERS}]*\s*(?=[^\s{_WIDE_ENDS}{_CLOSERS}])"
-)
+# Where a sentence ends: an end mark, the closers after it, and the whitespace after them. After
+# `.`, `!`, `?` (and Devanagari, Arabic) the whitespace must be there and be followed by more
+# text; after a full-width mark it may be absent, but what follows is no mark, closer or space.
+# Found by `_sentence_ends` with string searches, not a regular expression (no lookaround, and
+# each character is read at most twice).
+_SPACED_ENDS = ".!?\u0964\u061f"
 _HEADING_ENDS = ".!?,;\u3002\uff01\uff1f\uff0c\uff1b\u3001"
 _QUESTION_MARKS = ("?", "\uff1f")
 
@@ -49,6 +51,51 @@ class Section:
     heading: Sentence | None
 
 
+def _is_list_item(line: str) -> bool:
+    """The line starts, after whitespace, with a bullet or with "1. " / "12) "."""
+    item = line.lstrip()
+    if item[:1] and item[:1] in _BULLETS:
+        return True
+    for digits in (1, 2):
+        if (
+            item[:digits].isdecimal()
+            and len(item) > digits + 1
+            and item[digits] in ".)"
+            and item[digits + 1].isspace()
+        ):
+            return True
+    return False
+
+
+def _sentence_ends(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where sentences end in text[start:end]: for each, [start, end) of the closers and
+    whitespace after its end mark (empty after a full-width mark followed by text). Read as if
+    the text ended at `end`; a mark just before `start` counts."""
+    first = max(start - 1, 0)
+    marks: list[int] = []
+    for mark_character in _SPACED_ENDS + _WIDE_ENDS:
+        found = text.find(mark_character, first, end)
+        while found >= 0:
+            marks.append(found)
+            found = text.find(mark_character, found + 1, end)
+    marks.sort()
+    ends: list[tuple[int, int]] = []
+    for mark in marks:
+        closed = mark + 1
+        while closed < end and text[closed] in _CLOSER_CHARS:
+            closed += 1
+        spaced = closed
+        while spaced < end and text[spaced].isspace():
+            spaced += 1
+        if text[mark] in _SPACED_ENDS:
+            ends_here = closed < spaced < end
+        else:
+            ends_here = spaced < end and text[spaced] not in _WIDE_ENDS + _CLOSER_CHARS
+        if ends_here:
+            ends.append((mark + 1, spaced))
+    return ends
+
+
 def _display_width(line: str) -> int:
     """Columns the line takes: Chinese and Japanese characters are two wide, so a line of 45 of
     them is as long as 90 Latin letters."""
@@ -60,7 +107,7 @@ def _display_width(line: str) -> int:
 def _looks_like_heading(line: str, next_line: str | None) -> bool:
     stripped = line.strip()
     width = _display_width(stripped)
-    if not stripped or width > 90 or _BULLET.match(line):
+    if not stripped or width > 90 or _is_list_item(line):
         return False
     if stripped[-1] in _HEADING_ENDS:
         return stripped.endswith(_QUESTION_MARKS) and width < 70 and next_line is not None
@@ -111,7 +158,7 @@ def segment(text: str) -> tuple[list[Sentence], list[Section]]:
         next_line = text[nonblank[i + 1][0] : nonblank[i + 1][1]] if i + 1 < len(nonblank) else None
         content_start = line_start + (len(line) - len(line.lstrip()))
         content_end = line_start + len(line.rstrip())
-        is_list = bool(_BULLET.match(line))
+        is_list = _is_list_item(line)
         if len(nonblank) > 1 and _looks_like_heading(line, next_line):
             if sentences:
                 sections.append(Section(section_index, section_start, line_start, current_heading))
@@ -121,11 +168,9 @@ def segment(text: str) -> tuple[list[Sentence], list[Section]]:
             sentences.append(current_heading)
             continue
         piece_start = content_start
-        for match in _SENTENCE_END.finditer(text, content_start, content_end):
-            sentences.append(
-                Sentence(piece_start, match.start(), section_index, is_list_item=is_list)
-            )
-            piece_start = match.end()
+        for end_start, end_end in _sentence_ends(text, content_start, content_end):
+            sentences.append(Sentence(piece_start, end_start, section_index, is_list_item=is_list))
+            piece_start = end_end
         if piece_start < content_end:
             sentences.append(
                 Sentence(piece_start, content_end, section_index, is_list_item=is_list)

@@ -8,7 +8,6 @@ error objects everywhere. No Flask here: screening workers and Spark executors i
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
@@ -27,7 +26,15 @@ INVALID_REQUEST = "The request does not follow the API contract."
 TIME_BUDGET_EXCEEDED = (
     "The check did not finish within the server's time budget; retry later or send less text."
 )
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    """A code point U+D800-U+DFFF: the one thing strict UTF-8 cannot encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class CheckRefused(Exception):
@@ -74,7 +81,7 @@ class UnicodeString(fields.String):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if _LONE_SURROGATE.search(text):
+        if _has_lone_surrogate(text):
             raise self.make_error("surrogate")
         return text
 

@@ -15,7 +15,6 @@ import glob
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 from typing import Any
@@ -37,8 +36,20 @@ GUNICORN_ERRORS: dict[int, tuple[str, str]] = {
     501: ("not_implemented", "That transfer coding is not supported."),
 }
 MAX_LOGGED_PATH = 512
-_CLIENT_ADDRESS = re.compile(r"^Invalid request from ip=\S*: ")
+_INVALID_REQUEST_FROM = "Invalid request from ip="
 _metrics_dir_owned: str | None = None
+
+
+def _without_client_address(message: str) -> str | None:
+    """What follows "Invalid request from ip=<address>: " in gunicorn's message, None when the
+    message is not of that form (the address is a run of non-space characters)."""
+    if not message.startswith(_INVALID_REQUEST_FROM):
+        return None
+    rest = message[len(_INVALID_REQUEST_FROM) :]
+    address = rest.split(None, 1)[0] if rest and not rest[0].isspace() else ""
+    if address.endswith(":") and rest[len(address) : len(address) + 1] == " ":
+        return rest[len(address) + 1 :]
+    return None
 
 
 def write_json_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
@@ -67,8 +78,9 @@ class _DropClientAddress(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if _CLIENT_ADDRESS.match(message):
-            record.msg = _CLIENT_ADDRESS.sub("Invalid request: ", message)[:300]
+        reason = _without_client_address(message)
+        if reason is not None:
+            record.msg = f"Invalid request: {reason}"[:300]
             record.args = ()
         return True
 
