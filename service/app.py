@@ -19,7 +19,7 @@ import model
 from model.vocabulary import CATEGORIES
 from service import api, docs, web
 from service.access import KEY_HEADER, init_access_control
-from service.config import Config
+from service.config import Config, glob_has_one_star_per_label
 from service.errors import register_error_handlers
 from service.json_provider import OrjsonProvider
 from service.metrics import init_metrics
@@ -32,8 +32,10 @@ __all__ = ["Api", "create_app", "origin_patterns"]
 API_DESCRIPTION = """Reads the text of a clinic advertisement for unproven stem-cell treatments and
 returns red flags, each with its evidence spans and the regulations and enforcement actions that
 bear on it. Every error has the shape `{"error": {"code", "message", "details"}}`."""
-# `*` in a configured origin stands for one host-like label (an extension id, a subdomain).
-_ORIGIN_WILDCARD = "[A-Za-z0-9._-]+"
+# `*` in a configured origin stands for one host-like label (an extension id, a subdomain): no
+# dot, so `https://*.example.org` does not admit `https://a.b.example.org`, and, the config
+# having checked that no label holds two `*`, flask-cors's `re` matches in linear time.
+_ORIGIN_WILDCARD = "[A-Za-z0-9_-]+"
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer"},
     "apiKeyHeader": {"type": "apiKey", "in": "header", "name": KEY_HEADER},
@@ -63,6 +65,8 @@ def origin_patterns(origins: tuple[str, ...] | list[str]) -> list[str | re.Patte
         if "*" not in origin:
             patterns.append(origin)
             continue
+        if not glob_has_one_star_per_label(origin):
+            raise ValueError(f"origin glob {origin!r}: a label may hold one * at most")
         body = _ORIGIN_WILDCARD.join(re.escape(part) for part in origin.split("*"))
         patterns.append(re.compile(f"^{body}$", re.IGNORECASE))
     return patterns

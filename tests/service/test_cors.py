@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from service import origin_patterns
@@ -87,3 +89,45 @@ def test_origin_patterns_anchor_globs():
     assert glob.match(CHROME)
     assert not glob.match(CHROME + ".evil.example/")
     assert not glob.match("chrome-extension://a/b")
+
+
+def test_a_star_is_one_label_without_dots(make_app):
+    client = make_app(REDFLAGS_CORS_ORIGINS=("https://*.clinics.example",)).test_client()
+    for origin, allowed in [
+        ("https://a.clinics.example", True),
+        ("https://a.b.clinics.example", False),
+    ]:
+        response = client.get("/v1/health", headers={"Origin": origin})
+        assert ("Access-Control-Allow-Origin" in response.headers) is allowed, origin
+
+
+@pytest.mark.parametrize("glob", ["https://*a*.example.org", "https://**.example.org"])
+def test_two_stars_in_one_label_are_refused_at_start(glob):
+    from service.config import Config, ConfigError
+
+    with pytest.raises(ConfigError, match="one \\* at most"):
+        Config.from_env({"REDFLAGS_CORS_ORIGINS": glob})
+    with pytest.raises(ValueError, match="one \\* at most"):
+        origin_patterns([glob])
+
+
+def test_a_star_inside_a_label_matches_that_label(make_app):
+    client = make_app(REDFLAGS_CORS_ORIGINS=("https://app-*.example.org",)).test_client()
+    for origin, allowed in [
+        ("https://app-preview7.example.org", True),
+        ("https://app-.example.org", False),
+        ("https://app-a.b.example.org", False),
+    ]:
+        response = client.get("/v1/health", headers={"Origin": origin})
+        assert ("Access-Control-Allow-Origin" in response.headers) is allowed, origin
+
+
+def test_a_long_near_miss_origin_is_refused_in_linear_time(make_app):
+    """Two stars side by side once made flask-cors's re retry every split of the header
+    (0.5 s for 8 KB, a minute for 100 KB: quadratic); one star per label cannot."""
+    client = make_app(REDFLAGS_CORS_ORIGINS=("https://*.*.example.com",)).test_client()
+    origin = "https://" + "a." * 50_000 + "example.org"  # 100 KB: far past a header limit
+    started = time.monotonic()
+    response = client.get("/v1/health", headers={"Origin": origin})
+    assert time.monotonic() - started < 2.0  # a generous guard; bench measures the time
+    assert "Access-Control-Allow-Origin" not in response.headers
