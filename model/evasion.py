@@ -21,10 +21,9 @@ spelled that way (on a page written in that script it is a slip, and not reporte
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
-from itertools import product
 
 import numpy as np
 
@@ -419,7 +418,13 @@ def _leet_token(text: str, position: int) -> tuple[int, int, int]:
 
 def read_leet(token: str, vocabulary: Vocabulary) -> str | None:
     """The vocabulary word `token` spells with digits or symbols for letters ("c3lls" → "cells"),
-    with the fewest such swaps; None when it spells none (or is a word already, like "covid19")."""
+    with the fewest such swaps; None when it spells none (or is a word already, like "covid19").
+
+    The readings are searched letter by letter, a branch dropped as soon as no vocabulary word
+    starts with what it has spelt: a token of six swappable characters has hundreds of
+    readings, and a page of registry numbers ("NCT01234567") thousands of such tokens. Among
+    the readings with the fewest swaps, the first in the order of `LEET_LETTERS`' alternatives
+    (the token's own character first) wins."""
     if not _MIN_LEET_WORD <= len(token) <= _MAX_LEET_WORD or _ASCII_LETTERS.isdisjoint(token):
         return None
     if token.lower() in vocabulary:
@@ -427,18 +432,41 @@ def read_leet(token: str, vocabulary: Vocabulary) -> str | None:
     swappable = [i for i, c in enumerate(token) if c in LEET_LETTERS]
     if not swappable or len(swappable) > _MAX_LEET_POSITIONS:
         return None
+    frozen = vocabulary if isinstance(vocabulary, frozenset) else frozenset(vocabulary)
+    prefixes = _prefixes(frozen)
     upper = token.isupper()
-    choices: list[Iterable[str]] = [(token[i], *LEET_LETTERS[token[i]]) for i in swappable]
-    candidates = []
-    for combination in product(*choices):
-        swaps = sum(a != token[i] for a, i in zip(combination, swappable, strict=True))
-        if swaps:
-            candidates.append((swaps, combination))
-    for _, combination in sorted(candidates, key=lambda c: c[0]):
-        chars = list(token)
-        for i, letter in zip(swappable, combination, strict=True):
-            chars[i] = letter.upper() if upper and letter != token[i] else letter
-        word = "".join(chars)
-        if word.lower() in vocabulary:
-            return word
-    return None
+    best: tuple[int, str] | None = None
+    # Depth-first over the characters, in the order itertools.product would give the readings.
+    stack: list[tuple[int, str, str, int]] = [(0, "", "", 0)]  # position, spelt, lowered, swaps
+    while stack:
+        position, spelt, lowered, swaps = stack.pop()
+        if best is not None and swaps > best[0]:
+            continue
+        if position == len(token):
+            if swaps and lowered in vocabulary and (best is None or swaps < best[0]):
+                best = (swaps, spelt)
+            continue
+        char = token[position]
+        options = [(char, 0)]
+        if char in LEET_LETTERS:
+            options += [(letter, 1) for letter in LEET_LETTERS[char]]
+        branches = []
+        for letter, swapped in options:
+            shown = letter.upper() if upper and swapped else letter
+            longer = lowered + letter.lower()
+            if longer in prefixes:
+                branches.append((position + 1, spelt + shown, longer, swaps + swapped))
+        stack.extend(reversed(branches))  # the first option is explored first
+    return None if best is None else best[1]
+
+
+@functools.lru_cache(maxsize=4)
+def _prefixes(vocabulary: frozenset[str]) -> frozenset[str]:
+    """Every prefix of the vocabulary's words a token can spell (one word, of a readable
+    length); the vocabulary is built once per checker."""
+    return frozenset(
+        word[:end]
+        for word in vocabulary
+        if " " not in word and _MIN_LEET_WORD <= len(word) <= _MAX_LEET_WORD
+        for end in range(1, len(word) + 1)
+    )

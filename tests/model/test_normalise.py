@@ -246,6 +246,55 @@ def test_numbers_and_codes_are_not_read_as_words(token):
     assert read_leet(token, VOCABULARY) is None
 
 
+def _read_leet_by_every_reading(token: str, vocabulary) -> str | None:
+    """The reading read_leet must give, found the slow way: every reading of the token, the
+    fewest swaps first, ties in itertools.product's order."""
+    from itertools import product
+
+    from model.evasion import LEET_LETTERS
+
+    if not 3 <= len(token) <= 40 or not any("a" <= c.lower() <= "z" for c in token):
+        return None
+    if token.lower() in vocabulary:
+        return None
+    swappable = [i for i, c in enumerate(token) if c in LEET_LETTERS]
+    if not swappable or len(swappable) > 6:
+        return None
+    readings = []
+    for combination in product(*[(token[i], *LEET_LETTERS[token[i]]) for i in swappable]):
+        swaps = sum(a != token[i] for a, i in zip(combination, swappable, strict=True))
+        if swaps:
+            chars = list(token)
+            for i, letter in zip(swappable, combination, strict=True):
+                chars[i] = letter.upper() if token.isupper() and letter != token[i] else letter
+            readings.append((swaps, "".join(chars)))
+    for _, word in sorted(readings, key=lambda reading: reading[0]):
+        if word.lower() in vocabulary:
+            return word
+    return None
+
+
+def test_the_pruned_search_reads_every_token_as_the_exhaustive_one_does():
+    import random
+
+    from model import shared_checker
+    from model.evasion import LEET_LETTERS
+
+    vocabulary = shared_checker().matcher.vocabulary
+    rng = random.Random(13)
+    back: dict[str, list[str]] = {}
+    for digit, letters in LEET_LETTERS.items():
+        for letter in letters:
+            back.setdefault(letter, []).append(digit)
+    words = sorted(w for w in vocabulary if " " not in w and 3 <= len(w) <= 12 and w.isascii())
+    tokens = ["NCT01234567", "1l1l1l", "0000", "5t3m", "ST3M", "l1l1", "b00k", "c0v1d"]
+    for word in rng.sample(words, 400):
+        chars = [rng.choice(back[c]) if c in back and rng.random() < 0.5 else c for c in word]
+        tokens.append("".join(chars).upper() if rng.random() < 0.2 else "".join(chars))
+    for token in tokens:
+        assert read_leet(token, vocabulary) == _read_leet_by_every_reading(token, vocabulary), token
+
+
 def test_leetspeak_in_a_sentence_matches_at_the_original_span():
     text = "Our st3m c3lls treat mult1pl3 scl3r0s1s and C0PD!"
     assert found(text) == [
