@@ -36,7 +36,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -299,6 +299,26 @@ def _ratio(successes: int, n: int) -> dict[str, Any]:
     }
 
 
+def canonical_conditions(pages: list[RealPage], lexicons: Any) -> list[RealPage]:
+    """The pages with each expected pair's condition under the lexicon's canonical name: the
+    annotations name a condition as the page does ("autism"), the checker by its lexicon entry
+    ("autism spectrum disorder"). A name no entry holds is left as it is (and cannot match)."""
+    canonical = set(lexicons.conditions)
+    by_term = {
+        phrase.text.lower(): phrase.key
+        for phrase in lexicons.phrases
+        if phrase.group == "condition" and phrase.key in canonical
+    }
+
+    def named(condition: str) -> str:
+        return condition if condition in canonical else by_term.get(condition.lower(), condition)
+
+    return [
+        replace(page, expected_pairs=tuple((p, named(c)) for p, c in page.expected_pairs))
+        for page in pages
+    ]
+
+
 def evaluate_pages(
     pages: list[RealPage],
     check: Callable[[RealPage], dict[str, Any]],
@@ -400,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
 
     checker = load_checker()
     outcomes = evaluate_pages(
-        chosen,
+        canonical_conditions(chosen, checker.lexicons),
         lambda p: checker.check(p.text, format=p.format, explain=False),
         lambda p: checker.claims_before_judgement(p.text, format=p.format),
     )
