@@ -339,31 +339,39 @@ def segment_letters(letters: str, vocabulary: Vocabulary) -> list[int] | None:
     letters or more (a letter that fits no word stays on its own, at a high price), or None when
     fewer than four letters are read as words.
 
-    Fewest pieces reads "w i t h o u t" as "without", not "with out"; a piece that is two words
-    the vocabulary knows as a pair ("stemcells": "stem cells") is then split in two."""
+    Fewest pieces reads "w i t h o u t" as "without", not "with out"; among splits with as many
+    pieces, the one whose neighbouring words the vocabulary knows as a pair wins ("multiple
+    sclerosis", not "multipl esclerosis", though each of those is a word of some lexicon); a
+    piece that is two words the vocabulary knows as a pair ("stemcells": "stem cells") is then
+    split in two."""
     size = len(letters)
     single_cost = 5
-    best: list[tuple[int, int, int] | None] = [None] * (size + 1)  # (cost, words' letters, step)
-    best[size] = (0, 0, 0)
+    # Per start: (cost, known pairs, words' letters, step), the best reading of letters[start:].
+    best: list[tuple[int, int, int, int] | None] = [None] * (size + 1)
+    best[size] = (0, 0, 0, 0)
     for start in range(size - 1, -1, -1):
         options = []
         after = best[start + 1]
         if after is not None:
-            options.append((after[0] + single_cost, after[1], 1))
+            options.append((after[0] + single_cost, after[1], after[2], 1))
         for end in range(start + _MIN_SPACED_WORD, min(start + _MAX_SPACED_WORD, size) + 1):
             rest = best[end]
-            if rest is not None and letters[start:end] in vocabulary:
-                options.append((rest[0] + 1, rest[1] + end - start, end - start))
-        best[start] = min(options, key=lambda o: (o[0], -o[1])) if options else None
-    if best[0] is None or best[0][1] < _MIN_SPACED_RUN:
+            word = letters[start:end]
+            if rest is None or word not in vocabulary:
+                continue
+            following = letters[end : end + rest[3]]
+            paired = rest[3] >= _MIN_SPACED_WORD and f"{word} {following}" in vocabulary
+            options.append((rest[0] + 1, rest[1] + paired, rest[2] + end - start, end - start))
+        best[start] = min(options, key=lambda o: (o[0], -o[1], -o[2])) if options else None
+    if best[0] is None or best[0][2] < _MIN_SPACED_RUN:
         return None
     lengths = []
     position = 0
     while position < size:
         step = best[position]
         assert step is not None
-        lengths += _split_known_pair(letters[position : position + step[2]], vocabulary)
-        position += step[2]
+        lengths += _split_known_pair(letters[position : position + step[3]], vocabulary)
+        position += step[3]
     return lengths
 
 

@@ -70,11 +70,7 @@ def test_the_violative_ads_are_high_with_a_pair_as_written(checker, written_pair
 # greedily, and "m u l t i p l e s c l e r o s i s" now reads as "multipl esclerosis" (the
 # Spanish "esclerosis" is a lexicon word); math letters move the classifier by 0.01 on an ad
 # that sits at the page model's threshold.
-KNOWN_MISSES = {
-    "dotted letters in names": "spaced letters re-joined greedily: 'multipl esclerosis'",
-    "spaced letters in names": "spaced letters re-joined greedily: 'multipl esclerosis'",
-    "spaced capitals in names": "spaced letters re-joined greedily: 'multipl esclerosis'",
-}
+KNOWN_MISSES: dict[str, str] = {}  # transformation -> why it is still missed (none now)
 
 
 @pytest.mark.parametrize(

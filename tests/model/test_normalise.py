@@ -373,3 +373,20 @@ def test_folding_stays_linear_on_pathological_text(piece):
     started = time.process_time()
     fold_text(text, VOCABULARY)
     assert time.process_time() - started < 2.0
+
+
+def test_spaced_letters_split_where_the_vocabulary_knows_the_pair():
+    """Two splits of as many words ("multipl esclerosis", each a word of some language's
+    lexicon, and "multiple sclerosis"): the one the lexicons name as a pair wins."""
+    from model import shared_checker
+    from model.evasion import segment_letters
+
+    vocabulary = shared_checker().matcher.vocabulary
+    letters = "multiplesclerosis"
+    lengths = segment_letters(letters, vocabulary)
+    assert lengths is not None
+    words, position = [], 0
+    for length in lengths:
+        words.append(letters[position : position + length])
+        position += length
+    assert words == ["multiple", "sclerosis"]
