@@ -146,16 +146,22 @@ def stage_decide(state: CheckState, parts: PipelineParts) -> None:
 
 
 def _endangers_patients(claim: Flag, document: Document) -> bool:
-    """A rule's high-severity claim of an endangering kind, made in a sentence that names an
-    unapproved cell product ("our stem cells are FDA approved", "with our cells you can stop
-    insulin"): "FDA-approved" said of a clinic's licensed drugs is no misrepresentation."""
+    """A rule's high-severity claim of an endangering kind, made in a sentence that names a
+    cell product and no approved use ("our stem cells are FDA approved", "with our cells you
+    can stop insulin"): "FDA-approved" said of a clinic's licensed drugs is no
+    misrepresentation, and "no rejection" said of a transplant of one's own banked cells is
+    said of an approved use."""
     if (
         claim.source == "classifier"
         or claim.severity != "high"
         or claim.category not in ENDANGERING_CATEGORIES
     ):
         return False
-    return any(document.in_sentence(document.products, i) for i in claim.sentence_indexes)
+    return any(
+        document.in_sentence(document.products, i)
+        and not document.in_sentence(document.approved, i)
+        for i in claim.sentence_indexes
+    )
 
 
 Stage = Callable[[CheckState, PipelineParts], None]

@@ -192,3 +192,24 @@ def test_the_page_model_is_fresh():
     assert manifest["data_sha256"] == data_hash(training_pages()), (
         "the page model is stale: run `python -m training.page_model`"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "endangers"),
+    [
+        ("Our stem cell injections for knees carry no risk of rejection.", True),
+        ("A transplant of your own stem cells carries no risk of rejection.", False),
+    ],
+)
+def test_an_endangering_claim_said_of_an_approved_use_does_not_stand_alone(text, endangers):
+    """A safety claim said of a cell product stands on any promotional page, unless the same
+    sentence names an approved use: then it is said of the transplant, not of a clinic's cells."""
+    from model.pipeline import CheckState, _endangers_patients, run_pipeline
+
+    state = run_pipeline(
+        CheckState(text, frozenset(), False, len(text)), shared_checker().parts, until="find_claims"
+    )
+    assert state.document is not None
+    safety = [claim for claim in state.claims if claim.category == "safety_claim"]
+    assert safety
+    assert any(_endangers_patients(claim, state.document) for claim in safety) is endangers
