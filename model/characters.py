@@ -36,6 +36,30 @@ _UNSPACED_SCRIPTS = (
 )
 
 
+# Characters per word in the scripts written without spaces, for counting words: a Chinese or
+# Japanese word is mostly two characters, a Thai, Lao, Khmer or Burmese word four or more.
+# (Hangul, spaced between words, is counted by its spaces.)
+_CHARACTERS_PER_WORD = (
+    ((0x3040, 0x30FF), 2),  # Hiragana, Katakana
+    ((0x3400, 0x4DBF), 2),  # CJK extension A
+    ((0x4E00, 0x9FFF), 2),  # CJK unified ideographs
+    ((0xF900, 0xFAFF), 2),  # CJK compatibility ideographs
+    ((0x0E00, 0x0EFF), 4),  # Thai, Lao
+    ((0x1000, 0x109F), 4),  # Myanmar
+    ((0x1780, 0x17FF), 4),  # Khmer
+)
+
+
+def _word_share(char: str) -> str | None:
+    """A character of a script without spaces, as a marker of its share of a word (deleted
+    otherwise): "2" for a Han or kana character, "4" for a Thai one."""
+    code = ord(char)
+    for (low, high), per_word in _CHARACTERS_PER_WORD:
+        if low <= code <= high:
+            return str(per_word)
+    return None
+
+
 def is_word_character(char: str) -> bool:
     """`re`'s `\\w` for one character: `re` defines it as `str.isalnum` or the underscore."""
     return char.isalnum() or char == "_"
@@ -90,3 +114,20 @@ def word_characters(text: str) -> np.ndarray:
             chr(code).isalnum() and not _unspaced(code) for code in codes[astral].tolist()
         ]
     return result
+
+
+_UNSPACED_SHARES = TranslationTable(_word_share)
+_UNSPACED_REMOVED = TranslationTable(lambda char: None if _word_share(char) else char)
+
+
+def word_count(text: str) -> int:
+    """The words of `text`: its whitespace-separated tokens, and, in a script written without
+    spaces, one word per two Han or kana characters (per four Thai, Lao, Khmer or Burmese
+    ones), so that a Chinese sentence is not one word long."""
+    if text.isascii():
+        return len(text.split())
+    shares = text.translate(_UNSPACED_SHARES)
+    if not shares:
+        return len(text.split())
+    unspaced = sum(1 / int(share) for share in shares)
+    return len(text.translate(_UNSPACED_REMOVED).split()) + int(unspaced)

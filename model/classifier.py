@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy import sparse
 
+from model.characters import word_count
 from model.features import FastTfidf, tfidf_union
 from model.linear_regex import NOT_WORD_OR_END, LinearPattern
 from model.report import Flag, Span
@@ -242,8 +243,11 @@ class SentenceClassifier:
             text = document.text[sentence.start : sentence.end]
             if document.folded is not None:  # disguised words as they read ("st3m" → "stem")
                 text = document.folded.readable(sentence.start, sentence.end)
-            # split(None, n) stops after n + 1 words: enough to know there are that many.
-            if len(text.split(None, MIN_SENTENCE_WORDS - 1)) >= MIN_SENTENCE_WORDS:
+            # split(None, n) stops after n + 1 words: enough to know there are that many. A text
+            # in a script without spaces is counted by its characters (`word_count`).
+            if len(text.split(None, MIN_SENTENCE_WORDS - 1)) >= MIN_SENTENCE_WORDS or (
+                not text.isascii() and word_count(text) >= MIN_SENTENCE_WORDS
+            ):
                 indexes.append(index)
                 texts.append(text)
         if not texts:
@@ -289,10 +293,8 @@ class SentenceClassifier:
                 or not document.products
                 or not claims_of_a_treatment(document, index)
                 or document.sentences[index].is_heading
-                or len(
-                    document.text[
-                        document.sentences[index].start : document.sentences[index].end
-                    ].split()
+                or word_count(
+                    document.text[document.sentences[index].start : document.sentences[index].end]
                 )
                 < MIN_FLAG_WORDS
             ):
