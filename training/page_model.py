@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -340,10 +341,13 @@ class FittedHeads:
     kind: dict[str, bool]  # page id -> promotional, out of fold
 
 
-def fit_heads(pages: list[TrainingPage], x: np.ndarray) -> FittedHeads:
+def fit_heads(
+    pages: list[TrainingPage], x: np.ndarray, judges: Callable[[TrainingPage], bool]
+) -> FittedHeads:
     """The promotional head learns from every page, the violative head from the promotional
     pages (it tells a clinic selling unproven cells from a transplant centre: both offer); the
-    two thresholds are chosen together, on the decision they make."""
+    two thresholds are chosen together, on the decision they make on the pages this model
+    will judge (`judges`)."""
     means, scales = _standardise(x)
     real = np.asarray([p.source == "real" for p in pages])
     data = {
@@ -357,8 +361,9 @@ def fit_heads(pages: list[TrainingPage], x: np.ndarray) -> FittedHeads:
     violative = np.asarray([p.violative for p in pages], dtype=np.float64)
     first = fit_head(x, promotional, np.ones(len(pages), dtype=bool), data, "promotional")
     second = fit_head(x, violative, promotional == 1, data, "violative")
+    judged = np.asarray([judges(p) for p in pages])
     t_promotional, t_violative = choose_thresholds(
-        violative, first.out_of_fold, second.out_of_fold, real
+        violative[judged], first.out_of_fold[judged], second.out_of_fold[judged], real[judged]
     )
     first.head["threshold"], second.head["threshold"] = t_promotional, t_violative
     decided = (first.out_of_fold >= t_promotional) & (second.out_of_fold >= t_violative)
@@ -386,8 +391,10 @@ def fit_page_model(pages: list[TrainingPage]) -> dict[str, Any]:
     pages in other languages (out of fold, F1 0.54 against 0.68)."""
     x = feature_matrix(pages)
     english_rows = [i for i, p in enumerate(pages) if p.source == "written" or p.language == "en"]
-    english = fit_heads([pages[i] for i in english_rows], x[english_rows])
-    other = fit_heads(pages, x)
+    english = fit_heads([pages[i] for i in english_rows], x[english_rows], lambda page: True)
+    # The other model learns from every page, and its thresholds are chosen on the written
+    # pages and the real pages it will judge (those not in English).
+    other = fit_heads(pages, x, lambda page: page.source == "written" or page.language != "en")
     body = {
         "version": dt.date.today().strftime("%Y.%m.%d"),
         "features": list(FEATURE_NAMES),

@@ -117,3 +117,23 @@ def test_the_ways_a_bank_names_cord_blood_storage_are_an_approved_use():
             composed_heads=CHECKER.lexicons.composed_heads,
         )
         assert "cord_blood_banking" in {m.key for m in document.approved}, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Korea's regulator licensed Cartistem, made from donated cord blood cells, for worn knee "
+        "cartilage in osteoarthritis.",
+        "厚生労働省はステミラック注を脊髄損傷の治療に条件付きで承認した。",
+        "Temcell is given in Japan to children with graft-versus-host disease after a transplant.",
+    ],
+)
+def test_a_product_licensed_abroad_for_its_indication_is_an_approved_use(text):
+    claims = CHECKER.claims_before_judgement(text)
+    assert not [c for c in claims if c["category"] == "unapproved_use"], claims
+
+
+def test_a_product_licensed_abroad_named_for_another_disease_is_still_a_claim():
+    text = "We import Cartistem cord blood stem cells to treat autism in children. Book a visit."
+    claims = CHECKER.claims_before_judgement(text)
+    assert [c for c in claims if c["category"] == "unapproved_use"], claims
