@@ -183,15 +183,13 @@ class CheckRequestSchema(Schema):
 
 
 def run_check(
-    checker: Any, arguments: dict[str, Any], *, deadline: float | None = None, **options: Any
+    checker: Any, arguments: dict[str, Any], *, deadline: float | None = None
 ) -> dict[str, Any]:
     """`checker.check(**arguments)`, with what the checker refuses raised as `CheckRefused`.
 
-    `deadline` (on `time.monotonic()`) is passed only when there is one; `options` are
-    caller-side settings that are not request fields (`redflags screen --compact`).
+    `deadline` (on `time.monotonic()`) is passed only when there is one.
     """
-    if deadline is not None:
-        options["deadline"] = deadline
+    options = {} if deadline is None else {"deadline": deadline}
     try:
         return checker.check(**arguments, **options)
     except UnknownExclusionError as error:
