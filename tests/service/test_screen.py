@@ -472,7 +472,7 @@ def test_table_cells_empty_means_absent():
     assert error["details"] == {"text": ["Shorter than minimum length 1."]}
 
 
-# -- detail: --compact, and a line's own `detail` ---------------------------------------------------
+# -- detail: --compact, and a line's own `detail` -----------------------------------------
 
 DETAIL_AD = (
     "Our fat-derived stem cells (SVF) treat multiple sclerosis and lupus with no side effects. "
