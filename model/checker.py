@@ -312,10 +312,10 @@ def _start_of(span: Span) -> int:
 
 
 def _span_json(span: Span, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:
-    start, end = (
-        (to_offset(span.start), to_offset(span.end)) if to_offset else (span.start, span.end)
-    )
-    return {"start": start, "end": end, "quote": text[span.start : span.end]}
+    start, end = span.start, span.end
+    if to_offset is None:
+        return {"start": start, "end": end, "quote": text[start:end]}
+    return {"start": to_offset(start), "end": to_offset(end), "quote": text[start:end]}
 
 
 def _page_json(page: PageJudgement, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:
