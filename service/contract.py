@@ -148,8 +148,10 @@ class CheckRequestSchema(Schema):
         allow_none=True,
         validate=validate.OneOf(DETAIL_LEVELS),
         metadata={
-            "description": "`full` (default) or `compact`: regulatory context and precedents "
-            "keep only their ids, citations, urls and relevance; no classifier top terms."
+            "description": "`full` (default) or `compact`: each regulatory-context item keeps "
+            "only `id`, `citation`, `url`, `relevance`; each precedent only `id`, `kind`, "
+            "`recipient`, `date`, `url`; no classifier `top_terms`. The full texts are in "
+            "GET /v1/regulations, matched by `id`."
         },
     )
 
