@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gc
+import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
 from bench import corpus
-from bench.reference import reference_ms
+from bench.reference import Interleaved
 from bench.result import Figure, Row
 from bench.stats import percentile
 
@@ -27,14 +28,19 @@ def _time_call(function: Callable[[], Any]) -> tuple[float, Any]:
     return (time.perf_counter() - start) * 1000.0, result
 
 
-def _median_ms(checker: Any, texts: list[str], **kwargs: Any) -> tuple[float, float, int]:
-    """Median and p99 of single check() calls on `texts` (ms), and the most flags of one."""
+def _median_ms(
+    checker: Any, texts: list[str], reference: Interleaved | None = None, **kwargs: Any
+) -> tuple[float, float, int]:
+    """Median and p99 of single check() calls on `texts` (ms), and the most flags of one; the
+    reference workload, when given, is timed between the calls."""
     times = []
     most_flags = 0
     for text in texts:
         elapsed, body = _time_call(lambda text=text: checker.check(text, **kwargs))
         times.append(elapsed)
         most_flags = max(most_flags, len(body["flags"]))
+        if reference is not None:
+            reference.after_call()
     return percentile(times, 50), percentile(times, 99), most_flags
 
 
@@ -77,18 +83,20 @@ def check_5k(*, runs: int, calls: int, warmup: int, progress: Progress) -> Figur
     most_flags: dict[str, int] = {}
     for run in range(runs):
         gc.collect()
-        reference = reference_ms()
-        references.append(reference)
+        run_references = []
         for label, make, kwargs, _ in CHECK_5K_CASES:
             ads = make(calls, 1_000 + run)  # different texts in every run
-            median, p99, flags = _median_ms(checker, ads, **kwargs)
+            reference = Interleaved(every=10)
+            median, p99, flags = _median_ms(checker, ads, reference, **kwargs)
             medians[label].append(median)
-            ratios[label].append(median / reference)
+            ratios[label].append(median / reference.median_ms())
+            run_references.append(reference.median_ms())
             most_flags[label] = max(most_flags.get(label, 0), flags)
             if label == "English, full":
                 p99s.append(p99)
+        references.append(statistics.median(run_references))
         progress(
-            f"check5k run {run + 1}/{runs}: reference {reference:.2f} ms; "
+            f"check5k run {run + 1}/{runs}: reference {references[-1]:.2f} ms; "
             + ", ".join(f"{label} {values[-1]:.2f} ms" for label, values in medians.items())
         )
     figure = Figure(
@@ -117,10 +125,10 @@ def check_5k(*, runs: int, calls: int, warmup: int, progress: Progress) -> Figur
         "the Spanish ads of our written evaluation sets drawn into different texts "
         f"(e.g. {', '.join(str(len(t)) for t in spanish)} characters). Most flags on one ad: "
         + ", ".join(f"{label} {count}" for label, count in most_flags.items())
-        + ". The reference workload (fixed pure-Python work of the kind a check does, never "
-        "the checker) is timed at the start of each run; the ratio rows divide each run's "
-        "median by that run's reference, so they move less with the machine's load than the "
-        "times do.",
+        + ". The reference workload (`bench/reference.py`: fixed pure-Python work of the kind "
+        "a check does on a 10 KB page, never the checker) is timed after every 10th check of "
+        "each case; a ratio row divides a case's median by the median of the reference passes "
+        "timed among its checks, so both met the same load.",
     ]
     return figure
 
@@ -138,15 +146,20 @@ def scaling(*, runs: int, texts: dict[int, int], progress: Progress) -> Figure:
     for size in SCALING_SIZES:
         checker.check(corpus.make_ad(warm, size))
     per_size: dict[int, list[float]] = {size: [] for size in SCALING_SIZES}
+    ratios: dict[int, list[float]] = {size: [] for size in SCALING_SIZES}
     references: list[float] = []
     ratio_100_5: list[float] = []
     for run in range(runs):
         rng = random.Random(6_100 + run)
         gc.collect()
-        references.append(reference_ms())
+        run_references = []
         for size in SCALING_SIZES:
             batch = [corpus.make_ad(rng, size) for _ in range(texts[size])]
-            per_size[size].append(_median_ms(checker, batch)[0])
+            reference = Interleaved(every=max(1, texts[size] // 5))
+            per_size[size].append(_median_ms(checker, batch, reference)[0])
+            ratios[size].append(per_size[size][-1] / reference.median_ms())
+            run_references.append(reference.median_ms())
+        references.append(statistics.median(run_references))
         ratio_100_5.append(per_size[100_000][-1] / per_size[5_000][-1])
         progress(
             f"scaling run {run + 1}/{runs}: "
@@ -177,17 +190,15 @@ def scaling(*, runs: int, texts: dict[int, int], progress: Progress) -> Figure:
             )
         )
     figure.rows.append(Row("check() 100 KB ÷ 5 KB", "×", ratio_100_5, "≤ 20× (linear)", 20.0))
-    figure.rows.append(
-        Row(
-            "check() 100 KB text: ratio to the reference",
-            "×",
-            [value / ref for value, ref in zip(per_size[100_000], references, strict=True)],
+    for size in SCALING_SIZES:
+        figure.rows.append(
+            Row(f"check() {size // 1000} KB text: ratio to the reference", "×", ratios[size])
         )
-    )
     figure.details = [
         "Ads from `bench/corpus.py` at each length (headings, paragraphs, claims), different in "
         "every run. A cost that grows linearly keeps the ms-per-KB rows flat; a superlinear step "
-        "shows as a rising row. 20x the length may cost at most 20x the time.",
+        "shows as a rising row. 20x the length may cost at most 20x the time. The reference "
+        "workload (`bench/reference.py`) is timed about five times among each size's checks.",
     ]
     return figure
 
