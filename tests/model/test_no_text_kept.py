@@ -47,4 +47,3 @@ def test_checking_a_new_text_adds_nothing_to_any_cache(checker: Checker) -> None
     after = {name: cache.cache_info().currsize for name, cache in caches.items()}
     grown = {name: (before[name], after[name]) for name in caches if after[name] > before[name]}
     assert grown == {}
-
