@@ -9,8 +9,11 @@ they imitate the kinds of wording regulators have objected to, mixed with neutra
 from __future__ import annotations
 
 import html
+import json
 import random
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 # -- slots ----------------------------------------------------------------------------------------
 
@@ -546,3 +549,47 @@ def payloads(count: int, target_chars: int, seed: int) -> list[dict]:
         {"id": f"bench-{seed}-{i}", "text": text}
         for i, text in enumerate(make_ads(count, target_chars, seed))
     ]
+
+
+# -- non-English ads ----------------------------------------------------------------------
+
+_SETS = Path(__file__).resolve().parent.parent / "evaluation"
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _sentences_of_ads(lang: str) -> list[str]:
+    """The sentences of the plain-text ads in `lang` of our own written evaluation sets."""
+    sentences: dict[str, None] = {}
+    for path in sorted(_SETS.glob("*_set.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            if (item.get("lang"), item.get("kind"), item.get("format", "text")) == (
+                lang,
+                "ad",
+                "text",
+            ):
+                for sentence in _SENTENCE_END.split(item["text"]):
+                    if len(sentence.split()) >= 3:
+                        sentences[sentence.strip()] = None
+    if not sentences:
+        raise RuntimeError(f"no written ads in {lang!r} under {_SETS}")
+    return list(sentences)
+
+
+def make_foreign_ads(count: int, target_chars: int, seed: int, lang: str = "es") -> list[str]:
+    """`count` different ads of about `target_chars` characters in `lang`: sentences of the
+    written sets' ads in that language, drawn at random into paragraphs."""
+    pool = _sentences_of_ads(lang)
+    rng = random.Random(seed)
+    ads = []
+    for _ in range(count):
+        paragraphs: list[str] = []
+        total = 0
+        while total < target_chars:
+            paragraph = " ".join(rng.sample(pool, min(len(pool), rng.randint(2, 5))))
+            paragraphs.append(paragraph)
+            total += len(paragraph) + 2
+        ads.append("\n\n".join(paragraphs))
+    if len(set(ads)) != len(ads):
+        raise RuntimeError("the ad generator repeated a text")
+    return ads

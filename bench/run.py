@@ -4,7 +4,7 @@
     python -m bench.run --quick           # short smoke run of every figure; prints, writes nothing
     python -m bench.run --only http,memory  # re-measure some figures, keep the others' rows
 
-Figures: startup, check5k, page100k, adversarial, http, memory, screen, load32, serving,
+Figures: startup, check5k, scaling, page100k, adversarial, http, memory, screen, load32, serving,
 probes. Not part of `make test`.
 """
 
@@ -40,8 +40,16 @@ PLANS: dict[str, Plan] = {
         lambda: startup.startup(runs=2, progress=progress),
     ),
     "check5k": Plan(
-        lambda: inprocess.check_5k(runs=5, calls=300, warmup=50, progress=progress),
-        lambda: inprocess.check_5k(runs=2, calls=40, warmup=10, progress=progress),
+        lambda: inprocess.check_5k(runs=5, calls=150, warmup=30, progress=progress),
+        lambda: inprocess.check_5k(runs=2, calls=30, warmup=10, progress=progress),
+    ),
+    "scaling": Plan(
+        lambda: inprocess.scaling(
+            runs=5, texts={1_000: 60, 5_000: 30, 25_000: 8, 100_000: 4}, progress=progress
+        ),
+        lambda: inprocess.scaling(
+            runs=1, texts={1_000: 10, 5_000: 5, 25_000: 2, 100_000: 1}, progress=progress
+        ),
     ),
     "page100k": Plan(
         lambda: inprocess.page_100k(runs=5, pages=6, progress=progress),
@@ -52,7 +60,7 @@ PLANS: dict[str, Plan] = {
         lambda: inprocess.adversarial(repeats=1, progress=progress),
     ),
     "http": Plan(
-        lambda: http_load.http_throughput(runs=3, seconds=20, warmup_seconds=5, progress=progress),
+        lambda: http_load.http_throughput(runs=3, seconds=15, warmup_seconds=5, progress=progress),
         lambda: http_load.http_throughput(
             runs=1, seconds=3, warmup_seconds=1, bodies_count=300, progress=progress
         ),
@@ -75,6 +83,7 @@ PLANS: dict[str, Plan] = {
             name="load32",
             title="load test (issue 6): 60 s at 32 concurrent clients",
             issue="issue 6",
+            details=("full",),
             progress=progress,
         ),
         lambda: http_load.http_throughput(
@@ -85,6 +94,7 @@ PLANS: dict[str, Plan] = {
             name="load32",
             title="load test (issue 6): 60 s at 32 concurrent clients",
             issue="issue 6",
+            details=("full",),
             bodies_count=300,
             progress=progress,
         ),

@@ -1,4 +1,4 @@
--- wrk script for bench/http_load.py: POSTs a different JSON body to /v1/check per request,
+-- wrk script for bench/http_load.py: POSTs a unique JSON body to /v1/check per request,
 -- cycling through the JSON-lines file given as the first script argument, and prints a
 -- one-line JSON summary (prefixed BENCH_JSON) when the run is done.
 --   wrk -t2 -c16 -d20s -s bench/wrk_post.lua http://127.0.0.1:PORT -- BODIES.jsonl
@@ -10,25 +10,28 @@ function setup(thread)
   thread_count = thread_count + 1
 end
 
-local prepared = {}
+local bodies = {}
 local position = 0
+local sent = 0
 
 function init(args)
   local path = args[1]
   for line in io.lines(path) do
     if #line > 0 then
-      prepared[#prepared + 1] = wrk.format(
-        "POST", "/v1/check", {["Content-Type"] = "application/json"}, line
-      )
+      bodies[#bodies + 1] = line
     end
   end
   -- threads start at different places in the pool
-  position = ((thread_id or 0) * 7919) % #prepared
+  position = ((thread_id or 0) * 7919) % #bodies
 end
 
+-- Every request is unique: a reference number (thread, count) before the ad's first word.
 function request()
-  position = position % #prepared + 1
-  return prepared[position]
+  position = position % #bodies + 1
+  sent = sent + 1
+  local reference = string.format("Ref %d-%d. ", thread_id or 0, sent)
+  local body = bodies[position]:gsub('"text": "', '"text": "' .. reference, 1)
+  return wrk.format("POST", "/v1/check", {["Content-Type"] = "application/json"}, body)
 end
 
 function done(summary, latency, requests)

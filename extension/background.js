@@ -3,6 +3,11 @@
 // It does nothing on its own: it never reads a page or calls the API on navigation or page
 // load (its only tab listener forgets a closed tab's stored result). Only when the person presses "Screen this page" in the popup does it read the tab's visible text (through
 // content.js), POST it to the configured API and ask content.js to highlight the flagged spans.
+//
+// It asks for the compact answer (`detail: "compact"`): each flag's regulatory context and
+// precedents come as ids, citations, urls and relevance. The full texts (titles, summaries) are
+// read from `GET /v1/regulations` once per server and knowledge-base version, kept in local
+// storage, and matched by id. That request carries nothing of any page.
 "use strict";
 
 const DEFAULT_API_URL = "http://127.0.0.1:8000";
@@ -46,7 +51,7 @@ async function postCheck(base, text) {
     response = await fetch(`${base}/v1/check`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ text, format: "text", offsets: "utf16" }),
+      body: JSON.stringify({ text, format: "text", offsets: "utf16", detail: "compact" }),
       credentials: "omit",
       cache: "no-store",
       signal: controller.signal,
@@ -62,6 +67,65 @@ async function postCheck(base, text) {
   const payload = await response.json().catch(() => null);
   if (!response.ok || !payload) throw new Error(describeError(response.status, payload));
   return payload;
+}
+
+function regulationsKey(base) {
+  return `regulations:${base}`;
+}
+
+function byId(items) {
+  return Object.fromEntries((Array.isArray(items) ? items : []).map((item) => [item.id, item]));
+}
+
+// The server's knowledge base, fetched only when it is not cached for this version.
+async function knowledgeBase(base, version) {
+  const key = regulationsKey(base);
+  const cached = (await chrome.storage.local.get(key))[key];
+  if (cached && cached.version === version) return cached;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  try {
+    const response = await fetch(`${base}/v1/regulations`, {
+      headers: { Accept: "application/json" },
+      credentials: "omit",
+      signal: controller.signal,
+    });
+    const payload = response.ok ? await response.json() : null;
+    if (!payload) return null;
+    const entry = {
+      version: payload.version,
+      references: byId(payload.references),
+      precedents: byId(payload.precedents),
+    };
+    await chrome.storage.local.set({ [key]: entry });
+    return entry;
+  } catch (error) {
+    return null; // the flags still show their citations and links, without the full texts
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// The full texts of the references and precedents this result cites, by id.
+async function fullTexts(base, result) {
+  const version = result.versions && result.versions.knowledge_base;
+  const flags = Array.isArray(result.flags) ? result.flags : [];
+  if (!flags.length) return { references: {}, precedents: {} };
+  const known = await knowledgeBase(base, version);
+  if (!known) return null;
+  const references = {};
+  const precedents = {};
+  for (const flag of flags) {
+    for (const item of flag.regulatory_context || []) {
+      const reference = known.references[item.id];
+      if (reference) references[item.id] = { title: reference.title, summary: reference.summary };
+    }
+    for (const item of flag.precedents || []) {
+      const precedent = known.precedents[item.id];
+      if (precedent) precedents[item.id] = { reference: precedent.reference, summary: precedent.summary };
+    }
+  }
+  return { references, precedents };
 }
 
 async function screenTab(tabId) {
@@ -86,6 +150,7 @@ async function screenTab(tabId) {
     truncated: page.truncated,
     highlight,
     result,
+    sources: await fullTexts(base, result),
   };
   await chrome.storage.session.set({ [storageKey(tabId)]: record });
   return record;

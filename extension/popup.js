@@ -55,6 +55,40 @@
     }
   }
 
+  function link(url, text) {
+    const href = safeUrl(url);
+    return href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, text) : text;
+  }
+
+  // The flag's law and precedents, with their full texts from the knowledge base (by id).
+  function sourcesOf(flag, sources) {
+    const context = flag.regulatory_context || [];
+    const precedents = flag.precedents || [];
+    if (!sources || !(context.length || precedents.length)) return null;
+    const list = el("ul", {});
+    for (const ref of context) {
+      const full = sources.references[ref.id] || {};
+      list.append(
+        el("li", { class: "source", "data-id": ref.id },
+          el("strong", {}, link(ref.url, ref.citation || ref.id)),
+          full.title ? ` — ${full.title}` : null,
+          el("p", { class: "relevance" }, ref.relevance || ""),
+          full.summary ? el("p", { class: "source-summary" }, full.summary) : null),
+      );
+    }
+    for (const precedent of precedents) {
+      const full = sources.precedents[precedent.id] || {};
+      const kind = String(precedent.kind || "").replace(/_/g, " ");
+      list.append(
+        el("li", { class: "source precedent", "data-id": precedent.id },
+          el("strong", {}, link(precedent.url, `${precedent.recipient} (${precedent.date})`)),
+          kind ? ` — ${kind}` : null,
+          full.summary ? el("p", { class: "source-summary" }, full.summary) : null),
+      );
+    }
+    return el("details", { class: "flag-sources" }, el("summary", {}, "Law and precedents"), list);
+  }
+
   function render(record, tab) {
     const result = record.result || {};
     const flags = Array.isArray(result.flags) ? result.flags : [];
@@ -92,6 +126,8 @@
         });
         item.append(line);
       }
+      const sources = sourcesOf(flag, record.sources);
+      if (sources) item.append(sources);
       flagList.append(item);
     });
     if (!flags.length) flagList.append(el("li", {}, "No red flags found on this page."));

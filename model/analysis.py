@@ -72,7 +72,8 @@ class Document:
         return self.text[span.start : span.end].rstrip().endswith("?")
 
     def is_suppressed(self, sentence: int) -> bool:
-        return bool(self.cues_by_sentence.get(sentence, set()) & SUPPRESSING_CUES)
+        cues = self.cues_by_sentence.get(sentence)
+        return cues is not None and not SUPPRESSING_CUES.isdisjoint(cues)
 
     def quote(self, mention: Mention) -> str:
         return self.text[mention.start : mention.end]

@@ -6,7 +6,9 @@ once in `Checker.__init__`; `check` only reads it, so one checker serves many th
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from model.budget import check_deadline
@@ -27,9 +29,6 @@ API_VERSION = "1.1"
 DETAILS = DETAIL_LEVELS
 # (category, product, condition) keys are few (13 x 7 x ~120 at most); the bound is a guard.
 MAX_CACHED_PRECEDENT_KEYS = 20_000
-# SPEC `detail: "compact"`: what each context item and precedent keeps.
-COMPACT_CONTEXT_KEYS = ("id", "citation", "url", "relevance")
-COMPACT_PRECEDENT_KEYS = ("id", "kind", "recipient", "date", "url")
 
 
 class UnknownExclusionError(ValueError):
@@ -73,12 +72,12 @@ class Checker:
                 k for k, p in lexicons.products.items() if p.id == "stem_cell_unspecified"
             ),
         )
-        self._templates: dict[str, list[tuple[dict[str, str], str]]] = {}
+        # Per rule, its references' response fields for each detail level and their relevance
+        # templates, built once here (a dangling reference fails at start-up).
+        self._contexts = {rule.id: self._context_templates(rule) for rule in rules.rules}
         self._precedent_dicts: dict[
-            tuple[str, str | None, str | None], list[dict[str, str | None]]
+            tuple[str, str | None, str | None, bool], list[dict[str, str | None]]
         ] = {}
-        for rule in rules.rules:
-            self._context_templates(rule)  # fail at start-up on a dangling reference
         self.versions = {
             "api": API_VERSION,
             "rules": f"{rules.version}+lexicons.{lexicons.version}",
@@ -130,17 +129,16 @@ class Checker:
         )
         check_deadline(deadline)
         flags = state.flags
-        if explain:
-            by_id = self.rules.by_id()
-            for flag in flags:
-                self._attach_context(flag, by_id[flag.rule_id], analysed)
         if min_severity is not None:
             flags = [f for f in flags if SEVERITY_RANK[f.severity] <= SEVERITY_RANK[min_severity]]
-        to_offset = Utf16Offsets(analysed) if offsets == "utf16" else None
         compact = detail == "compact"
+        if explain:
+            for flag in flags:
+                self._attach_context(flag, analysed, compact)
+        to_offset = Utf16Offsets(analysed) if offsets == "utf16" else None
         body: dict[str, Any] = {"id": id} if id is not None else {}
         body["risk"] = state.risk
-        body["flags"] = [self._flag_json(f, analysed, to_offset, compact) for f in flags]
+        body["flags"] = [self._flag_json(f, analysed, to_offset) for f in flags]
         classifier_block = state.classifier_block
         if classifier_block is not None and compact:
             classifier_block = {k: v for k, v in classifier_block.items() if k != "top_terms"}
@@ -164,7 +162,7 @@ class Checker:
             self.parts,
             until="find_claims",
         )
-        return [self._flag_json(f, analysed, None, True) for f in state.claims]
+        return [self._flag_json(f, analysed, None) for f in state.claims]
 
     def _page_text(self, text: str, format: str) -> PageText:
         if format == "html":
@@ -176,77 +174,102 @@ class Checker:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _context_templates(self, rule: Rule) -> list[tuple[dict[str, str], str]]:
-        """Per reference of `rule`: its fixed fields and the relevance template (built once)."""
-        cached = self._templates.get(rule.id)
-        if cached is None:
-            cached = []
-            for ref_id in rule.references:
-                ref = self.knowledge_base.reference(ref_id)
-                template = (
-                    rule.relevance.get(ref_id)
-                    or self.rules.relevance_defaults.get(ref_id)
-                    or (
-                        f"{ref.citation} bears on this {rule.category.replace('_', ' ')}: "
-                        "\u201c{quote}\u201d."
-                    )
+    def _context_templates(self, rule: Rule) -> list[ContextTemplate]:
+        """Per reference of `rule`: its fixed fields, full and compact, and how its relevance
+        is written (a template without placeholders is written once, here)."""
+        templates = []
+        for ref_id in rule.references:
+            ref = self.knowledge_base.reference(ref_id)
+            template = (
+                rule.relevance.get(ref_id)
+                or self.rules.relevance_defaults.get(ref_id)
+                or (
+                    f"{ref.citation} bears on this {rule.category.replace('_', ' ')}: "
+                    "\u201c{quote}\u201d."
                 )
-                fixed = {
-                    "id": ref.id,
-                    "citation": ref.citation,
-                    "title": ref.title,
-                    "url": ref.url,
-                    "summary": ref.summary,
-                }
-                cached.append((fixed, template))
-            self._templates[rule.id] = cached
-        return cached
+            )
+            constant = None if _has_placeholders(template) else fill(template, Placeholders())
+            templates.append(
+                ContextTemplate(
+                    full={
+                        "id": ref.id,
+                        "citation": ref.citation,
+                        "title": ref.title,
+                        "url": ref.url,
+                        "summary": ref.summary,
+                    },
+                    compact={"id": ref.id, "citation": ref.citation, "url": ref.url},
+                    relevance=template,
+                    constant_relevance=constant,
+                )
+            )
+        return templates
 
     def _precedents(
-        self, category: str, product: str | None, condition: str | None
+        self, category: str, product: str | None, condition: str | None, compact: bool
     ) -> list[dict[str, str | None]]:
         """The closest precedents as response dicts, fresh copies of ones built once per
-        (category, product, condition)."""
-        key = (category, product, condition)
+        (category, product, condition) and detail level."""
+        key = (category, product, condition, compact)
         cached = self._precedent_dicts.get(key)
         if cached is None:
-            cached = [
-                {
-                    "id": p.id,
-                    "kind": p.kind,
-                    "recipient": p.recipient,
-                    "date": p.date,
-                    "reference": p.reference,
-                    "url": p.url,
-                    "summary": p.summary,
-                }
-                for p in self.knowledge_base.closest_precedents(
-                    category=category, product=product, condition=condition, limit=3
-                )
-            ]
+            closest = self.knowledge_base.closest_precedents(
+                category=category, product=product, condition=condition, limit=3
+            )
+            if compact:
+                cached = [
+                    {
+                        "id": p.id,
+                        "kind": p.kind,
+                        "recipient": p.recipient,
+                        "date": p.date,
+                        "url": p.url,
+                    }
+                    for p in closest
+                ]
+            else:
+                cached = [
+                    {
+                        "id": p.id,
+                        "kind": p.kind,
+                        "recipient": p.recipient,
+                        "date": p.date,
+                        "reference": p.reference,
+                        "url": p.url,
+                        "summary": p.summary,
+                    }
+                    for p in closest
+                ]
             if len(self._precedent_dicts) < MAX_CACHED_PRECEDENT_KEYS:
                 self._precedent_dicts[key] = cached
         return [dict(p) for p in cached]
 
-    def _attach_context(self, flag: Flag, rule: Rule, text: str) -> None:
+    def _attach_context(self, flag: Flag, text: str, compact: bool) -> None:
+        """The flag's regulatory context and precedents, as the response carries them at this
+        detail level (SPEC: compact keeps ids, citations, urls and relevance)."""
         product = flag.product["id"] if flag.product else None
         condition = flag.condition["name"] if flag.condition else None
-        first = min(flag.evidence, key=lambda s: s.start)
-        values = Placeholders(
-            product=flag.product["label"] if flag.product else "the cell product",
-            condition=condition or "the conditions named",
-            quote=" ".join(text[first.start : first.end].split())[:120],
-        )
-        flag.regulatory_context = [
-            {**fixed, "relevance": fill(template, values)}
-            for fixed, template in self._context_templates(rule)
-        ]
-        flag.precedents = self._precedents(flag.category, product, condition)
+        values: Placeholders | None = None
+        context = []
+        for reference in self._contexts[flag.rule_id]:
+            relevance = reference.constant_relevance
+            if relevance is None:
+                if values is None:
+                    first = min(flag.evidence, key=_start_of)
+                    values = Placeholders(
+                        product=flag.product["label"] if flag.product else "the cell product",
+                        condition=condition or "the conditions named",
+                        quote=" ".join(text[first.start : first.end].split())[:120],
+                    )
+                relevance = fill(reference.relevance, values)
+            item = dict(reference.compact if compact else reference.full)
+            item["relevance"] = relevance
+            context.append(item)
+        flag.regulatory_context = context
+        flag.precedents = self._precedents(flag.category, product, condition, compact)
 
     @staticmethod
-    def _flag_json(
-        flag: Flag, text: str, to_offset: Utf16Offsets | None, compact: bool = False
-    ) -> dict[str, Any]:
+    def _flag_json(flag: Flag, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:
         evidence = [_span_json(span, text, to_offset) for span in flag.evidence]
         entities: dict[str, Any] = {}
         if flag.product is not None:
@@ -263,24 +286,35 @@ class Checker:
             "entities": entities,
             "source": flag.source,
             "confidence": round(flag.confidence, 3),
-            "regulatory_context": (
-                [{k: item[k] for k in COMPACT_CONTEXT_KEYS} for item in flag.regulatory_context]
-                if compact
-                else flag.regulatory_context
-            ),
-            "precedents": (
-                [{k: item[k] for k in COMPACT_PRECEDENT_KEYS} for item in flag.precedents]
-                if compact
-                else flag.precedents
-            ),
+            "regulatory_context": flag.regulatory_context,
+            "precedents": flag.precedents,
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ContextTemplate:
+    """One reference of a rule, ready to write: its fields at each detail level (the response
+    adds `relevance`), and its relevance template or, when it has no placeholders, the text."""
+
+    full: dict[str, str]
+    compact: dict[str, str]
+    relevance: str
+    constant_relevance: str | None
+
+
+def _has_placeholders(template: str) -> bool:
+    return any(name is not None for _, name, _, _ in string.Formatter().parse(template))
+
+
+def _start_of(span: Span) -> int:
+    return span.start
+
+
 def _span_json(span: Span, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:
-    start, end = (
-        (to_offset(span.start), to_offset(span.end)) if to_offset else (span.start, span.end)
-    )
-    return {"start": start, "end": end, "quote": text[span.start : span.end]}
+    start, end = span.start, span.end
+    if to_offset is None:
+        return {"start": start, "end": end, "quote": text[start:end]}
+    return {"start": to_offset(start), "end": to_offset(end), "quote": text[start:end]}
 
 
 def _page_json(page: PageJudgement, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:

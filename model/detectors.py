@@ -266,20 +266,24 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
         candidates = {i for i in candidates if document.sentences[i].section not in sections}
     evidence: list[Span] = []
     sentences: set[int] = set()
+    phrases = document.group(f"rule:{rule.id}:any") if rule.patterns else []
     for sentence in sorted(candidates - unless):
         if document.is_suppressed(sentence):
             continue
-        if rule.regex:
-            hits = regex_hits[sentence][:1]
-        elif rule.patterns:
-            hits = document.in_sentence(document.group(f"rule:{rule.id}:any"), sentence)[:1]
-        else:
-            hits = _all_of_hit(rule, document, lexicons, sentence) or []
+        if rule.regex or rule.patterns:  # the sentence's first match is the evidence
+            first = (
+                regex_hits[sentence][0]
+                if rule.regex
+                else document.in_sentence(phrases, sentence)[0]
+            )
+            sentences.add(sentence)
+            evidence.append(Span(first.start, first.end))
+            continue
+        hits = _all_of_hit(rule, document, lexicons, sentence)
         if not hits:
             continue
         sentences.add(sentence)
-        start, end = min(m.start for m in hits), max(m.end for m in hits)
-        evidence.append(Span(start, end))
+        evidence.append(Span(min(m.start for m in hits), max(m.end for m in hits)))
     if not evidence:
         return []
     first_quote = document.text[evidence[0].start : evidence[0].end]

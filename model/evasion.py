@@ -315,9 +315,9 @@ def _spaced_letter(text: str, position: int) -> int | None:
     return letter + 1
 
 
-@functools.lru_cache(maxsize=4)
 def _character_classes(text: str) -> np.ndarray:
-    """`_CLASSES` of each character (remembered for the next stage that asks)."""
+    """`_CLASSES` of each character. Not remembered between calls: a cache keyed by the text
+    would keep the last pages a client sent in memory after their checks (issue 15)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     return _CLASSES[np.minimum(codes, 128)]
 

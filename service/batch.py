@@ -30,7 +30,8 @@ from service.contract import (
 )
 from service.jsonio import fast_dumps
 
-FIELDS = ("text", "id", "format", "url")  # the columns read from a table (CSV, Parquet)
+# The columns read from a table (CSV, Parquet).
+FIELDS = ("text", "id", "format", "url", "detail")
 RISK_LEVELS = ("high", "medium", "low")
 BAD_JSON = "The line is not valid JSON."
 INTERNAL = "Internal error: the request could not be processed."
@@ -44,7 +45,8 @@ class ScreenOptions:
     default_format: str = "text"
     max_chars: int = DEFAULT_MAX_CHARS
     use_classifier: bool = True
-    explain: bool = True  # False: no regulatory context, precedents or top terms (smaller output)
+    # `detail` of items that give none (`--compact`: SPEC's compact answer); an item's own wins.
+    default_detail: str = "full"
 
 
 # -- one record ----------------------------------------------------------------------------------
@@ -88,8 +90,8 @@ def validate_item(
     """Check one item against the request contract; returns (check kwargs, None) or (None,
     error).
 
-    A null optional field is absent, and so is a missing `format`: the run's default format is
-    used. Table rows (CSV, Parquet) hold strings or nulls: an empty or null optional cell is
+    A null optional field is absent, and so is a missing `format` or `detail`: the run's default
+    is used. Table rows (CSV, Parquet) hold strings or nulls: an empty or null optional cell is
     absent and a null text is empty text.
     """
     if isinstance(item, Mapping):
@@ -98,6 +100,7 @@ def validate_item(
             values = {k: v for k, v in values.items() if v != "" or k == "text"}
             values["text"] = values.get("text") or ""
         values.setdefault("format", options.default_format)
+        values.setdefault("detail", options.default_detail)
         item = values
     try:
         return _request_schema(options.max_chars).load_request(item), None
@@ -129,7 +132,7 @@ def screen_record(
     output: dict[str, Any] = {"line": line, "id": _echo_id(item, from_table)}
     if kwargs is not None:
         try:
-            output["result"] = run_check(checker, kwargs, explain=options.explain)
+            output["result"] = run_check(checker, kwargs)
             return output
         except CheckRefused as refusal:
             error = refusal.error_object()
@@ -235,7 +238,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--compact",
         action="store_true",
-        help="leave out regulatory context, precedents and classifier top terms (smaller output)",
+        help="SPEC's compact answer (detail: compact) for items that ask for no detail: context "
+        "and precedents keep their ids, citations, urls and relevance; no classifier top terms",
     )
 
 
@@ -248,7 +252,8 @@ def resolve_options(args: argparse.Namespace) -> ScreenOptions:
             "redflags screen: no classifier artifact (run `make train`): rules only",
             file=sys.stderr,
         )
-    return ScreenOptions(args.default_format, args.max_chars, use_classifier, not args.compact)
+    detail = "compact" if args.compact else "full"
+    return ScreenOptions(args.default_format, args.max_chars, use_classifier, detail)
 
 
 def main(argv: list[str]) -> int:

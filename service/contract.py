@@ -155,8 +155,10 @@ class CheckRequestSchema(Schema):
         allow_none=True,
         validate=validate.OneOf(DETAIL_LEVELS),
         metadata={
-            "description": "`full` (default) or `compact`: regulatory context and precedents "
-            "keep only their ids, citations, urls and relevance; no classifier top terms."
+            "description": "`full` (default) or `compact`: each regulatory-context item keeps "
+            "only `id`, `citation`, `url`, `relevance`; each precedent only `id`, `kind`, "
+            "`recipient`, `date`, `url`; no classifier `top_terms`. The full texts are in "
+            "GET /v1/regulations, matched by `id`."
         },
     )
 
@@ -190,15 +192,13 @@ class CheckRequestSchema(Schema):
 
 
 def run_check(
-    checker: Any, arguments: dict[str, Any], *, deadline: float | None = None, **options: Any
+    checker: Any, arguments: dict[str, Any], *, deadline: float | None = None
 ) -> dict[str, Any]:
     """`checker.check(**arguments)`, with what the checker refuses raised as `CheckRefused`.
 
-    `deadline` (on `time.monotonic()`) is passed only when there is one; `options` are
-    caller-side settings that are not request fields (`redflags screen --compact`).
+    `deadline` (on `time.monotonic()`) is passed only when there is one.
     """
-    if deadline is not None:
-        options["deadline"] = deadline
+    options = {} if deadline is None else {"deadline": deadline}
     try:
         return checker.check(**arguments, **options)
     except UnknownExclusionError as error:

@@ -85,7 +85,8 @@ def test_extension_screens_a_page_only_when_asked_and_highlights_the_span(
     # What was sent: the visible text only (no script, no hidden block), emoji included, and
     # offsets that index it as UTF-16 (they would be wrong as code points).
     sent = json.loads(live_app.bodies[-1])
-    assert sent.keys() == {"text", "format", "offsets"} and sent["offsets"] == "utf16"
+    assert sent.keys() == {"text", "format", "offsets", "detail"} and sent["offsets"] == "utf16"
+    assert sent["detail"] == "compact"
     text = sent["text"]
     assert "🌟✨ Renew Regenerative Clinic" in text and "multiple sclerosis" in text
     assert "cancer" not in text and "tracking" not in text
@@ -137,5 +138,58 @@ def test_extension_reports_an_unreachable_api(extension_context, extension_id, a
     # Back to the default address.
     options = extension_page(extension_context, extension_id, "options.html")
     options.click("#reset-button")
+    expect(options.locator("#api-url")).to_have_value("http://127.0.0.1:8000")
+    options.close()
+
+
+def test_extension_reads_full_texts_from_the_knowledge_base_once(
+    extension_context, extension_id, live_app, ad_site, checker
+):
+    """Compact answers, and the titles and summaries they leave out read from GET
+    /v1/regulations: once for two screenings (cached), matched by id."""
+    set_api_url(extension_context, extension_id, live_app.url)
+    ad_url = ad_site.url + "/ad.html"
+    ad_page = extension_context.new_page()
+    ad_page.goto(ad_url)
+    popup = open_popup_for(extension_context, extension_id, ad_url)
+    popup.evaluate("async () => await chrome.storage.local.clear()")  # no earlier test's cache
+    regulations_before = live_app.requests.count(("GET", "/v1/regulations"))
+    checks_before = live_app.checks()
+    for _ in range(2):
+        popup.click("#screen-button")
+        expect(popup.locator("#status")).to_contain_text("Done: risk high")
+    assert live_app.checks() == checks_before + 2
+    assert live_app.requests.count(("GET", "/v1/regulations")) == regulations_before + 1
+
+    tab_id = tab_id_of(popup, ad_url)
+    record = popup.evaluate(
+        "async key => (await chrome.storage.session.get(key))[key]", f"tab:{tab_id}"
+    )
+    result = record["result"]
+    knowledge = checker.knowledge_base.as_dict()
+    references = {item["id"]: item for item in knowledge["references"]}
+    precedents = {item["id"]: item for item in knowledge["precedents"]}
+    flag_index, flag = next(
+        (n, f) for n, f in enumerate(result["flags"]) if f["precedents"] and f["regulatory_context"]
+    )
+    assert "summary" not in flag["precedents"][0]  # the compact answer
+    assert "summary" not in flag["regulatory_context"][0]
+    sources = popup.locator("#flag-list > li").nth(flag_index).locator("details.flag-sources")
+    sources.locator("summary").click()
+    for item in flag["regulatory_context"]:
+        shown = sources.locator(f"li.source[data-id='{item['id']}']")
+        expect(shown).to_contain_text(references[item["id"]]["title"])
+        expect(shown.locator(".source-summary")).to_have_text(references[item["id"]]["summary"])
+        expect(shown.locator(".relevance")).to_have_text(item["relevance"])
+    for item in flag["precedents"]:
+        shown = sources.locator(f"li.precedent[data-id='{item['id']}']")
+        expect(shown).to_contain_text(item["recipient"])
+        expect(shown.locator(".source-summary")).to_have_text(precedents[item["id"]]["summary"])
+    popup.click("#clear-button")
+    popup.close()
+    ad_page.close()
+
+    options = extension_page(extension_context, extension_id, "options.html")
+    options.click("#reset-button")  # back to the default address, for the tests that follow
     expect(options.locator("#api-url")).to_have_value("http://127.0.0.1:8000")
     options.close()

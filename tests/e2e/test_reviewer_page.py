@@ -106,6 +106,8 @@ def test_pasted_ad_is_checked_and_its_flagged_words_highlighted(page, live_app, 
     for item in flag["regulatory_context"] + flag["precedents"]:
         assert item["url"] in hrefs
     assert flag["precedents"], "the unapproved-use flag cites enforcement precedents"
+    # The reviewer page stays on the full answer: summaries come with every item.
+    assert all("summary" in item for item in flag["regulatory_context"] + flag["precedents"])
     expect(card.locator("summary", has_text="Precedents")).to_be_visible()
 
     # Hovering a flag highlights its spans (and only those).

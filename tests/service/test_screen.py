@@ -462,9 +462,69 @@ def test_table_cells_empty_means_absent():
     kwargs, _ = validate_item(
         {"text": "<p>a</p>", "id": "", "format": "", "url": None}, options, from_table=True
     )
-    assert kwargs == {"text": "<p>a</p>", "format": "html", "offsets": "codepoint"}
+    assert kwargs == {
+        "text": "<p>a</p>",
+        "format": "html",
+        "offsets": "codepoint",
+        "detail": "full",
+    }
     _, error = validate_item({"text": None, "id": "x"}, options, from_table=True)
     assert error["details"] == {"text": ["Shorter than minimum length 1."]}
+
+
+# -- detail: --compact, and a line's own `detail` -----------------------------------------
+
+DETAIL_AD = (
+    "Our fat-derived stem cells (SVF) treat multiple sclerosis and lupus with no side effects. "
+    "Many patients reduce their immunosuppressants. Call today!"
+)
+
+
+def _detail_crawl(tmp_path: Path) -> Path:
+    crawl = tmp_path / "detail.jsonl"
+    lines = [
+        {"id": "default", "text": DETAIL_AD},
+        {"id": "full", "text": DETAIL_AD, "detail": "full"},
+        {"id": "compact", "text": DETAIL_AD, "detail": "compact"},
+        {"id": "null", "text": DETAIL_AD, "detail": None, "offsets": "utf16"},
+    ]
+    crawl.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return crawl
+
+
+@pytest.mark.parametrize(("flag", "default"), [([], "full"), (["--compact"], "compact")])
+def test_screen_answers_are_the_checkers_at_the_asked_detail(tmp_path, flag, default):
+    """`--compact` gives SPEC's compact answer (context and precedents cut down, not dropped) to
+    lines that ask for no detail; a line's own `detail` wins over the flag."""
+    crawl, output = _detail_crawl(tmp_path), tmp_path / "out.jsonl"
+    assert (
+        screen.main([str(crawl), "-o", str(output), "--workers", "1", "--no-progress", *flag]) == 0
+    )
+    checker = screen.cached_checker(True)
+    asked = {"default": default, "full": "full", "compact": "compact", "null": default}
+    results = {line["id"]: line["result"] for line in read_output(output)}
+    for line_id, detail in asked.items():
+        offsets = "utf16" if line_id == "null" else "codepoint"
+        expected = checker.check(DETAIL_AD, id=line_id, detail=detail, offsets=offsets)
+        assert results[line_id] == expected, line_id
+    compact = results["compact"]["flags"][0]
+    assert compact["regulatory_context"] and compact["precedents"]
+    assert set(compact["precedents"][0]) == {"id", "kind", "recipient", "date", "url"}
+
+
+def test_a_table_column_detail_wins_over_the_flag(tmp_path):
+    crawl, output = tmp_path / "ads.csv", tmp_path / "out.jsonl"
+    with crawl.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "text", "detail"])
+        writer.writerows([["a", DETAIL_AD, ""], ["b", DETAIL_AD, "full"], ["c", DETAIL_AD, "x"]])
+    argv = [str(crawl), "-o", str(output), "--workers", "1", "--no-progress", "--compact"]
+    assert screen.main(argv) == 0
+    lines = read_output(output)
+    checker = screen.cached_checker(True)
+    assert lines[0]["result"] == checker.check(DETAIL_AD, id="a", detail="compact")
+    assert lines[1]["result"] == checker.check(DETAIL_AD, id="b", detail="full")
+    assert lines[2]["error"]["details"] == {"detail": ["Must be one of: full, compact."]}
 
 
 @pytest.mark.parametrize(

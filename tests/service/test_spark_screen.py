@@ -216,3 +216,28 @@ def test_html_default_and_the_command_line(spark, tmp_path, capsys):
     with pytest.raises(SystemExit, match="already exists"):
         spark_screen.main(argv)
     assert spark_screen.main([*argv, "--overwrite"]) == 0
+
+
+def test_compact_and_a_lines_own_detail_match_the_single_machine_path(spark, tmp_path):
+    ads = make_ads(60, seed=6)
+    for n, ad in enumerate(ads):
+        if n % 3 == 1:
+            ad["detail"] = "full"
+        elif n % 3 == 2:
+            ad["detail"] = "compact"
+    crawl = tmp_path / "crawl.jsonl"
+    write_jsonl(crawl, ads)
+    local = local_screen(crawl, tmp_path / "local.jsonl", "--compact")
+    compact = screen.resolve_options(screen._parser().parse_args(["-", "--compact"]))
+    assert compact.default_detail == "compact"
+    spark_screen.screen_to_parquet(spark, str(crawl), str(tmp_path / "out"), compact)
+    rows = spark_rows(tmp_path / "out")
+    assert_same(rows, local)
+    flagged = [json.loads(row["result"]) for row in rows if row["result"]]
+    precedents = [p for result in flagged for flag in result["flags"] for p in flag["precedents"]]
+    full_ids = {f"ad-{n + 1}" for n in range(1, len(ads), 3)}
+    assert precedents  # compact keeps precedents, cut down to SPEC's fields
+    for result in flagged:
+        for flag in result["flags"]:
+            for precedent in flag["precedents"]:
+                assert ("summary" in precedent) == (result["id"] in full_ids)
