@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from model.analysis import Document
 from model.budget import check_deadline
 from model.classifier import SentenceClassifier
 from model.detectors import Placeholders, fill
@@ -151,6 +152,13 @@ class Checker:
             body["extracted_text"] = analysed
         body["versions"] = dict(self.versions)
         return body
+
+    def document(self, text: str) -> Document:
+        """`text` analysed as the pipeline's first stage leaves it: for tests and tools that
+        ask what the lexicons found where."""
+        state = run_pipeline(CheckState(text, frozenset(), False), self.parts, until="analyse")
+        assert state.document is not None
+        return state.document
 
     def claims_before_judgement(self, text: str, *, format: str = "text") -> list[dict[str, Any]]:
         """Every claim the detectors find, before the page judgement decides which stand: for

@@ -88,7 +88,6 @@ def test_a_missing_disclosure_points_at_a_rules_claim_never_a_bare_product_name(
 
 
 def test_the_classifier_flags_alone_only_a_sentence_about_a_treatment():
-    from model.analysis import analyse
     from model.classifier import speaks_of_a_treatment
 
     checker = shared_checker()
@@ -97,19 +96,13 @@ def test_the_classifier_flags_alone_only_a_sentence_about_a_treatment():
         "Our stem cell programme gives patients their lives back.\n"
         "Patients told us the cells changed everything."
     )
-    document = analyse(
-        text,
-        checker.matcher,
-        checker.lexicons.composed_window,
-        composed_heads=checker.lexicons.composed_heads,
-    )
+    document = checker.document(text)
     assert [speaks_of_a_treatment(document, i) for i in range(3)] == [False, True, True]
 
 
 def test_the_classifier_flags_alone_only_a_sentence_that_asserts_something_of_the_treatment():
     """Naming the treatment is not enough: the sentence must claim an effect, an improvement,
     safety or processing. A definition, a field's name or a pointer to an article is no claim."""
-    from model.analysis import analyse
     from model.classifier import claims_of_a_treatment
 
     checker = shared_checker()
@@ -122,12 +115,7 @@ def test_the_classifier_flags_alone_only_a_sentence_that_asserts_something_of_th
         "Because the stem cells are your own, there is no rejection to fear.\n"
         "The cells are cultured for three weeks until they number in the hundreds of millions."
     )
-    document = analyse(
-        text,
-        checker.matcher,
-        checker.lexicons.composed_window,
-        composed_heads=checker.lexicons.composed_heads,
-    )
+    document = checker.document(text)
     claims = [claims_of_a_treatment(document, i) for i in range(7)]
     assert claims == [False] * 3 + [True] * 4
 

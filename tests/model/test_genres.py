@@ -103,19 +103,12 @@ def test_a_critics_post_about_a_pay_to_play_programme_is_informational():
 
 
 def test_the_ways_a_bank_names_cord_blood_storage_are_an_approved_use():
-    from model.analysis import analyse
-
     for text in (
         "We store cord blood for families in a licensed facility.",
         "Bank your baby's cord blood at birth with one collection kit.",
         "Cord blood storage is paid once a year.",
     ):
-        document = analyse(
-            text,
-            CHECKER.matcher,
-            CHECKER.lexicons.composed_window,
-            composed_heads=CHECKER.lexicons.composed_heads,
-        )
+        document = CHECKER.document(text)
         assert "cord_blood_banking" in {m.key for m in document.approved}, text
 
 

@@ -25,15 +25,8 @@ def test_words_are_counted_in_every_script(text, words):
 
 
 def test_the_classifier_scores_a_chinese_sentence():
-    from model.analysis import analyse
-
     checker = shared_checker()
     text = "我们的干细胞疗法可以彻底治愈糖尿病，无需再打胰岛素。"
-    document = analyse(
-        text,
-        checker.matcher,
-        checker.lexicons.composed_window,
-        composed_heads=checker.lexicons.composed_heads,
-    )
+    document = checker.document(text)
     assert checker.classifier is not None
     assert checker.classifier.score(document).indexes == [0]
