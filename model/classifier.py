@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -169,6 +169,28 @@ def claims_of_a_treatment(document: Document, index: int) -> bool:
     return speaks_of_a_treatment(document, index)
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """What the classifier says of a document's claims: the response's `classifier` block, a
+    flag for each violative sentence no rule covers, and the sentences it finds violative (a
+    rule flag on one of them is confirmed: `confirmed`)."""
+
+    block: dict[str, Any]
+    sentence_flags: list[Flag]
+    violative_sentences: frozenset[int]
+
+    def confirmed(self, flag: Flag) -> Flag:
+        """`flag`, as "rule+classifier" with its confidence raised when the classifier finds
+        one of its sentences violative; unchanged otherwise."""
+        if flag.source != "rule" or not flag.sentence_indexes & self.violative_sentences:
+            return flag
+        return replace(
+            flag,
+            source="rule+classifier",
+            confidence=min(0.99, flag.confidence + 0.5 * (1 - flag.confidence)),
+        )
+
+
 @dataclass
 class SentenceScores:
     """The classifier's probabilities for the sentences of one document."""
@@ -257,10 +279,11 @@ class SentenceClassifier:
 
     def assess(
         self, document: Document, flags: list[Flag], scores: SentenceScores, *, explain: bool
-    ) -> dict[str, Any]:
-        """The response's `classifier` block, plus `_flags` for sentences no rule covers."""
+    ) -> Assessment:
+        """The response's `classifier` block, the violative sentences no rule flag in `flags`
+        covers (as flags of their own), and the sentences whose rule flags it confirms."""
         if not scores.indexes:
-            return self._block(0.0, [], [])
+            return Assessment(self._block(0.0, []), [], frozenset())
         probabilities = scores.probabilities
         violative = probabilities[:, 0].copy()
         for row, index in enumerate(scores.indexes):
@@ -269,24 +292,15 @@ class SentenceClassifier:
         top = np.sort(violative)[::-1][:2]
         document_probability = float(top.mean()) if len(top) else 0.0
 
-        # Rule flags by the sentences they cover: a flag whose sentence the classifier also
-        # finds violative becomes "rule+classifier", once.
-        rule_flags_in: dict[int, list[Flag]] = {}
-        for flag in flags:
-            if flag.source == "rule":
-                for index in flag.sentence_indexes:
-                    rule_flags_in.setdefault(index, []).append(flag)
         covered: set[int] = set()
         for flag in flags:
             covered |= flag.sentence_indexes
+        confirmed: set[int] = set()
         new_flags: list[Flag] = []
         for row, index in enumerate(scores.indexes):
             if violative[row] < self.threshold:
                 continue
-            for flag in rule_flags_in.get(index, ()):
-                if flag.source == "rule":
-                    flag.source = "rule+classifier"
-                    flag.confidence = min(0.99, flag.confidence + 0.5 * (1 - flag.confidence))
+            confirmed.add(index)
             if (
                 index in covered
                 or violative[row] < self.flag_threshold
@@ -303,7 +317,9 @@ class SentenceClassifier:
             if sentence_flag is not None:
                 new_flags.append(sentence_flag)
         top_terms = self._top_terms(scores.features, violative) if explain else []
-        return self._block(document_probability, top_terms, new_flags)
+        return Assessment(
+            self._block(document_probability, top_terms), new_flags, frozenset(confirmed)
+        )
 
     def _sentence_flag(
         self, document: Document, index: int, row: np.ndarray, probability: float
@@ -366,15 +382,12 @@ class SentenceClassifier:
             for c in best.tolist()
         ]
 
-    def _block(
-        self, probability: float, top_terms: list[dict], flags: list[Flag]
-    ) -> dict[str, Any]:
+    def _block(self, probability: float, top_terms: list[dict]) -> dict[str, Any]:
         return {
             "label": "violative" if probability >= self.threshold else "ok",
             "probability": round(probability, 3),
             "top_terms": top_terms,
             "model_version": self.version,
-            "_flags": flags,
         }
 
 

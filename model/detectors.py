@@ -785,15 +785,16 @@ def _sentence_rule(
 def _classifier_sentences(
     rule: Rule, context: ClaimContext, found: ClaimsFound, explain: bool
 ) -> list[Flag]:
-    """Sentences the classifier finds violative where no rule matched."""
+    """Sentences the classifier finds violative where no rule matched; the rule flags found so
+    far on sentences it finds violative are confirmed ("rule+classifier")."""
     if context.classifier is None or context.scores is None:
         return []
-    block = context.classifier.assess(
+    assessment = context.classifier.assess(
         context.document, found.flags, context.scores, explain=explain
     )
-    flags: list[Flag] = block.pop("_flags", [])
-    found.classifier_block = block
-    return flags
+    found.flags[:] = [assessment.confirmed(flag) for flag in found.flags]
+    found.classifier_block = assessment.block
+    return assessment.sentence_flags
 
 
 def _missing_disclosure(
@@ -824,11 +825,11 @@ def run_detectors(
             if rule.kind == kind:
                 found.flags.extend(DETECTORS[kind](rule, context, found, explain))
     if found.classifier_block is None and context.classifier is not None and context.scores:
-        block = context.classifier.assess(
+        assessment = context.classifier.assess(
             context.document, found.flags, context.scores, explain=explain
         )
-        block.pop("_flags", None)
-        found.classifier_block = block
+        found.flags[:] = [assessment.confirmed(flag) for flag in found.flags]
+        found.classifier_block = assessment.block
     return without_repeats(found.flags), found.classifier_block
 
 

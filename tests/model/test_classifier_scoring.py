@@ -7,6 +7,8 @@ pipeline's `predict_proba` and against the plain per-term sum they replace.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -133,3 +135,34 @@ def test_top_terms_of_the_ad_name_its_claims():
     terms = CLASSIFIER._top_terms(scores.features, violative)
     assert terms == _plain_top_terms(scores.features, violative)
     assert all(term["weight"] > 0 for term in terms)
+
+
+def test_the_classifier_confirms_rule_flags_without_changing_the_ones_it_was_given():
+    """`assess` reads the rule flags found so far and says which it confirms; the caller
+    replaces them, so a flag object is never changed behind its owner's back."""
+    from model import shared_checker
+    from model.pipeline import CheckState, run_pipeline
+
+    checker = shared_checker()
+    text = "Our umbilical cord stem cells cure multiple sclerosis and reverse autism."
+    state = run_pipeline(
+        CheckState(text, frozenset(), False), checker.parts, until="score_sentences"
+    )
+    assert state.document is not None and state.scores is not None
+    assert checker.classifier is not None
+    rule_flags = [
+        flag
+        for flag in run_pipeline(
+            CheckState(text, frozenset(), False), checker.parts, until="find_claims"
+        ).claims
+        if flag.source != "classifier"
+    ]
+    as_rules = [replace(flag, source="rule") for flag in rule_flags]
+    assessment = checker.classifier.assess(state.document, as_rules, state.scores, explain=False)
+    assert all(flag.source == "rule" for flag in as_rules)  # untouched
+    confirmed = [assessment.confirmed(flag) for flag in as_rules]
+    assert any(flag.source == "rule+classifier" for flag in confirmed)
+    assert all(
+        after.confidence >= before.confidence
+        for before, after in zip(as_rules, confirmed, strict=True)
+    )
