@@ -130,3 +130,22 @@ def test_a_product_licensed_abroad_named_for_another_disease_is_still_a_claim():
     text = "We import Cartistem cord blood stem cells to treat autism in children. Book a visit."
     claims = CHECKER.claims_before_judgement(text)
     assert [c for c in claims if c["category"] == "unapproved_use"], claims
+
+
+@pytest.mark.parametrize(
+    ("text", "critical_words"),
+    [
+        ("Desconfie de quem cobra por um tratamento experimental com células-tronco.", 1),
+        ("Vários sites vendem tratamentos sem eficácia comprovada e com riscos para a saúde.", 3),
+        ("Die Einlagerung ist spekulativ: Belege für einen Nutzen fehlen bislang.", 2),
+        ("Diffidate dei centri che vendono staminali: efficacia non dimostrata.", 2),
+        ("Méfiez-vous des sites qui vendent des cellules souches : rien ne prouve leur effet.", 3),
+    ],
+)
+def test_a_warning_in_another_language_is_read_as_critical(text, critical_words):
+    """The critic's words in Portuguese, German, Italian and French (be wary, speculative,
+    efficacy not shown, sites that sell): each is a critical cue the page judgement counts."""
+    document = CHECKER.document(text)
+    assert len(document.group("cue:critical")) == critical_words
+    body = CHECKER.check(text)
+    assert body["page"]["kind"] == "informational" and body["risk"]["level"] == "low"
