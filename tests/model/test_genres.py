@@ -140,11 +140,14 @@ def test_a_product_licensed_abroad_named_for_another_disease_is_still_a_claim():
         ("Die Einlagerung ist spekulativ: Belege für einen Nutzen fehlen bislang.", 2),
         ("Diffidate dei centri che vendono staminali: efficacia non dimostrata.", 2),
         ("Méfiez-vous des sites qui vendent des cellules souches : rien ne prouve leur effet.", 3),
+        ("Будьте осторожны: эффективность не доказана, а риски для здоровья велики.", 3),
+        ("专家提醒患者不要轻信干细胞旅游广告，疗效未经证实。", 3),
     ],
 )
 def test_a_warning_in_another_language_is_read_as_critical(text, critical_words):
-    """The critic's words in Portuguese, German, Italian and French (be wary, speculative,
-    efficacy not shown, sites that sell): each is a critical cue the page judgement counts."""
+    """The critic's words in Portuguese, German, Italian, French, Russian and Chinese (be wary,
+    speculative, efficacy not shown, sites that sell): each is a critical cue the page judgement
+    counts."""
     document = CHECKER.document(text)
     assert len(document.group("cue:critical")) == critical_words
     body = CHECKER.check(text)
