@@ -1,11 +1,11 @@
 """Fits the page model (`model/page.py`) and writes `model/artifacts/page_model.json`.
 
 Pages: the written development set (`evaluation/dev_set.jsonl`) and the development part of the
-real pages in every language (`../shared/real_pages/`, ids in `evaluation/real_split.json`;
-until 2026-12-02 only the English ones, when the lexicons held too few cues in other languages:
-out of fold, learning from all of them raised the non-English decision's F1 from 0.54 to 0.68
-and the English one from 0.81 to 0.82); never the holdout or
-blind sets, never the set-aside real pages. The target is SPEC's `page.kind == "promotional"`:
+real pages (`../shared/real_pages/`, ids in `evaluation/real_split.json`); never the holdout or
+blind sets, never the set-aside real pages. Two models are fitted, the checker choosing one by
+the page's identified language (`fit_page_model` says why): the English one on the written
+pages and the English real pages, the other-language one on those and the real pages of every
+other language. The target is SPEC's `page.kind == "promotional"`:
 the page offers a cell, tissue or biologic treatment to patients, approved or not. So a cord
 blood bank's or a transplant centre's own page is promotional (and low risk: none of its claims
 is a flag), a news report or registry entry is not, and out-of-scope pages (veterinary, plant
@@ -17,10 +17,11 @@ reporting cues lower), so that no single appended sentence can push a page the w
 
 Two heads: `promotional` learns from every page; `violative` from the promotional pages only,
 and only its decision makes claims stand. Cross-validation is grouped by site (a written page is
-its own site), five folds; the regularisation is chosen by out-of-fold log loss, each threshold
-by the out-of-fold F1 of the decision over all pages, the violative one among those that keep
-false alarms on the real informational pages within 10%. Calibration is reported from the same
-out-of-fold probabilities: Brier score, expected calibration error, base rate, by length.
+its own site), five folds; the regularisation is chosen by out-of-fold log loss, the two
+thresholds together by the out-of-fold F1 of the decision over the pages the model will judge,
+among the pairs that keep false alarms on their real informational pages within 10%.
+Calibration is reported from the same out-of-fold probabilities: Brier score, expected
+calibration error, base rate, by length.
 """
 
 from __future__ import annotations
@@ -266,7 +267,7 @@ def choose_thresholds(
     y: np.ndarray, promotional: np.ndarray, violative: np.ndarray, real: np.ndarray
 ) -> tuple[float, float]:
     """The two thresholds, chosen together: the best out-of-fold F1 of the decision they make
-    (claims stand where both heads pass) over all pages, written and real (written ads are
+    (claims stand where both heads pass) over the pages given, written and real (written ads are
     short, real pages long: both count), among the pairs that keep false alarms on the real
     informational pages within MAX_FALSE_ALARMS; ties go to the promotional threshold nearest
     0.5, its calibrated point."""
