@@ -26,13 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evaluation.real_pages import (
-    REAL_PAGES_DIR,
-    load_real_pages,
-    load_split,
-    real_pages_available,
-    wilson,
-)
+from evaluation.audit_flags import collect_flags
+from evaluation.real_pages import REAL_PAGES_DIR, real_pages_available, wilson
 
 JUDGEMENTS_PATH = Path(__file__).parent / "classifier_only_judgements.jsonl"
 VERDICTS = ("claim", "not_a_claim")
@@ -54,28 +49,25 @@ class ClassifierOnlyFlag:
 
 
 def collect(checker: Any, parts: tuple[str, ...]) -> list[ClassifierOnlyFlag]:
-    """Every classifier-only flag standing on the real pages of `parts`, in page order."""
-    split = load_split()
-    part_of = {page_id: part for part in parts for page_id in split[part]}
+    """Every classifier-only flag standing on the real pages of `parts` (the flags
+    `audit_flags.collect_flags` finds, those of `source: "classifier"`)."""
     found = []
-    for page in load_real_pages():
-        if page.id not in part_of:
-            continue
-        body = checker.check(page.text, format=page.format, explain=False)
-        for flag in body["flags"]:
-            if flag["source"] != "classifier":
-                continue
-            span = flag["evidence"][0]
-            found.append(
-                ClassifierOnlyFlag(
-                    page.id,
-                    part_of[page.id],
-                    span["start"],
-                    span["end"],
-                    flag["category"],
-                    " ".join(span["quote"].split()),
+    for part in parts:
+        for flags in collect_flags(checker, part).values():
+            for flag in flags:
+                if flag["source"] != "classifier":
+                    continue
+                span = flag["evidence"][0]
+                found.append(
+                    ClassifierOnlyFlag(
+                        flag["page"],
+                        part,
+                        span["start"],
+                        span["end"],
+                        flag["category"],
+                        " ".join(span["quote"].split()),
+                    )
                 )
-            )
     return found
 
 
