@@ -785,8 +785,14 @@ def _sentence_rule(
 def _classifier_sentences(
     rule: Rule, context: ClaimContext, found: ClaimsFound, explain: bool
 ) -> list[Flag]:
-    """Sentences the classifier finds violative where no rule matched; the rule flags found so
-    far on sentences it finds violative are confirmed ("rule+classifier")."""
+    """Sentences the classifier finds violative where no rule matched."""
+    return _assess(context, found, explain)
+
+
+def _assess(context: ClaimContext, found: ClaimsFound, explain: bool) -> list[Flag]:
+    """The classifier's reading of the claims found so far: the rule flags on sentences it
+    finds violative are confirmed ("rule+classifier"), its page block is kept, and the
+    violative sentences no rule covers are returned as flags of their own."""
     if context.classifier is None or context.scores is None:
         return []
     assessment = context.classifier.assess(
@@ -824,12 +830,8 @@ def run_detectors(
         for rule in rules:
             if rule.kind == kind:
                 found.flags.extend(DETECTORS[kind](rule, context, found, explain))
-    if found.classifier_block is None and context.classifier is not None and context.scores:
-        assessment = context.classifier.assess(
-            context.document, found.flags, context.scores, explain=explain
-        )
-        found.flags[:] = [assessment.confirmed(flag) for flag in found.flags]
-        found.classifier_block = assessment.block
+    if found.classifier_block is None:  # a catalogue without the classifier rule
+        _assess(context, found, explain)
     return without_repeats(found.flags), found.classifier_block
 
 
