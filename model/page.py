@@ -149,9 +149,7 @@ def load_page_model(path: Path = PAGE_MODEL_PATH) -> PageModel:
     if tuple(model["features"]) != FEATURE_NAMES:
         raise PageModelError("page model was fitted on other features: retrain it")
     other = model.get("other_languages")
-    return _page_model(
-        model, None if other is None else _page_model({**model, **other}, None)
-    )
+    return _page_model(model, None if other is None else _page_model({**model, **other}, None))
 
 
 def _page_model(body: dict[str, Any], other_languages: PageModel | None) -> PageModel:
