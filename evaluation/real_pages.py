@@ -22,6 +22,9 @@ Figures (each with n and a 95% interval):
 * trap rate: traps on informational pages hit by a claim the checker found *before* judging the
   page, so a gate that hides everything does not score 0;
 * pair recall: expected product x condition pairs among `unapproved_use` flags.
+* pair precision: of the pairs the answers state on violative pages with annotated pairs, the
+  share that are annotated. A lower bound: the annotations list a page's main pairs, not every
+  condition it sells for (reading the open vocabulary's pairs found them right where unlisted).
 """
 
 from __future__ import annotations
@@ -196,6 +199,8 @@ class PageOutcome:
     flags_on_claims: int
     traps_hit: int
     pairs_found: int
+    pairs_stated: int = 0  # on a violative page with annotated pairs: the pairs its answer states
+    pairs_stated_expected: int = 0  # ... of which annotated
 
 
 def sentence_extent(text: str, start: int, end: int) -> tuple[int, int]:
@@ -252,6 +257,12 @@ def score_page(page: RealPage, body: dict[str, Any], claims_before: list[dict]) 
         ),
         traps_hit=sum(1 for e in trap_extents if any(_flag_hits(f, e) for f in pre)),
         pairs_found=sum(1 for pair in page.expected_pairs if pair in pairs),
+        pairs_stated=len(pairs) if page.violative and page.expected_pairs else 0,
+        pairs_stated_expected=(
+            len(set(pairs) & set(page.expected_pairs))
+            if page.violative and page.expected_pairs
+            else 0
+        ),
     )
 
 
@@ -273,6 +284,8 @@ class Figures:
         traps_hit = sum(o.traps_hit for o in ok)
         pairs_expected = sum(len(o.page.expected_pairs) for o in bad)
         pairs_found = sum(o.pairs_found for o in bad)
+        pairs_stated = sum(o.pairs_stated for o in bad)
+        pairs_stated_expected = sum(o.pairs_stated_expected for o in bad)
         return {
             "pages": len(self.outcomes),
             "violative": len(bad),
@@ -286,6 +299,7 @@ class Figures:
             "flag_precision": _ratio(flags_on, flags),
             "trap_rate": _ratio(traps_hit, traps),
             "pair_recall": _ratio(pairs_found, pairs_expected),
+            "pair_precision": _ratio(pairs_stated_expected, pairs_stated),
         }
 
 
@@ -356,8 +370,8 @@ def _cell(ratio: dict[str, Any]) -> str:
 def markdown(figures: dict[str, Any]) -> str:
     lines = [
         "| pages | n | P | R | F1 [95% CI] | false alarms | claim recall | flag precision "
-        "| trap rate | pair recall |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| trap rate | pair recall | pair precision |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
 
     def row(name: str, f: dict[str, Any]) -> str:
@@ -367,7 +381,8 @@ def markdown(figures: dict[str, Any]) -> str:
             f"| {_cell(f['precision'])} | {_cell(f['recall'])} "
             f"| {f['f1']:.3f} [{low:.2f}, {high:.2f}] | {_cell(f['false_alarm_rate'])} "
             f"| {_cell(f['claim_recall'])} | {_cell(f['flag_precision'])} "
-            f"| {_cell(f['trap_rate'])} | {_cell(f['pair_recall'])} |"
+            f"| {_cell(f['trap_rate'])} | {_cell(f['pair_recall'])} "
+            f"| {_cell(f['pair_precision'])} |"
         )
 
     lines.append(row("all", figures["all"]))
