@@ -6,6 +6,11 @@ lay names and abbreviations) and `context_cues.yaml` (critical, informational, n
 free-trial, disclosure and promotional cues) hold the entries, with their English terms (and the
 first Spanish ones). `page_cues.yaml` holds the page judgement's cue families by language.
 
+`conditions_open.yaml` is the open condition vocabulary, generated from ICD-10-CM by
+`training/condition_vocabulary.py`: more conditions (their `code` a MeSH id reached through the
+Human Disease Ontology, or null) and more synonyms of curated ones (`extends: true`). The curated
+file stays the authority: an open entry never renames, recodes or regroups a curated condition.
+
 `languages/<code>.yaml` gives each entry its terms in one more language; the entries, their
 ids, labels and canonical English names stay those of the shared files, so a condition named in
 any language maps to the same canonical name and MeSH id:
@@ -36,6 +41,8 @@ from model.datafiles import read_yaml
 from model.matcher import COMPOSED_HEAD_GROUP, Phrase
 
 DATA_DIR = Path(__file__).parent / "data"
+OPEN_CONDITIONS_FILENAME = "conditions_open.yaml"
+OPEN_CONDITION_KEYS = frozenset({"name", "icd10cm", "extends", "mesh", "group", "terms"})
 LANGUAGES_DIRNAME = "languages"
 LANGUAGE_FILE_KEYS = frozenset(
     {"language", "name", "version", "suffixes", "products", "approved", "conditions", "cues"}
@@ -86,6 +93,7 @@ class Condition:
     name: str
     mesh: str | None
     group: str
+    icd10cm: str | None = None  # set on conditions of the open vocabulary only
 
     @property
     def code(self) -> str | None:
@@ -154,6 +162,34 @@ def _phrases(
     return phrases
 
 
+def _read_open_conditions(path: Path) -> dict[str, Any]:
+    return _read(path) if path.exists() else {"version": "0", "conditions": []}
+
+
+def _open_conditions(data: dict[str, Any], conditions: dict[str, Condition]) -> list[Phrase]:
+    """Adds the open vocabulary's conditions to `conditions` (curated ones already in it) and
+    returns the phrases of all its terms. An `extends` record must name a curated condition; any
+    other record must not (the curated entry would be shadowed)."""
+    curated = set(conditions)
+    phrases: list[Phrase] = []
+    for record in data["conditions"]:
+        name = record["name"]
+        unknown = set(record) - OPEN_CONDITION_KEYS
+        if unknown:
+            raise ValueError(f"{OPEN_CONDITIONS_FILENAME}: {name}: unknown keys {sorted(unknown)}")
+        if record.get("extends"):
+            if name not in curated:
+                raise ValueError(f"{OPEN_CONDITIONS_FILENAME}: extends unknown condition {name!r}")
+        elif name in conditions:
+            raise ValueError(f"{OPEN_CONDITIONS_FILENAME}: {name!r} is defined twice")
+        else:
+            conditions[name] = Condition(
+                name=name, mesh=record.get("mesh"), group=record["group"], icd10cm=record["icd10cm"]
+            )
+        phrases += [Phrase("condition", name, term) for term in record["terms"]]
+    return phrases
+
+
 def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
     products_data = _read(data_dir / "products.yaml")
     conditions_data = _read(data_dir / "conditions.yaml")
@@ -217,6 +253,9 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         )
         phrases += _phrases("condition", record["name"], record)
 
+    open_data = _read_open_conditions(data_dir / OPEN_CONDITIONS_FILENAME)
+    phrases += _open_conditions(open_data, conditions)
+
     for kind in CUE_KINDS:
         for cue in cues_data.get(kind) or []:
             phrases.append(Phrase(f"cue:{kind}", kind, cue))
@@ -235,7 +274,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
 
     version = "+".join(
         str(d.get("version", "0"))
-        for d in (products_data, conditions_data, cues_data, page_cues_data)
+        for d in (products_data, conditions_data, open_data, cues_data, page_cues_data)
     )
     if language_versions:
         version += f"+languages.{max(language_versions)}"
