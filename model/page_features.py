@@ -165,6 +165,25 @@ def _pattern(pattern: LinearPattern) -> Callable[[PageInputs], FeatureValue]:
     return compute
 
 
+def _pattern_or_family(pattern: LinearPattern, family: str) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a match of `pattern` (the English words) or a phrase of the page cue
+    `family` (the same words in other languages)."""
+
+    def compute(inputs: PageInputs) -> FeatureValue:
+        document = inputs.document
+        matches = inputs.matches(pattern)
+        mentions = document.group(f"page:{family}")
+        sentences = {document.sentence_at(m.start) for m in matches}
+        sentences |= {document.sentence_of[m] for m in mentions}
+        firsts = [Span(m.start, m.end) for m in matches[:1]] + [
+            Span(m.start, m.end) for m in mentions[:1]
+        ]
+        evidence = min(firsts, key=lambda span: span.start) if firsts else None
+        return FeatureValue(math.log1p(len(sentences)), evidence)
+
+    return compute
+
+
 def _cue_spans(group: str) -> Callable[[Document], list[Span]]:
     def locate(document: Document) -> list[Span]:
         return [Span(m.start, m.end) for m in document.group(group)]
@@ -445,8 +464,12 @@ def _reports(name: str, signal: str | None, source: str, *, share: bool = False)
 
 FEATURES: tuple[Feature, ...] = (
     Feature("provider_voice", "provider_voice", _family("provider_voice")),
-    Feature("first_person_plural", "provider_voice", _pattern(_FIRST_PLURAL)),
-    Feature("second_person", None, _pattern(_SECOND_PERSON)),
+    Feature(
+        "first_person_plural",
+        "provider_voice",
+        _pattern_or_family(_FIRST_PLURAL, "first_person_plural"),
+    ),
+    Feature("second_person", None, _pattern_or_family(_SECOND_PERSON, "second_person")),
     Feature("offer", "offer", _family("offer")),
     Feature("product_offer", "offer", _product_offer),
     Feature("call_to_action", "call_to_action", _family("call_to_action")),

@@ -213,3 +213,28 @@ def test_an_endangering_claim_said_of_an_approved_use_does_not_stand_alone(text,
     safety = [claim for claim in state.claims if claim.category == "safety_claim"]
     assert safety
     assert any(_endangers_patients(claim, state.document) for claim in safety) is endangers
+
+
+@pytest.mark.parametrize(
+    ("text", "speaks_as_we", "addresses_you"),
+    [
+        ("Nuestro equipo le atiende. Usted elige la fecha.", True, True),
+        ("Наши врачи ждут вас.", True, True),
+        ("我们的医生为您服务。", True, True),
+        ("Unsere Ärzte beraten dich gern.", True, True),
+        # French "du" ("of the") and Portuguese "nas" ("in the") are not pronouns.
+        ("Le traitement du genou dure une heure.", False, False),
+        ("O tratamento nas clínicas dura uma hora.", False, False),
+    ],
+)
+def test_provider_voice_and_address_are_read_in_other_languages(
+    text: str, speaks_as_we: bool, addresses_you: bool
+) -> None:
+    from model.page_features import page_features
+    from model.pipeline import CheckState, page_inputs, run_pipeline
+
+    checker = shared_checker()
+    state = run_pipeline(CheckState(text, frozenset(), False), checker.parts, until="find_claims")
+    values = page_features(page_inputs(state))
+    assert (values["first_person_plural"].value > 0) is speaks_as_we
+    assert (values["second_person"].value > 0) is addresses_you
