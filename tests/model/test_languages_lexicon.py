@@ -210,6 +210,13 @@ PAIRS = [
      "knee osteoarthritis"),
     ("bg", "Предлагаме стволови клетки при множествена склероза.", "stem_cell_unspecified",
      "multiple sclerosis"),
+    ("es", "Tratamos la ciática y la hernia discal con células madre.", "stem_cell_unspecified",
+     "back pain"),
+    ("pt", "Tratamos a dermatite atópica com células-tronco.", "stem_cell_unspecified",
+     "atopic dermatitis"),
+    ("fr", "Nos cellules souches soignent la pelade en quelques séances.", "stem_cell_unspecified",
+     "alopecia areata"),
+    ("it", "Le cellule staminali curano l'insonnia cronica.", "stem_cell_unspecified", "insomnia"),
 ]  # fmt: skip
 # Chinese, Japanese and Thai run their words together: a term inside a run of characters is
 # found only once word boundaries are read for those scripts (the matcher's boundary change).
