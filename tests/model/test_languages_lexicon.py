@@ -217,6 +217,9 @@ PAIRS = [
     ("fr", "Nos cellules souches soignent la pelade en quelques séances.", "stem_cell_unspecified",
      "alopecia areata"),
     ("it", "Le cellule staminali curano l'insonnia cronica.", "stem_cell_unspecified", "insomnia"),
+    ("de", "Wir behandeln Neurodermitis mit Stammzellen.", "stem_cell_unspecified",
+     "atopic dermatitis"),
+    ("nl", "Wij behandelen slapeloosheid met stamcellen.", "stem_cell_unspecified", "insomnia"),
 ]  # fmt: skip
 # Chinese, Japanese and Thai run their words together: a term inside a run of characters is
 # found only once word boundaries are read for those scripts (the matcher's boundary change).
