@@ -220,6 +220,17 @@ PAIRS = [
     ("de", "Wir behandeln Neurodermitis mit Stammzellen.", "stem_cell_unspecified",
      "atopic dermatitis"),
     ("nl", "Wij behandelen slapeloosheid met stamcellen.", "stem_cell_unspecified", "insomnia"),
+    ("ru", "Лечение стволовыми клетками: атопический дерматит у детей.", "stem_cell_unspecified",
+     "atopic dermatitis"),
+    ("uk", "Лікування стовбуровими клітинами: ревматоїдний артрит.", "stem_cell_unspecified",
+     "rheumatoid arthritis"),
+    ("pl", "Oferujemy terapię komórkami macierzystymi przy łuszczycy.", "stem_cell_unspecified",
+     "psoriasis"),
+    ("cs", "Nabízíme léčbu kmenovými buňkami: atopická dermatitida u dětí.",
+     "stem_cell_unspecified", "atopic dermatitis"),
+    ("sk", "Liečba kmeňovými bunkami: atopická dermatitída.", "stem_cell_unspecified",
+     "atopic dermatitis"),
+    ("bg", "Предлагаме стволови клетки при псориазис.", "stem_cell_unspecified", "psoriasis"),
 ]  # fmt: skip
 # Chinese, Japanese and Thai run their words together: a term inside a run of characters is
 # found only once word boundaries are read for those scripts (the matcher's boundary change).
