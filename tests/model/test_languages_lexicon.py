@@ -231,6 +231,18 @@ PAIRS = [
     ("sk", "Liečba kmeňovými bunkami: atopická dermatitída.", "stem_cell_unspecified",
      "atopic dermatitis"),
     ("bg", "Предлагаме стволови клетки при псориазис.", "stem_cell_unspecified", "psoriasis"),
+    ("tr", "Bel fıtığı için kök hücre tedavisi uyguluyoruz.", "stem_cell_unspecified",
+     "degenerative disc disease"),
+    ("el", "Προσφέρουμε βλαστοκύτταρα για την ψωρίαση.", "stem_cell_unspecified", "psoriasis"),
+    ("fa", "درمان با سلول های بنیادی برای پوکی استخوان.", "stem_cell_unspecified", "osteoporosis"),
+    ("ar", "نقدم العلاج بالخلايا الجذعية لمرضى هشاشة العظام.", "stem_cell_unspecified",
+     "osteoporosis"),
+    ("id", "Terapi sel punca untuk dermatitis atopik tersedia di klinik kami.",
+     "stem_cell_unspecified", "atopic dermatitis"),
+    ("vi", "Chúng tôi điều trị thoát vị đĩa đệm bằng tế bào gốc.", "stem_cell_unspecified",
+     "degenerative disc disease"),
+    ("ko", "줄기세포 치료로 아토피 피부염을 관리합니다.", "stem_cell_unspecified",
+     "atopic dermatitis"),
 ]  # fmt: skip
 # Chinese, Japanese and Thai run their words together: a term inside a run of characters is
 # found only once word boundaries are read for those scripts (the matcher's boundary change).
@@ -241,6 +253,11 @@ NO_SPACES = [
      "knee osteoarthritis"),
     ("ja", "幹細胞点滴は糖尿病の方にもおすすめです。", "stem_cell_unspecified", "diabetes"),
     ("th", "คลินิกเรารักษาข้อเข่าเสื่อมด้วยสเต็มเซลล์", "stem_cell_unspecified", "osteoarthritis"),
+    ("zh", "我们用干细胞治疗椎间盘突出。", "stem_cell_unspecified", "degenerative disc disease"),
+    ("ja", "当院は幹細胞でアトピー性皮膚炎を治療します。", "stem_cell_unspecified",
+     "atopic dermatitis"),
+    ("th", "คลินิกเรารักษาโรคพาร์กินสันด้วยสเต็มเซลล์", "stem_cell_unspecified",
+     "parkinson's disease"),
 ]  # fmt: skip
 # A product named with its legitimate use, or a condition named in a warning: no pair.
 NO_PAIR = [
