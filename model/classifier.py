@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from model.characters import word_count
-from model.features import FastTfidf, tfidf_union
+from model.features import FastTfidf, SparseFeatures, tfidf_union
 from model.linear_regex import NOT_WORD_OR_END, LinearPattern
 from model.report import Flag, Span
 from model.vocabulary import CATEGORIES
@@ -197,7 +196,7 @@ class SentenceScores:
 
     document: Document
     indexes: list[int]
-    features: sparse.csc_matrix | None
+    features: SparseFeatures | None
     probabilities: np.ndarray
 
 
@@ -213,6 +212,10 @@ class SentenceClassifier:
     vectorizers: tuple[Any, ...]
     weights: np.ndarray  # (features, columns): every head's coefficients side by side
     intercepts: np.ndarray
+    heads: np.ndarray = field(init=False, repr=False)  # `weights` transposed, one row a head
+
+    def __post_init__(self) -> None:
+        self.heads = np.ascontiguousarray(self.weights.T)
 
     @classmethod
     def from_arrays(cls, arrays: Any, manifest: dict[str, Any]) -> SentenceClassifier:
@@ -238,17 +241,17 @@ class SentenceClassifier:
             intercepts=np.asarray(arrays["intercepts"], dtype=np.float64),
         )
 
-    def transform(self, texts: list[str]) -> sparse.csc_matrix:
+    def transform(self, texts: list[str]) -> SparseFeatures:
         """The pipeline's features, computed without scikit-learn and FeatureUnion."""
         return tfidf_union(self.vectorizers, texts)
 
-    def probabilities(self, features: sparse.csc_matrix) -> np.ndarray:
+    def probabilities(self, features: SparseFeatures) -> np.ndarray:
         """Every head at once: the logistic of one sparse-dense product.
 
         Equal to the pipeline's `predict_proba` (binary logistic regressions), without the
         per-estimator validation that costs more than the arithmetic on short texts.
         """
-        scores = np.asarray(features @ self.weights) + self.intercepts
+        scores = features.times(self.heads) + self.intercepts
         return 1.0 / (1.0 + np.exp(-scores))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
@@ -316,7 +319,8 @@ class SentenceClassifier:
             sentence_flag = self._sentence_flag(document, index, probabilities[row], violative[row])
             if sentence_flag is not None:
                 new_flags.append(sentence_flag)
-        top_terms = self._top_terms(scores.features, violative) if explain else []
+        features = scores.features  # None only when no sentence was scored (returned above)
+        top_terms = self._top_terms(features, violative) if explain and features is not None else []
         return Assessment(
             self._block(document_probability, top_terms), new_flags, frozenset(confirmed)
         )
@@ -355,7 +359,7 @@ class SentenceClassifier:
         )
 
     def _top_terms(
-        self, features: sparse.csc_matrix, violative: np.ndarray, limit: int = 8
+        self, features: SparseFeatures, violative: np.ndarray, limit: int = 8
     ) -> list[dict]:
         """The word n-grams that contributed most to the violative score of the page's most
         violative sentences (feature value times the violative head's weight)."""

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from model.classifier import load_classifier, load_pipeline
@@ -32,16 +33,42 @@ def _assert_equal(texts: list[str], pairs=None) -> None:
     for vectorizer, fast in pairs:
         expected = vectorizer.transform(texts).toarray()
         matrix = fast.transform(texts)
-        assert matrix.has_canonical_format
+        assert _as_scipy(matrix).has_canonical_format
         actual = matrix.toarray()
         # The same n-grams, and the same values.
         assert np.array_equal(expected != 0, actual != 0), vectorizer.analyzer
         assert np.abs(expected - actual).max(initial=0.0) < 1e-9, vectorizer.analyzer
 
 
+def _as_scipy(matrix):
+    """The same matrix as scipy's `csc_matrix`, built from the arrays alone (it checks them)."""
+    result = sparse.csc_matrix((matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape)
+    result.check_format(full_check=True)
+    # `columns` is the column of each entry, as `indptr` says.
+    assert np.array_equal(
+        matrix.columns, np.repeat(np.arange(matrix.shape[1]), np.diff(matrix.indptr))
+    )
+    return result
+
+
 def test_equal_on_the_training_sentences():
     for start in range(0, len(TRAINING_TEXTS), 200):
         _assert_equal(TRAINING_TEXTS[start : start + 200])
+
+
+def test_the_product_is_scipys_bit_for_bit():
+    """`SparseFeatures.times` gives the very bits of scipy's sparse-dense product, on batches of
+    every size, and an empty batch or one without any known n-gram."""
+    weights = CLASSIFIER.weights
+    for size in (1, 3, 40, 200):
+        for start in range(0, len(TRAINING_TEXTS), 499):
+            matrix = tfidf_union(CLASSIFIER.vectorizers, TRAINING_TEXTS[start : start + size])
+            expected = np.asarray(_as_scipy(matrix) @ weights)
+            assert matrix.times(CLASSIFIER.heads).tobytes() == expected.tobytes()
+    for texts in ([], ["", " ", "\u2603"]):
+        matrix = tfidf_union(CLASSIFIER.vectorizers, texts)
+        expected = np.asarray(_as_scipy(matrix) @ weights)
+        assert matrix.times(CLASSIFIER.heads).tobytes() == expected.tobytes()
 
 
 def test_the_union_is_the_pipelines_feature_union():
