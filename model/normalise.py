@@ -236,7 +236,8 @@ def fold_terms(terms: Sequence[str], *, keep_case: bool = False) -> list[str]:
     markers = np.flatnonzero((codes == ord(_DELETE)) | (codes == ord(_EXPAND)))
     if markers.size:
         separators = np.flatnonzero(codes == ord(_TERM_SEPARATOR))
-        for index in np.unique(np.searchsorted(separators, markers)).tolist():
+        # Ascending term indexes, each once (`np.unique` would import numpy.ma: 10 ms).
+        for index in dict.fromkeys(np.searchsorted(separators, markers).tolist()):
             folded[index] = fold_term(terms[index], keep_case=keep_case)
     return folded
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gc
 import subprocess
 import sys
+from importlib.metadata import version
 
 import model
+from model.classifier import _installed_sklearn
 
 
 def test_load_checker_leaves_the_garbage_collector_as_it_found_it():
@@ -32,3 +34,16 @@ def test_the_checker_does_not_import_scipy_or_scikit_learn():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_scikit_learn_version_is_the_one_importlib_metadata_reads(tmp_path, monkeypatch):
+    assert _installed_sklearn() == version("scikit-learn")
+    # A wheel's metadata earlier on the path wins, as it does for importlib.metadata.
+    info = tmp_path / "scikit_learn-0.99.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: scikit-learn\nVersion: 0.99.1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert _installed_sklearn() == "0.99.1" == version("scikit-learn")
+    # Any other layout is left to importlib.metadata.
+    (tmp_path / "scikit_learn-0.98.egg-info").mkdir()
+    assert _installed_sklearn() == version("scikit-learn")
