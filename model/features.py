@@ -485,26 +485,50 @@ class _CharTrie:
         self.head = min(3, min(self.lengths, default=0))
         while self.head > 1 and self.width**self.head > self.MAX_HEAD_TABLE:
             self.head -= 1
-        letter = {c: i for i, c in enumerate(alphabet)}
-        # The nodes: prefixes of head..depth characters, numbered from 1 by length, so that the
-        # nodes with children come first and only they (and DEAD, 0) have a child table row.
-        nodes: dict[str, int] = {}
-        for length in range(self.head, self.depth + 1) if self.head else ():
-            for prefix in sorted({t[:length] for t in terms if len(t) >= length}):
-                nodes[prefix] = len(nodes) + 1
-        with_children = sum(1 for prefix in nodes if len(prefix) < self.depth)
+        # The nodes: prefixes of head..depth characters, numbered from 1 by length and, within
+        # a length, in order (so the nodes with children come first and only they, and DEAD, 0,
+        # have a child table row). A prefix one longer than the head is its parent's node
+        # times `width` plus its last character's index: that is its cell of the child table,
+        # and sorting by it sorts the prefixes of a length, their parents being in order.
+        count = len(terms)
+        lengths = np.fromiter(map(len, terms), dtype=np.intp, count=count)
+        codes = np.frombuffer(
+            "".join(t.ljust(self.depth) for t in terms).encode("utf-32-le", "surrogatepass"),
+            dtype=np.uint32,
+        ).reshape(count, self.depth)
+        alphabet_codes = np.array([ord(c) for c in alphabet], dtype=np.uint32)
+        letters = np.searchsorted(alphabet_codes, codes)  # the padding is never read
+        node_of_term = np.zeros(count, dtype=np.intp)
+        levels: list[np.ndarray] = []  # per length from the head: the sorted keys of its nodes
+        first_node = 1
+        if self.head:
+            has = np.flatnonzero(lengths >= self.head)
+            keys = np.zeros(has.size, dtype=np.int64)
+            for k in range(self.head):
+                keys = keys * self.width + letters[has, k]
+            parent_node = np.zeros(count, dtype=np.int64)
+            for length in range(self.head, self.depth + 1):
+                if length > self.head:
+                    has = np.flatnonzero(lengths >= length)
+                    keys = parent_node[has] * self.width + letters[has, length - 1]
+                distinct = np.sort(keys)
+                distinct = distinct[np.r_[True, distinct[1:] != distinct[:-1]]]
+                nodes = first_node + np.searchsorted(distinct, keys)
+                parent_node[has] = nodes
+                ends = lengths[has] == length
+                node_of_term[has[ends]] = nodes[ends]
+                levels.append(distinct)
+                first_node += distinct.size
+        with_children = sum(level.size for level in levels[:-1])
         self.child = np.zeros((with_children + 1) * self.width, dtype=np.int32)
         self.head_table = np.zeros(self.width**self.head, dtype=np.int32)
-        for prefix, node in nodes.items():
-            if len(prefix) > self.head:
-                self.child[nodes[prefix[:-1]] * self.width + letter[prefix[-1]]] = node
-            else:
-                index = 0
-                for char in prefix:
-                    index = index * self.width + letter[char]
-                self.head_table[index] = node
-        self.column = np.full(len(nodes) + 1, -1, dtype=np.int32)
-        self.column[[nodes[t] for t in terms]] = np.arange(len(terms))
+        node = 1
+        for length, distinct in enumerate(levels, self.head):
+            table = self.head_table if length == self.head else self.child
+            table[distinct] = np.arange(node, node + distinct.size, dtype=np.int32)
+            node += distinct.size
+        self.column = np.full(first_node, -1, dtype=np.int32)
+        self.column[node_of_term] = np.arange(count, dtype=np.int32)
 
     def occurrences(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
         if not self.head:
