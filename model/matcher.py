@@ -84,8 +84,8 @@ class PhraseMatcher:
             defaultdict(set),
             defaultdict(set),
         )
-        for phrase in phrases:
-            by_text[phrase.case_sensitive][phrase.text].add((phrase.group, phrase.key))
+        for group, key, text, case_sensitive in phrases:
+            by_text[case_sensitive][text].add((group, key))
         folded = _by_folded_term(by_text[False], keep_case=False)
         exact = _by_folded_term(by_text[True], keep_case=True)
         self._payloads: list[tuple[tuple[str, str], ...]] = []

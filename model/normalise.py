@@ -73,7 +73,6 @@ _EXPANSIONS: dict[str, str] = {}
 # `fold_terms` joins lexicon terms with NUL (it folds to itself). `re` reads only those terms.
 _TERM_SEPARATOR = "\x00"
 _SPACE_RUN = re.compile(" {2,}")
-_OTHER_SPACE = re.compile(r"[^\S ]")
 # Scripts written with spaces between words, where an invisible character inside a word is a
 # disguise (in Arabic, Persian or Indic words zero-width joiners shape the letters).
 _SPACED_ALPHABETS = frozenset({"LATIN", "CYRILLIC", "GREEK", "DIGIT", "FULLWIDTH", "MATHEMATICAL"})
@@ -230,9 +229,8 @@ def fold_terms(terms: Sequence[str], *, keep_case: bool = False) -> list[str]:
     translated = translated.replace(" \x00", "\x00").replace("\x00 ", "\x00").strip(" ")
     if not keep_case:
         translated = translated.lower()
-    folded = translated.split(_TERM_SEPARATOR)
-    if _OTHER_SPACE.search(translated):  # `fold_term` ends with strip(): all whitespace
-        folded = [term.strip() for term in folded]
+    # `fold_term` ends with strip(), which strips any whitespace, not only spaces.
+    folded = [term.strip() for term in translated.split(_TERM_SEPARATOR)]
     markers = np.flatnonzero((codes == ord(_DELETE)) | (codes == ord(_EXPAND)))
     if markers.size:
         separators = np.flatnonzero(codes == ord(_TERM_SEPARATOR))
