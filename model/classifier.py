@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,9 +37,6 @@ ARTIFACT_DIR = Path(__file__).parent / "artifacts"
 ARTIFACT_NAME = "classifier.joblib"  # the scikit-learn Pipeline (training, inspection, tests)
 INFERENCE_NAME = "classifier.npz"  # the same model as plain arrays: what the checker loads
 MANIFEST_NAME = "manifest.json"
-# Distribution metadata of scikit-learn, however its name is spelled (`importlib.metadata`
-# normalises case, "-", "_" and ".").
-_SKLEARN_INFO = re.compile(r"scikit[-_.]learn-.*\.(dist|egg)-info$", re.IGNORECASE)
 CLASSIFIER_RULE_ID = "classifier.violative-sentence"
 # Categories a sentence-level model may assign on its own: the others need entities
 # (unapproved_use), the whole page (broad_claims) or the absence of text (missing_disclosure).
@@ -81,12 +77,16 @@ def _installed_sklearn() -> str:
     for entry in sys.path:
         directory = Path(entry or ".")
         try:
-            candidates = [name for name in os.listdir(directory) if _SKLEARN_INFO.match(name)]
+            candidates = [name for name in os.listdir(directory) if _is_sklearn_info(name)]
         except OSError:  # not a directory (a zip file), or unreadable
             continue
         if not candidates:
             continue
-        if len(candidates) == 1 and candidates[0].startswith("scikit_learn-"):
+        if (
+            len(candidates) == 1
+            and candidates[0].startswith("scikit_learn-")
+            and candidates[0].endswith(".dist-info")
+        ):
             try:
                 with (directory / candidates[0] / "METADATA").open(encoding="utf-8") as metadata:
                     for line in metadata:
@@ -103,6 +103,15 @@ def _installed_sklearn() -> str:
         return version("scikit-learn")
     except PackageNotFoundError:
         return "none"
+
+
+def _is_sklearn_info(name: str) -> bool:
+    """Whether a folder name is scikit-learn's distribution metadata, however the name is
+    spelled (`importlib.metadata` ignores case and reads "-", "_" and "." alike)."""
+    name = name.lower()
+    return name[:13] in ("scikit-learn-", "scikit_learn-", "scikit.learn-") and name.endswith(
+        (".dist-info", ".egg-info")
+    )
 
 
 def verify_artifact(artifact_dir: Path, *, files: tuple[str, ...] = (INFERENCE_NAME,)) -> dict:

@@ -17,7 +17,6 @@ are matched there), `folded` its lower case; both share one origin map.
 from __future__ import annotations
 
 import bisect
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,9 +69,8 @@ _SOFT_HYPHEN = "\u00ad"
 _DELETE = "\ufdd0"
 _EXPAND = "\ufdd1"
 _EXPANSIONS: dict[str, str] = {}
-# `fold_terms` joins lexicon terms with NUL (it folds to itself). `re` reads only those terms.
+# `fold_terms` joins lexicon terms with NUL (it folds to itself).
 _TERM_SEPARATOR = "\x00"
-_SPACE_RUN = re.compile(" {2,}")
 # Scripts written with spaces between words, where an invisible character inside a word is a
 # disguise (in Arabic, Persian or Indic words zero-width joiners shape the letters).
 _SPACED_ALPHABETS = frozenset({"LATIN", "CYRILLIC", "GREEK", "DIGIT", "FULLWIDTH", "MATHEMATICAL"})
@@ -224,8 +222,8 @@ def fold_terms(terms: Sequence[str], *, keep_case: bool = False) -> list[str]:
     codes = _folded_codes(joined)
     translated = codes.tobytes().decode("utf-32-le", "surrogatepass")
     # " ".join of the non-empty pieces of split(" "): runs of spaces collapsed, none at the ends.
-    if "  " in translated:
-        translated = _SPACE_RUN.sub(" ", translated)
+    while "  " in translated:
+        translated = translated.replace("  ", " ")
     translated = translated.replace(" \x00", "\x00").replace("\x00 ", "\x00").strip(" ")
     if not keep_case:
         translated = translated.lower()
