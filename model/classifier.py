@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+import os
+import sys
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from model.characters import word_count
-from model.features import FastTfidf, tfidf_union
+from model.features import FastTfidf, SparseFeatures, tfidf_union
 from model.linear_regex import NOT_WORD_OR_END, LinearPattern
 from model.report import Flag, Span
 from model.vocabulary import CATEGORIES
@@ -68,13 +69,49 @@ def _minor_version(version: str) -> str:
 
 
 def _installed_sklearn() -> str:
-    """The installed scikit-learn version, read without importing it (that takes a second)."""
+    """The installed scikit-learn version, read without importing it (that takes a second).
+
+    Read from the first `scikit_learn-*.dist-info` on the path, as `importlib.metadata` finds
+    a wheel's metadata; anything else (no such folder, several, an `.egg-info`) is left to
+    `importlib.metadata`, whose import alone took a twentieth of the checker's start-up."""
+    for entry in sys.path:
+        directory = Path(entry or ".")
+        try:
+            candidates = [name for name in os.listdir(directory) if _is_sklearn_info(name)]
+        except OSError:  # not a directory (a zip file), or unreadable
+            continue
+        if not candidates:
+            continue
+        if (
+            len(candidates) == 1
+            and candidates[0].startswith("scikit_learn-")
+            and candidates[0].endswith(".dist-info")
+        ):
+            try:
+                with (directory / candidates[0] / "METADATA").open(encoding="utf-8") as metadata:
+                    for line in metadata:
+                        if line.startswith("Version:"):
+                            return line.split(":", 1)[1].strip()
+                        if not line.strip():  # the headers end at the first blank line
+                            break
+            except OSError:
+                pass
+        break
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         return version("scikit-learn")
     except PackageNotFoundError:
         return "none"
+
+
+def _is_sklearn_info(name: str) -> bool:
+    """Whether a folder name is scikit-learn's distribution metadata, however the name is
+    spelled (`importlib.metadata` ignores case and reads "-", "_" and "." alike)."""
+    name = name.lower()
+    return name[:13] in ("scikit-learn-", "scikit_learn-", "scikit.learn-") and name.endswith(
+        (".dist-info", ".egg-info")
+    )
 
 
 def verify_artifact(artifact_dir: Path, *, files: tuple[str, ...] = (INFERENCE_NAME,)) -> dict:
@@ -197,7 +234,7 @@ class SentenceScores:
 
     document: Document
     indexes: list[int]
-    features: sparse.csc_matrix | None
+    features: SparseFeatures | None
     probabilities: np.ndarray
 
 
@@ -213,6 +250,10 @@ class SentenceClassifier:
     vectorizers: tuple[Any, ...]
     weights: np.ndarray  # (features, columns): every head's coefficients side by side
     intercepts: np.ndarray
+    heads: np.ndarray = field(init=False, repr=False)  # `weights` transposed, one row a head
+
+    def __post_init__(self) -> None:
+        self.heads = np.ascontiguousarray(self.weights.T)
 
     @classmethod
     def from_arrays(cls, arrays: Any, manifest: dict[str, Any]) -> SentenceClassifier:
@@ -238,17 +279,17 @@ class SentenceClassifier:
             intercepts=np.asarray(arrays["intercepts"], dtype=np.float64),
         )
 
-    def transform(self, texts: list[str]) -> sparse.csc_matrix:
+    def transform(self, texts: list[str]) -> SparseFeatures:
         """The pipeline's features, computed without scikit-learn and FeatureUnion."""
         return tfidf_union(self.vectorizers, texts)
 
-    def probabilities(self, features: sparse.csc_matrix) -> np.ndarray:
+    def probabilities(self, features: SparseFeatures) -> np.ndarray:
         """Every head at once: the logistic of one sparse-dense product.
 
         Equal to the pipeline's `predict_proba` (binary logistic regressions), without the
         per-estimator validation that costs more than the arithmetic on short texts.
         """
-        scores = np.asarray(features @ self.weights) + self.intercepts
+        scores = features.times(self.heads) + self.intercepts
         return 1.0 / (1.0 + np.exp(-scores))
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
@@ -316,7 +357,8 @@ class SentenceClassifier:
             sentence_flag = self._sentence_flag(document, index, probabilities[row], violative[row])
             if sentence_flag is not None:
                 new_flags.append(sentence_flag)
-        top_terms = self._top_terms(scores.features, violative) if explain else []
+        features = scores.features  # None only when no sentence was scored (returned above)
+        top_terms = self._top_terms(features, violative) if explain and features is not None else []
         return Assessment(
             self._block(document_probability, top_terms), new_flags, frozenset(confirmed)
         )
@@ -355,7 +397,7 @@ class SentenceClassifier:
         )
 
     def _top_terms(
-        self, features: sparse.csc_matrix, violative: np.ndarray, limit: int = 8
+        self, features: SparseFeatures, violative: np.ndarray, limit: int = 8
     ) -> list[dict]:
         """The word n-grams that contributed most to the violative score of the page's most
         violative sentences (feature value times the violative head's weight)."""

@@ -13,7 +13,9 @@ array of character codes (`_Batch`), then:
 - character n-grams, `char_wb` (`_CharTrie`): the vocabulary is a trie, walked one level (one
   character) at a time from every position of the batch at once;
 - TF-IDF (`tfidf_union`): the occurrences are counted per text and column by a radix sort on
-  their columns, which also yields a canonical CSC matrix.
+  their columns, which also yields a canonical CSC matrix (`SparseFeatures`: the arrays scipy
+  would hold, and the one product the classifier needs, without importing scipy, which took a
+  third of the checker's import time).
 
 Everything is exact (no hashing). `tests/model/test_features.py` compares the output with
 scikit-learn's on the training data, edge cases and arbitrary Unicode.
@@ -29,7 +31,6 @@ from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from model.characters import alphanumeric, is_word_character
 
@@ -89,6 +90,55 @@ def _character_classes(codes: np.ndarray) -> np.ndarray:
         found = np.array([_character_class(chr(code)) for code in unique.tolist()], np.uint8)
         classes[beyond] = found[inverse]
     return classes
+
+
+class SparseFeatures:
+    """A canonical CSC matrix (sorted indices, no duplicates) in scipy's arrays: `data`,
+    `indices` (the row of each entry), `indptr` (where each column's entries start), plus
+    `columns` (the column of each entry)."""
+
+    __slots__ = ("shape", "data", "indices", "indptr", "columns")
+
+    def __init__(
+        self,
+        data: np.ndarray,
+        indices: np.ndarray,
+        indptr: np.ndarray,
+        columns: np.ndarray,
+        shape: tuple[int, int],
+    ) -> None:
+        self.data, self.indices, self.indptr, self.columns = data, indices, indptr, columns
+        self.shape = shape
+
+    @classmethod
+    def empty(cls, height: int, width: int) -> SparseFeatures:
+        return cls(
+            np.zeros(0),
+            np.zeros(0, np.int32),
+            np.zeros(width + 1, np.int32),
+            _EMPTY,
+            (height, width),
+        )
+
+    def times(self, transposed: np.ndarray) -> np.ndarray:
+        """This matrix times a dense matrix given transposed, (k, width): a (height, k) array.
+
+        Bit for bit scipy's `csc_matrix @ dense` (`csc_matvecs`): each row's sum starts from
+        0.0 and adds its entries' products in ascending columns, as `np.bincount` adds
+        weights in the order given (entries are in ascending columns).
+        """
+        height = self.shape[0]
+        product = np.empty((height, transposed.shape[0]))
+        for k, weights in enumerate(transposed):
+            product[:, k] = np.bincount(
+                self.indices, weights=self.data * weights[self.columns], minlength=height
+            )
+        return product
+
+    def toarray(self) -> np.ndarray:
+        dense = np.zeros(self.shape)
+        dense[self.indices, self.columns] = self.data
+        return dense
 
 
 class _Batch:
@@ -205,7 +255,7 @@ class FastTfidf:
             return self._words.occurrences(batch)
         return self._chars.occurrences(batch)
 
-    def transform(self, texts: list[str]) -> sparse.csc_matrix:
+    def transform(self, texts: list[str]) -> SparseFeatures:
         return tfidf_union((self,), texts)
 
 
@@ -215,19 +265,20 @@ def _offsets(vectorizers: tuple[FastTfidf, ...]) -> list[int]:
     return np.cumsum([0] + [v.size for v in vectorizers]).tolist()
 
 
-def tfidf_union(vectorizers: Sequence[FastTfidf], texts: Sequence[str]) -> sparse.csc_matrix:
+def tfidf_union(vectorizers: Sequence[FastTfidf], texts: Sequence[str]) -> SparseFeatures:
     """The vectorizers' TF-IDF matrices side by side (scikit-learn's `FeatureUnion`).
 
     Each block is L2-normalised on its own, as each vectorizer does. The matrix is a canonical
     CSC matrix (sorted indices, no duplicates): each row's entries are met in ascending
     columns, as in scikit-learn's CSR matrix, so sums over a row (norms here, products with
-    weights in scipy) run in the same order and give the same floating-point results.
+    weights: `SparseFeatures.times`) run in the same order and give the same floating-point
+    results.
     """
     vectorizers = tuple(vectorizers)
     offsets = _offsets(vectorizers)
     width, height = offsets[-1], len(texts)
     if not texts:
-        return sparse.csc_matrix((0, width))
+        return SparseFeatures.empty(0, width)
     batches: dict[tuple[bool, bool], _Batch] = {}
     all_rows, all_columns = [], []
     for vectorizer, offset in zip(vectorizers, offsets, strict=False):
@@ -256,7 +307,7 @@ def tfidf_union(vectorizers: Sequence[FastTfidf], texts: Sequence[str]) -> spars
     index_type = np.int32 if max(values.size, height) < 2**31 else np.int64
     indptr = np.zeros(width + 1, dtype=index_type)
     np.cumsum(np.bincount(columns, minlength=width), out=indptr[1:])
-    return sparse.csc_matrix((values, rows.astype(index_type), indptr), shape=(height, width))
+    return SparseFeatures(values, rows.astype(index_type), indptr, columns, (height, width))
 
 
 def _count(
@@ -434,26 +485,50 @@ class _CharTrie:
         self.head = min(3, min(self.lengths, default=0))
         while self.head > 1 and self.width**self.head > self.MAX_HEAD_TABLE:
             self.head -= 1
-        letter = {c: i for i, c in enumerate(alphabet)}
-        # The nodes: prefixes of head..depth characters, numbered from 1 by length, so that the
-        # nodes with children come first and only they (and DEAD, 0) have a child table row.
-        nodes: dict[str, int] = {}
-        for length in range(self.head, self.depth + 1) if self.head else ():
-            for prefix in sorted({t[:length] for t in terms if len(t) >= length}):
-                nodes[prefix] = len(nodes) + 1
-        with_children = sum(1 for prefix in nodes if len(prefix) < self.depth)
+        # The nodes: prefixes of head..depth characters, numbered from 1 by length and, within
+        # a length, in order (so the nodes with children come first and only they, and DEAD, 0,
+        # have a child table row). A prefix one longer than the head is its parent's node
+        # times `width` plus its last character's index: that is its cell of the child table,
+        # and sorting by it sorts the prefixes of a length, their parents being in order.
+        count = len(terms)
+        lengths = np.fromiter(map(len, terms), dtype=np.intp, count=count)
+        codes = np.frombuffer(
+            "".join(t.ljust(self.depth) for t in terms).encode("utf-32-le", "surrogatepass"),
+            dtype=np.uint32,
+        ).reshape(count, self.depth)
+        alphabet_codes = np.array([ord(c) for c in alphabet], dtype=np.uint32)
+        letters = np.searchsorted(alphabet_codes, codes)  # the padding is never read
+        node_of_term = np.zeros(count, dtype=np.intp)
+        levels: list[np.ndarray] = []  # per length from the head: the sorted keys of its nodes
+        first_node = 1
+        if self.head:
+            has = np.flatnonzero(lengths >= self.head)
+            keys = np.zeros(has.size, dtype=np.int64)
+            for k in range(self.head):
+                keys = keys * self.width + letters[has, k]
+            parent_node = np.zeros(count, dtype=np.int64)
+            for length in range(self.head, self.depth + 1):
+                if length > self.head:
+                    has = np.flatnonzero(lengths >= length)
+                    keys = parent_node[has] * self.width + letters[has, length - 1]
+                distinct = np.sort(keys)
+                distinct = distinct[np.r_[True, distinct[1:] != distinct[:-1]]]
+                nodes = first_node + np.searchsorted(distinct, keys)
+                parent_node[has] = nodes
+                ends = lengths[has] == length
+                node_of_term[has[ends]] = nodes[ends]
+                levels.append(distinct)
+                first_node += distinct.size
+        with_children = sum(level.size for level in levels[:-1])
         self.child = np.zeros((with_children + 1) * self.width, dtype=np.int32)
         self.head_table = np.zeros(self.width**self.head, dtype=np.int32)
-        for prefix, node in nodes.items():
-            if len(prefix) > self.head:
-                self.child[nodes[prefix[:-1]] * self.width + letter[prefix[-1]]] = node
-            else:
-                index = 0
-                for char in prefix:
-                    index = index * self.width + letter[char]
-                self.head_table[index] = node
-        self.column = np.full(len(nodes) + 1, -1, dtype=np.int32)
-        self.column[[nodes[t] for t in terms]] = np.arange(len(terms))
+        node = 1
+        for length, distinct in enumerate(levels, self.head):
+            table = self.head_table if length == self.head else self.child
+            table[distinct] = np.arange(node, node + distinct.size, dtype=np.int32)
+            node += distinct.size
+        self.column = np.full(first_node, -1, dtype=np.int32)
+        self.column[node_of_term] = np.arange(count, dtype=np.int32)
 
     def occurrences(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
         if not self.head:

@@ -17,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 import ahocorasick
 import numpy as np
 
 from model.characters import word_characters
-from model.normalise import FoldedText, fold_term
+from model.normalise import FoldedText, fold_terms
 
 COMPOSED_HEAD_GROUP = "composed:head"
 # An automaton value packs a payload index and the phrase length (see `PhraseMatcher._build`).
@@ -60,8 +61,10 @@ class Found:
     raw: dict[str, list[tuple[int, int, str]]]
 
 
-@dataclass(frozen=True, slots=True)
-class Phrase:
+class Phrase(NamedTuple):
+    """A phrase to find, as a lexicon or rule lists it. A named tuple: the checker makes tens of
+    thousands at start-up, and a frozen dataclass takes three times as long to create."""
+
     group: str
     key: str
     text: str
@@ -76,17 +79,15 @@ class PhraseMatcher:
         phrases: Iterable[Phrase],
         overlapping: frozenset[str] = frozenset({COMPOSED_HEAD_GROUP}),
     ) -> None:
-        folded: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        exact: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for phrase in phrases:
-            if phrase.case_sensitive:
-                term = fold_term(phrase.text, keep_case=True)
-                if term:
-                    exact[term].add((phrase.group, phrase.key))
-            else:
-                term = fold_term(phrase.text)
-                if term:
-                    folded[term].add((phrase.group, phrase.key))
+        # Each distinct text is folded once, all of them in one `fold_terms` call per case mode.
+        by_text: tuple[dict[str, set[tuple[str, str]]], dict[str, set[tuple[str, str]]]] = (
+            defaultdict(set),
+            defaultdict(set),
+        )
+        for group, key, text, case_sensitive in phrases:
+            by_text[case_sensitive][text].add((group, key))
+        folded = _by_folded_term(by_text[False], keep_case=False)
+        exact = _by_folded_term(by_text[True], keep_case=True)
         self._payloads: list[tuple[tuple[str, str], ...]] = []
         self._folded = self._build(folded)
         self._exact = self._build(exact)
@@ -100,12 +101,15 @@ class PhraseMatcher:
         values let a whole document's matches become one NumPy array."""
         if not terms:
             return None
+        if max(map(len, terms)) > LENGTH_MASK:
+            raise ValueError(f"phrase longer than {LENGTH_MASK} characters")
         automaton = ahocorasick.Automaton()
-        for term, payload in terms.items():
-            if len(term) > LENGTH_MASK:
-                raise ValueError(f"phrase longer than {LENGTH_MASK} characters")
-            automaton.add_word(term, (len(self._payloads) << LENGTH_BITS) | len(term))
-            self._payloads.append(tuple(sorted(payload)))
+        add_word = automaton.add_word
+        for index, term in enumerate(terms, len(self._payloads)):
+            add_word(term, (index << LENGTH_BITS) | len(term))
+        self._payloads += [
+            tuple(pairs) if len(pairs) == 1 else tuple(sorted(pairs)) for pairs in terms.values()
+        ]
         automaton.make_automaton()
         return automaton
 
@@ -174,6 +178,23 @@ class PhraseMatcher:
         ):
             for group, key in payloads[index]:
                 by_group[group].append((first, end, key))
+
+
+def _by_folded_term(
+    by_text: dict[str, set[tuple[str, str]]], *, keep_case: bool
+) -> dict[str, set[tuple[str, str]]]:
+    """The (group, key) pairs of each folded term (texts folding alike share one), in order of
+    first text; a text that folds to nothing is left out."""
+    by_term: dict[str, set[tuple[str, str]]] = {}
+    for term, pairs in zip(
+        fold_terms(list(by_text), keep_case=keep_case), by_text.values(), strict=True
+    ):
+        if term:
+            if term in by_term:
+                by_term[term] |= pairs
+            else:
+                by_term[term] = pairs
+    return by_term
 
 
 def _vocabulary(folded_terms: Collection[str], exact_terms: Collection[str]) -> frozenset[str]:

@@ -103,6 +103,11 @@ class Rule:
 
     def phrase_groups(self) -> list[tuple[str, list[str]]]:
         """(group name, expanded phrases) for the matcher: one group per phrase list."""
+        return list(self._phrase_groups)
+
+    @cached_property
+    def _phrase_groups(self) -> tuple[tuple[str, list[str]], ...]:
+        """Expanded once: when the rule is parsed (to check it) and for the matcher."""
         groups: list[tuple[str, list[str]]] = []
         if self.patterns:
             groups.append((f"rule:{self.id}:any", _expand_all(self.patterns)))
@@ -112,7 +117,7 @@ class Rule:
                 groups.append((f"rule:{self.id}:{index}", _expand_all(tuple(phrases))))
         if self.unless:
             groups.append((f"rule:{self.id}:unless", _expand_all(self.unless)))
-        return groups
+        return tuple(groups)
 
     def as_dict(self) -> dict[str, Any]:
         """The public catalogue entry served by GET /v1/rules."""

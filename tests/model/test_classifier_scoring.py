@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from model.analysis import Document
 from model.classifier import MIN_SENTENCE_WORDS, load_classifier, load_pipeline
@@ -100,7 +101,8 @@ def test_score_of_a_document_without_sentences_to_score():
 def _plain_top_terms(features, violative, limit=8):
     """`_top_terms` as a per-entry loop over the CSR matrix (its former implementation)."""
     rows = np.flatnonzero(violative >= min(CLASSIFIER.threshold, float(violative.max())))
-    selected = features.tocsr()[rows].tocoo()
+    matrix = sparse.csc_matrix((features.data, features.indices, features.indptr), features.shape)
+    selected = matrix.tocsr()[rows].tocoo()
     totals: dict[int, float] = {}
     for column, value in zip(selected.col.tolist(), selected.data.tolist(), strict=True):
         if CLASSIFIER.word_feature_mask[column]:

@@ -8,12 +8,16 @@ version. (The end-to-end outputs are guarded by the rule examples and evaluation
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.characters import alphanumeric, word_characters
 from model.detectors import NEAREST_SCAN_LIMIT, _Candidate, _Nearby, _nearest
-from model.matcher import Mention, Phrase, PhraseMatcher, leftmost_longest
+from model.lexicons import load_lexicons
+from model.matcher import LENGTH_BITS, Mention, Phrase, PhraseMatcher, leftmost_longest
+from model.normalise import fold_terms
+from model.rules import load_rules
 from model.text import fold_term, fold_text
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=300)
@@ -161,3 +165,65 @@ def _reference(text: str) -> list[tuple[str, str, int, int]]:
 def test_matcher_finds_what_a_naive_search_finds(text):
     found = [(m.group, m.key, m.start, m.end) for m in MATCHER.find(fold_text(text))]
     assert found == _reference(text)
+
+
+# --- start-up: every phrase folded at once ------------------------------------------------------
+
+LOADED_PHRASES = [*load_lexicons().phrases] + [
+    Phrase(group, rule.id, text)
+    for rule in load_rules().rules
+    for group, expanded in rule.phrase_groups()
+    for text in expanded
+]
+# Spacing, case, ligatures, invisible and combining characters, final sigma, a NUL.
+AWKWARD_TERMS = [
+    "",
+    " ",
+    "  stem   cells ",
+    "\tstem\u2028cells\u3000",
+    "ﬁbrosis ＣＯＰＤ ½",
+    "st\u00adem\u200bcells",
+    "ΟΔΥΣΣΕΥΣ Σ ΣΑΣ-Σ aΣ Σa a\u0301Σ",
+    "İstanbul",
+    "😀 stem 𝐬𝐭𝐞𝐦",
+    "a\x00b",
+]
+
+
+@pytest.mark.parametrize("keep_case", [False, True])
+def test_fold_terms_is_fold_term_of_each_phrase(keep_case):
+    texts = [phrase.text for phrase in LOADED_PHRASES]
+    assert len(texts) > 10_000
+    for terms in (texts, AWKWARD_TERMS, texts + AWKWARD_TERMS[:-1], AWKWARD_TERMS[:1], []):
+        expected = [fold_term(term, keep_case=keep_case) for term in terms]
+        assert fold_terms(terms, keep_case=keep_case) == expected
+
+
+@SETTINGS
+@given(st.lists(st.lists(pieces, max_size=4).map("".join) | st.text(max_size=8), max_size=12))
+def test_fold_terms_is_fold_term_of_each_term(terms):
+    for keep_case in (False, True):
+        expected = [fold_term(term, keep_case=keep_case) for term in terms]
+        assert fold_terms(terms, keep_case=keep_case) == expected
+
+
+def test_the_matcher_holds_each_phrase_folded_alone():
+    """Built with `fold_terms`, the automaton holds what folding each phrase alone gives: the
+    same terms, each with the same (group, key) pairs, and the same vocabulary."""
+    matcher = PhraseMatcher(LOADED_PHRASES)
+    expected: dict[tuple[bool, str], set[tuple[str, str]]] = {}
+    for phrase in LOADED_PHRASES:
+        term = fold_term(phrase.text, keep_case=phrase.case_sensitive)
+        if term:
+            expected.setdefault((phrase.case_sensitive, term), set()).add(
+                (phrase.group, phrase.key)
+            )
+    held = {
+        (case_sensitive, term): set(matcher._payloads[value >> LENGTH_BITS])
+        for case_sensitive, automaton in ((False, matcher._folded), (True, matcher._exact))
+        for term, value in automaton.items()
+    }
+    assert held == expected
+    words = {word for _, term in expected for word in term.lower().split()}
+    assert words <= matcher.vocabulary
+    assert matcher.size == len(expected)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from model.classifier import load_classifier, load_pipeline
@@ -17,6 +18,7 @@ from model.features import (
     _WORD,
     FastTfidf,
     _character_classes,
+    _CharTrie,
     tfidf_union,
 )
 from training.dataset import load_rows
@@ -32,16 +34,42 @@ def _assert_equal(texts: list[str], pairs=None) -> None:
     for vectorizer, fast in pairs:
         expected = vectorizer.transform(texts).toarray()
         matrix = fast.transform(texts)
-        assert matrix.has_canonical_format
+        assert _as_scipy(matrix).has_canonical_format
         actual = matrix.toarray()
         # The same n-grams, and the same values.
         assert np.array_equal(expected != 0, actual != 0), vectorizer.analyzer
         assert np.abs(expected - actual).max(initial=0.0) < 1e-9, vectorizer.analyzer
 
 
+def _as_scipy(matrix):
+    """The same matrix as scipy's `csc_matrix`, built from the arrays alone (it checks them)."""
+    result = sparse.csc_matrix((matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape)
+    result.check_format(full_check=True)
+    # `columns` is the column of each entry, as `indptr` says.
+    assert np.array_equal(
+        matrix.columns, np.repeat(np.arange(matrix.shape[1]), np.diff(matrix.indptr))
+    )
+    return result
+
+
 def test_equal_on_the_training_sentences():
     for start in range(0, len(TRAINING_TEXTS), 200):
         _assert_equal(TRAINING_TEXTS[start : start + 200])
+
+
+def test_the_product_is_scipys_bit_for_bit():
+    """`SparseFeatures.times` gives the very bits of scipy's sparse-dense product, on batches of
+    every size, and an empty batch or one without any known n-gram."""
+    weights = CLASSIFIER.weights
+    for size in (1, 3, 40, 200):
+        for start in range(0, len(TRAINING_TEXTS), 499):
+            matrix = tfidf_union(CLASSIFIER.vectorizers, TRAINING_TEXTS[start : start + size])
+            expected = np.asarray(_as_scipy(matrix) @ weights)
+            assert matrix.times(CLASSIFIER.heads).tobytes() == expected.tobytes()
+    for texts in ([], ["", " ", "\u2603"]):
+        matrix = tfidf_union(CLASSIFIER.vectorizers, texts)
+        expected = np.asarray(_as_scipy(matrix) @ weights)
+        assert matrix.times(CLASSIFIER.heads).tobytes() == expected.tobytes()
 
 
 def test_the_union_is_the_pipelines_feature_union():
@@ -158,3 +186,58 @@ def test_probabilities_match_the_pipeline():
     fast = CLASSIFIER.predict_proba(texts)
     reference = PIPELINE.predict_proba(texts)
     assert np.abs(fast - reference).max() < 1e-9
+
+
+def _reference_trie(terms: list[str], trie: _CharTrie) -> tuple[np.ndarray, ...]:
+    """The child, head and column tables built prefix by prefix, with dictionaries (the former
+    construction), from the trie's own alphabet, width and head."""
+    alphabet = sorted(set("".join(terms)))
+    letter = {c: i for i, c in enumerate(alphabet)}
+    nodes: dict[str, int] = {}
+    for length in range(trie.head, trie.depth + 1) if trie.head else ():
+        for prefix in sorted({t[:length] for t in terms if len(t) >= length}):
+            nodes[prefix] = len(nodes) + 1
+    with_children = sum(1 for prefix in nodes if len(prefix) < trie.depth)
+    child = np.zeros((with_children + 1) * trie.width, dtype=np.int32)
+    head_table = np.zeros(trie.width**trie.head, dtype=np.int32)
+    for prefix, node in nodes.items():
+        if len(prefix) > trie.head:
+            child[nodes[prefix[:-1]] * trie.width + letter[prefix[-1]]] = node
+        else:
+            index = 0
+            for char in prefix:
+                index = index * trie.width + letter[char]
+            head_table[index] = node
+    column = np.full(len(nodes) + 1, -1, dtype=np.int32)
+    column[[nodes[t] for t in terms]] = np.arange(len(terms))
+    return child, head_table, column
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        [str(t) for t in CLASSIFIER.vectorizers[1].terms],
+        [],
+        ["ab", "abc", "b", " ab", "ab ", "a b", "ß ", "\U0001f600x", "xyzzy", "é"],
+        ["abc", "abd", "abcde", "bcd"],
+    ],
+    ids=["vocabulary", "empty", "short", "head-3"],
+)
+def test_the_trie_tables_equal_the_prefix_by_prefix_construction(terms):
+    trie = _CharTrie(terms)
+    for built, expected in zip(
+        (trie.child, trie.head_table, trie.column), _reference_trie(terms, trie), strict=True
+    ):
+        assert built.dtype == expected.dtype
+        assert np.array_equal(built, expected)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.text(alphabet="abc é\u4e00", min_size=1, max_size=6), unique=True, max_size=30))
+def test_the_trie_tables_equal_the_reference_on_any_terms(terms):
+    terms = [t for t in terms if not t.isspace()]
+    trie = _CharTrie(terms)
+    for built, expected in zip(
+        (trie.child, trie.head_table, trie.column), _reference_trie(terms, trie), strict=True
+    ):
+        assert np.array_equal(built, expected)
