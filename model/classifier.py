@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -221,8 +221,7 @@ class Assessment:
         one of its sentences violative; unchanged otherwise."""
         if flag.source != "rule" or not flag.sentence_indexes & self.violative_sentences:
             return flag
-        return replace(
-            flag,
+        return flag.replaced(
             source="rule+classifier",
             confidence=min(0.99, flag.confidence + 0.5 * (1 - flag.confidence)),
         )

@@ -8,6 +8,8 @@ version. (The end-to-end outputs are guarded by the rule examples and evaluation
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +19,7 @@ from model.detectors import NEAREST_SCAN_LIMIT, _Candidate, _Nearby, _nearest
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Mention, Phrase, PhraseMatcher, leftmost_longest
 from model.normalise import fold_terms
+from model.report import Flag, Span
 from model.rules import load_rules
 from model.text import fold_term, fold_text
 
@@ -227,3 +230,23 @@ def test_the_matcher_holds_each_phrase_folded_alone():
     words = {word for _, term in expected for word in term.lower().split()}
     assert words <= matcher.vocabulary
     assert matcher.size == len(expected)
+
+
+def test_flag_replaced_is_dataclasses_replace():
+    flag = Flag(
+        "rule.x",
+        "efficacy_claim",
+        "high",
+        "Title",
+        "Explanation",
+        [Span(3, 9)],
+        0.75,
+        product={"id": "adipose", "label": "fat-derived cells"},
+        sentence_indexes={1, 4},
+        anchor=Span(3, 9),
+    )
+    fast = flag.replaced(source="rule+classifier", confidence=0.875)
+    plain = dataclasses.replace(flag, source="rule+classifier", confidence=0.875)
+    assert fast == plain and type(fast) is Flag
+    assert all(getattr(fast, f.name) is getattr(plain, f.name) for f in dataclasses.fields(Flag))
+    assert flag.source == "rule" and flag.confidence == 0.75
