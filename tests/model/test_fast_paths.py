@@ -8,6 +8,7 @@ version. (The end-to-end outputs are guarded by the rule examples and evaluation
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 
 import pytest
@@ -250,3 +251,44 @@ def test_flag_replaced_is_dataclasses_replace():
     assert fast == plain and type(fast) is Flag
     assert all(getattr(fast, f.name) is getattr(plain, f.name) for f in dataclasses.fields(Flag))
     assert flag.source == "rule" and flag.confidence == 0.75
+
+
+def _as_tuples(found):
+    return (
+        [(m.group, m.key, m.start, m.end) for m in found.mentions],
+        found.raw,
+    )
+
+
+@SETTINGS
+@given(st.lists(pieces, max_size=25).map("".join))
+def test_find_all_equals_the_plain_group_by_group_search(text):
+    folded = fold_text(text)
+    assert _as_tuples(MATCHER.find_all(folded)) == _as_tuples(MATCHER._find_all_plain(folded))
+
+
+def test_find_all_equals_the_plain_search_with_every_phrase(checker):
+    from bench import corpus
+
+    matcher = checker.matcher
+    texts = corpus.make_ads(5, 5000, 11) + corpus.make_foreign_ads(5, 3000, 12)
+    texts += ["", "no phrase here", "Stem cells (MSC) for MS, ALS and T1D. 幹細胞治療 MS ms"]
+    found = 0
+    for text in texts:
+        folded = fold_text(text, vocabulary=matcher.vocabulary)
+        fast = matcher.find_all(folded)
+        assert _as_tuples(fast) == _as_tuples(matcher._find_all_plain(folded))
+        found += len(fast.mentions) + sum(map(len, fast.raw.values()))
+    assert found > 1000
+
+
+def test_each_mention_is_in_the_sentence_bisection_finds(checker):
+    from bench import corpus
+
+    for text in [*corpus.make_ads(3, 5000, 13), "", "   ", "Stem cells cure MS."]:
+        document = checker.document(text)
+        starts = [s.start for s in document.sentences]
+        for mentions in document.mentions_by_group.values():
+            for mention in mentions:
+                expected = max(bisect.bisect_right(starts, mention.start) - 1, 0)
+                assert document.sentence_of[mention] == expected
