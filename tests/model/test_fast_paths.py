@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -292,3 +293,22 @@ def test_each_mention_is_in_the_sentence_bisection_finds(checker):
             for mention in mentions:
                 expected = max(bisect.bisect_right(starts, mention.start) - 1, 0)
                 assert document.sentence_of[mention] == expected
+
+
+def test_lazy_heads_give_the_bits_of_every_head_at_once(checker):
+    """The violative head scored alone, and the other heads of a few rows from their entries
+    alone, equal the columns and rows of all heads scored together."""
+    from bench import corpus
+
+    classifier = checker.classifier
+    if classifier is None:
+        pytest.skip("no classifier artifact")
+    for text in corpus.make_ads(4, 5000, 17) + corpus.make_foreign_ads(2, 3000, 18):
+        scores = classifier.score(checker.document(text))
+        assert scores.features is not None
+        every = classifier.probabilities(scores.features)
+        assert scores.violative.tobytes() == np.ascontiguousarray(every[:, 0]).tobytes()
+        assert scores.probabilities.tobytes() == every.tobytes()
+        rows = list(range(0, len(scores.indexes), 3))
+        for row, values in classifier.row_probabilities(scores.features, rows).items():
+            assert values.tobytes() == every[row].tobytes()
