@@ -312,3 +312,24 @@ def test_lazy_heads_give_the_bits_of_every_head_at_once(checker):
         rows = list(range(0, len(scores.indexes), 3))
         for row, values in classifier.row_probabilities(scores.features, rows).items():
             assert values.tobytes() == every[row].tobytes()
+
+
+def test_pairs_equal_those_found_without_shared_preparation(checker, monkeypatch):
+    """`_choose` splits the candidates of a scope by product id once per scope, and the
+    page's main names once for every scope that reads them: the pairs are those found when
+    every call prepares its own."""
+    from bench import corpus
+    from model import detectors
+
+    rule = next(r for r in checker.rules.rules if r.kind == "pair")
+    documents = [checker.document(t) for t in corpus.make_ads(6, 5000, 21)]
+    documents += [checker.document(corpus.make_ads(1, 60000, 22)[0])]
+    fast = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
+    choose = detectors._choose
+    monkeypatch.setattr(
+        detectors,
+        "_choose",
+        lambda scoped, condition, main, prepared: choose(scoped, condition, main, {}),
+    )
+    plain = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
+    assert fast == plain and sum(map(len, fast)) > 50
