@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest
 from model.text import FoldedText, Section, Sentence, fold_text, segment
 
@@ -164,15 +166,20 @@ def analyse(
     folded = fold_text(text, vocabulary=matcher.vocabulary)
     found = matcher.find_all(folded)
     mentions = found.mentions
-    starts = [s.start for s in sentences]
+    # Each mention's sentence: the last one starting at or before it (the first, before any).
+    indexes = np.searchsorted(
+        np.fromiter([s.start for s in sentences], dtype=np.int64, count=len(sentences)),
+        np.fromiter([m.start for m in mentions], dtype=np.int64, count=len(mentions)),
+        side="right",
+    )
+    sentence_indexes = np.maximum(indexes - 1, 0).tolist()
     by_group: dict[str, list[Mention]] = defaultdict(list)
-    sentence_of: dict[Mention, int] = {}
+    sentence_of: dict[Mention, int] = dict(zip(mentions, sentence_indexes, strict=True))
     cues_by_sentence: dict[int, set[str]] = defaultdict(set)
-    for mention in mentions:
-        index = max(bisect.bisect_right(starts, mention.start) - 1, 0)
-        sentence_of[mention] = index
-        by_group[mention.group].append(mention)
-        if mention.group.startswith("cue:"):
+    for mention, index in zip(mentions, sentence_indexes, strict=True):
+        group = mention.group
+        by_group[group].append(mention)
+        if group.startswith("cue:"):
             cues_by_sentence[index].add(mention.key)
     document = Document(
         text,

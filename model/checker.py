@@ -125,14 +125,17 @@ class Checker:
         check_deadline(deadline)
         page = self._page_text(text, format)
         analysed = page.text
+        compact = detail == "compact"
+        # A compact answer drops the classifier's `top_terms`: they are not computed for it.
         state = run_pipeline(
-            CheckState(analysed, excluded, explain, page.seen_length), self.parts, deadline=deadline
+            CheckState(analysed, excluded, explain and not compact, page.seen_length),
+            self.parts,
+            deadline=deadline,
         )
         check_deadline(deadline)
         flags = state.flags
         if min_severity is not None:
             flags = [f for f in flags if SEVERITY_RANK[f.severity] <= SEVERITY_RANK[min_severity]]
-        compact = detail == "compact"
         if explain:
             for flag in flags:
                 self._attach_context(flag, analysed, compact)

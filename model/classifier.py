@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -221,8 +221,7 @@ class Assessment:
         one of its sentences violative; unchanged otherwise."""
         if flag.source != "rule" or not flag.sentence_indexes & self.violative_sentences:
             return flag
-        return replace(
-            flag,
+        return flag.replaced(
             source="rule+classifier",
             confidence=min(0.99, flag.confidence + 0.5 * (1 - flag.confidence)),
         )
@@ -230,12 +229,26 @@ class Assessment:
 
 @dataclass
 class SentenceScores:
-    """The classifier's probabilities for the sentences of one document."""
+    """The classifier's scores for the sentences of one document: the violative head's
+    probability of each scored sentence (`violative`); every head's (`probabilities`, rows as
+    `indexes`) is computed when first asked for, as most checks read only the violative one."""
 
     document: Document
     indexes: list[int]
     features: SparseFeatures | None
-    probabilities: np.ndarray
+    violative: np.ndarray
+    classifier: SentenceClassifier = field(repr=False)
+    _probabilities: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        """Every head's probability per scored sentence: (sentences, columns)."""
+        if self._probabilities is None:
+            if self.features is None:
+                self._probabilities = np.zeros((0, len(self.classifier.columns)))
+            else:
+                self._probabilities = self.classifier.probabilities(self.features)
+        return self._probabilities
 
 
 @dataclass
@@ -283,14 +296,34 @@ class SentenceClassifier:
         """The pipeline's features, computed without scikit-learn and FeatureUnion."""
         return tfidf_union(self.vectorizers, texts)
 
-    def probabilities(self, features: SparseFeatures) -> np.ndarray:
-        """Every head at once: the logistic of one sparse-dense product.
+    def probabilities(self, features: SparseFeatures, heads: slice = slice(None)) -> np.ndarray:
+        """Every head at once (or the `heads` slice of them): the logistic of one sparse-dense
+        product.
 
         Equal to the pipeline's `predict_proba` (binary logistic regressions), without the
-        per-estimator validation that costs more than the arithmetic on short texts.
+        per-estimator validation that costs more than the arithmetic on short texts. Each head
+        is its own column of the product, summed alone: a slice of heads gives the very bits
+        of those columns of all heads.
         """
-        scores = features.times(self.heads) + self.intercepts
+        scores = features.times(self.heads[heads]) + self.intercepts[heads]
         return 1.0 / (1.0 + np.exp(-scores))
+
+    def row_probabilities(self, features: SparseFeatures, rows: list[int]) -> dict[int, np.ndarray]:
+        """Every head's probabilities of some rows of `features`, from those rows' entries
+        alone (each row's sum reads its own entries, in the same order: the same bits as
+        `probabilities(features)[row]`)."""
+        if not rows:
+            return {}
+        chosen = np.isin(features.indices, rows)
+        part = SparseFeatures(
+            features.data[chosen],
+            features.indices[chosen],
+            features.indptr,  # not read by `times`
+            features.columns[chosen],
+            features.shape,
+        )
+        every = self.probabilities(part)
+        return {row: every[row] for row in rows}
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """Probabilities per text and column (`violative`, then categories)."""
@@ -314,9 +347,10 @@ class SentenceClassifier:
                 indexes.append(index)
                 texts.append(text)
         if not texts:
-            return SentenceScores(document, [], None, np.zeros((0, len(self.columns))))
+            return SentenceScores(document, [], None, np.zeros(0), self)
         features = self.transform(texts)
-        return SentenceScores(document, indexes, features, self.probabilities(features))
+        violative = self.probabilities(features, slice(0, 1))[:, 0]
+        return SentenceScores(document, indexes, features, violative, self)
 
     def assess(
         self, document: Document, flags: list[Flag], scores: SentenceScores, *, explain: bool
@@ -325,8 +359,7 @@ class SentenceClassifier:
         covers (as flags of their own), and the sentences whose rule flags it confirms."""
         if not scores.indexes:
             return Assessment(self._block(0.0, []), [], frozenset())
-        probabilities = scores.probabilities
-        violative = probabilities[:, 0].copy()
+        violative = scores.violative.copy()
         for row, index in enumerate(scores.indexes):
             if document.is_suppressed(index):
                 violative[row] *= 0.3
@@ -337,7 +370,7 @@ class SentenceClassifier:
         for flag in flags:
             covered |= flag.sentence_indexes
         confirmed: set[int] = set()
-        new_flags: list[Flag] = []
+        candidates: list[tuple[int, int]] = []  # (row, sentence) that may become a flag
         for row, index in enumerate(scores.indexes):
             if violative[row] < self.threshold:
                 continue
@@ -354,10 +387,16 @@ class SentenceClassifier:
                 < MIN_FLAG_WORDS
             ):
                 continue
-            sentence_flag = self._sentence_flag(document, index, probabilities[row], violative[row])
-            if sentence_flag is not None:
-                new_flags.append(sentence_flag)
+            candidates.append((row, index))
         features = scores.features  # None only when no sentence was scored (returned above)
+        new_flags: list[Flag] = []
+        if candidates and features is not None:
+            # The category heads, only for the sentences that may become flags.
+            rows = self.row_probabilities(features, [row for row, _ in candidates])
+            for row, index in candidates:
+                sentence_flag = self._sentence_flag(document, index, rows[row], violative[row])
+                if sentence_flag is not None:
+                    new_flags.append(sentence_flag)
         top_terms = self._top_terms(features, violative) if explain and features is not None else []
         return Assessment(
             self._block(document_probability, top_terms), new_flags, frozenset(confirmed)

@@ -455,11 +455,16 @@ def _choose(
             pool = main_names
         else:
             pool = scoped
-        groups = [
+        # The page's main names serve every scope that names only "stem cells": they are
+        # split by product id once, not once per such sentence or section.
+        shared = prepared.get(id(pool)) if pool is main_names else None
+        groups = shared or [
             _Nearby.of([c for c in pool if c.product_id == product_id])
             for product_id in sorted({c.product_id for c in pool})
         ]
         prepared[id(scoped)] = groups
+        if pool is main_names:
+            prepared[id(pool)] = groups
     return [group.nearest(condition) for group in groups]
 
 

@@ -94,6 +94,25 @@ class PhraseMatcher:
         self.size = len(folded) + len(exact)
         self.vocabulary = _vocabulary(folded, exact)
         self.overlapping = overlapping
+        self._index_payloads()
+
+    def _index_payloads(self) -> None:
+        """The payloads as arrays, so that a page's matches are expanded into their (group,
+        key) pairs and ordered by NumPy: the pairs of payload i are rows `_pair_start[i]` to
+        `_pair_start[i + 1]` of `_pair_group` and `_pair_key`, ids numbered in sorted order
+        of the names (`_groups`, `_keys`), so that sorting ids sorts names."""
+        self._groups = sorted({group for pairs in self._payloads for group, _ in pairs})
+        self._keys = sorted({key for pairs in self._payloads for _, key in pairs})
+        group_id = {group: index for index, group in enumerate(self._groups)}
+        key_id = {key: index for index, key in enumerate(self._keys)}
+        flat = [pair for pairs in self._payloads for pair in pairs]
+        self._pair_start = np.zeros(len(self._payloads) + 1, dtype=np.int64)
+        np.cumsum([len(pairs) for pairs in self._payloads], out=self._pair_start[1:])
+        self._pair_group = np.array([group_id[g] for g, _ in flat], dtype=np.int64)
+        self._pair_key = np.array([key_id[k] for _, k in flat], dtype=np.int64)
+        self._overlapping_ids = frozenset(
+            group_id[group] for group in self.overlapping if group in group_id
+        )
 
     def _build(self, terms: dict[str, set[tuple[str, str]]]) -> ahocorasick.Automaton | None:
         """An automaton whose value for each term is one integer: the index of its (group,
@@ -126,13 +145,78 @@ class PhraseMatcher:
     def find_all(self, text: FoldedText) -> Found:
         """`find`, with the `overlapping` groups' matches left as plain (start, end, key)
         spans: a page has hundreds of composed-name heads ("cells", "therapy") and only the
-        few after a source word are ever read."""
+        few after a source word are ever read.
+
+        The matches are expanded into their (group, key) pairs and sorted by group, start,
+        longest first and key in one NumPy sort; each group is then resolved leftmost-longest
+        in one pass (equal to `_find_all_plain`, which resolves group by group)."""
+        origin = None if text.identity else text.origin
+        found = [
+            self._spans(automaton, haystack, origin)
+            for automaton, haystack in ((self._folded, text.folded), (self._exact, text.cased))
+            if automaton is not None
+        ]
+        if not found:
+            return Found([], {})
+        starts, ends, payloads = (np.concatenate(arrays) for arrays in zip(*found, strict=True))
+        counts = self._pair_start[payloads + 1] - self._pair_start[payloads]
+        # Row r of the expansion is pair (r - first row of its match) of its match's payload.
+        match_of = np.repeat(np.arange(payloads.size), counts)
+        rows = self._pair_start[payloads][match_of] + (
+            np.arange(match_of.size) - (np.cumsum(counts) - counts)[match_of]
+        )
+        groups, keys = self._pair_group[rows], self._pair_key[rows]
+        starts, ends = starts[match_of], ends[match_of]
+        order = np.lexsort((keys, -ends, starts, groups))
+        group_names, key_names = self._groups, self._keys
+        raw: dict[str, list[tuple[int, int, str]]] = {}
+        if self._overlapping_ids:
+            sorted_groups = groups[order]
+            spare = np.zeros(order.size, dtype=bool)
+            for group_id in self._overlapping_ids:  # one group, usually: no `np.isin` set-up
+                spare |= sorted_groups == group_id
+            for group, start, end, key in zip(
+                *(array[order[spare]].tolist() for array in (groups, starts, ends, keys)),
+                strict=True,
+            ):
+                raw.setdefault(group_names[group], []).append((start, end, key_names[key]))
+            order = order[~spare]
+        kept: list[int] = []
+        current, last_end = -1, -1
+        for position, (group, start, end) in enumerate(
+            zip(groups[order].tolist(), starts[order].tolist(), ends[order].tolist(), strict=True)
+        ):
+            if group != current:
+                current, last_end = group, -1
+            if start >= last_end:
+                kept.append(position)
+                last_end = end
+        chosen = order[kept]
+        chosen = chosen[np.lexsort((groups[chosen], -ends[chosen], starts[chosen]))]
+        mentions = [
+            Mention(group_names[group], key_names[key], start, end)
+            for group, key, start, end in zip(
+                groups[chosen].tolist(),
+                keys[chosen].tolist(),
+                starts[chosen].tolist(),
+                ends[chosen].tolist(),
+                strict=True,
+            )
+        ]
+        return Found(mentions, raw)
+
+    def _find_all_plain(self, text: FoldedText) -> Found:
+        """`find_all` group by group in Python: the plain computation it is tested against."""
         by_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         origin = None if text.identity else text.origin
-        if self._folded is not None:
-            self._collect(self._folded, text.folded, by_group, origin)
-        if self._exact is not None:
-            self._collect(self._exact, text.cased, by_group, origin)
+        for automaton, haystack in ((self._folded, text.folded), (self._exact, text.cased)):
+            if automaton is not None:
+                starts, ends, payloads = self._spans(automaton, haystack, origin)
+                for first, end, index in zip(
+                    starts.tolist(), ends.tolist(), payloads.tolist(), strict=True
+                ):
+                    for group, key in self._payloads[index]:
+                        by_group[group].append((first, end, key))
         mentions: list[Mention] = []
         raw: dict[str, list[tuple[int, int, str]]] = {}
         for group, spans in by_group.items():
@@ -146,23 +230,20 @@ class PhraseMatcher:
         mentions.sort(key=lambda m: (m.start, -m.end, m.group))
         return Found(mentions, raw)
 
-    def _collect(
-        self,
-        automaton: ahocorasick.Automaton,
-        haystack: str,
-        by_group: dict[str, list[tuple[int, int, str]]],
-        origin: np.ndarray | None,
-    ) -> None:
-        """Append every word-bounded match to its groups, as original-text spans.
+    def _spans(
+        self, automaton: ahocorasick.Automaton, haystack: str, origin: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every word-bounded match, as arrays of original-text starts and ends and of payload
+        indexes, in the automaton's order.
 
         The automaton's matches become arrays and the word-boundary test (a match may not
         start or end inside a word, between two `word_characters`) one vectorised comparison,
-        so only the matches kept reach Python. `origin` maps folded offsets to original ones
-        (None: the two coincide).
+        so no match reaches Python. `origin` maps folded offsets to original ones (None: the
+        two coincide).
         """
         flat = np.fromiter(chain.from_iterable(automaton.iter(haystack)), dtype=np.int64)
         if not flat.size:
-            return
+            return flat, flat, flat
         last, value = flat[0::2], flat[1::2]  # (end index, packed value) pairs
         start = last - (value & LENGTH_MASK) + 1
         # alnum[i + 1] tells whether haystack[i] is a word character; both ends padded False.
@@ -172,12 +253,7 @@ class PhraseMatcher:
         start, last, payload = start[keep], last[keep], value[keep] >> LENGTH_BITS
         if origin is not None:
             start, last = origin[start], origin[last]
-        payloads = self._payloads
-        for first, end, index in zip(
-            start.tolist(), (last + 1).tolist(), payload.tolist(), strict=True
-        ):
-            for group, key in payloads[index]:
-                by_group[group].append((first, end, key))
+        return start, last + 1, payload
 
 
 def _by_folded_term(

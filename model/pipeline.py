@@ -102,8 +102,10 @@ def page_inputs(state: CheckState) -> PageInputs:
         return PageInputs(state.document, state.claims, None, state.seen_length)
     sentences = state.document.sentences
     probabilities = [
-        float(state.scores.probabilities[row, 0])
-        for row, index in enumerate(state.scores.indexes)
+        violative
+        for violative, index in zip(
+            state.scores.violative.tolist(), state.scores.indexes, strict=True
+        )
         if not sentences[index].is_heading
     ]
     return PageInputs(state.document, state.claims, probabilities, state.seen_length)

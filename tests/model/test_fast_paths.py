@@ -8,6 +8,10 @@ version. (The end-to-end outputs are guarded by the rule examples and evaluation
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,6 +21,7 @@ from model.detectors import NEAREST_SCAN_LIMIT, _Candidate, _Nearby, _nearest
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Mention, Phrase, PhraseMatcher, leftmost_longest
 from model.normalise import fold_terms
+from model.report import Flag, Span
 from model.rules import load_rules
 from model.text import fold_term, fold_text
 
@@ -227,3 +232,104 @@ def test_the_matcher_holds_each_phrase_folded_alone():
     words = {word for _, term in expected for word in term.lower().split()}
     assert words <= matcher.vocabulary
     assert matcher.size == len(expected)
+
+
+def test_flag_replaced_is_dataclasses_replace():
+    flag = Flag(
+        "rule.x",
+        "efficacy_claim",
+        "high",
+        "Title",
+        "Explanation",
+        [Span(3, 9)],
+        0.75,
+        product={"id": "adipose", "label": "fat-derived cells"},
+        sentence_indexes={1, 4},
+        anchor=Span(3, 9),
+    )
+    fast = flag.replaced(source="rule+classifier", confidence=0.875)
+    plain = dataclasses.replace(flag, source="rule+classifier", confidence=0.875)
+    assert fast == plain and type(fast) is Flag
+    assert all(getattr(fast, f.name) is getattr(plain, f.name) for f in dataclasses.fields(Flag))
+    assert flag.source == "rule" and flag.confidence == 0.75
+
+
+def _as_tuples(found):
+    return (
+        [(m.group, m.key, m.start, m.end) for m in found.mentions],
+        found.raw,
+    )
+
+
+@SETTINGS
+@given(st.lists(pieces, max_size=25).map("".join))
+def test_find_all_equals_the_plain_group_by_group_search(text):
+    folded = fold_text(text)
+    assert _as_tuples(MATCHER.find_all(folded)) == _as_tuples(MATCHER._find_all_plain(folded))
+
+
+def test_find_all_equals_the_plain_search_with_every_phrase(checker):
+    from bench import corpus
+
+    matcher = checker.matcher
+    texts = corpus.make_ads(5, 5000, 11) + corpus.make_foreign_ads(5, 3000, 12)
+    texts += ["", "no phrase here", "Stem cells (MSC) for MS, ALS and T1D. 幹細胞治療 MS ms"]
+    found = 0
+    for text in texts:
+        folded = fold_text(text, vocabulary=matcher.vocabulary)
+        fast = matcher.find_all(folded)
+        assert _as_tuples(fast) == _as_tuples(matcher._find_all_plain(folded))
+        found += len(fast.mentions) + sum(map(len, fast.raw.values()))
+    assert found > 1000
+
+
+def test_each_mention_is_in_the_sentence_bisection_finds(checker):
+    from bench import corpus
+
+    for text in [*corpus.make_ads(3, 5000, 13), "", "   ", "Stem cells cure MS."]:
+        document = checker.document(text)
+        starts = [s.start for s in document.sentences]
+        for mentions in document.mentions_by_group.values():
+            for mention in mentions:
+                expected = max(bisect.bisect_right(starts, mention.start) - 1, 0)
+                assert document.sentence_of[mention] == expected
+
+
+def test_lazy_heads_give_the_bits_of_every_head_at_once(checker):
+    """The violative head scored alone, and the other heads of a few rows from their entries
+    alone, equal the columns and rows of all heads scored together."""
+    from bench import corpus
+
+    classifier = checker.classifier
+    if classifier is None:
+        pytest.skip("no classifier artifact")
+    for text in corpus.make_ads(4, 5000, 17) + corpus.make_foreign_ads(2, 3000, 18):
+        scores = classifier.score(checker.document(text))
+        assert scores.features is not None
+        every = classifier.probabilities(scores.features)
+        assert scores.violative.tobytes() == np.ascontiguousarray(every[:, 0]).tobytes()
+        assert scores.probabilities.tobytes() == every.tobytes()
+        rows = list(range(0, len(scores.indexes), 3))
+        for row, values in classifier.row_probabilities(scores.features, rows).items():
+            assert values.tobytes() == every[row].tobytes()
+
+
+def test_pairs_equal_those_found_without_shared_preparation(checker, monkeypatch):
+    """`_choose` splits the candidates of a scope by product id once per scope, and the
+    page's main names once for every scope that reads them: the pairs are those found when
+    every call prepares its own."""
+    from bench import corpus
+    from model import detectors
+
+    rule = next(r for r in checker.rules.rules if r.kind == "pair")
+    documents = [checker.document(t) for t in corpus.make_ads(6, 5000, 21)]
+    documents += [checker.document(corpus.make_ads(1, 60000, 22)[0])]
+    fast = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
+    choose = detectors._choose
+    monkeypatch.setattr(
+        detectors,
+        "_choose",
+        lambda scoped, condition, main, prepared: choose(scoped, condition, main, {}),
+    )
+    plain = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
+    assert fast == plain and sum(map(len, fast)) > 50
