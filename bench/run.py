@@ -4,8 +4,8 @@
     python -m bench.run --quick           # short smoke run of every figure; prints, writes nothing
     python -m bench.run --only http,memory  # re-measure some figures, keep the others' rows
 
-Figures: startup, check5k, scaling, page100k, adversarial, http, memory, screen, load32, serving,
-probes. Not part of `make test`.
+Figures: startup, check5k, normalise5k, scaling, page100k, adversarial, http, memory, screen,
+load32, serving, probes. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ PLANS: dict[str, Plan] = {
     "check5k": Plan(
         lambda: inprocess.check_5k(runs=5, calls=150, warmup=30, progress=progress),
         lambda: inprocess.check_5k(runs=2, calls=30, warmup=10, progress=progress),
+    ),
+    "normalise5k": Plan(
+        lambda: inprocess.normalise_5k(runs=5, calls=100, progress=progress),
+        lambda: inprocess.normalise_5k(runs=1, calls=10, progress=progress),
     ),
     "scaling": Plan(
         lambda: inprocess.scaling(
