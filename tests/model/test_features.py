@@ -224,11 +224,12 @@ def _reference_trie(terms: list[str], trie: _CharTrie) -> tuple[np.ndarray, ...]
     ids=["vocabulary", "empty", "short", "head-3"],
 )
 def test_the_trie_tables_equal_the_prefix_by_prefix_construction(terms):
+    """The same tables, node numbers in two bytes where they fit (the column table keeps -1)."""
     trie = _CharTrie(terms)
     for built, expected in zip(
         (trie.child, trie.head_table, trie.column), _reference_trie(terms, trie), strict=True
     ):
-        assert built.dtype == expected.dtype
+        assert built.dtype in (trie.node_dtype, expected.dtype)
         assert np.array_equal(built, expected)
 
 
@@ -241,3 +242,13 @@ def test_the_trie_tables_equal_the_reference_on_any_terms(terms):
         (trie.child, trie.head_table, trie.column), _reference_trie(terms, trie), strict=True
     ):
         assert np.array_equal(built, expected)
+
+
+def test_node_numbers_past_two_bytes_are_kept_in_four() -> None:
+    alphabet = [chr(code) for code in range(0x430, 0x430 + 42)]  # Cyrillic letters
+    terms = [a + b + c for a in alphabet for b in alphabet for c in alphabet[:40]]  # 70,560
+    trie = _CharTrie(terms)
+    assert trie.node_dtype == np.int32
+    assert int(trie.head_table.max()) > np.iinfo(np.uint16).max  # a node number kept whole
+    small = _CharTrie(terms[:1000])
+    assert small.node_dtype == np.uint16
