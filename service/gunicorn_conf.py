@@ -91,3 +91,7 @@ def child_exit(server: Any, worker: Any) -> None:
 
 def on_exit(server: Any) -> None:
     gunicorn_hooks.remove_metrics_dir()
+
+
+def when_ready(server: Any) -> None:
+    gunicorn_hooks.freeze_loaded_app()

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import gc
 import glob
 import json
 import logging
@@ -144,6 +145,15 @@ def prepare_metrics_dir() -> str:
     os.environ[MULTIPROC_ENV] = directory
     _metrics_dir_owned = directory
     return directory
+
+
+def freeze_loaded_app() -> None:
+    """In the master, once the app is loaded (`preload_app`) and before the workers fork: the
+    loaded objects (the checker's ~400,000) move to the collector's permanent generation, so
+    that a collection in a worker does not touch them and copy the pages the workers share.
+    Measured (1,500 checks per server, 2 workers): private memory per worker 19-37 MiB -> 18-19
+    MiB, proportional set size 61-70 -> 57-59 MiB."""
+    gc.freeze()
 
 
 def worker_exited(pid: int) -> None:

@@ -180,3 +180,18 @@ def test_sigterm_lets_a_request_in_flight_finish(start_server):
     assert server.process.wait(timeout=20) == 0
     log = server.stop()
     assert '"status": 200' in log
+
+
+def test_the_master_freezes_the_loaded_app_before_forking() -> None:
+    """`when_ready` (gunicorn_conf) moves what the master loaded out of the collector's reach,
+    so the forked workers keep sharing its pages."""
+    import gc
+
+    from service import gunicorn_hooks
+
+    before = gc.get_freeze_count()
+    try:
+        gunicorn_hooks.freeze_loaded_app()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
