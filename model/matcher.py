@@ -149,7 +149,7 @@ class PhraseMatcher:
 
         The matches are expanded into their (group, key) pairs and sorted by group, start,
         longest first and key in one NumPy sort; each group is then resolved leftmost-longest
-        in one pass (equal to `_find_all_plain`, which resolves group by group)."""
+        in one pass (tests/model/test_fast_paths.py checks it against a group-by-group search)."""
         origin = None if text.identity else text.origin
         found = [
             self._spans(automaton, haystack, origin)
@@ -203,31 +203,6 @@ class PhraseMatcher:
                 strict=True,
             )
         ]
-        return Found(mentions, raw)
-
-    def _find_all_plain(self, text: FoldedText) -> Found:
-        """`find_all` group by group in Python: the plain computation it is tested against."""
-        by_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-        origin = None if text.identity else text.origin
-        for automaton, haystack in ((self._folded, text.folded), (self._exact, text.cased)):
-            if automaton is not None:
-                starts, ends, payloads = self._spans(automaton, haystack, origin)
-                for first, end, index in zip(
-                    starts.tolist(), ends.tolist(), payloads.tolist(), strict=True
-                ):
-                    for group, key in self._payloads[index]:
-                        by_group[group].append((first, end, key))
-        mentions: list[Mention] = []
-        raw: dict[str, list[tuple[int, int, str]]] = {}
-        for group, spans in by_group.items():
-            if group in self.overlapping:
-                spans.sort(key=lambda s: (s[0], -s[1], s[2]))
-                raw[group] = spans
-            else:
-                mentions.extend(
-                    [Mention(group, key, s, e) for s, e, key in leftmost_longest(spans)]
-                )
-        mentions.sort(key=lambda m: (m.start, -m.end, m.group))
         return Found(mentions, raw)
 
     def _spans(
