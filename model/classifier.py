@@ -266,7 +266,7 @@ class SentenceClassifier:
     heads: np.ndarray = field(init=False, repr=False)  # `weights` transposed, one row a head
 
     def __post_init__(self) -> None:
-        self.heads = np.ascontiguousarray(self.weights.T)
+        self.heads = np.ascontiguousarray(self.weights.T)  # no copy when `weights` is a transpose
 
     @classmethod
     def from_arrays(cls, arrays: Any, manifest: dict[str, Any]) -> SentenceClassifier:
@@ -278,17 +278,18 @@ class SentenceClassifier:
                 for name, v in zip(blocks, vectorizers, strict=True)
             ]
         )
-        weights = np.asarray(arrays["weights"], dtype=np.float64)
+        # Stored once, a row per head (what scoring reads); `weights` is its transpose, a view.
+        heads = np.ascontiguousarray(np.asarray(arrays["weights"], dtype=np.float64).T)
         return cls(
             columns=tuple(manifest["columns"]),
             threshold=float(manifest["threshold"]),
             flag_threshold=float(manifest.get("flag_threshold", manifest["threshold"])),
             version=str(manifest["model_version"]),
             feature_names=names,
-            violative_weights=weights[:, 0],
+            violative_weights=heads[0],
             word_feature_mask=np.char.startswith(names, "word__"),
             vectorizers=vectorizers,
-            weights=weights,
+            weights=heads.T,
             intercepts=np.asarray(arrays["intercepts"], dtype=np.float64),
         )
 
