@@ -448,7 +448,7 @@ class SentenceClassifier:
             return []
         first, last = int(words[0]), int(words[-1]) + 1
         start, stop = features.indptr[first], features.indptr[last]
-        columns = np.repeat(np.arange(first, last), np.diff(features.indptr[first : last + 1]))
+        columns = features.columns[start:stop]
         selected = self.word_feature_mask[columns] & selected_rows[features.indices[start:stop]]
         columns = columns[selected]
         contributions = features.data[start:stop][selected] * self.violative_weights[columns]

@@ -521,8 +521,8 @@ class _CharTrie:
                 first_node += distinct.size
         with_children = sum(level.size for level in levels[:-1])
         # Node numbers in two bytes where they fit: the child table has a cell per node with
-        # children and character (6.3 million cells for 22 languages' letters), half of it
-        # filled by nothing but the worker's memory.
+        # children and character, 6.3 million cells (almost all empty) for 22 languages'
+        # letters, so two bytes a cell instead of four saves 12 MiB per worker.
         self.node_dtype = np.dtype(np.uint16 if first_node <= np.iinfo(np.uint16).max else np.int32)
         self.child = np.zeros((with_children + 1) * self.width, dtype=self.node_dtype)
         self.head_table = np.zeros(self.width**self.head, dtype=self.node_dtype)
