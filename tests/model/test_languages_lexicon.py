@@ -113,9 +113,13 @@ def test_vietnamese_terms_are_never_one_folded_syllable() -> None:
 
 
 def test_no_term_names_two_conditions_or_both_a_product_and_a_condition() -> None:
-    shared = yaml.safe_load((DATA_DIR / "conditions.yaml").read_text(encoding="utf-8"))
+    shared = [
+        record
+        for name in ("conditions.yaml", "conditions_open.yaml")
+        for record in yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))["conditions"]
+    ]
     owner: dict[str, set[str]] = defaultdict(set)
-    for record in shared["conditions"]:
+    for record in shared:
         for term in record.get("terms") or []:
             owner[fold_term(term)].add(record["name"])
     for data in FILES.values():

@@ -115,20 +115,13 @@ def test_open_records_are_well_formed() -> None:
             assert record["mesh"] is None or re.fullmatch(r"D\d{6}(\d{3})?", record["mesh"])
 
 
-def test_no_term_or_mesh_id_names_two_conditions() -> None:
-    owner: dict[str, set[str]] = defaultdict(set)
+def test_no_mesh_id_names_two_conditions() -> None:
+    """(That no term names two conditions, curated, open or in a language file, is
+    tests/model/test_languages_lexicon.py's.)"""
     mesh: dict[str, set[str]] = defaultdict(set)
     for record in CURATED["conditions"] + OPEN["conditions"]:
-        for term in record["terms"]:
-            owner[fold_term(term)].add(record["name"])
         if record.get("mesh"):
             mesh[record["mesh"]].add(record["name"])
-    for path in sorted((DATA_DIR / "languages").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for name, terms in (data.get("conditions") or {}).items():
-            for term in terms:
-                owner[fold_term(term)].add(name)
-    assert not {term: names for term, names in owner.items() if len(names) > 1}
     assert not {code: names for code, names in mesh.items() if len(names) > 1}
 
 
