@@ -115,19 +115,27 @@ def _looks_like_heading(line: str, next_line: str | None) -> bool:
     return len(words) <= 12
 
 
-def _join_hyphenated(lines: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Lines joined where a word is hyphenated across the break ("regen-" / "erates"): one
-    line of text, as the folding already reads the word whole."""
+# A line that ends with one of these ends its sentence: the next line starts a new one.
+_LINE_ENDS = _SPACED_ENDS + _WIDE_ENDS + ":;\u2026"
+
+
+def _join_wrapped(lines: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Lines joined where one sentence was wrapped over them: a line that starts with a
+    lower-case letter, after a line that does not end its sentence ("... for multiple" /
+    "sclerosis reverses ..."; "regen-" / "erates", the folding reads that word whole). Text
+    pasted from e-mails, PDFs and printed pages is wrapped so; a list item is never joined to
+    the line before it."""
     joined: list[tuple[int, int]] = []
     for start, end in lines:
         if joined:
             previous = text[joined[-1][0] : joined[-1][1]].rstrip()
-            first = text[start:end].lstrip()[:1]
+            line = text[start:end]
+            first = line.lstrip()[:1]
             if (
-                len(previous) >= 2
-                and previous[-1] == "-"
-                and previous[-2].isalpha()
-                and (first.islower())
+                previous
+                and previous[-1] not in _LINE_ENDS
+                and first.islower()
+                and not _is_list_item(line)
             ):
                 joined[-1] = (joined[-1][0], end)
                 continue
@@ -149,7 +157,7 @@ def segment(text: str) -> tuple[list[Sentence], list[Section]]:
     for line in text.splitlines(keepends=True):
         lines.append((position, position + len(line)))
         position += len(line)
-    nonblank = _join_hyphenated([(s, e) for s, e in lines if text[s:e].strip()], text)
+    nonblank = _join_wrapped([(s, e) for s, e in lines if text[s:e].strip()], text)
     section_index = 0
     section_start = 0
     current_heading: Sentence | None = None

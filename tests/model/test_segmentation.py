@@ -1,0 +1,48 @@
+"""Sentences over wrapped lines: text pasted from e-mails, PDFs and printed pages breaks its
+sentences wherever the line was full."""
+
+from __future__ import annotations
+
+import model
+from model.text import segment
+
+
+def sentence_texts(text: str) -> list[str]:
+    sentences, _ = segment(text)
+    return [" ".join(text[s.start : s.end].split()) for s in sentences]
+
+
+def test_wrapped_lines_that_start_in_lower_case_are_joined():
+    text = (
+        "The injections are given\nin the knee, under\nultrasound guidance.\nRecovery takes a day."
+    )
+    assert sentence_texts(text) == [
+        "The injections are given in the knee, under ultrasound guidance.",
+        "Recovery takes a day.",
+    ]
+
+
+def test_a_line_that_ends_its_sentence_is_not_joined_to_the_next():
+    for end in (".", ":", ";", "?", "!", "\u2026"):
+        text = f"We treat three conditions{end}\nknee pain and hip pain are the most common."
+        assert len(sentence_texts(text)) == 2, end
+
+
+def test_a_list_item_or_a_capitalised_line_starts_its_own_sentence():
+    assert sentence_texts("Conditions we see\n- back pain\n- knee pain") == [
+        "Conditions we see",
+        "- back pain",
+        "- knee pain",
+    ]
+    assert len(sentence_texts("Why choose us\nOur doctors trained abroad.")) == 2
+
+
+def test_a_claim_wrapped_inside_a_condition_name_is_still_found():
+    checker = model.load_checker()
+    body = checker.check(
+        "Our umbilical cord stem cell programme reverses multiple\n"
+        "sclerosis within weeks. Reserve your place today."
+    )
+    assert body["risk"]["level"] == "high"
+    pairs = [f for f in body["flags"] if f["rule_id"] == "unapproved-use.cell-product-for-disease"]
+    assert pairs, body["flags"]
