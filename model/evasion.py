@@ -21,6 +21,7 @@ spelled that way (on a page written in that script it is a slip, and not reporte
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from enum import StrEnum
@@ -34,6 +35,10 @@ from model.lookalikes import latin_lookalike, lookalike_words, script_of, writte
 # with the dot after the last letter when a word follows ("s. t. e. m. cells"). Read by
 # `_spaced_letter_run` with string code (the `re` pattern it replaces needed lookarounds).
 _SPACED_LETTER_MARKS = ".\u00b7\u2022*"
+_WIDE_SPACED_LETTER_MARKS = "\u00b7\u2022"
+# Marks put inside a word, or between the words of a name, to break it for a filter while a
+# reader reads through them: "ste*m", "multiple.sclerosis". (`_` and `-` are separators already.)
+_INSERTED_MARKS = "*.\u00b7\u2022~^|+#"
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@$!|'")
 LEET_LETTERS: dict[str, str] = {
@@ -80,6 +85,7 @@ class ObfuscationKind(StrEnum):
     LOOKALIKE = "lookalike_letters"
     LETTER_SPACING = "letter_spacing"
     DIGIT_SWAP = "digits_for_letters"
+    INSERTED_MARKS = "marks_inside_words"
     # Typesetting more often than evasion: weak evidence on its own.
     LINE_BREAK_HYPHEN = "line_break_hyphenation"
 
@@ -117,7 +123,13 @@ def repair_words(
     word was rewritten (some rewrites are no evidence: "A.L.S." read as "ALS")."""
     records: list[Obfuscation] = []
     rewritten = False
-    stages: tuple[_Stage, ...] = (_lookalikes, _line_break_hyphens, _spaced_letters, _digit_swaps)
+    stages: tuple[_Stage, ...] = (
+        _lookalikes,
+        _line_break_hyphens,
+        _spaced_letters,
+        _marks_inside_words,
+        _digit_swaps,
+    )
     for stage in stages:
         rewrites = stage(original, cased, origin, vocabulary)
         if rewrites:
@@ -327,6 +339,12 @@ def _spaced_letter_starts(cased: str) -> list[int]:
     classes = _character_classes(cased)
     in_word = np.zeros(len(classes) + 2, dtype=bool)
     in_word[1:-1] = classes != _OTHER
+    if not cased.isascii():  # the middle dot and the bullet separate letters like "." does
+        for mark in _WIDE_SPACED_LETTER_MARKS:
+            position = cased.find(mark)
+            while position >= 0:
+                in_word[position + 1] = False
+                position = cased.find(mark, position + 1)
     letters = np.flatnonzero((classes == _ASCII_LETTER) & ~in_word[:-2] & ~in_word[2:])
     if letters.size < _MIN_SPACED_LETTERS:
         return []
@@ -380,6 +398,87 @@ def _split_known_pair(word: str, vocabulary: Vocabulary) -> list[int]:
         if f"{word[:cut]} {word[cut:]}" in vocabulary:
             return [cut, len(word) - cut]
     return [len(word)]
+
+
+# --- marks inside words -----------------------------------------------------------------------
+
+
+def _marks_inside_words(
+    original: str, cased: str, origin: np.ndarray, vocabulary: Vocabulary | None
+) -> list[_Rewrite]:
+    """Letters broken by marks a reader reads through: read without them when that spells a
+    vocabulary word ("ste*m", "cel.ls"), or with a space for each when the pieces are words the
+    vocabulary knows as pairs ("multiple.sclerosis"). A run that is a vocabulary word as written,
+    spells none, or is shorter than four letters stays as it is ("e.g.", "U.S.", "clinic.com")."""
+    if vocabulary is None:
+        return []
+    rewrites: list[_Rewrite] = []
+    token_end = -1
+    for position in _inner_marks(cased):
+        if position < token_end:
+            continue
+        start, token_end = _marked_token(cased, position)
+        token = cased[start:token_end]
+        if token.lower() in vocabulary:
+            continue
+        letters = [p for p in range(start, token_end) if cased[p] in _ASCII_LETTERS]
+        pieces = _pieces(token)
+        joined = "".join(pieces)
+        if len(joined) < _MIN_SPACED_RUN or max(map(len, pieces)) == 1:
+            continue  # "M.S", "U.S", "s.t.e.m": abbreviations, or dotted letters (read above)
+        if joined.lower() in vocabulary:
+            record = _record(ObfuscationKind.INSERTED_MARKS, origin, start, token_end, joined)
+            rewrites.append(_Rewrite(start, token_end, joined, origin[letters], record))
+        elif all(f"{a} {b}".lower() in vocabulary for a, b in itertools.pairwise(pieces)):
+            spaced = "".join(c if c in _ASCII_LETTERS else " " for c in token)
+            record = _record(ObfuscationKind.INSERTED_MARKS, origin, start, token_end, spaced)
+            rewrites.append(_Rewrite(start, token_end, spaced, origin[start:token_end], record))
+    return rewrites
+
+
+def _inner_marks(text: str) -> list[int]:
+    """Positions of inserted marks with an ASCII letter on either side, in order."""
+    found: list[int] = []
+    for mark in _INSERTED_MARKS:
+        position = text.find(mark, 1)
+        while position >= 0:
+            if (
+                text[position - 1 : position] in _ASCII_LETTERS
+                and text[position + 1 : position + 2] in _ASCII_LETTERS
+                and text[position + 1 : position + 2]
+            ):
+                found.append(position)
+            position = text.find(mark, position + 1)
+    return sorted(found)
+
+
+def _marked_token(text: str, position: int) -> tuple[int, int]:
+    """The run of ASCII letters and single inserted marks around the mark at `position`."""
+    start = position
+    while start > 0 and (
+        text[start - 1] in _ASCII_LETTERS
+        or (text[start - 1] in _INSERTED_MARKS and text[start - 2 : start - 1] in _ASCII_LETTERS)
+    ):
+        start -= 1
+    while text[start] not in _ASCII_LETTERS:
+        start += 1
+    end = position + 1
+    while end < len(text) and (
+        text[end] in _ASCII_LETTERS
+        or (text[end] in _INSERTED_MARKS and text[end + 1 : end + 2] in _ASCII_LETTERS)
+    ):
+        end += 1
+    return start, end
+
+
+def _pieces(token: str) -> list[str]:
+    pieces = [""]
+    for char in token:
+        if char in _ASCII_LETTERS:
+            pieces[-1] += char
+        else:
+            pieces.append("")
+    return pieces
 
 
 # --- digits for letters ------------------------------------------------------------------------

@@ -3,12 +3,12 @@
 The matcher never sees the original text. It sees a *folded* copy that reads the way a person
 reads the page: invisible characters gone (zero-width spaces and joiners, soft hyphens, bidi
 controls, variation selectors), compatibility forms unfolded by NFKC (fullwidth `ＣＯＰＤ`, math
-bold `𝐬𝐭𝐞𝐦`, the ligature `ﬁ`), diacritics removed, curly quotes straightened, emoji and other
-pictographs read as spaces, and every run of whitespace, hyphens and slashes collapsed to one
-space; then words in disguise are read as the words they pass for (`model.evasion`). Every folded
-character keeps the index of the original character it came from, so `span_in_original` turns a
-match into exact characters of the original and evidence quotes stay true substrings of what was
-sent.
+bold `𝐬𝐭𝐞𝐦`, the ligature `ﬁ`), small capitals read as their letters (`ꜱᴛᴇᴍ`), diacritics
+removed, curly quotes straightened, emoji and other pictographs read as spaces, and every run
+of whitespace, hyphens and slashes collapsed to one space; then words in disguise are read as the
+words they pass for (`model.evasion`). Every folded character keeps the index of the original
+character it came from, so `span_in_original` turns a match into exact characters of the
+original and evidence quotes stay true substrings of what was sent.
 
 `FoldedText.cased` is the same text with case kept (the case-sensitive abbreviations "MS", "COPD"
 are matched there), `folded` its lower case; both share one origin map.
@@ -17,6 +17,7 @@ are matched there), `folded` its lower case; both share one origin map.
 from __future__ import annotations
 
 import bisect
+import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -91,6 +92,9 @@ def _fold_char(char: str) -> str:
         return ""
     if 0xFDD0 <= code <= 0xFDEF or _EMOJI_MODIFIERS[0] <= code <= _EMOJI_MODIFIERS[1]:
         return " "
+    small_capital = _small_capital(char)
+    if small_capital is not None:
+        return small_capital
     compatible = unicodedata.normalize("NFKC", char)
     # Strip diacritics, then recompose (Hangul syllables decompose into jamo and must come back).
     stripped = unicodedata.normalize(
@@ -106,6 +110,22 @@ def _fold_char(char: str) -> str:
     if len(stripped) > 1 and " " not in stripped and any(c.isalnum() for c in stripped):
         return stripped  # ligatures, fractions, unit squares: "ﬁ" → "fi"
     return char if len(char.lower()) == 1 else char.lower()[0]
+
+
+_SMALL_CAPITAL = "LATIN LETTER SMALL CAPITAL "
+
+
+def _small_capital(char: str) -> str | None:
+    """The capital a Latin small capital reads as ("\u1d04", LATIN LETTER SMALL CAPITAL C: "C"),
+    by its Unicode name: NFKC leaves these letters of "fancy text" generators as they are, and
+    TR39 lists only some of them as confusable with the letter they are a capital of. Read as
+    capitals, "\u1d0d\ua731" is the abbreviation "MS"."""
+    if char.isascii() or not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    if name.startswith(_SMALL_CAPITAL) and len(name) == len(_SMALL_CAPITAL) + 1:
+        return name[-1]
+    return None
 
 
 class _FoldTable(dict[int, str]):
@@ -284,6 +304,7 @@ def _fold_characters(text: str) -> tuple[np.ndarray, np.ndarray, bool, list[Obfu
     the original, whether any character was dropped or expanded, and the invisible characters
     that disguised words."""
     codes = _folded_codes(text)
+    records = _small_capital_words(text)
     expanded = bool((codes == ord(_EXPAND)).any())
     if expanded:
         codes, index = _expand(text, codes)
@@ -291,9 +312,34 @@ def _fold_characters(text: str) -> tuple[np.ndarray, np.ndarray, bool, list[Obfu
         index = np.arange(len(codes), dtype=np.int64)
     deleted = codes == ord(_DELETE)
     if not deleted.any():
-        return codes, index, expanded, []
-    records = _invisible_characters(text, index[deleted])
+        return codes, index, expanded, records
+    records += _invisible_characters(text, index[deleted])
     return codes[~deleted], index[~deleted], True, records
+
+
+@functools.cache
+def _small_capital_table() -> np.ndarray:
+    """Whether each code point of the Basic Multilingual Plane is a Latin small capital (they
+    live in the IPA, phonetic and Latin Extended-D blocks)."""
+    table = np.zeros(BMP, dtype=bool)
+    for low, high in ((0x0250, 0x02AF), (0x1D00, 0x1D7F), (0xA720, 0xA7FF)):
+        table[[c for c in range(low, high + 1) if _small_capital(chr(c)) is not None]] = True
+    return table
+
+
+def _small_capital_words(text: str) -> list[Obfuscation]:
+    """A record for each word written with small capitals, as it reads: a reader reads
+    "\ua731\u1d1b\u1d07\u1d0d" as "stem", and so should the sentence classifier."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    positions = np.flatnonzero(_small_capital_table()[np.minimum(codes, BMP - 1)])
+    records: list[Obfuscation] = []
+    for position in positions.tolist():
+        if records and position < records[-1].end:
+            continue
+        start, end = _word_around(text, position, position + 1)
+        word = fold_term(text[start:end]).lower()
+        records.append(Obfuscation(ObfuscationKind.LOOKALIKE, start, end, word))
+    return records
 
 
 def _expand(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -166,6 +166,34 @@ def _hyphenate_longest(ad: str) -> str:
     return _MARKED.sub(split, ad)
 
 
+_SMALL_CAPITALS = dict(
+    zip(
+        "abcdefghijklmnoprstuvwyz",
+        "\u1d00\u0299\u1d04\u1d05\u1d07\ua730\u0262\u029c\u026a\u1d0a\u1d0b\u029f"
+        "\u1d0d\u0274\u1d0f\u1d18\u0280\ua731\u1d1b\u1d1c\u1d20\u1d21\u028f\u1d22",
+        strict=True,
+    )
+)
+
+
+def _small_capitals(word: str) -> str:
+    return "".join(_SMALL_CAPITALS.get(c, c) for c in word.lower())
+
+
+def _mark_inside(mark: str) -> Callable[[str], str]:
+    """The mark after the second letter of each word of four letters or more ("ste*m")."""
+
+    def rewrite(word: str) -> str:
+        return word[:2] + mark + word[2:] if len(word) >= 4 and word[:3].isalpha() else word
+
+    return rewrite
+
+
+def _wrapped_inside_names(ad: str) -> str:
+    """Each marked name of several words broken over two lines, as a hard-wrapped e-mail."""
+    return _MARKED.sub(lambda m: m[1].replace(" ", "\n", 1), ad)
+
+
 def _emoji_between_words(ad: str) -> str:
     return plain(ad).replace(" ", " \U0001f9ec ")
 
@@ -198,6 +226,12 @@ TRANSFORMATIONS: dict[str, Callable[[str], str]] = {
     "hyphenated across line breaks": _hyphenate_longest,
     "emoji between all words": _emoji_between_words,
     "emoji inside names": _emoji_in_names,
+    "small capitals in names": _in_names(_small_capitals),
+    "a star inside name words": _in_names(_mark_inside("*")),
+    "a dot inside name words": _in_names(_mark_inside(".")),
+    "middle-dotted letters in names": _in_names(lambda w: "\u00b7".join(w) if len(w) > 2 else w),
+    "bulleted letters in names": _in_names(lambda w: "\u2022".join(w) if len(w) > 2 else w),
+    "names wrapped over two lines": _wrapped_inside_names,
 }
 
 

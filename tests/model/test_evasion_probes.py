@@ -29,6 +29,8 @@ REPORTED = {
     "one Greek letter per name word": ObfuscationKind.LOOKALIKE,
     "leetspeak in names": ObfuscationKind.DIGIT_SWAP,
     "spaced letters in names": ObfuscationKind.LETTER_SPACING,
+    "small capitals in names": ObfuscationKind.LOOKALIKE,
+    "a star inside name words": ObfuscationKind.INSERTED_MARKS,
 }
 
 

@@ -358,6 +358,7 @@ def test_obfuscation_kinds_are_a_closed_list():
         "lookalike_letters",
         "letter_spacing",
         "digits_for_letters",
+        "marks_inside_words",
         "line_break_hyphenation",
     }
 
@@ -390,3 +391,35 @@ def test_spaced_letters_split_where_the_vocabulary_knows_the_pair():
         words.append(letters[position : position + length])
         position += length
     assert words == ["multiple", "sclerosis"]
+
+
+# --- small capitals and marks inside words ----------------------------------------------------
+
+
+def test_small_capitals_read_as_their_letters_and_are_reported():
+    stem_cells = "\ua731\u1d1b\u1d07\u1d0d \u1d04\u1d07\u029f\u029f\ua731"
+    text = f"Our {stem_cells} help \u1d00\u029f\ua731 patients"
+    assert found(text) == [
+        ("stem cells", stem_cells),
+        ("als", "\u1d00\u029f\ua731"),  # read as capitals: the abbreviation ALS
+    ]
+    assert {kind for kind, _, _ in undone(text)} == {"lookalike_letters"}
+    assert fold_text(text).readable(0, len(text)) == "Our stem cells help als patients"
+
+
+def test_a_mark_inside_a_word_is_read_through():
+    text = "Our ste*m ce.lls treat multiple\u00b7sclerosis"
+    assert found(text) == [("stem cells", "ste*m ce.lls"), ("multiple sclerosis", text[-18:])]
+    assert {kind for kind, _, _ in undone(text)} == {"marks_inside_words"}
+
+
+def test_honest_dots_and_stars_stay_as_written():
+    for text in ("See e.g. the U.S. label", "Visit stemclinic.com today", "Results*", "A*B test"):
+        assert undone(text) == [], text
+        assert fold_text(text, VOCABULARY).folded == fold_text(text).folded, text
+
+
+def test_letters_spaced_by_middle_dots_or_bullets_are_read_as_the_word():
+    for mark in ("\u00b7", "\u2022"):
+        text = f"our {mark.join('stem')} cells"
+        assert found(text) == [("stem cells", text[4:])], mark
