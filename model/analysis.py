@@ -161,6 +161,7 @@ def analyse(
     composed_heads: Mapping[str, frozenset[str]] | None = None,
     cover_only_keys: frozenset[str] = frozenset(),
     generic_product_keys: frozenset[str] = frozenset(),
+    harm_denials: frozenset[str] = frozenset(),
 ) -> Document:
     sentences, sections = segment(text)
     folded = fold_text(text, vocabulary=matcher.vocabulary)
@@ -217,11 +218,17 @@ def analyse(
         and not document.is_suppressed(sentence_of[m])
     ]
     # A condition in a sentence about risks ("side effects include infertility") is a harm the
-    # text warns of, not something the product is offered for.
+    # text warns of, not something the product is offered for; unless the sentence denies the
+    # risks ("treats MS with no side effects": `harm_denials`, the phrase groups of rules that
+    # find such claims).
+    denying = {sentence_of[m] for group in harm_denials for m in document.group(group)}
     document.conditions = [
         m
         for m in document.group("condition")
         if not document.is_suppressed(sentence_of[m])
-        and "adverse" not in document.cues_by_sentence.get(sentence_of[m], ())
+        and (
+            "adverse" not in document.cues_by_sentence.get(sentence_of[m], ())
+            or sentence_of[m] in denying
+        )
     ]
     return document

@@ -53,6 +53,7 @@ class PipelineParts:
     page_model: PageModel
     cover_only_keys: frozenset[str]
     generic_product_keys: frozenset[str]
+    harm_denials: frozenset[str] = frozenset()  # phrase groups of rules that deny any harm
 
 
 @dataclass
@@ -79,6 +80,7 @@ def stage_analyse(state: CheckState, parts: PipelineParts) -> None:
         composed_heads=parts.lexicons.composed_heads,
         cover_only_keys=parts.cover_only_keys,
         generic_product_keys=parts.generic_product_keys,
+        harm_denials=parts.harm_denials,
     )
 
 

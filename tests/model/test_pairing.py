@@ -37,3 +37,18 @@ def test_stem_cells_named_as_the_source_of_exosomes_are_not_a_product():
     )
     assert ("exosome", "long covid") in pairs
     assert not {p for p in pairs if p[0] == "stem_cell_unspecified"}
+
+
+def test_a_condition_named_beside_risks_is_a_harm_not_a_target():
+    text = "Our stem cell injections may cause infection; side effects include a lupus flare."
+    assert not any(condition == "lupus" for _, condition in _pairs(text))
+
+
+def test_a_condition_in_a_sentence_that_denies_all_risk_is_still_a_target():
+    # "side effects" is a risk cue; said as "none", the sentence sells the treatment.
+    for text in (
+        "Our fat-derived stem cells treat lupus with no side effects at all.",
+        "Nuestras células madre tratan el lupus sin efectos secundarios.",
+        "我们的脐带干细胞可以治疗红斑狼疮，没有副作用。",
+    ):
+        assert any(condition == "lupus" for _, condition in _pairs(text)), text
