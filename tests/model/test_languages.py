@@ -123,3 +123,18 @@ def test_any_text_gets_a_code_and_a_confidence(text: str) -> None:
 @given(st.sampled_from(sorted(SHORT_TEXTS)), st.integers(min_value=1, max_value=40))
 def test_a_page_of_one_language_is_that_language_whatever_its_length(code: str, n: int) -> None:
     assert identify_language("\n".join([SHORT_TEXTS[code]] * n)).code == code
+
+
+def test_turkish_names_take_their_case_and_possessive_endings():
+    checker = load_checker()
+    # "our stem cells" (-lerimiz), the object form (-u, -i), "with ... cells" (-leriyle).
+    text = (
+        "Kemik iliği kök hücrelerimiz ile multipl sklerozu ve tip 2 diyabeti tedavi ediyoruz. "
+        "Yağ dokusu kök hücreleriyle diz kireçlenmesine son!"
+    )
+    conditions = {
+        f["entities"]["condition"]["name"]
+        for f in checker.claims_before_judgement(text)
+        if f.get("entities", {}).get("condition")
+    }
+    assert conditions >= {"multiple sclerosis", "type 2 diabetes"}, conditions
