@@ -52,3 +52,12 @@ def test_a_condition_in_a_sentence_that_denies_all_risk_is_still_a_target():
         "我们的脐带干细胞可以治疗红斑狼疮，没有副作用。",
     ):
         assert any(condition == "lupus" for _, condition in _pairs(text)), text
+
+
+def test_lay_names_of_conditions_are_paired():
+    assert ("umbilical_cord", "autism spectrum disorder") in _pairs(
+        "Our cord tissue cells help kids on the spectrum sleep and talk."
+    )
+    assert ("adipose", "autoimmune disease") in _pairs(
+        "Fat-derived stem cells put an end to autoimmune flare-ups."
+    )
