@@ -6,6 +6,7 @@ import pytest
 
 import model
 from evaluation.evaluate import product_condition_pairs
+from model.pipeline import CheckState, run_pipeline
 
 CHECKER = model.load_checker()
 
@@ -152,3 +153,36 @@ def test_a_warning_in_another_language_is_read_as_critical(text, critical_words)
     assert len(document.group("cue:critical")) == critical_words
     body = CHECKER.check(text)
     assert body["page"]["kind"] == "informational" and body["risk"]["level"] == "low"
+
+
+# A consumer warning in Spanish, written for this test: it names what clinics promise, in the
+# third person, and warns twice.
+SPANISH_WARNING = """Aviso a pacientes: ofertas de células madre
+
+Cada año aparecen más centros que venden inyecciones de células madre para la artritis, el
+autismo o la esclerosis múltiple, y muchos prometen curar casi cualquier enfermedad.
+Tenga cuidado: la mayoría de estos tratamientos no están aprobados.
+Son tratamientos no comprobados, anunciados con publicidad engañosa en redes sociales.
+Antes de pagar, hable con su médico de cabecera."""
+
+
+def test_a_consumer_warning_in_spanish_is_not_flagged():
+    result = CHECKER.check(SPANISH_WARNING)
+    assert result["risk"]["level"] == "low", [f["rule_id"] for f in result["flags"]]
+    assert result["page"]["kind"] == "informational", result["page"]
+
+
+@pytest.mark.parametrize(
+    "warning",
+    [
+        "Tenga cuidado con las clínicas sospechosas: sus tratamientos no están aprobados.",
+        "Tenha cuidado: são tratamentos não comprovados, com propaganda enganosa.",
+        "Soyez prudents : ces traitements non prouvés relèvent de la publicité trompeuse.",
+        "Seien Sie vorsichtig: irreführende Werbung für unbewiesen wirksame Spritzen.",
+        "Fate attenzione alle cliniche sospette e alla pubblicità ingannevole.",
+    ],
+)
+def test_consumer_warnings_read_as_critical_in_five_languages(warning):
+    state = run_pipeline(CheckState(warning, frozenset(), False), CHECKER.parts, until="analyse")
+    assert state.document is not None
+    assert len(state.document.group("cue:critical")) >= 2, warning
