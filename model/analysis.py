@@ -74,8 +74,13 @@ class Document:
         return self.text[span.start : span.end].rstrip().endswith("?")
 
     def is_suppressed(self, sentence: int) -> bool:
+        """Whether the sentence criticises, denies or reports others' words. A grim prognosis
+        reported by the patient ("they told me I would never walk") opens a testimonial: its
+        reported speech alone does not set it aside."""
         cues = self.cues_by_sentence.get(sentence)
-        return cues is not None and not SUPPRESSING_CUES.isdisjoint(cues)
+        if cues is None or SUPPRESSING_CUES.isdisjoint(cues):
+            return False
+        return not ("prognosis" in cues and SUPPRESSING_CUES & cues == {"informational"})
 
     def quote(self, mention: Mention) -> str:
         return self.text[mention.start : mention.end]

@@ -50,6 +50,7 @@ LANGUAGE_FILE_KEYS = frozenset(
 CUE_KINDS: tuple[str, ...] = (
     "critical",
     "informational",
+    "prognosis",
     "negation",
     "free_trial",
     "disclosure",

@@ -61,3 +61,19 @@ def test_lay_names_of_conditions_are_paired():
     assert ("adipose", "autoimmune disease") in _pairs(
         "Fat-derived stem cells put an end to autoimmune flare-ups."
     )
+
+
+def test_a_testimonial_opening_with_a_grim_prognosis_keeps_its_condition():
+    pairs = _pairs(
+        "After my stroke the doctors told me I would never use my right hand again. Six weeks "
+        "after our bone marrow stem cell programme I can write my name."
+    )
+    assert ("bone_marrow", "stroke") in pairs
+
+
+def test_a_patient_reporting_what_a_clinic_told_them_is_still_set_aside():
+    pairs = _pairs(
+        "The clinic told me their fat-derived stem cells would cure my lupus. They did not; "
+        "I am back on my old medication."
+    )
+    assert not any(condition == "lupus" for _, condition in pairs)
