@@ -21,7 +21,7 @@ from model.characters import alphanumeric, word_characters
 from model.detectors import NEAREST_SCAN_LIMIT, _Candidate, _Nearby, _nearest
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
-from model.normalise import fold_terms
+from model.normalise import ABSENT_FROM_FOLDED, fold_terms
 from model.report import Flag, Span
 from model.rules import load_rules
 from model.text import fold_term, fold_text
@@ -228,6 +228,7 @@ def test_the_matcher_holds_each_phrase_folded_alone():
         (case_sensitive, term): set(matcher._payloads[value >> LENGTH_BITS])
         for case_sensitive, automaton in ((False, matcher._folded), (True, matcher._exact))
         for term, value in automaton.items()
+        if ABSENT_FROM_FOLDED not in term  # the branches that order the root never match
     }
     assert held == expected
     words = {word for _, term in expected for word in term.lower().split()}
