@@ -54,8 +54,15 @@ def render(template: str, **values: str) -> str:
 
 def fill(template: str, values: Placeholders) -> str:
     """`render` with the values already wrapped (one wrapper serves many templates); the
-    result's whitespace is normalised (runs to one space, none at the ends)."""
-    return " ".join(template.format_map(values).split())
+    result's whitespace is normalised (runs to one space, none at the ends).
+
+    A check fills some two hundred templates, nearly all of them normal already: a printable
+    text (every whitespace character but the space is unprintable) with no double space and
+    none at its ends is returned as it is, without splitting it into words."""
+    filled = template.format_map(values)
+    if filled.isprintable() and "  " not in filled and filled[:1] != " " and filled[-1:] != " ":
+        return filled
+    return " ".join(filled.split())
 
 
 def _short_quote(text: str, limit: int = 120) -> str:

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model.characters import alphanumeric, word_characters
-from model.detectors import NEAREST_SCAN_LIMIT, _Candidate, _Nearby, _nearest
+from model.detectors import NEAREST_SCAN_LIMIT, Placeholders, _Candidate, _Nearby, _nearest, fill
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
 from model.normalise import ABSENT_FROM_FOLDED, fold_terms
@@ -234,6 +234,19 @@ def test_the_matcher_holds_each_phrase_folded_alone():
     words = {word for _, term in expected for word in term.lower().split()}
     assert words <= matcher.vocabulary
     assert matcher.size == len(expected)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from([" ", "  ", "\n", "\u00a0", "\u200b", "{quote}", "a", "é"])
+        | st.text(alphabet=st.characters(exclude_characters="{}"), max_size=4)
+    ).map("".join),
+    st.text(max_size=8),
+)
+def test_fill_is_the_template_filled_with_its_words_joined(template, quote):
+    values = Placeholders(quote=quote)
+    assert fill(template, values) == " ".join(template.format_map(values).split())
 
 
 def test_flag_replaced_is_dataclasses_replace():
