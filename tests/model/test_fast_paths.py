@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model import evasion
 from model.characters import alphanumeric, word_characters
 from model.detectors import NEAREST_SCAN_LIMIT, Placeholders, _Candidate, _Nearby, _nearest, fill
 from model.lexicons import load_lexicons
@@ -79,14 +80,25 @@ def test_leftmost_longest_keeps_no_overlap_and_prefers_early_then_long(spans):
         assert any(k[0] <= head[0] < k[1] for k in kept)
 
 
+# ASCII text is classified with `bytes.translate`, any other with array lookups: both are drawn.
+any_text = st.text(max_size=60) | st.text(st.characters(max_codepoint=127), max_size=60)
+
+
 @SETTINGS
-@given(st.text(max_size=60))
+@given(any_text)
 def test_alphanumeric_is_str_isalnum(text):
     assert alphanumeric(text).tolist() == [char.isalnum() for char in text]
 
 
 @SETTINGS
-@given(st.text(max_size=60))
+@given(any_text)
+def test_evasion_classes_are_the_class_table_of_each_character(text):
+    expected = [evasion._CLASSES[min(ord(char), 128)] for char in text]
+    assert evasion._character_classes(text).tolist() == expected
+
+
+@SETTINGS
+@given(any_text)
 def test_word_characters_are_alphanumerics_of_spaced_scripts(text):
     expected = [c.isalnum() and not ("\u4e00" <= c <= "\u9fff") for c in text]
     found = word_characters(text).tolist()
