@@ -261,6 +261,16 @@ def test_fill_is_the_template_filled_with_its_words_joined(template, quote):
     assert fill(template, values) == " ".join(template.format_map(values).split())
 
 
+def test_rule_groups_name_the_matcher_groups_of_each_rule():
+    for rule in load_rules().rules:
+        names = {rule.groups.any, rule.groups.unless, *rule.groups.all_of}
+        assert {group for group, _ in rule.phrase_groups()} <= names
+        assert rule.groups.all_of == tuple(f"rule:{rule.id}:{i}" for i in range(len(rule.all_of)))
+        assert rule.groups.references == tuple(
+            tuple(a for a in alternatives if a.startswith("@")) for alternatives in rule.all_of
+        )
+
+
 def test_flag_replaced_is_dataclasses_replace():
     flag = Flag(
         "rule.x",
