@@ -28,6 +28,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from model.characters import ascii_table
 from model.linear_regex import LinearPattern
 from model.lookalikes import latin_lookalike, lookalike_words, script_of, written_in
 
@@ -64,6 +65,7 @@ _CLASSES[[ord(c) for c in "0123456789"]] = _DIGIT
 _CLASSES[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = _ASCII_LETTER
 _CLASSES[[ord(c) for c in LEET_LETTERS]] = _LEET
 _CLASSES[128] = _NON_ASCII
+_ASCII_CLASSES = ascii_table(_CLASSES)
 # A word hyphenated at the end of a line: "multi-\nple" (a soft hyphen there is already gone).
 # (RE2 patterns that start with a literal scan fast; the letters on either side are checked
 # after.)
@@ -330,6 +332,8 @@ def _spaced_letter(text: str, position: int) -> int | None:
 def _character_classes(text: str) -> np.ndarray:
     """`_CLASSES` of each character. Not remembered between calls: a cache keyed by the text
     would keep the last pages a client sent in memory after their checks (issue 15)."""
+    if text.isascii():
+        return np.frombuffer(bytearray(text, "ascii").translate(_ASCII_CLASSES), dtype=np.uint8)
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     return _CLASSES[np.minimum(codes, 128)]
 

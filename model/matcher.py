@@ -23,12 +23,15 @@ import ahocorasick
 import numpy as np
 
 from model.characters import word_characters
-from model.normalise import FoldedText, fold_terms
+from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_terms
 
 COMPOSED_HEAD_GROUP = "composed:head"
 # An automaton value packs a payload index and the phrase length (see `PhraseMatcher._build`).
 LENGTH_BITS = 20
 LENGTH_MASK = (1 << LENGTH_BITS) - 1
+# The characters of running text that start no term (and a few that start some), most frequent
+# first: the folded automaton's root takes them as its first children (see `_build`).
+FIRST_AT_ROOT = " .,'\"0123456789:;()?!"
 
 
 class Mention:
@@ -89,7 +92,7 @@ class PhraseMatcher:
         folded = _by_folded_term(by_text[False], keep_case=False)
         exact = _by_folded_term(by_text[True], keep_case=True)
         self._payloads: list[tuple[tuple[str, str], ...]] = []
-        self._folded = self._build(folded)
+        self._folded = self._build(folded, first_at_root=FIRST_AT_ROOT)
         self._exact = self._build(exact)
         self.size = len(folded) + len(exact)
         self.vocabulary = _vocabulary(folded, exact)
@@ -114,16 +117,30 @@ class PhraseMatcher:
             group_id[group] for group in self.overlapping if group in group_id
         )
 
-    def _build(self, terms: dict[str, set[tuple[str, str]]]) -> ahocorasick.Automaton | None:
+    def _build(
+        self, terms: dict[str, set[tuple[str, str]]], first_at_root: str = ""
+    ) -> ahocorasick.Automaton | None:
         """An automaton whose value for each term is one integer: the index of its (group,
         key) pairs in `self._payloads` shifted left by LENGTH_BITS, plus its length. Integer
-        values let a whole document's matches become one NumPy array."""
+        values let a whole document's matches become one NumPy array.
+
+        pyahocorasick looks a character up among a node's children one by one, in the order
+        they were added, and goes back to the root for every character no term continues with.
+        The folded automaton's root has hundreds of children (the first letters of terms in
+        many scripts), and every space of a text used to be looked for among all of them. The
+        `first_at_root` characters become the root's first children, each as a branch ending
+        in a character no folded text holds (it never matches): the scan of a 5 KB ad takes a
+        third less time. The case-sensitive automaton's root has a few dozen children, and
+        such branches there cost more than they save.
+        """
         if not terms:
             return None
         if max(map(len, terms)) > LENGTH_MASK:
             raise ValueError(f"phrase longer than {LENGTH_MASK} characters")
         automaton = ahocorasick.Automaton()
         add_word = automaton.add_word
+        for character in first_at_root:
+            add_word(character + ABSENT_FROM_FOLDED, 0)
         for index, term in enumerate(terms, len(self._payloads)):
             add_word(term, (index << LENGTH_BITS) | len(term))
         self._payloads += [

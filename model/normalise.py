@@ -69,6 +69,8 @@ _SOFT_HYPHEN = "\u00ad"
 # Both are noncharacters; the same code points in the input fold to spaces.
 _DELETE = "\ufdd0"
 _EXPAND = "\ufdd1"
+# A character no folded text holds, for branches of the matcher's automaton that never match.
+ABSENT_FROM_FOLDED = _DELETE
 _EXPANSIONS: dict[str, str] = {}
 # `fold_terms` joins lexicon terms with NUL (it folds to itself).
 _TERM_SEPARATOR = "\x00"

@@ -130,7 +130,11 @@ def stage_decide(state: CheckState, parts: PipelineParts) -> None:
     assert state.document is not None and state.page is not None
     flags: list[Flag] = []
     if state.page.kind == "promotional":
-        selected = {rule.id: rule for rule in parts.rules.select(state.excluded)}
+        selected = (
+            {rule.id: rule for rule in parts.rules.select(state.excluded)}
+            if state.excluded
+            else parts.rules.by_id()
+        )
         promotes_cell_product = state.document.promotes_cell_product
         for claim in state.claims:
             rule = selected.get(claim.rule_id)

@@ -81,6 +81,18 @@ def expand_pattern(pattern: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class RuleGroups:
+    """A rule's matcher group names (`Rule.phrase_groups` makes the groups) and, per `all_of`
+    entry, its `@product` / `@condition` references."""
+
+    any: str
+    unless: str
+    regex: str
+    all_of: tuple[str, ...]
+    references: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     category: str
@@ -118,6 +130,20 @@ class Rule:
         if self.unless:
             groups.append((f"rule:{self.id}:unless", _expand_all(self.unless)))
         return tuple(groups)
+
+    @cached_property
+    def groups(self) -> RuleGroups:
+        """The names of this rule's matcher groups and its `all_of` lexicon references, built
+        once: detectors ask for them on every check."""
+        return RuleGroups(
+            any=f"rule:{self.id}:any",
+            unless=f"rule:{self.id}:unless",
+            regex=f"rule:{self.id}:regex",
+            all_of=tuple(f"rule:{self.id}:{index}" for index in range(len(self.all_of))),
+            references=tuple(
+                tuple(a for a in alternatives if a.startswith("@")) for alternatives in self.all_of
+            ),
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The public catalogue entry served by GET /v1/rules."""

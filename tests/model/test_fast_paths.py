@@ -17,11 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from model import evasion
 from model.characters import alphanumeric, word_characters
-from model.detectors import NEAREST_SCAN_LIMIT, _Candidate, _Nearby, _nearest
+from model.detectors import NEAREST_SCAN_LIMIT, Placeholders, _Candidate, _Nearby, _nearest, fill
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
-from model.normalise import fold_terms
+from model.normalise import ABSENT_FROM_FOLDED, fold_terms
 from model.report import Flag, Span
 from model.rules import load_rules
 from model.text import fold_term, fold_text
@@ -79,14 +80,25 @@ def test_leftmost_longest_keeps_no_overlap_and_prefers_early_then_long(spans):
         assert any(k[0] <= head[0] < k[1] for k in kept)
 
 
+# ASCII text is classified with `bytes.translate`, any other with array lookups: both are drawn.
+any_text = st.text(max_size=60) | st.text(st.characters(max_codepoint=127), max_size=60)
+
+
 @SETTINGS
-@given(st.text(max_size=60))
+@given(any_text)
 def test_alphanumeric_is_str_isalnum(text):
     assert alphanumeric(text).tolist() == [char.isalnum() for char in text]
 
 
 @SETTINGS
-@given(st.text(max_size=60))
+@given(any_text)
+def test_evasion_classes_are_the_class_table_of_each_character(text):
+    expected = [evasion._CLASSES[min(ord(char), 128)] for char in text]
+    assert evasion._character_classes(text).tolist() == expected
+
+
+@SETTINGS
+@given(any_text)
 def test_word_characters_are_alphanumerics_of_spaced_scripts(text):
     expected = [c.isalnum() and not ("\u4e00" <= c <= "\u9fff") for c in text]
     found = word_characters(text).tolist()
@@ -228,11 +240,35 @@ def test_the_matcher_holds_each_phrase_folded_alone():
         (case_sensitive, term): set(matcher._payloads[value >> LENGTH_BITS])
         for case_sensitive, automaton in ((False, matcher._folded), (True, matcher._exact))
         for term, value in automaton.items()
+        if ABSENT_FROM_FOLDED not in term  # the branches that order the root never match
     }
     assert held == expected
     words = {word for _, term in expected for word in term.lower().split()}
     assert words <= matcher.vocabulary
     assert matcher.size == len(expected)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from([" ", "  ", "\n", "\u00a0", "\u200b", "{quote}", "a", "é"])
+        | st.text(alphabet=st.characters(exclude_characters="{}"), max_size=4)
+    ).map("".join),
+    st.text(max_size=8),
+)
+def test_fill_is_the_template_filled_with_its_words_joined(template, quote):
+    values = Placeholders(quote=quote)
+    assert fill(template, values) == " ".join(template.format_map(values).split())
+
+
+def test_rule_groups_name_the_matcher_groups_of_each_rule():
+    for rule in load_rules().rules:
+        names = {rule.groups.any, rule.groups.unless, *rule.groups.all_of}
+        assert {group for group, _ in rule.phrase_groups()} <= names
+        assert rule.groups.all_of == tuple(f"rule:{rule.id}:{i}" for i in range(len(rule.all_of)))
+        assert rule.groups.references == tuple(
+            tuple(a for a in alternatives if a.startswith("@")) for alternatives in rule.all_of
+        )
 
 
 def test_flag_replaced_is_dataclasses_replace():

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.matcher import Phrase, PhraseMatcher
-from model.normalise import fold_text
+from model.normalise import ABSENT_FROM_FOLDED, fold_text
 
 SETTINGS = settings(
     derandomize=True,
@@ -53,6 +53,7 @@ def test_the_origin_map_is_monotone_and_exact(text, with_vocabulary):
     folded = fold_text(text, VOCABULARY if with_vocabulary else None)
     origin = folded.origin.tolist()
     assert len(origin) == len(folded.folded) == len(folded.cased)
+    assert ABSENT_FROM_FOLDED not in folded.cased + folded.folded  # the matcher relies on it
     assert all(0 <= index < len(text) for index in origin)
     assert all(a <= b for a, b in zip(origin, origin[1:], strict=False))
     if folded.identity:
