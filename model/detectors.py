@@ -40,11 +40,26 @@ CLAIM_CATEGORIES = frozenset(
 )
 
 
+# Verb endings that agree with the product named: "{product} cure{s}", "{product} {is}".
+_AGREEMENT = {"s": ("s", ""), "is": ("is", "are"), "does": ("does", "do")}
+
+
+def is_plural(label: str) -> bool:
+    """Whether a product label names things in the plural ("adipose-derived stem cells"), read
+    from its last word before any bracket ("stromal vascular fraction (SVF)" is singular)."""
+    words = label.split("(", 1)[0].split()
+    return bool(words) and words[-1].endswith("s") and not words[-1].endswith("ss")
+
+
 class Placeholders(dict):
-    """Values for a template's {placeholders}: a missing one fills in as empty."""
+    """Values for a template's {placeholders}: a missing one fills in as empty, but for the
+    verb endings of `_AGREEMENT`, which agree with the `product` value."""
 
     def __missing__(self, key: str) -> str:
-        return ""
+        forms = _AGREEMENT.get(key)
+        if forms is None:
+            return ""
+        return forms[is_plural(self.get("product", ""))]
 
 
 def render(template: str, **values: str) -> str:

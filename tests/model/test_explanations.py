@@ -140,3 +140,15 @@ def test_every_classifier_only_flag_on_real_pages_was_read_and_most_are_claims()
     figures = score(flags, load_judgements())
     assert figures["unjudged"] == []
     assert figures["precision"] is None or figures["precision"] >= 0.9, figures
+
+
+def test_explanations_agree_with_a_plural_or_singular_product():
+    checker = shared_checker()
+    plural = checker.check("Our adipose-derived stem cells regenerate worn knee cartilage.")
+    singular = checker.check("Our exosome product regenerates worn knee cartilage.")
+    texts = [f["explanation"] for body in (plural, singular) for f in body["flags"]]
+    assert texts
+    for wrong in ("stem cells regenerates", "stem cells is ", "product regenerate or"):
+        assert not any(wrong in text for text in texts), wrong
+    assert any("cells regenerate or repair" in text for text in texts), texts
+    assert any("product regenerates or repairs" in text for text in texts), texts
