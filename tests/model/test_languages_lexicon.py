@@ -366,3 +366,57 @@ def test_suffixes_inflect_the_terms_of_their_language_only(rules_checker) -> Non
     assert ("stem_cell_unspecified", "autism spectrum disorder") in _pairs(
         rules_checker, "Kök hücrelerin otizmde etkili olduğunu söylüyoruz."
     )
+
+
+# --- case-sensitive abbreviations --------------------------------------------------------------
+
+
+def _abbreviations() -> dict[str, set[str]]:
+    """Each abbreviation of the language files and the conditions it names."""
+    owner: dict[str, set[str]] = defaultdict(set)
+    for data in FILES.values():
+        for name, abbreviations in _entries(data, "abbreviations").items():
+            for abbreviation in abbreviations:
+                owner[abbreviation].add(name)
+    return owner
+
+
+def test_abbreviations_load_as_case_sensitive_condition_phrases() -> None:
+    phrases = {
+        (phrase.key, phrase.text)
+        for phrase in load_lexicons().phrases
+        if phrase.group == "condition" and phrase.case_sensitive
+    }
+    for abbreviation, names in _abbreviations().items():
+        assert {(name, abbreviation) for name in names} <= phrases
+
+
+def test_no_abbreviation_names_two_conditions_or_is_a_lower_case_word() -> None:
+    owner = _abbreviations()
+    for record in yaml.safe_load((DATA_DIR / "conditions.yaml").read_text(encoding="utf-8"))[
+        "conditions"
+    ]:
+        for abbreviation in record.get("abbreviations") or []:
+            owner[abbreviation].add(record["name"])
+    assert not {a: names for a, names in owner.items() if len(names) > 1}
+    assert all(a != a.lower() for a in _abbreviations())
+
+
+def test_abbreviations_are_matched_with_their_case(rules_checker) -> None:
+    assert ("stem_cell_unspecified", "amyotrophic lateral sclerosis") in _pairs(
+        rules_checker, "Trattiamo la SLA con cellule staminali."
+    )
+    assert not _pairs(rules_checker, "Trattiamo la sla con cellule staminali.")
+
+
+def test_an_abbreviation_of_an_unknown_condition_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    path = data_dir / "languages" / "el.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + '\nabbreviations:\n  "lou gehrigs": [SLA]\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="abbreviations: unknown entry 'lou gehrigs'"):
+        load_lexicons(data_dir)
+    path.write_text(original + '\nabbreviations:\n  "lupus": [les]\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="upper-case"):
+        load_lexicons(data_dir)
