@@ -420,3 +420,25 @@ def test_an_abbreviation_of_an_unknown_condition_is_refused(tmp_path: Path) -> N
     path.write_text(original + '\nabbreviations:\n  "lupus": [les]\n', encoding="utf-8")
     with pytest.raises(LexiconError, match="upper-case"):
         load_lexicons(data_dir)
+
+
+# --- inflected, compounded and prefixed forms ---------------------------------------------------
+
+# Short ads naming the product and the condition as the language bends them: case endings
+# (Polish, Turkish), compounds (German, Dutch), attached prefixes (Arabic).
+INFLECTED = [
+    ("pl", "Pomagamy pacjentom po udarze dzięki terapii egzosomami.", "exosome", "stroke"),
+    ("pl", "Leczymy zwyrodnienie stawu biodrowego komórkami macierzystymi z własnego tłuszczu.",
+     "adipose", "osteoarthritis"),
+    ("pl", "Chorym ze stwardnieniem rozsianym podajemy wlew komórek macierzystych z pępowiny.",
+     "umbilical_cord", "multiple sclerosis"),
+    ("pl", "Skuteczna terapia komórkami macierzystymi w chorobie Leśniowskiego-Crohna.",
+     "stem_cell_unspecified", "crohn's disease"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "text", "product", "condition"), INFLECTED, ids=_ids(INFLECTED))
+def test_inflected_compounded_and_prefixed_forms_pair(
+    rules_checker, code: str, text: str, product: str, condition: str
+) -> None:
+    assert (product, condition) in _pairs(rules_checker, text)
