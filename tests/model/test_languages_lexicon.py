@@ -434,6 +434,13 @@ INFLECTED = [
      "umbilical_cord", "multiple sclerosis"),
     ("pl", "Skuteczna terapia komórkami macierzystymi w chorobie Leśniowskiego-Crohna.",
      "stem_cell_unspecified", "crohn's disease"),
+    ("ar", "نتائج مبهرة للتوحد والتصلب الجانبي الضموري بالخلايا الجذعية.",
+     "stem_cell_unspecified", "amyotrophic lateral sclerosis"),
+    ("ar", "نتائج مبهرة للتوحد والتصلب الجانبي الضموري بالخلايا الجذعية.",
+     "stem_cell_unspecified", "autism spectrum disorder"),
+    ("ar", "جلسات الإكسوزومات تعالج خشونة الركبة بدون جراحة.", "exosome", "knee osteoarthritis"),
+    ("ar", "نقدم العلاج بخلايا الحبل السري لمرضى السكري من النوع الأول.", "umbilical_cord",
+     "type 1 diabetes"),
 ]  # fmt: skip
 
 
