@@ -441,6 +441,16 @@ INFLECTED = [
     ("ar", "جلسات الإكسوزومات تعالج خشونة الركبة بدون جراحة.", "exosome", "knee osteoarthritis"),
     ("ar", "نقدم العلاج بخلايا الحبل السري لمرضى السكري من النوع الأول.", "umbilical_cord",
      "type 1 diabetes"),
+    ("de", "Unsere Stammzell-Infusion hilft MS-Patienten schon nach der ersten Sitzung.",
+     "stem_cell_unspecified", "multiple sclerosis"),
+    ("de", "Eigenfett-Stammzellen gegen Hüftarthrose, ganz ohne Operation.", "adipose",
+     "osteoarthritis"),
+    ("de", "Die Exosomenkur regeneriert Nervenzellen nach einem Schlaganfall.", "exosome",
+     "stroke"),
+    ("nl", "Onze exosomenkuur verlicht heupartrose binnen enkele weken.", "exosome",
+     "osteoarthritis"),
+    ("nl", "Een stamcelinfusie met navelstrengbloed voor ms-patiënten.", "umbilical_cord",
+     "multiple sclerosis"),
 ]  # fmt: skip
 
 
