@@ -451,6 +451,11 @@ INFLECTED = [
      "osteoarthritis"),
     ("nl", "Een stamcelinfusie met navelstrengbloed voor ms-patiënten.", "umbilical_cord",
      "multiple sclerosis"),
+    ("tr", "Diyabette kök hücre tedavisi ile kalıcı sonuçlar alıyoruz.", "stem_cell_unspecified",
+     "diabetes"),
+    ("tr", "Eksozomlarla saç dökülmesine son veriyoruz.", "exosome", "hair loss"),
+    ("tr", "Kalça kireçlenmesinde kök hücre enjeksiyonu uyguluyoruz.", "stem_cell_unspecified",
+     "osteoarthritis"),
 ]  # fmt: skip
 
 
