@@ -247,6 +247,13 @@ PAIRS = [
      "degenerative disc disease"),
     ("ko", "줄기세포 치료로 아토피 피부염을 관리합니다.", "stem_cell_unspecified",
      "atopic dermatitis"),
+    ("ko", "와튼젤리 줄기세포로 고관절 골관절염을 치료합니다.", "umbilical_cord", "osteoarthritis"),
+    ("vi", "Tế bào gốc dây rốn điều trị bệnh Crohn hiệu quả.", "umbilical_cord",
+     "crohn's disease"),
+    ("ru", "Лечение коксартроза стволовыми клетками без операции.", "stem_cell_unspecified",
+     "osteoarthritis"),
+    ("fr", "Nous traitons la coxarthrose par cellules souches.", "stem_cell_unspecified",
+     "osteoarthritis"),
 ]  # fmt: skip
 # Chinese, Japanese and Thai run their words together: a term inside a run of characters is
 # found only once word boundaries are read for those scripts (the matcher's boundary change).
@@ -262,6 +269,9 @@ NO_SPACES = [
      "atopic dermatitis"),
     ("th", "คลินิกเรารักษาโรคพาร์กินสันด้วยสเต็มเซลล์", "stem_cell_unspecified",
      "parkinson's disease"),
+    ("zh", "我们用脐带间充质干细胞治疗克罗恩病。", "umbilical_cord", "crohn's disease"),
+    ("ja", "当院では幹細胞点滴で全身性エリテマトーデスを治療します。", "stem_cell_unspecified",
+     "lupus"),
 ]  # fmt: skip
 # A product named with its legitimate use, or a condition named in a warning: no pair.
 NO_PAIR = [
