@@ -26,7 +26,14 @@ approved: {hsct: ["transplante de medula ossea"]}        # approved products, le
                                                          # procedures, not-cell products
 conditions: {"multiple sclerosis": ["esclerose multipla"]}   # canonical names
 cues: {critical: ["nao ha evidencias"]}                  # CUE_KINDS
+abbreviations: {"chronic obstructive pulmonary disease": ["DPOC"]}   # optional
 ```
+
+`abbreviations:` maps canonical condition names to abbreviations matched case-sensitively and
+as written (no suffixes): "SLA" for ALS in Italian, French and Portuguese. Each must hold an
+upper-case letter, so that it never matches the lower-case word it might also spell; list only
+abbreviations that are no common word in any language read on these pages ("EM", "SEP", "TEA"
+are left out for that reason: see the language files).
 
 Unknown keys, entries or cue kinds are refused when the lexicons load.
 """
@@ -45,7 +52,17 @@ OPEN_CONDITIONS_FILENAME = "conditions_open.yaml"
 OPEN_CONDITION_KEYS = frozenset({"name", "icd10cm", "extends", "mesh", "group", "terms"})
 LANGUAGES_DIRNAME = "languages"
 LANGUAGE_FILE_KEYS = frozenset(
-    {"language", "name", "version", "suffixes", "products", "approved", "conditions", "cues"}
+    {
+        "language",
+        "name",
+        "version",
+        "suffixes",
+        "products",
+        "approved",
+        "conditions",
+        "cues",
+        "abbreviations",
+    }
 )
 CUE_KINDS: tuple[str, ...] = (
     "critical",
@@ -337,6 +354,11 @@ def _language_phrases(
                 phrases += [
                     Phrase(group, key, term + ending) for term in terms for ending in endings
                 ]
+        abbreviations = _terms_of(data.get("abbreviations"), conditions, f"{where} abbreviations")
+        for name, terms in abbreviations.items():
+            if any(term == term.lower() for term in terms):
+                raise LexiconError(f"{where} abbreviations: {name!r} needs upper-case letters")
+            phrases += [Phrase("condition", name, term, True) for term in terms]
         cues = _terms_of(data.get("cues"), set(CUE_KINDS), f"{where} cues")
         for kind, terms in cues.items():
             phrases += [Phrase(f"cue:{kind}", kind, term) for term in terms]

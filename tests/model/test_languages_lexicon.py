@@ -247,6 +247,13 @@ PAIRS = [
      "degenerative disc disease"),
     ("ko", "줄기세포 치료로 아토피 피부염을 관리합니다.", "stem_cell_unspecified",
      "atopic dermatitis"),
+    ("ko", "와튼젤리 줄기세포로 고관절 골관절염을 치료합니다.", "umbilical_cord", "osteoarthritis"),
+    ("vi", "Tế bào gốc dây rốn điều trị bệnh Crohn hiệu quả.", "umbilical_cord",
+     "crohn's disease"),
+    ("ru", "Лечение коксартроза стволовыми клетками без операции.", "stem_cell_unspecified",
+     "osteoarthritis"),
+    ("fr", "Nous traitons la coxarthrose par cellules souches.", "stem_cell_unspecified",
+     "osteoarthritis"),
 ]  # fmt: skip
 # Chinese, Japanese and Thai run their words together: a term inside a run of characters is
 # found only once word boundaries are read for those scripts (the matcher's boundary change).
@@ -262,6 +269,9 @@ NO_SPACES = [
      "atopic dermatitis"),
     ("th", "คลินิกเรารักษาโรคพาร์กินสันด้วยสเต็มเซลล์", "stem_cell_unspecified",
      "parkinson's disease"),
+    ("zh", "我们用脐带间充质干细胞治疗克罗恩病。", "umbilical_cord", "crohn's disease"),
+    ("ja", "当院では幹細胞点滴で全身性エリテマトーデスを治療します。", "stem_cell_unspecified",
+     "lupus"),
 ]  # fmt: skip
 # A product named with its legitimate use, or a condition named in a warning: no pair.
 NO_PAIR = [
@@ -366,3 +376,101 @@ def test_suffixes_inflect_the_terms_of_their_language_only(rules_checker) -> Non
     assert ("stem_cell_unspecified", "autism spectrum disorder") in _pairs(
         rules_checker, "Kök hücrelerin otizmde etkili olduğunu söylüyoruz."
     )
+
+
+# --- case-sensitive abbreviations --------------------------------------------------------------
+
+
+def _abbreviations() -> dict[str, set[str]]:
+    """Each abbreviation of the language files and the conditions it names."""
+    owner: dict[str, set[str]] = defaultdict(set)
+    for data in FILES.values():
+        for name, abbreviations in _entries(data, "abbreviations").items():
+            for abbreviation in abbreviations:
+                owner[abbreviation].add(name)
+    return owner
+
+
+def test_abbreviations_load_as_case_sensitive_condition_phrases() -> None:
+    phrases = {
+        (phrase.key, phrase.text)
+        for phrase in load_lexicons().phrases
+        if phrase.group == "condition" and phrase.case_sensitive
+    }
+    for abbreviation, names in _abbreviations().items():
+        assert {(name, abbreviation) for name in names} <= phrases
+
+
+def test_no_abbreviation_names_two_conditions_or_is_a_lower_case_word() -> None:
+    owner = _abbreviations()
+    for record in yaml.safe_load((DATA_DIR / "conditions.yaml").read_text(encoding="utf-8"))[
+        "conditions"
+    ]:
+        for abbreviation in record.get("abbreviations") or []:
+            owner[abbreviation].add(record["name"])
+    assert not {a: names for a, names in owner.items() if len(names) > 1}
+    assert all(a != a.lower() for a in _abbreviations())
+
+
+def test_abbreviations_are_matched_with_their_case(rules_checker) -> None:
+    assert ("stem_cell_unspecified", "amyotrophic lateral sclerosis") in _pairs(
+        rules_checker, "Trattiamo la SLA con cellule staminali."
+    )
+    assert not _pairs(rules_checker, "Trattiamo la sla con cellule staminali.")
+
+
+def test_an_abbreviation_of_an_unknown_condition_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    path = data_dir / "languages" / "el.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + '\nabbreviations:\n  "lou gehrigs": [SLA]\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="abbreviations: unknown entry 'lou gehrigs'"):
+        load_lexicons(data_dir)
+    path.write_text(original + '\nabbreviations:\n  "lupus": [les]\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="upper-case"):
+        load_lexicons(data_dir)
+
+
+# --- inflected, compounded and prefixed forms ---------------------------------------------------
+
+# Short ads naming the product and the condition as the language bends them: case endings
+# (Polish, Turkish), compounds (German, Dutch), attached prefixes (Arabic).
+INFLECTED = [
+    ("pl", "Pomagamy pacjentom po udarze dzięki terapii egzosomami.", "exosome", "stroke"),
+    ("pl", "Leczymy zwyrodnienie stawu biodrowego komórkami macierzystymi z własnego tłuszczu.",
+     "adipose", "osteoarthritis"),
+    ("pl", "Chorym ze stwardnieniem rozsianym podajemy wlew komórek macierzystych z pępowiny.",
+     "umbilical_cord", "multiple sclerosis"),
+    ("pl", "Skuteczna terapia komórkami macierzystymi w chorobie Leśniowskiego-Crohna.",
+     "stem_cell_unspecified", "crohn's disease"),
+    ("ar", "نتائج مبهرة للتوحد والتصلب الجانبي الضموري بالخلايا الجذعية.",
+     "stem_cell_unspecified", "amyotrophic lateral sclerosis"),
+    ("ar", "نتائج مبهرة للتوحد والتصلب الجانبي الضموري بالخلايا الجذعية.",
+     "stem_cell_unspecified", "autism spectrum disorder"),
+    ("ar", "جلسات الإكسوزومات تعالج خشونة الركبة بدون جراحة.", "exosome", "knee osteoarthritis"),
+    ("ar", "نقدم العلاج بخلايا الحبل السري لمرضى السكري من النوع الأول.", "umbilical_cord",
+     "type 1 diabetes"),
+    ("de", "Unsere Stammzell-Infusion hilft MS-Patienten schon nach der ersten Sitzung.",
+     "stem_cell_unspecified", "multiple sclerosis"),
+    ("de", "Eigenfett-Stammzellen gegen Hüftarthrose, ganz ohne Operation.", "adipose",
+     "osteoarthritis"),
+    ("de", "Die Exosomenkur regeneriert Nervenzellen nach einem Schlaganfall.", "exosome",
+     "stroke"),
+    ("nl", "Onze exosomenkuur verlicht heupartrose binnen enkele weken.", "exosome",
+     "osteoarthritis"),
+    ("nl", "Een stamcelinfusie met navelstrengbloed voor ms-patiënten.", "umbilical_cord",
+     "multiple sclerosis"),
+    ("tr", "Diyabette kök hücre tedavisi ile kalıcı sonuçlar alıyoruz.", "stem_cell_unspecified",
+     "diabetes"),
+    ("tr", "Eksozomlarla saç dökülmesine son veriyoruz.", "exosome", "hair loss"),
+    ("tr", "Kalça kireçlenmesinde kök hücre enjeksiyonu uyguluyoruz.", "stem_cell_unspecified",
+     "osteoarthritis"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "text", "product", "condition"), INFLECTED, ids=_ids(INFLECTED))
+def test_inflected_compounded_and_prefixed_forms_pair(
+    rules_checker, code: str, text: str, product: str, condition: str
+) -> None:
+    assert (product, condition) in _pairs(rules_checker, text)
