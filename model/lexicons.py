@@ -30,7 +30,7 @@ abbreviations: {"chronic obstructive pulmonary disease": ["DPOC"]}   # optional
 ```
 
 `abbreviations:` maps canonical condition names to abbreviations matched case-sensitively and
-as written (no suffixes): "SLA" for ALS in Italian, French and Portuguese. Each must hold an
+as written (no suffixes): "SLA" for ALS in Italian, French and Polish. Each must hold an
 upper-case letter, so that it never matches the lower-case word it might also spell; list only
 abbreviations that are no common word in any language read on these pages ("EM", "SEP", "TEA"
 are left out for that reason: see the language files).
