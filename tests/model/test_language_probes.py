@@ -3,8 +3,11 @@ had not seen the checker's lexicons or training pages (`language_probes.jsonl`).
 
 Issue 13 asks that the same ad in another language stay high. Measured when the probes were
 first run (before the page model learnt from written pages in other languages): 29 of 56 ads
-flagged, 28 of 28 legitimate texts low; after: 44 of 56 and 27 of 28. The bounds below keep
-what is reached; the aim is every ad.
+flagged, 28 of 28 legitimate texts low; after that: 44 of 56 and 27 of 28. The kinds of name
+the lexicons then missed (Polish cases, Arabic prefixes, German and Dutch compounds, Turkish
+endings, Romance abbreviations) were given to a colleague who filled them in without seeing
+the probes: 52 of 56 and 27 of 28 (no longer a blind figure). The bounds keep what is reached;
+the aim is every ad.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ PROBES = [
     .read_text(encoding="utf-8")
     .splitlines()
 ]
-MIN_ADS_FLAGGED = 0.78
+MIN_ADS_FLAGGED = 0.9
 MAX_FALSE_ALARMS = 1
 
 
