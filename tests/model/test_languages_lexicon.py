@@ -138,23 +138,26 @@ def test_no_term_names_two_conditions_or_both_a_product_and_a_condition() -> Non
     assert not products & set(owner)
 
 
-def test_a_file_naming_an_unknown_entry_is_refused(tmp_path: Path) -> None:
+def _copied_language_file(tmp_path: Path, language: str) -> tuple[Path, Path, str]:
+    """A copy of the data folder to spoil: the folder, its `languages/<language>.yaml` and that
+    file's text."""
     data_dir = tmp_path / "data"
     shutil.copytree(DATA_DIR, data_dir)
-    bad = data_dir / "languages" / "pt.yaml"
+    path = data_dir / "languages" / f"{language}.yaml"
+    return data_dir, path, path.read_text(encoding="utf-8")
+
+
+def test_a_file_naming_an_unknown_entry_is_refused(tmp_path: Path) -> None:
+    data_dir, bad, original = _copied_language_file(tmp_path, "pt")
     bad.write_text(
-        bad.read_text(encoding="utf-8").replace("stem_cells_generic:", "stem_cels_generic:", 1),
-        encoding="utf-8",
+        original.replace("stem_cells_generic:", "stem_cels_generic:", 1), encoding="utf-8"
     )
     with pytest.raises(LexiconError, match="stem_cels_generic"):
         load_lexicons(data_dir)
 
 
 def test_a_file_with_an_unknown_key_or_the_wrong_language_is_refused(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data_dir)
-    path = data_dir / "languages" / "de.yaml"
-    original = path.read_text(encoding="utf-8")
+    data_dir, path, original = _copied_language_file(tmp_path, "de")
     path.write_text(original + "synonyms: {}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="unknown keys"):
         load_lexicons(data_dir)
@@ -420,10 +423,7 @@ def test_abbreviations_are_matched_with_their_case(rules_checker) -> None:
 
 
 def test_an_abbreviation_of_an_unknown_condition_is_refused(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data_dir)
-    path = data_dir / "languages" / "el.yaml"
-    original = path.read_text(encoding="utf-8")
+    data_dir, path, original = _copied_language_file(tmp_path, "el")
     path.write_text(original + '\nabbreviations:\n  "lou gehrigs": [SLA]\n', encoding="utf-8")
     with pytest.raises(LexiconError, match="abbreviations: unknown entry 'lou gehrigs'"):
         load_lexicons(data_dir)
