@@ -77,3 +77,12 @@ def test_a_patient_reporting_what_a_clinic_told_them_is_still_set_aside():
         "I am back on my old medication."
     )
     assert not any(condition == "lupus" for _, condition in pairs)
+
+
+def test_a_heading_in_capitals_names_no_condition_by_its_articles():
+    # "LES" is the French article and the Spanish pronoun before it is lupus in Spanish.
+    for text in (
+        "LES CELLULES SOUCHES DE NOTRE CENTRE. Injections de cellules souches pour le genou.",
+        "TERAPIA CON CÉLULAS MADRE: LES OFRECEMOS UNA PRIMERA CONSULTA.",
+    ):
+        assert not any(condition == "lupus" for _, condition in _pairs(text)), text
