@@ -356,6 +356,24 @@ def test_each_mention_is_in_the_sentence_bisection_finds(checker):
                 assert document.sentence_of[mention] == expected
 
 
+def test_in_sentence_is_the_plain_filter_of_each_list(checker):
+    # Lists in text order take one slice; reversed and shuffled copies are sorted by sentence
+    # first; either way each sentence's members come in the list's own order.
+    from bench import corpus
+
+    for text in [*corpus.make_ads(3, 5000, 14), "", "Stem cells cure MS. And ALS."]:
+        document = checker.document(text)
+        lists = [document.products, document.conditions, document.group("no such group")]
+        lists += document.mentions_by_group.values()
+        lists += [mentions[::-1] for mentions in lists]
+        lists += [mentions[1::2] + mentions[::2] for mentions in lists]
+        sentences = range(-1, len(document.sentences) + 1)
+        for mentions in lists:
+            for sentence in sentences:
+                expected = [m for m in mentions if document.sentence_of[m] == sentence]
+                assert document.in_sentence(mentions, sentence) == expected
+
+
 def test_lazy_heads_give_the_bits_of_every_head_at_once(checker):
     """The violative head scored alone, and the other heads of a few rows from their entries
     alone, equal the columns and rows of all heads scored together."""
