@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from model import evasion
 from model.characters import alphanumeric, word_characters
+from model.checker import _printf_template
 from model.detectors import NEAREST_SCAN_LIMIT, Placeholders, _Candidate, _Nearby, _nearest, fill
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
@@ -259,6 +260,69 @@ def test_the_matcher_holds_each_phrase_folded_alone():
 def test_fill_is_the_template_filled_with_its_words_joined(template, quote):
     values = Placeholders(quote=quote)
     assert fill(template, values) == " ".join(template.format_map(values).split())
+
+
+relevance_texts = st.lists(
+    st.sampled_from([" ", "  ", "\n", "\u00a0", "\u200b", "%", "%s", "{", "}", "a", "é"])
+    | st.text(max_size=4)
+).map("".join)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["{quote}", "{product}", "{condition}", "{other}", "{{", "}}", "%s", "%"])
+        | st.text(alphabet=st.characters(exclude_characters="{}"), max_size=4)
+    ).map("".join)
+)
+def test_printf_templates_fill_as_format_map(template):
+    expected = template.format_map(Placeholders(product="P", condition="C", quote="Q"))
+    printf, fields = _printf_template(template, "test")
+    assert printf % tuple("PCQ"[i] for i in fields) == expected
+
+
+@pytest.mark.parametrize("template", ["{quote!r}", "{quote:>9}", "{0}", "{}", "{product.id}"])
+def test_printf_templates_refuse_what_format_map_would_not_fill_with_words(template):
+    with pytest.raises(ValueError, match="relevance placeholder is a plain name"):
+        _printf_template(template, "test")
+
+
+@SETTINGS
+@given(
+    st.sampled_from(sorted({rule.id for rule in load_rules().rules if rule.references})),
+    st.none() | st.fixed_dictionaries({"id": st.just("adipose"), "label": relevance_texts}),
+    st.none() | st.fixed_dictionaries({"name": st.none() | relevance_texts}),
+    relevance_texts,
+    st.booleans(),
+)
+def test_regulatory_context_is_each_reference_with_its_template_filled(
+    checker, rule_id, product, condition, quote, compact
+):
+    """Against the plain computation: `fill` of the relevance template, on a copy of the
+    reference's fields (`ContextTemplate.relevance` is the text when there is no placeholder)."""
+    text = f"Before. {quote} After."
+    evidence = [Span(len(text) - 6, len(text)), Span(8, 8 + len(quote))]  # the earliest is quoted
+    flag = Flag(rule_id, "efficacy_claim", "high", "T", "E", evidence, 0.5, product=product)
+    flag.condition = condition
+    rule = checker.rules.by_id()[rule_id]
+    values = Placeholders(
+        product=product["label"] if product else "the cell product",
+        condition=(condition or {}).get("name") or "the conditions named",
+        quote=" ".join(quote.split())[:120],
+    )
+    expected = []
+    for ref_id, template in zip(rule.references, checker._contexts[rule_id], strict=True):
+        reference = checker.knowledge_base.reference(ref_id)
+        plain = (
+            rule.relevance.get(ref_id)
+            or checker.rules.relevance_defaults.get(ref_id)
+            or f"{reference.citation} bears on this {rule.category.replace('_', ' ')}: "
+            "\u201c{quote}\u201d."
+        )
+        expected.append(
+            {**(template.compact if compact else template.full), "relevance": fill(plain, values)}
+        )
+    assert checker._regulatory_context(flag, text, compact) == expected
 
 
 def test_rule_groups_name_the_matcher_groups_of_each_rule():
