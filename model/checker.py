@@ -217,6 +217,7 @@ class Checker:
                     compact={"id": ref.id, "citation": ref.citation, "url": ref.url},
                     relevance=printf if fields else fill(template, Placeholders()),
                     arguments=itemgetter(*fields) if fields else None,
+                    normal=_is_normal(printf % (("x",) * len(fields))),
                 )
             )
         return templates
@@ -264,6 +265,7 @@ class Checker:
         """The flag's references as the response carries them at this detail level (SPEC:
         compact keeps ids, citations, urls and relevance), each with its relevance filled."""
         values: tuple[str, str, str] | None = None
+        normal_values = False
         context = []
         for reference in self._contexts[flag.rule_id]:
             relevance = reference.relevance
@@ -276,7 +278,11 @@ class Checker:
                         or "the conditions named",
                         " ".join(text[first.start : first.end].split())[:120],
                     )
-                relevance = _normal_spaces(relevance % reference.arguments(values))
+                    normal_values = all(map(_is_normal, values))
+                relevance = relevance % reference.arguments(values)
+                # Normal values in a normal template make a normal text (see `_is_normal`).
+                if not (normal_values and reference.normal):
+                    relevance = _normal_spaces(relevance)
             item = (reference.compact if compact else reference.full).copy()
             item["relevance"] = relevance
             context.append(item)
@@ -341,6 +347,7 @@ class ContextTemplate:
     compact: dict[str, str]
     relevance: str
     arguments: Callable[[tuple[str, str, str]], Any] | None
+    normal: bool  # the template filled with "x" is `_is_normal`
 
 
 def _printf_template(template: str, where: str) -> tuple[str, tuple[int, ...]]:
@@ -364,11 +371,23 @@ def _printf_template(template: str, where: str) -> tuple[str, tuple[int, ...]]:
     return "".join(printf), tuple(fields)
 
 
+def _is_normal(text: str) -> bool:
+    """Whether `text` is non-empty and its whitespace normal: printable (the space is its only
+    whitespace), no double space, none at its ends. A template that is normal filled with "x"
+    stays normal filled with normal texts: a double space or a space at an end would have to
+    be in the template or in a text, or at a text's end, which a normal text does not have."""
+    return (
+        text != ""
+        and text.isprintable()
+        and "  " not in text
+        and text[0] != " "
+        and text[-1] != " "
+    )
+
+
 def _normal_spaces(text: str) -> str:
     """`text` with its whitespace normalised, as `detectors.fill` leaves a filled template."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return " ".join(text.split())
+    return text if _is_normal(text) else " ".join(text.split())
 
 
 def _start_of(span: Span) -> int:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from model import evasion
 from model.characters import alphanumeric, word_characters
-from model.checker import _printf_template
+from model.checker import _is_normal, _normal_spaces, _printf_template
 from model.detectors import NEAREST_SCAN_LIMIT, Placeholders, _Candidate, _Nearby, _nearest, fill
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
@@ -279,6 +279,23 @@ def test_printf_templates_fill_as_format_map(template):
     expected = template.format_map(Placeholders(product="P", condition="C", quote="Q"))
     printf, fields = _printf_template(template, "test")
     assert printf % tuple("PCQ"[i] for i in fields) == expected
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["{quote}", "{product}", "{condition}", " ", "  ", "\u00a0", "%"])
+        | st.text(alphabet=st.characters(exclude_characters="{}"), max_size=4)
+    ).map("".join),
+    st.tuples(relevance_texts, relevance_texts, relevance_texts),
+)
+def test_normal_texts_in_a_normal_template_stay_normal(template, values):
+    # What `_regulatory_context` relies on to skip normalising each filled template.
+    printf, fields = _printf_template(template, "test")
+    filled = printf % tuple(values[i] for i in fields)
+    if _is_normal(printf % (("x",) * len(fields))) and all(map(_is_normal, values)):
+        assert _is_normal(filled)
+    assert _normal_spaces(filled) == " ".join(filled.split())
 
 
 @pytest.mark.parametrize("template", ["{quote!r}", "{quote:>9}", "{0}", "{}", "{product.id}"])
