@@ -194,12 +194,13 @@ def analyse(
     sentence_indexes = np.maximum(indexes - 1, 0).tolist()
     by_group: dict[str, list[Mention]] = defaultdict(list)
     sentence_of: dict[Mention, int] = dict(zip(mentions, sentence_indexes, strict=True))
+    for mention in mentions:
+        by_group[mention.group].append(mention)
     cues_by_sentence: dict[int, set[str]] = defaultdict(set)
-    for mention, index in zip(mentions, sentence_indexes, strict=True):
-        group = mention.group
-        by_group[group].append(mention)
+    for group, members in by_group.items():
         if group.startswith("cue:"):
-            cues_by_sentence[index].add(mention.key)
+            for mention in members:
+                cues_by_sentence[sentence_of[mention]].add(mention.key)
     document = Document(
         text,
         sentences,
