@@ -41,8 +41,9 @@ class Document:
     # Rule families' per-document memo (sentences per `@product` reference, the main product):
     # values computed from the analysed document once, however many rules ask.
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
-    # id(list) -> (the list, kept alive so its id stays unique; its mentions by sentence)
-    _sentence_index: dict[int, tuple[list[Mention], dict[int, list[Mention]]]] = field(
+    # id(list) -> (the list, kept alive so its id stays unique; its mentions in sentence order,
+    # and the sentence of each)
+    _sentence_index: dict[int, tuple[list[Mention], list[Mention], list[int]]] = field(
         default_factory=dict, repr=False
     )
 
@@ -50,17 +51,29 @@ class Document:
         return self.mentions_by_group.get(name, [])
 
     def in_sentence(self, mentions: list[Mention], sentence: int) -> list[Mention]:
-        """The members of `mentions` found in `sentence` (indexed once per list)."""
-        key = id(mentions)
-        cached = self._sentence_index.get(key)
+        """The members of `mentions` found in `sentence`, in their order in `mentions`.
+
+        Each list is indexed once: its sentences, which are in order when its mentions are in
+        text order (every list the rules pass is), so a sentence's mentions are one slice found
+        by bisection. A list out of order is sorted by sentence first (stably). An empty list,
+        often a fresh `group()` default, is not indexed."""
+        if not mentions:
+            return []
+        cached = self._sentence_index.get(id(mentions))
         if cached is None:
-            index: dict[int, list[Mention]] = defaultdict(list)
-            for mention in mentions:
-                index[self.sentence_of[mention]].append(mention)
-            self._sentence_index[key] = (mentions, index)
+            ordered = mentions
+            sentences = list(map(self.sentence_of.__getitem__, mentions))
+            if sentences != sorted(sentences):
+                order = sorted(range(len(mentions)), key=sentences.__getitem__)
+                ordered = [mentions[i] for i in order]
+                sentences = [sentences[i] for i in order]
+            self._sentence_index[id(mentions)] = (mentions, ordered, sentences)
         else:
-            index = cached[1]
-        return index.get(sentence, [])
+            _, ordered, sentences = cached
+        start = bisect.bisect_left(sentences, sentence)
+        if start == len(sentences) or sentences[start] != sentence:
+            return []
+        return ordered[start : bisect.bisect_right(sentences, sentence, start)]
 
     def sentence_at(self, offset: int) -> int:
         """The index of the sentence holding `offset` (the one before it, between sentences)."""
@@ -181,12 +194,13 @@ def analyse(
     sentence_indexes = np.maximum(indexes - 1, 0).tolist()
     by_group: dict[str, list[Mention]] = defaultdict(list)
     sentence_of: dict[Mention, int] = dict(zip(mentions, sentence_indexes, strict=True))
+    for mention in mentions:
+        by_group[mention.group].append(mention)
     cues_by_sentence: dict[int, set[str]] = defaultdict(set)
-    for mention, index in zip(mentions, sentence_indexes, strict=True):
-        group = mention.group
-        by_group[group].append(mention)
+    for group, members in by_group.items():
         if group.startswith("cue:"):
-            cues_by_sentence[index].add(mention.key)
+            for mention in members:
+                cues_by_sentence[sentence_of[mention]].add(mention.key)
     document = Document(
         text,
         sentences,

@@ -7,8 +7,9 @@ once in `Checker.__init__`; `check` only reads it, so one checker serves many th
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from model.analysis import Document
@@ -141,13 +142,11 @@ class Checker:
         flags = state.flags
         if min_severity is not None:
             flags = [f for f in flags if SEVERITY_RANK[f.severity] <= SEVERITY_RANK[min_severity]]
-        if explain:
-            for flag in flags:
-                self._attach_context(flag, analysed, compact)
         to_offset = Utf16Offsets(analysed) if offsets == "utf16" else None
         body: dict[str, Any] = {"id": id} if id is not None else {}
         body["risk"] = state.risk
-        body["flags"] = [self._flag_json(f, analysed, to_offset) for f in flags]
+        context = detail if explain else None
+        body["flags"] = [self._flag_json(f, analysed, to_offset, context) for f in flags]
         classifier_block = state.classifier_block
         if classifier_block is not None and compact:
             classifier_block = {k: v for k, v in classifier_block.items() if k != "top_terms"}
@@ -178,7 +177,7 @@ class Checker:
             self.parts,
             until="find_claims",
         )
-        return [self._flag_json(f, analysed, None) for f in state.claims]
+        return [self._flag_json(f, analysed, None, None) for f in state.claims]
 
     def _page_text(self, text: str, format: str) -> PageText:
         if format == "html":
@@ -191,8 +190,9 @@ class Checker:
     # -- internals ------------------------------------------------------------------------------
 
     def _context_templates(self, rule: Rule) -> list[ContextTemplate]:
-        """Per reference of `rule`: its fixed fields, full and compact, and how its relevance
-        is written (a template without placeholders is written once, here)."""
+        """Per reference of `rule`: its fixed fields, full and compact, and its relevance: the
+        text when the template has no placeholders, else the template in printf style (a
+        check fills some 140 of them: `%` costs a third of `str.format_map`)."""
         templates = []
         for ref_id in rule.references:
             ref = self.knowledge_base.reference(ref_id)
@@ -204,7 +204,7 @@ class Checker:
                     "\u201c{quote}\u201d."
                 )
             )
-            constant = None if _has_placeholders(template) else fill(template, Placeholders())
+            printf, fields = _printf_template(template, f"rule {rule.id}, reference {ref_id}")
             templates.append(
                 ContextTemplate(
                     full={
@@ -215,8 +215,9 @@ class Checker:
                         "summary": ref.summary,
                     },
                     compact={"id": ref.id, "citation": ref.citation, "url": ref.url},
-                    relevance=template,
-                    constant_relevance=constant,
+                    relevance=printf if fields else fill(template, Placeholders()),
+                    arguments=itemgetter(*fields) if fields else None,
+                    normal=_is_normal(printf % (("x",) * len(fields))),
                 )
             )
         return templates
@@ -258,40 +259,65 @@ class Checker:
                 ]
             if len(self._precedent_dicts) < MAX_CACHED_PRECEDENT_KEYS:
                 self._precedent_dicts[key] = cached
-        return [dict(p) for p in cached]
+        return [p.copy() for p in cached]
 
-    def _attach_context(self, flag: Flag, text: str, compact: bool) -> None:
-        """The flag's regulatory context and precedents, as the response carries them at this
-        detail level (SPEC: compact keeps ids, citations, urls and relevance)."""
-        product = flag.product["id"] if flag.product else None
-        condition = flag.condition["name"] if flag.condition else None
-        values: Placeholders | None = None
+    def _regulatory_context(self, flag: Flag, text: str, compact: bool) -> list[dict[str, str]]:
+        """The flag's references as the response carries them at this detail level (SPEC:
+        compact keeps ids, citations, urls and relevance), each with its relevance filled."""
+        values: tuple[str, str, str] | None = None
+        normal_values = False
         context = []
         for reference in self._contexts[flag.rule_id]:
-            relevance = reference.constant_relevance
-            if relevance is None:
+            relevance = reference.relevance
+            if reference.arguments is not None:
                 if values is None:
                     first = min(flag.evidence, key=_start_of)
-                    values = Placeholders(
-                        product=flag.product["label"] if flag.product else "the cell product",
-                        condition=condition or "the conditions named",
-                        quote=" ".join(text[first.start : first.end].split())[:120],
+                    values = (
+                        flag.product["label"] if flag.product else "the cell product",
+                        (flag.condition["name"] if flag.condition else None)
+                        or "the conditions named",
+                        " ".join(text[first.start : first.end].split())[:120],
                     )
-                relevance = fill(reference.relevance, values)
-            item = dict(reference.compact if compact else reference.full)
+                    normal_values = all(map(_is_normal, values))
+                relevance = relevance % reference.arguments(values)
+                # Normal values in a normal template make a normal text (see `_is_normal`).
+                if not (normal_values and reference.normal):
+                    relevance = _normal_spaces(relevance)
+            item = (reference.compact if compact else reference.full).copy()
             item["relevance"] = relevance
             context.append(item)
-        flag.regulatory_context = context
-        flag.precedents = self._precedents(flag.category, product, condition, compact)
+        return context
 
-    @staticmethod
-    def _flag_json(flag: Flag, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:
-        evidence = [_span_json(span, text, to_offset) for span in flag.evidence]
+    def _flag_json(
+        self, flag: Flag, text: str, to_offset: Utf16Offsets | None, context: str | None
+    ) -> dict[str, Any]:
+        """The flag as the response carries it, with its regulatory context and precedents at
+        detail level `context` ("full" or "compact"), or with none."""
+        if to_offset is None:
+            evidence = [
+                {"start": span.start, "end": span.end, "quote": text[span.start : span.end]}
+                for span in flag.evidence
+            ]
+        else:
+            evidence = [_span_json(span, text, to_offset) for span in flag.evidence]
+        product, condition = flag.product, flag.condition
         entities: dict[str, Any] = {}
-        if flag.product is not None:
-            entities["product"] = dict(flag.product)
-        if flag.condition is not None:
-            entities["condition"] = dict(flag.condition)
+        if product is not None:
+            entities["product"] = product.copy()
+        if condition is not None:
+            entities["condition"] = condition.copy()
+        if context is None:
+            references: list[dict[str, str]] = []
+            precedents: list[dict[str, str | None]] = []
+        else:
+            compact = context == "compact"
+            references = self._regulatory_context(flag, text, compact)
+            precedents = self._precedents(
+                flag.category,
+                product["id"] if product else None,
+                condition["name"] if condition else None,
+                compact,
+            )
         return {
             "rule_id": flag.rule_id,
             "category": flag.category,
@@ -302,24 +328,66 @@ class Checker:
             "entities": entities,
             "source": flag.source,
             "confidence": round(flag.confidence, 3),
-            "regulatory_context": flag.regulatory_context,
-            "precedents": flag.precedents,
+            "regulatory_context": references,
+            "precedents": precedents,
         }
+
+
+# The placeholders a relevance template may use, in the order `_regulatory_context` fills them.
+RELEVANCE_FIELDS = ("product", "condition", "quote")
 
 
 @dataclass(frozen=True, slots=True)
 class ContextTemplate:
     """One reference of a rule, ready to write: its fields at each detail level (the response
-    adds `relevance`), and its relevance template or, when it has no placeholders, the text."""
+    adds `relevance`), and its relevance: the text, or a printf-style template and the getter
+    of its arguments from the flag's (product, condition, quote)."""
 
     full: dict[str, str]
     compact: dict[str, str]
     relevance: str
-    constant_relevance: str | None
+    arguments: Callable[[tuple[str, str, str]], Any] | None
+    normal: bool  # the template filled with "x" is `_is_normal`
 
 
-def _has_placeholders(template: str) -> bool:
-    return any(name is not None for _, name, _, _ in string.Formatter().parse(template))
+def _printf_template(template: str, where: str) -> tuple[str, tuple[int, ...]]:
+    """`template` in printf style, and the index in `RELEVANCE_FIELDS` of each `%s`: filled, it
+    equals `template.format_map(Placeholders(...))`. Another name fills as empty (it is left
+    out); a format spec, conversion or non-name field is refused."""
+    printf: list[str] = []
+    fields: list[int] = []
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        printf.append(literal.replace("%", "%%"))
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(
+                f"{where}: a relevance placeholder is a plain name such as {{quote}}, without "
+                f"a format spec or conversion: {template!r}"
+            )
+        if name in RELEVANCE_FIELDS:
+            printf.append("%s")
+            fields.append(RELEVANCE_FIELDS.index(name))
+    return "".join(printf), tuple(fields)
+
+
+def _is_normal(text: str) -> bool:
+    """Whether `text` is non-empty and its whitespace normal: printable (the space is its only
+    whitespace), no double space, none at its ends. A template that is normal filled with "x"
+    stays normal filled with normal texts: a double space or a space at an end would have to
+    be in the template or in a text, or at a text's end, which a normal text does not have."""
+    return (
+        text != ""
+        and text.isprintable()
+        and "  " not in text
+        and text[0] != " "
+        and text[-1] != " "
+    )
+
+
+def _normal_spaces(text: str) -> str:
+    """`text` with its whitespace normalised, as `detectors.fill` leaves a filled template."""
+    return text if _is_normal(text) else " ".join(text.split())
 
 
 def _start_of(span: Span) -> int:

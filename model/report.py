@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
@@ -28,8 +27,6 @@ class Flag:
     condition: dict[str, str | None] | None = None
     sentence_indexes: set[int] = field(default_factory=set)
     anchor: Span | None = None  # the span that carries the claim, when evidence has several
-    regulatory_context: list[dict[str, Any]] = field(default_factory=list)
-    precedents: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def first_offset(self) -> int:

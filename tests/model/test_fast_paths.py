@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from model import evasion
 from model.characters import alphanumeric, word_characters
+from model.checker import _is_normal, _normal_spaces, _printf_template
 from model.detectors import NEAREST_SCAN_LIMIT, Placeholders, _Candidate, _Nearby, _nearest, fill
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
@@ -261,6 +262,86 @@ def test_fill_is_the_template_filled_with_its_words_joined(template, quote):
     assert fill(template, values) == " ".join(template.format_map(values).split())
 
 
+relevance_texts = st.lists(
+    st.sampled_from([" ", "  ", "\n", "\u00a0", "\u200b", "%", "%s", "{", "}", "a", "é"])
+    | st.text(max_size=4)
+).map("".join)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["{quote}", "{product}", "{condition}", "{other}", "{{", "}}", "%s", "%"])
+        | st.text(alphabet=st.characters(exclude_characters="{}"), max_size=4)
+    ).map("".join)
+)
+def test_printf_templates_fill_as_format_map(template):
+    expected = template.format_map(Placeholders(product="P", condition="C", quote="Q"))
+    printf, fields = _printf_template(template, "test")
+    assert printf % tuple("PCQ"[i] for i in fields) == expected
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.sampled_from(["{quote}", "{product}", "{condition}", " ", "  ", "\u00a0", "%"])
+        | st.text(alphabet=st.characters(exclude_characters="{}"), max_size=4)
+    ).map("".join),
+    st.tuples(relevance_texts, relevance_texts, relevance_texts),
+)
+def test_normal_texts_in_a_normal_template_stay_normal(template, values):
+    # What `_regulatory_context` relies on to skip normalising each filled template.
+    printf, fields = _printf_template(template, "test")
+    filled = printf % tuple(values[i] for i in fields)
+    if _is_normal(printf % (("x",) * len(fields))) and all(map(_is_normal, values)):
+        assert _is_normal(filled)
+    assert _normal_spaces(filled) == " ".join(filled.split())
+
+
+@pytest.mark.parametrize("template", ["{quote!r}", "{quote:>9}", "{0}", "{}", "{product.id}"])
+def test_printf_templates_refuse_what_format_map_would_not_fill_with_words(template):
+    with pytest.raises(ValueError, match="relevance placeholder is a plain name"):
+        _printf_template(template, "test")
+
+
+@SETTINGS
+@given(
+    st.sampled_from(sorted({rule.id for rule in load_rules().rules if rule.references})),
+    st.none() | st.fixed_dictionaries({"id": st.just("adipose"), "label": relevance_texts}),
+    st.none() | st.fixed_dictionaries({"name": st.none() | relevance_texts}),
+    relevance_texts,
+    st.booleans(),
+)
+def test_regulatory_context_is_each_reference_with_its_template_filled(
+    checker, rule_id, product, condition, quote, compact
+):
+    """Against the plain computation: `fill` of the relevance template, on a copy of the
+    reference's fields (`ContextTemplate.relevance` is the text when there is no placeholder)."""
+    text = f"Before. {quote} After."
+    evidence = [Span(len(text) - 6, len(text)), Span(8, 8 + len(quote))]  # the earliest is quoted
+    flag = Flag(rule_id, "efficacy_claim", "high", "T", "E", evidence, 0.5, product=product)
+    flag.condition = condition
+    rule = checker.rules.by_id()[rule_id]
+    values = Placeholders(
+        product=product["label"] if product else "the cell product",
+        condition=(condition or {}).get("name") or "the conditions named",
+        quote=" ".join(quote.split())[:120],
+    )
+    expected = []
+    for ref_id, template in zip(rule.references, checker._contexts[rule_id], strict=True):
+        reference = checker.knowledge_base.reference(ref_id)
+        plain = (
+            rule.relevance.get(ref_id)
+            or checker.rules.relevance_defaults.get(ref_id)
+            or f"{reference.citation} bears on this {rule.category.replace('_', ' ')}: "
+            "\u201c{quote}\u201d."
+        )
+        expected.append(
+            {**(template.compact if compact else template.full), "relevance": fill(plain, values)}
+        )
+    assert checker._regulatory_context(flag, text, compact) == expected
+
+
 def test_rule_groups_name_the_matcher_groups_of_each_rule():
     for rule in load_rules().rules:
         names = {rule.groups.any, rule.groups.unless, *rule.groups.all_of}
@@ -354,6 +435,24 @@ def test_each_mention_is_in_the_sentence_bisection_finds(checker):
             for mention in mentions:
                 expected = max(bisect.bisect_right(starts, mention.start) - 1, 0)
                 assert document.sentence_of[mention] == expected
+
+
+def test_in_sentence_is_the_plain_filter_of_each_list(checker):
+    # Lists in text order take one slice; reversed and shuffled copies are sorted by sentence
+    # first; either way each sentence's members come in the list's own order.
+    from bench import corpus
+
+    for text in [*corpus.make_ads(3, 5000, 14), "", "Stem cells cure MS. And ALS."]:
+        document = checker.document(text)
+        lists = [document.products, document.conditions, document.group("no such group")]
+        lists += document.mentions_by_group.values()
+        lists += [mentions[::-1] for mentions in lists]
+        lists += [mentions[1::2] + mentions[::2] for mentions in lists]
+        sentences = range(-1, len(document.sentences) + 1)
+        for mentions in lists:
+            for sentence in sentences:
+                expected = [m for m in mentions if document.sentence_of[m] == sentence]
+                assert document.in_sentence(mentions, sentence) == expected
 
 
 def test_lazy_heads_give_the_bits_of_every_head_at_once(checker):
