@@ -15,7 +15,7 @@ from typing import Any
 from model.analysis import Document
 from model.budget import check_deadline
 from model.classifier import SentenceClassifier
-from model.detectors import Placeholders, fill
+from model.detectors import AGREEMENT, Placeholders, fill, is_plural
 from model.html_text import DEFAULT_MAX_DEPTH, PageText, html_to_page_text
 from model.knowledge_base import KnowledgeBase
 from model.lexicons import Lexicons
@@ -264,7 +264,7 @@ class Checker:
     def _regulatory_context(self, flag: Flag, text: str, compact: bool) -> list[dict[str, str]]:
         """The flag's references as the response carries them at this detail level (SPEC:
         compact keeps ids, citations, urls and relevance), each with its relevance filled."""
-        values: tuple[str, str, str] | None = None
+        values: tuple[str, ...] | None = None
         normal_values = False
         context = []
         for reference in self._contexts[flag.rule_id]:
@@ -272,13 +272,18 @@ class Checker:
             if reference.arguments is not None:
                 if values is None:
                     first = min(flag.evidence, key=_start_of)
+                    product = flag.product["label"] if flag.product else "the cell product"
+                    plural = is_plural(product)
                     values = (
-                        flag.product["label"] if flag.product else "the cell product",
+                        product,
                         (flag.condition["name"] if flag.condition else None)
                         or "the conditions named",
                         " ".join(text[first.start : first.end].split())[:120],
+                        *(forms[plural] for forms in AGREEMENT.values()),
                     )
-                    normal_values = all(map(_is_normal, values))
+                    # The verb endings are words or nothing, right after a letter (checked at
+                    # start-up): they change no space.
+                    normal_values = all(map(_is_normal, values[:3]))
                 relevance = relevance % reference.arguments(values)
                 # Normal values in a normal template make a normal text (see `_is_normal`).
                 if not (normal_values and reference.normal):
@@ -333,20 +338,21 @@ class Checker:
         }
 
 
-# The placeholders a relevance template may use, in the order `_regulatory_context` fills them.
-RELEVANCE_FIELDS = ("product", "condition", "quote")
+# The placeholders a relevance template may use, in the order `_regulatory_context` fills them:
+# the flag's product, condition and quote, then the verb endings that agree with the product.
+RELEVANCE_FIELDS = ("product", "condition", "quote", *AGREEMENT)
 
 
 @dataclass(frozen=True, slots=True)
 class ContextTemplate:
     """One reference of a rule, ready to write: its fields at each detail level (the response
     adds `relevance`), and its relevance: the text, or a printf-style template and the getter
-    of its arguments from the flag's (product, condition, quote)."""
+    of its arguments from the flag's (product, condition, quote, verb endings)."""
 
     full: dict[str, str]
     compact: dict[str, str]
     relevance: str
-    arguments: Callable[[tuple[str, str, str]], Any] | None
+    arguments: Callable[[tuple[str, ...]], Any] | None
     normal: bool  # the template filled with "x" is `_is_normal`
 
 
@@ -365,6 +371,8 @@ def _printf_template(template: str, where: str) -> tuple[str, tuple[int, ...]]:
                 f"{where}: a relevance placeholder is a plain name such as {{quote}}, without "
                 f"a format spec or conversion: {template!r}"
             )
+        if name == "s" and not literal[-1:].isalpha():
+            raise ValueError(f"{where}: {{s}} ends a word, right after its letters: {template!r}")
         if name in RELEVANCE_FIELDS:
             printf.append("%s")
             fields.append(RELEVANCE_FIELDS.index(name))

@@ -40,8 +40,9 @@ CLAIM_CATEGORIES = frozenset(
 )
 
 
-# Verb endings that agree with the product named: "{product} cure{s}", "{product} {is}".
-_AGREEMENT = {"s": ("s", ""), "is": ("is", "are"), "does": ("does", "do")}
+# Verb endings that agree with the product named: "{product} cure{s}", "{product} {is}"; the
+# singular form, then the plural one.
+AGREEMENT = {"s": ("s", ""), "is": ("is", "are"), "does": ("does", "do")}
 
 
 def is_plural(label: str) -> bool:
@@ -53,10 +54,10 @@ def is_plural(label: str) -> bool:
 
 class Placeholders(dict):
     """Values for a template's {placeholders}: a missing one fills in as empty, but for the
-    verb endings of `_AGREEMENT`, which agree with the `product` value."""
+    verb endings of `AGREEMENT`, which agree with the `product` value."""
 
     def __missing__(self, key: str) -> str:
-        forms = _AGREEMENT.get(key)
+        forms = AGREEMENT.get(key)
         if forms is None:
             return ""
         return forms[is_plural(self.get("product", ""))]

@@ -20,7 +20,15 @@ from hypothesis import strategies as st
 from model import evasion
 from model.characters import alphanumeric, word_characters
 from model.checker import _is_normal, _normal_spaces, _printf_template
-from model.detectors import NEAREST_SCAN_LIMIT, Placeholders, _Candidate, _Nearby, _nearest, fill
+from model.detectors import (
+    AGREEMENT,
+    NEAREST_SCAN_LIMIT,
+    Placeholders,
+    _Candidate,
+    _Nearby,
+    _nearest,
+    fill,
+)
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
 from model.normalise import ABSENT_FROM_FOLDED, fold_terms
@@ -296,6 +304,21 @@ def test_normal_texts_in_a_normal_template_stay_normal(template, values):
     if _is_normal(printf % (("x",) * len(fields))) and all(map(_is_normal, values)):
         assert _is_normal(filled)
     assert _normal_spaces(filled) == " ".join(filled.split())
+
+
+@pytest.mark.parametrize("product", ["adipose-derived stem cells", "exosome product"])
+def test_printf_templates_make_verbs_agree_as_format_map(product):
+    template = "Saying that {product} cure{s} {condition} shows what {product} {is} and {does}."
+    expected = template.format_map(Placeholders(product=product, condition="C", quote="Q"))
+    printf, fields = _printf_template(template, "test")
+    plural = product.endswith("s")
+    values = (product, "C", "Q", *(forms[plural] for forms in AGREEMENT.values()))
+    assert printf % tuple(values[i] for i in fields) == expected
+
+
+def test_a_verb_ending_must_follow_its_verb():
+    with pytest.raises(ValueError, match="ends a word"):
+        _printf_template("{product} {s} cures", "test")
 
 
 @pytest.mark.parametrize("template", ["{quote!r}", "{quote:>9}", "{0}", "{}", "{product.id}"])
