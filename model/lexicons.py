@@ -21,6 +21,10 @@ name: "Portuguese"
 version: "2026.12.02.1"
 suffixes: ["", "ler"]         # optional: endings appended to every product and condition term
                               # (languages that write case endings onto the noun)
+open_endings: false           # optional: true matches product and condition terms (of four
+                              # characters or more) as the start of a word, whatever endings
+                              # follow ("kok hucre" in "kok hucrelerimiz"): for languages whose
+                              # endings are too many to list
 products: {stem_cells_generic: ["celulas tronco"]}      # keys of products.yaml `products`
 approved: {hsct: ["transplante de medula ossea"]}        # approved products, legitimate
                                                          # procedures, not-cell products
@@ -62,8 +66,12 @@ LANGUAGE_FILE_KEYS = frozenset(
         "conditions",
         "cues",
         "abbreviations",
+        "open_endings",
     }
 )
+# Open-ended terms must be at least this long (letters and spaces): a short one would start too
+# many other words.
+MIN_OPEN_TERM = 4
 CUE_KINDS: tuple[str, ...] = (
     "critical",
     "informational",
@@ -341,6 +349,9 @@ def _language_phrases(
         suffixes = data.get("suffixes") or [""]
         if not all(isinstance(s, str) for s in suffixes):
             raise LexiconError(f"{where}: suffixes must be strings")
+        open_endings = data.get("open_endings", False)
+        if not isinstance(open_endings, bool):
+            raise LexiconError(f"{where}: open_endings must be true or false")
         count = len(phrases)
         for group, section, known in (
             ("product", "products", products),
@@ -350,9 +361,17 @@ def _language_phrases(
             # Suffixes inflect nouns: they apply to products and conditions, not to approved
             # names, which are matched as written.
             endings = suffixes if group != "approved" else [""]
+            open_end = open_endings and group != "approved"
             for key, terms in _terms_of(data.get(section), known, f"{where} {section}").items():
                 phrases += [
-                    Phrase(group, key, term + ending) for term in terms for ending in endings
+                    Phrase(
+                        group,
+                        key,
+                        term + ending,
+                        open_end=open_end and len(term) >= MIN_OPEN_TERM,
+                    )
+                    for term in terms
+                    for ending in endings
                 ]
         abbreviations = _terms_of(data.get("abbreviations"), conditions, f"{where} abbreviations")
         for name, terms in abbreviations.items():

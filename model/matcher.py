@@ -72,6 +72,9 @@ class Phrase(NamedTuple):
     key: str
     text: str
     case_sensitive: bool = False
+    # The phrase may be the start of a longer word: endings follow it in languages that write
+    # them onto the noun ("kok hucre" in "kok hucrelerimiz").
+    open_end: bool = False
 
 
 class PhraseMatcher:
@@ -87,13 +90,18 @@ class PhraseMatcher:
             defaultdict(set),
             defaultdict(set),
         )
-        for group, key, text, case_sensitive in phrases:
+        open_by_text: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        for group, key, text, case_sensitive, open_end in phrases:
             by_text[case_sensitive][text].add((group, key))
+            if open_end and not case_sensitive:
+                open_by_text[text].add((group, key))
         folded = _by_folded_term(by_text[False], keep_case=False)
         exact = _by_folded_term(by_text[True], keep_case=True)
+        open_pairs = _by_folded_term(open_by_text, keep_case=False) if open_by_text else {}
         self._payloads: list[tuple[tuple[str, str], ...]] = []
-        self._folded = self._build(folded, first_at_root=FIRST_AT_ROOT)
-        self._exact = self._build(exact)
+        self._payload_open: list[tuple[bool, ...]] = []
+        self._folded = self._build(folded, open_pairs, first_at_root=FIRST_AT_ROOT)
+        self._exact = self._build(exact, {})
         self.size = len(folded) + len(exact)
         self.vocabulary = _vocabulary(folded, exact)
         self.overlapping = overlapping
@@ -113,12 +121,19 @@ class PhraseMatcher:
         np.cumsum([len(pairs) for pairs in self._payloads], out=self._pair_start[1:])
         self._pair_group = np.array([group_id[g] for g, _ in flat], dtype=np.int64)
         self._pair_key = np.array([key_id[k] for _, k in flat], dtype=np.int64)
+        self._pair_open = np.array(
+            [open_end for flags in self._payload_open for open_end in flags], dtype=bool
+        )
+        self._payload_any_open = np.array([any(flags) for flags in self._payload_open], dtype=bool)
         self._overlapping_ids = frozenset(
             group_id[group] for group in self.overlapping if group in group_id
         )
 
     def _build(
-        self, terms: dict[str, set[tuple[str, str]]], first_at_root: str = ""
+        self,
+        terms: dict[str, set[tuple[str, str]]],
+        open_pairs: dict[str, set[tuple[str, str]]],
+        first_at_root: str = "",
     ) -> ahocorasick.Automaton | None:
         """An automaton whose value for each term is one integer: the index of its (group,
         key) pairs in `self._payloads` shifted left by LENGTH_BITS, plus its length. Integer
@@ -143,8 +158,13 @@ class PhraseMatcher:
             add_word(character + ABSENT_FROM_FOLDED, 0)
         for index, term in enumerate(terms, len(self._payloads)):
             add_word(term, (index << LENGTH_BITS) | len(term))
-        self._payloads += [
+        payloads = [
             tuple(pairs) if len(pairs) == 1 else tuple(sorted(pairs)) for pairs in terms.values()
+        ]
+        self._payloads += payloads
+        self._payload_open += [
+            tuple(pair in open_pairs.get(term, ()) for pair in pairs)
+            for term, pairs in zip(terms, payloads, strict=True)
         ]
         automaton.make_automaton()
         return automaton
@@ -175,13 +195,18 @@ class PhraseMatcher:
         ]
         if not found:
             return Found([], {})
-        starts, ends, payloads = (np.concatenate(arrays) for arrays in zip(*found, strict=True))
+        starts, ends, payloads, open_ended = (
+            np.concatenate(arrays) for arrays in zip(*found, strict=True)
+        )
         counts = self._pair_start[payloads + 1] - self._pair_start[payloads]
         # Row r of the expansion is pair (r - first row of its match) of its match's payload.
         match_of = np.repeat(np.arange(payloads.size), counts)
         rows = self._pair_start[payloads][match_of] + (
             np.arange(match_of.size) - (np.cumsum(counts) - counts)[match_of]
         )
+        if open_ended.any():  # a match inside a word stands for its open-ended phrases only
+            keep = ~open_ended[match_of] | self._pair_open[rows]
+            rows, match_of = rows[keep], match_of[keep]
         groups, keys = self._pair_group[rows], self._pair_key[rows]
         starts, ends = starts[match_of], ends[match_of]
         order = np.lexsort((keys, -ends, starts, groups))
@@ -224,9 +249,10 @@ class PhraseMatcher:
 
     def _spans(
         self, automaton: ahocorasick.Automaton, haystack: str, origin: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every word-bounded match, as arrays of original-text starts and ends and of payload
-        indexes, in the automaton's order.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every word-bounded match, as arrays of original-text starts and ends, of payload
+        indexes and of whether the match ends inside a word (kept only when its payload has an
+        open-ended phrase), in the automaton's order.
 
         The automaton's matches become arrays and the word-boundary test (a match may not
         start or end inside a word, between two `word_characters`) one vectorised comparison,
@@ -235,17 +261,19 @@ class PhraseMatcher:
         """
         flat = np.fromiter(chain.from_iterable(automaton.iter(haystack)), dtype=np.int64)
         if not flat.size:
-            return flat, flat, flat
+            return flat, flat, flat, flat.astype(bool)
         last, value = flat[0::2], flat[1::2]  # (end index, packed value) pairs
         start = last - (value & LENGTH_MASK) + 1
+        payload = value >> LENGTH_BITS
         # alnum[i + 1] tells whether haystack[i] is a word character; both ends padded False.
         alnum = np.zeros(len(haystack) + 2, dtype=bool)
         alnum[1:-1] = word_characters(haystack)
-        keep = ~((alnum[start] & alnum[start + 1]) | (alnum[last + 1] & alnum[last + 2]))
-        start, last, payload = start[keep], last[keep], value[keep] >> LENGTH_BITS
+        inside = alnum[last + 1] & alnum[last + 2]
+        keep = ~(alnum[start] & alnum[start + 1]) & (~inside | self._payload_any_open[payload])
+        start, last, payload, inside = start[keep], last[keep], payload[keep], inside[keep]
         if origin is not None:
             start, last = origin[start], origin[last]
-        return start, last + 1, payload
+        return start, last + 1, payload, inside
 
 
 def _by_folded_term(

@@ -401,12 +401,15 @@ def _find_all_plain(matcher: PhraseMatcher, text) -> Found:
     origin = None if text.identity else text.origin
     for automaton, haystack in ((matcher._folded, text.folded), (matcher._exact, text.cased)):
         if automaton is not None:
-            starts, ends, payloads = matcher._spans(automaton, haystack, origin)
-            for first, end, index in zip(
-                starts.tolist(), ends.tolist(), payloads.tolist(), strict=True
+            starts, ends, payloads, inside = matcher._spans(automaton, haystack, origin)
+            for first, end, index, open_ended in zip(
+                starts.tolist(), ends.tolist(), payloads.tolist(), inside.tolist(), strict=True
             ):
-                for group, key in matcher._payloads[index]:
-                    by_group[group].append((first, end, key))
+                for (group, key), open_end in zip(
+                    matcher._payloads[index], matcher._payload_open[index], strict=True
+                ):
+                    if open_end or not open_ended:
+                        by_group[group].append((first, end, key))
     mentions: list[Mention] = []
     raw: dict[str, list[tuple[int, int, str]]] = {}
     for group, spans in by_group.items():

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from model import load_checker
 from model.language import UNDETERMINED, LanguageGuess, identify_language
+from model.matcher import Phrase, PhraseMatcher
+from model.normalise import fold_text
 
 SHORT_TEXTS = {
     "en": "Our clinic offers stem cell injections for knee pain and back injuries.",
@@ -138,3 +140,32 @@ def test_turkish_names_take_their_case_and_possessive_endings():
         if f.get("entities", {}).get("condition")
     }
     assert conditions >= {"multiple sclerosis", "type 2 diabetes"}, conditions
+
+
+def test_an_open_ended_phrase_matches_the_start_of_a_word_and_a_closed_one_does_not():
+    matcher = PhraseMatcher(
+        [
+            Phrase("condition", "diabetes", "diyabet", open_end=True),
+            Phrase("condition", "lupus", "lupus"),
+            Phrase("cue:other", "lupus-cue", "lupus", open_end=True),
+        ]
+    )
+    text = "diyabetimiz diyabet lupusa lupus"
+    found = [(m.group, m.key, text[m.start : m.end]) for m in matcher.find(fold_text(text))]
+    assert ("condition", "diabetes", "diyabet") in found
+    assert found.count(("condition", "diabetes", "diyabet")) == 2  # "diyabet" and "diyabetimiz"
+    # The same text, open for one group and closed for another: inside "lupusa" only the
+    # open-ended one stands; at a word's end both do.
+    assert found.count(("condition", "lupus", "lupus")) == 1
+    assert found.count(("cue:other", "lupus-cue", "lupus")) == 2
+
+
+def test_turkish_terms_take_endings_no_list_names():
+    checker = load_checker()
+    text = "Kök hücrelerimizle multipl sklerozunuzu ve diyabetinizi tedavi ediyoruz."
+    conditions = {
+        f["entities"]["condition"]["name"]
+        for f in checker.claims_before_judgement(text)
+        if f.get("entities", {}).get("condition")
+    }
+    assert conditions >= {"multiple sclerosis", "diabetes"}, conditions
