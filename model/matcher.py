@@ -271,6 +271,12 @@ class PhraseMatcher:
         inside = alnum[last + 1] & alnum[last + 2]
         keep = ~(alnum[start] & alnum[start + 1]) & (~inside | self._payload_any_open[payload])
         start, last, payload, inside = start[keep], last[keep], payload[keep], inside[keep]
+        if inside.any():  # an open-ended match runs to the end of its word ("otizmde")
+            breaks = np.flatnonzero(~alnum[1:-1])
+            after = np.searchsorted(breaks, last[inside] + 1)
+            word_end = np.append(breaks, len(haystack))[after] - 1
+            last = last.copy()
+            last[inside] = word_end
         if origin is not None:
             start, last = origin[start], origin[last]
         return start, last + 1, payload, inside

@@ -152,12 +152,14 @@ def test_an_open_ended_phrase_matches_the_start_of_a_word_and_a_closed_one_does_
     )
     text = "diyabetimiz diyabet lupusa lupus"
     found = [(m.group, m.key, text[m.start : m.end]) for m in matcher.find(fold_text(text))]
+    # The match runs to the end of its word: evidence quotes whole words.
+    assert ("condition", "diabetes", "diyabetimiz") in found
     assert ("condition", "diabetes", "diyabet") in found
-    assert found.count(("condition", "diabetes", "diyabet")) == 2  # "diyabet" and "diyabetimiz"
     # The same text, open for one group and closed for another: inside "lupusa" only the
     # open-ended one stands; at a word's end both do.
     assert found.count(("condition", "lupus", "lupus")) == 1
-    assert found.count(("cue:other", "lupus-cue", "lupus")) == 2
+    assert ("cue:other", "lupus-cue", "lupusa") in found
+    assert ("cue:other", "lupus-cue", "lupus") in found
 
 
 def test_turkish_terms_take_endings_no_list_names():
