@@ -446,11 +446,8 @@ def _inner_marks(text: str) -> list[int]:
     for mark in _INSERTED_MARKS:
         position = text.find(mark, 1)
         while position >= 0:
-            if (
-                text[position - 1 : position] in _ASCII_LETTERS
-                and text[position + 1 : position + 2] in _ASCII_LETTERS
-                and text[position + 1 : position + 2]
-            ):
+            before, after = text[position - 1], text[position + 1 : position + 2]
+            if before in _ASCII_LETTERS and after in _ASCII_LETTERS:
                 found.append(position)
             position = text.find(mark, position + 1)
     return sorted(found)
