@@ -4,7 +4,9 @@ All phrases of all lexicons go into a single automaton over folded text (see `mo
 so a document is scanned once whatever the number of terms, in time linear in its length. Case-
 sensitive abbreviations ("MS", "ALS", "T1D") get a second automaton over the folded text with its
 case kept. Matches must start and end on word boundaries, which exist only between letters of
-scripts written with spaces: a Chinese or Japanese term matches inside running text. Within one
+scripts written with spaces: a Chinese or Japanese term matches inside running text. An
+open-ended phrase (`Phrase.open_end`: languages that write endings onto the noun) may end inside
+a word; its match then runs to the word's end. Within one
 *group* (a lexicon, or one phrase list of a rule) overlapping matches are resolved
 leftmost-longest, except in the groups named `overlapping`, whose every match is kept for the
 caller to resolve (the heads of composed product names: which heads count depends on the source
