@@ -120,15 +120,16 @@ class Rule:
     @cached_property
     def _phrase_groups(self) -> tuple[tuple[str, list[str]], ...]:
         """Expanded once: when the rule is parsed (to check it) and for the matcher."""
+        names = self.groups
         groups: list[tuple[str, list[str]]] = []
         if self.patterns:
-            groups.append((f"rule:{self.id}:any", _expand_all(self.patterns)))
-        for index, alternatives in enumerate(self.all_of):
+            groups.append((names.any, _expand_all(self.patterns)))
+        for name, alternatives in zip(names.all_of, self.all_of, strict=True):
             phrases = [a for a in alternatives if not a.startswith("@")]
             if phrases:
-                groups.append((f"rule:{self.id}:{index}", _expand_all(tuple(phrases))))
+                groups.append((name, _expand_all(tuple(phrases))))
         if self.unless:
-            groups.append((f"rule:{self.id}:unless", _expand_all(self.unless)))
+            groups.append((names.unless, _expand_all(self.unless)))
         return tuple(groups)
 
     @cached_property
