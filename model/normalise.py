@@ -154,9 +154,12 @@ _UNKNOWN = 0xFFFFFFFF
 _FOLDED_CODES = np.full(BMP, _UNKNOWN, dtype=np.uint32)
 
 
-def _folded_codes(text: str) -> np.ndarray:
-    """The code point of each character of `text` folded by `_FOLD_TABLE` (markers included)."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _folded_codes(codes: np.ndarray) -> np.ndarray:
+    """Each code point of a text (`_code_points`) folded by `_FOLD_TABLE` (markers included)."""
     in_plane = np.minimum(codes, BMP - 1)
     folded = _FOLDED_CODES[in_plane]
     unknown = folded == _UNKNOWN
@@ -241,7 +244,7 @@ def fold_terms(terms: Sequence[str], *, keep_case: bool = False) -> list[str]:
     joined = _TERM_SEPARATOR.join(terms)
     if joined.count(_TERM_SEPARATOR) != len(terms) - 1:
         return [fold_term(term, keep_case=keep_case) for term in terms]
-    codes = _folded_codes(joined)
+    codes = _folded_codes(_code_points(joined))
     translated = codes.tobytes().decode("utf-32-le", "surrogatepass")
     # " ".join of the non-empty pieces of split(" "): runs of spaces collapsed, none at the ends.
     while "  " in translated:
@@ -305,8 +308,9 @@ def _fold_characters(text: str) -> tuple[np.ndarray, np.ndarray, bool, list[Obfu
     """Fold each character of a non-ASCII text: the folded code points, the index of each in
     the original, whether any character was dropped or expanded, and the invisible characters
     that disguised words."""
-    codes = _folded_codes(text)
-    records = _small_capital_words(text)
+    original = _code_points(text)
+    codes = _folded_codes(original)
+    records = _small_capital_words(text, original)
     expanded = bool((codes == ord(_EXPAND)).any())
     if expanded:
         codes, index = _expand(text, codes)
@@ -329,10 +333,10 @@ def _small_capital_table() -> np.ndarray:
     return table
 
 
-def _small_capital_words(text: str) -> list[Obfuscation]:
-    """A record for each word written with small capitals, as it reads: a reader reads
-    "\ua731\u1d1b\u1d07\u1d0d" as "stem", and so should the sentence classifier."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+def _small_capital_words(text: str, codes: np.ndarray) -> list[Obfuscation]:
+    """A record for each word written with small capitals (`codes`: the text's code points), as
+    it reads: a reader reads "\ua731\u1d1b\u1d07\u1d0d" as "stem", and so should the sentence
+    classifier."""
     positions = np.flatnonzero(_small_capital_table()[np.minimum(codes, BMP - 1)])
     records: list[Obfuscation] = []
     for position in positions.tolist():
