@@ -426,7 +426,10 @@ def _marks_inside_words(
         if token.lower() in vocabulary:
             continue
         letters = [p for p in range(start, token_end) if cased[p] in _ASCII_LETTERS]
-        pieces = _pieces(token)
+        # Each mark stands between two letters (`_marked_token`): a space for each splits the
+        # token into its pieces.
+        spaced = "".join(c if c in _ASCII_LETTERS else " " for c in token)
+        pieces = spaced.split(" ")
         joined = "".join(pieces)
         if len(joined) < _MIN_SPACED_RUN or max(map(len, pieces)) == 1:
             continue  # "M.S", "U.S", "s.t.e.m": abbreviations, or dotted letters (read above)
@@ -434,7 +437,6 @@ def _marks_inside_words(
             record = _record(ObfuscationKind.INSERTED_MARKS, origin, start, token_end, joined)
             rewrites.append(_Rewrite(start, token_end, joined, origin[letters], record))
         elif all(f"{a} {b}".lower() in vocabulary for a, b in itertools.pairwise(pieces)):
-            spaced = "".join(c if c in _ASCII_LETTERS else " " for c in token)
             record = _record(ObfuscationKind.INSERTED_MARKS, origin, start, token_end, spaced)
             rewrites.append(_Rewrite(start, token_end, spaced, origin[start:token_end], record))
     return rewrites
@@ -470,16 +472,6 @@ def _marked_token(text: str, position: int) -> tuple[int, int]:
     ):
         end += 1
     return start, end
-
-
-def _pieces(token: str) -> list[str]:
-    pieces = [""]
-    for char in token:
-        if char in _ASCII_LETTERS:
-            pieces[-1] += char
-        else:
-            pieces.append("")
-    return pieces
 
 
 # --- digits for letters ------------------------------------------------------------------------
