@@ -15,7 +15,14 @@ from typing import Any
 from model.analysis import Document
 from model.budget import check_deadline
 from model.classifier import SentenceClassifier
-from model.detectors import AGREEMENT, Placeholders, fill, is_plural
+from model.detectors import (
+    AGREEMENT,
+    Placeholders,
+    fill,
+    is_normal,
+    normal_spaces,
+    verb_endings,
+)
 from model.html_text import DEFAULT_MAX_DEPTH, PageText, html_to_page_text
 from model.knowledge_base import KnowledgeBase
 from model.lexicons import Lexicons
@@ -74,7 +81,7 @@ class Checker:
                 k for k, p in lexicons.products.items() if p.id == "stem_cell_unspecified"
             ),
             harm_denials=frozenset(
-                f"rule:{rule.id}:any"
+                rule.groups.any
                 for rule in rules.rules
                 if rule.category == "safety_claim" and rule.patterns
             ),
@@ -217,7 +224,7 @@ class Checker:
                     compact={"id": ref.id, "citation": ref.citation, "url": ref.url},
                     relevance=printf if fields else fill(template, Placeholders()),
                     arguments=itemgetter(*fields) if fields else None,
-                    normal=_is_normal(printf % (("x",) * len(fields))),
+                    normal=is_normal(printf % (("x",) * len(fields))),
                 )
             )
         return templates
@@ -273,21 +280,20 @@ class Checker:
                 if values is None:
                     first = min(flag.evidence, key=_start_of)
                     product = flag.product["label"] if flag.product else "the cell product"
-                    plural = is_plural(product)
                     values = (
                         product,
                         (flag.condition["name"] if flag.condition else None)
                         or "the conditions named",
                         " ".join(text[first.start : first.end].split())[:120],
-                        *(forms[plural] for forms in AGREEMENT.values()),
+                        *verb_endings(product).values(),
                     )
                     # The verb endings are words or nothing, right after a letter (checked at
                     # start-up): they change no space.
-                    normal_values = all(map(_is_normal, values[:3]))
+                    normal_values = all(map(is_normal, values[:3]))
                 relevance = relevance % reference.arguments(values)
-                # Normal values in a normal template make a normal text (see `_is_normal`).
+                # Normal values in a normal template make a normal text (see `is_normal`).
                 if not (normal_values and reference.normal):
-                    relevance = _normal_spaces(relevance)
+                    relevance = normal_spaces(relevance)
             item = (reference.compact if compact else reference.full).copy()
             item["relevance"] = relevance
             context.append(item)
@@ -353,7 +359,7 @@ class ContextTemplate:
     compact: dict[str, str]
     relevance: str
     arguments: Callable[[tuple[str, ...]], Any] | None
-    normal: bool  # the template filled with "x" is `_is_normal`
+    normal: bool  # the template filled with "x" is `is_normal`
 
 
 def _printf_template(template: str, where: str) -> tuple[str, tuple[int, ...]]:
@@ -377,25 +383,6 @@ def _printf_template(template: str, where: str) -> tuple[str, tuple[int, ...]]:
             printf.append("%s")
             fields.append(RELEVANCE_FIELDS.index(name))
     return "".join(printf), tuple(fields)
-
-
-def _is_normal(text: str) -> bool:
-    """Whether `text` is non-empty and its whitespace normal: printable (the space is its only
-    whitespace), no double space, none at its ends. A template that is normal filled with "x"
-    stays normal filled with normal texts: a double space or a space at an end would have to
-    be in the template or in a text, or at a text's end, which a normal text does not have."""
-    return (
-        text != ""
-        and text.isprintable()
-        and "  " not in text
-        and text[0] != " "
-        and text[-1] != " "
-    )
-
-
-def _normal_spaces(text: str) -> str:
-    """`text` with its whitespace normalised, as `detectors.fill` leaves a filled template."""
-    return text if _is_normal(text) else " ".join(text.split())
 
 
 def _start_of(span: Span) -> int:

@@ -52,15 +52,20 @@ def is_plural(label: str) -> bool:
     return bool(words) and words[-1].endswith("s") and not words[-1].endswith("ss")
 
 
+def verb_endings(product: str) -> dict[str, str]:
+    """The value of each `AGREEMENT` placeholder for `product`, in `AGREEMENT`'s order."""
+    plural = is_plural(product)
+    return {key: forms[plural] for key, forms in AGREEMENT.items()}
+
+
 class Placeholders(dict):
     """Values for a template's {placeholders}: a missing one fills in as empty, but for the
     verb endings of `AGREEMENT`, which agree with the `product` value."""
 
     def __missing__(self, key: str) -> str:
-        forms = AGREEMENT.get(key)
-        if forms is None:
+        if key not in AGREEMENT:
             return ""
-        return forms[is_plural(self.get("product", ""))]
+        return verb_endings(self.get("product", ""))[key]
 
 
 def render(template: str, **values: str) -> str:
@@ -72,13 +77,29 @@ def fill(template: str, values: Placeholders) -> str:
     """`render` with the values already wrapped (one wrapper serves many templates); the
     result's whitespace is normalised (runs to one space, none at the ends).
 
-    A check fills some two hundred templates, nearly all of them normal already: a printable
-    text (every whitespace character but the space is unprintable) with no double space and
-    none at its ends is returned as it is, without splitting it into words."""
-    filled = template.format_map(values)
-    if filled.isprintable() and "  " not in filled and filled[:1] != " " and filled[-1:] != " ":
-        return filled
-    return " ".join(filled.split())
+    A check fills some two hundred templates, nearly all of them normal already (`is_normal`):
+    those are returned as they are, without splitting them into words."""
+    return normal_spaces(template.format_map(values))
+
+
+def is_normal(text: str) -> bool:
+    """Whether `text` is non-empty and its whitespace normal: printable (every whitespace
+    character but the space is unprintable), no double space, none at its ends. A template that
+    is normal filled with "x" stays normal filled with normal texts: a double space or a space
+    at an end would have to be in the template or in a text, or at a text's end, which a normal
+    text does not have."""
+    return (
+        text != ""
+        and text.isprintable()
+        and "  " not in text
+        and text[0] != " "
+        and text[-1] != " "
+    )
+
+
+def normal_spaces(text: str) -> str:
+    """`text` with its whitespace normalised: runs to one space, none at the ends."""
+    return text if is_normal(text) else " ".join(text.split())
 
 
 def _short_quote(text: str, limit: int = 120) -> str:

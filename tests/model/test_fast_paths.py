@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from model import evasion
 from model.characters import alphanumeric, word_characters
-from model.checker import _is_normal, _normal_spaces, _printf_template
+from model.checker import _printf_template
 from model.detectors import (
     AGREEMENT,
     NEAREST_SCAN_LIMIT,
@@ -28,6 +28,8 @@ from model.detectors import (
     _Nearby,
     _nearest,
     fill,
+    is_normal,
+    normal_spaces,
 )
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
@@ -301,9 +303,9 @@ def test_normal_texts_in_a_normal_template_stay_normal(template, values):
     # What `_regulatory_context` relies on to skip normalising each filled template.
     printf, fields = _printf_template(template, "test")
     filled = printf % tuple(values[i] for i in fields)
-    if _is_normal(printf % (("x",) * len(fields))) and all(map(_is_normal, values)):
-        assert _is_normal(filled)
-    assert _normal_spaces(filled) == " ".join(filled.split())
+    if is_normal(printf % (("x",) * len(fields))) and all(map(is_normal, values)):
+        assert is_normal(filled)
+    assert normal_spaces(filled) == " ".join(filled.split())
 
 
 @pytest.mark.parametrize("product", ["adipose-derived stem cells", "exosome product"])
