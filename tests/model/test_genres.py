@@ -175,7 +175,7 @@ def test_a_consumer_warning_in_spanish_is_not_flagged():
 @pytest.mark.parametrize(
     "warning",
     [
-        "Tenga cuidado con las clínicas sospechosas: sus tratamientos no están aprobados.",
+        "Tenga cuidado: hay clínicas sospechosas cuyos tratamientos no están aprobados.",
         "Tenha cuidado: são tratamentos não comprovados, com propaganda enganosa.",
         "Soyez prudents : ces traitements non prouvés relèvent de la publicité trompeuse.",
         "Seien Sie vorsichtig: irreführende Werbung für unbewiesen wirksame Spritzen.",
