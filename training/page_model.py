@@ -27,6 +27,7 @@ calibration error, base rate, by length.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import hashlib
 import json
@@ -429,7 +430,7 @@ def fit_page_model(pages: list[TrainingPage]) -> dict[str, Any]:
         "other_languages": other.metrics,
         "decision": routed_decision(pages, english, other),
     }
-    return {"model": body, "metrics": metrics}
+    return {"model": body, "metrics": metrics, "features_sha256": features_hash(x)}
 
 
 def routed_decision(
@@ -481,11 +482,19 @@ def data_hash(pages: list[TrainingPage]) -> str:
     return digest.hexdigest()
 
 
+def features_hash(x: np.ndarray) -> str:
+    """The feature matrix the model was fitted on, to six decimals: it changes when a lexicon,
+    rule or cue change moves what the checker reads on the training pages, though the pages are
+    the same (the data hash does not see that)."""
+    return hashlib.sha256(json.dumps(np.round(x, 6).tolist()).encode()).hexdigest()
+
+
 def write_artifact(fitted: dict[str, Any], pages: list[TrainingPage], classifier: str) -> None:
     body = fitted["model"]
     manifest = {
         "model_sha256": hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest(),
         "data_sha256": data_hash(pages),
+        "features_sha256": fitted["features_sha256"],
         "classifier_version": classifier,
         "pages": {
             "written": sum(p.source == "written" for p in pages),
@@ -500,7 +509,11 @@ def write_artifact(fitted: dict[str, Any], pages: list[TrainingPage], classifier
     )
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(
+        description="Fit the page model on the written pages and the real pages' development "
+        "part; writes model/artifacts/page_model.json and prints its out-of-fold figures."
+    ).parse_args(argv)
     from model.classifier import load_classifier
 
     pages = training_pages()

@@ -189,6 +189,20 @@ def test_the_page_model_is_fresh():
     )
 
 
+def test_the_page_model_was_fitted_on_what_the_checker_reads_now():
+    """The same pages can read differently after a lexicon, cue or rule change: the features the
+    checker computes on them now are those the model was fitted on."""
+    if not real_pages_available():
+        pytest.skip("../shared/real_pages is absent (a clone without ../shared): freshness unknown")
+    from training.page_model import feature_matrix, features_hash, training_pages
+
+    manifest = json.loads(PAGE_MODEL_PATH.read_text())["manifest"]
+    assert manifest["features_sha256"] == features_hash(feature_matrix(training_pages())), (
+        "the page model was fitted on features the checker no longer computes: run "
+        "`python -m training.page_model`"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "endangers"),
     [
