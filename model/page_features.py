@@ -220,8 +220,11 @@ REPORTING_ALLOWANCE = 0
 # A share is taken of at least this many sentences: one sentence of a one-line ad is no share.
 SHARE_MIN_SENTENCES = 10
 # A critic's or a reporter's stance counts from its second sentence: one line of warning
-# appended to an ad ("ask whether a product is approved") is how a clinic would slip past.
-STANCE_SOURCES = frozenset({"critical", "informational_cues"})
+# appended to an ad ("ask whether a product is approved") is how a clinic would slip past. So
+# does a disclaimer: one line of fine print ("results may vary", "not FDA approved for this
+# use") is what ads carry, and it does not cure their claims (the FTC's view; its 2009
+# Endorsement Guides dropped the "results not typical" safe harbour).
+STANCE_SOURCES = frozenset({"critical", "informational_cues", "disclosure"})
 STANCE_ALLOWANCE = 1
 # Where a page shows that it reports, in the order a sentence is credited to them.
 REPORTING_SOURCES: tuple[tuple[str, Callable[[Document], list[Span]]], ...] = (

@@ -44,6 +44,15 @@ GENRE_SENTENCES = {
     "veterinary": "Our practice also treats dogs and horses.",
     "cosmetic": "The serum contains an extract of apple stem cells.",
 }
+# An ad's own fine print. One such line does not cure an ad's claims, and the page model reads a
+# disclaimer from its second sentence on (`model.page_features.STANCE_SOURCES`). Measured when
+# set: 2.8-3.2% of the ads change (8-10% before); the rest is the distance still to go.
+FINE_PRINT = {
+    "results vary": "Outcomes differ from one person to another.",
+    "not approved": "The FDA has not approved this therapy for the conditions named here.",
+    "experimental": "Please note that cell therapy remains an experimental treatment.",
+}
+MAX_FINE_PRINT_CHANGED = 0.05
 # Bounds on the (ad, genre sentence) cases that change. Measured when set: 60 of 5,304 (1.1%),
 # 43 of them from the insurer's sentence ("experimental" reads as a disclosure, which the page
 # model weighs against an ad); no other genre tips more than 3 of 312. The issue asks for none:
@@ -94,6 +103,12 @@ def _changed(sentence: str) -> list[str]:
 def test_a_sentence_that_defeated_the_old_gate_changes_nothing(name):
     changed = _changed(GATE_DEFEATERS[name])
     assert not changed, f"{len(changed)} of {len(ADS)} changed: {changed[:10]}"
+
+
+@pytest.mark.parametrize("name", sorted(FINE_PRINT))
+def test_an_ads_fine_print_rarely_changes_it(name):
+    changed = _changed(FINE_PRINT[name])
+    assert len(changed) <= MAX_FINE_PRINT_CHANGED * len(ADS), changed[:10]
 
 
 def test_informing_sentences_rarely_tip_a_page():
