@@ -279,12 +279,12 @@ def _sentences_near_products(document: Document, scope: str) -> set[int]:
 
 def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
     regex_hits: dict[int, list[Mention]] = {}
-    if rule.regex:
-        for found in _regex_mentions(rule, document):
-            regex_hits.setdefault(document.sentence_at(found.start), []).append(found)
+    for found in _regex_mentions(rule, document) if rule.regex else ():
+        regex_hits.setdefault(document.sentence_at(found.start), []).append(found)
+    if rule.regex or rule.patterns:
         candidates = set(regex_hits)
-    elif rule.patterns:
-        candidates = {document.sentence_of[m] for m in document.group(rule.groups.any)}
+        if rule.patterns:
+            candidates.update(document.sentence_of[m] for m in document.group(rule.groups.any))
     else:
         candidates = _all_of_sentences(rule, document, lexicons)
     if not candidates:
@@ -313,11 +313,10 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
         if document.is_suppressed(sentence):
             continue
         if rule.regex or rule.patterns:  # the sentence's first match is the evidence
-            first = (
-                regex_hits[sentence][0]
-                if rule.regex
-                else document.in_sentence(phrases, sentence)[0]
-            )
+            firsts: list[Mention] = regex_hits.get(sentence, [])[:1]
+            if phrases:
+                firsts += document.in_sentence(phrases, sentence)[:1]
+            first = min(firsts, key=lambda m: m.start)
             sentences.add(sentence)
             evidence.append(Span(first.start, first.end))
             continue

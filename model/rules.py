@@ -14,7 +14,7 @@ A rule record:
   scope: cell_product                 # cell_product (default): only on pages promoting a cell
                                       # product; any: everywhere
   patterns: ["(no|zero) side effects"]            # kind phrase: any one suffices, or
-  regex: ['[0-9]{2,3} ?% success rate']            # regular expressions (RE2), or
+  regex: ['[0-9]{2,3} ?% success rate']            # and/or regular expressions (RE2), or
   all_of: [["stop", "get off"], ["insulin"]]      # every group within `window` words of a sentence;
                                       # "@product", "@product:<id>", "@condition",
                                       # "@condition:<group>" stand for lexicon mentions
@@ -240,8 +240,10 @@ def parse_rule(record: dict[str, Any]) -> Rule:
     if not isinstance(all_of_raw, list):
         raise RuleError(f"{where}: all_of must be a list of lists")
     all_of = tuple(_tuple_of_str(g, f"{where}: all_of group") for g in all_of_raw)
-    if kind == "phrase" and sum(map(bool, (patterns, all_of, regex))) != 1:
-        raise RuleError(f"{where}: a phrase rule needs one of 'patterns', 'all_of' or 'regex'")
+    if kind == "phrase" and bool(all_of) == bool(patterns or regex):
+        raise RuleError(
+            f"{where}: a phrase rule needs 'patterns' or 'regex' (or both), or else 'all_of'"
+        )
     if all_of and len(all_of) < 2:
         raise RuleError(f"{where}: all_of needs at least two groups")
     examples = record.get("examples") or {}

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from model.rules import RuleError, compile_linear, load_rules
+from model.rules import RuleError, compile_linear, load_rules, parse_rule
 
 REGEX_RULES = [rule for rule in load_rules().rules if rule.regex]
 # 100 KB of text built from what the rules' patterns look for, in the orders most likely to
@@ -68,3 +68,45 @@ def test_python_unicode_classes_keep_their_meaning():
     assert compile_linear(r"\\s", "t").search("\\s")  # an escaped backslash stays one
     with pytest.raises(RuleError):
         compile_linear(r"[\S]", "t")
+
+
+_RECORD = {
+    "id": "test.volume",
+    "category": "unsupported_evidence",
+    "severity": "medium",
+    "title": "t",
+    "description": "d",
+    "explanation": "e",
+    "references": [],
+}
+
+
+def test_a_phrase_rule_may_hold_patterns_and_regular_expressions_together():
+    """Words a phrase list can hold, and figures it cannot ("over 4,500 procedures")."""
+    rule = parse_rule({**_RECORD, "patterns": ["thousands of patients"], "regex": [r"\d{4}"]})
+    assert rule.patterns and rule.regex
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {},
+        {"all_of": [["stop"], ["insulin"]], "patterns": ["stop insulin"]},
+        {"all_of": [["stop"], ["insulin"]], "regex": ["stop"]},
+    ],
+)
+def test_a_phrase_rule_needs_patterns_or_regex_or_else_all_of(fields):
+    with pytest.raises(RuleError, match="phrase rule needs"):
+        parse_rule({**_RECORD, **fields})
+
+
+def test_a_sentence_matched_by_either_is_flagged_with_its_first_match_as_evidence():
+    from model import shared_checker
+
+    text = "Our stem cell team has performed more than 4,500 procedures for knee arthritis."
+    flags = [
+        f
+        for f in shared_checker().claims_before_judgement(text)
+        if f["rule_id"] == "evidence.patient-volume"
+    ]
+    assert [e["quote"] for e in flags[0]["evidence"]] == ["more than 4,500 procedures"]
