@@ -21,6 +21,8 @@ from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_
 from model.text import FoldedText, Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
+# Reported speech that is the page's own story or claim, not a report of others' words.
+OWN_WORDS_CUES = frozenset({"prognosis", "own_voice"})
 
 
 @dataclass
@@ -87,13 +89,16 @@ class Document:
         return self.text[span.start : span.end].rstrip().endswith("?")
 
     def is_suppressed(self, sentence: int) -> bool:
-        """Whether the sentence criticises, denies or reports others' words. A grim prognosis
-        reported by the patient ("they told me I would never walk") opens a testimonial: its
-        reported speech alone does not set it aside."""
+        """Whether the sentence criticises, denies or reports others' words. Reported speech
+        alone does not set aside a grim prognosis told by the patient ("they told me I would
+        never walk" opens a testimonial), nor words the page credits to its own people
+        ("according to our doctors, ..." is the provider's claim)."""
         cues = self.cues_by_sentence.get(sentence)
         if cues is None or SUPPRESSING_CUES.isdisjoint(cues):
             return False
-        return not ("prognosis" in cues and SUPPRESSING_CUES & cues == {"informational"})
+        return not (
+            not OWN_WORDS_CUES.isdisjoint(cues) and SUPPRESSING_CUES & cues == {"informational"}
+        )
 
     def quote(self, mention: Mention) -> str:
         return self.text[mention.start : mention.end]

@@ -76,6 +76,7 @@ CUE_KINDS: tuple[str, ...] = (
     "critical",
     "informational",
     "prognosis",
+    "own_voice",
     "negation",
     "free_trial",
     "disclosure",

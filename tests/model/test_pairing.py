@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import model
 from evaluation.evaluate import product_condition_pairs
 
@@ -69,6 +71,30 @@ def test_a_testimonial_opening_with_a_grim_prognosis_keeps_its_condition():
         "after our bone marrow stem cell programme I can write my name."
     )
     assert ("bone_marrow", "stroke") in pairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to our physicians, umbilical cord stem cell infusions calm multiple sclerosis.",
+        "Según nuestros médicos, las células madre de cordón umbilical calman la esclerosis "
+        "múltiple.",
+        "Selon nos médecins, les cellules souches de cordon ombilical apaisent la sclérose en "
+        "plaques.",
+    ],
+)
+def test_a_claim_credited_to_the_pages_own_doctors_is_the_pages_claim(text):
+    """ "According to our doctors" cites the provider itself: its claim is not set aside as a
+    report of someone else's words (prefixed so, a fifth of the written ads fell to low)."""
+    assert any(condition == "multiple sclerosis" for _, condition in _pairs(text))
+
+
+def test_a_claim_credited_to_others_is_still_set_aside():
+    pairs = _pairs(
+        "According to the clinic's brochure, umbilical cord stem cell infusions calm multiple "
+        "sclerosis; neurologists disagree."
+    )
+    assert not any(condition == "multiple sclerosis" for _, condition in pairs)
 
 
 def test_a_patient_reporting_what_a_clinic_told_them_is_still_set_aside():
