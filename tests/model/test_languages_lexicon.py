@@ -420,6 +420,11 @@ def test_abbreviations_are_matched_with_their_case(rules_checker) -> None:
         rules_checker, "Trattiamo la SLA con cellule staminali."
     )
     assert not _pairs(rules_checker, "Trattiamo la sla con cellule staminali.")
+    # Cyrillic capitals: the Bulgarian "МС" is read as written only.
+    assert ("umbilical_cord", "multiple sclerosis") in _pairs(
+        rules_checker, "Лекуваме МС със стволови клетки от пъпна връв."
+    )
+    assert not _pairs(rules_checker, "Лекуваме мс със стволови клетки от пъпна връв.")
 
 
 def test_an_abbreviation_of_an_unknown_condition_is_refused(tmp_path: Path) -> None:
