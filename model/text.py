@@ -119,22 +119,38 @@ def _looks_like_heading(line: str, next_line: str | None) -> bool:
 _LINE_ENDS = _SPACED_ENDS + _WIDE_ENDS + ":;\u2026"
 
 
+# A line that starts with a figure continues the line before only after this many words of
+# running text ending in a lower-case word: "... cure type" / "2 diabetes"; a short heading
+# ("Prices" / "3 sessions for $9,000") keeps its own line.
+_WRAPPED_BEFORE_FIGURE = 6
+
+
+def _continues(previous: str, line: str) -> bool:
+    first = line.lstrip()[:1]
+    if first.islower():
+        return True
+    return (
+        first.isdigit()
+        and previous[-1:].islower()
+        and len(previous.split(None, _WRAPPED_BEFORE_FIGURE)) > _WRAPPED_BEFORE_FIGURE - 1
+    )
+
+
 def _join_wrapped(lines: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Lines joined where one sentence was wrapped over them: a line that starts with a
     lower-case letter, after a line that does not end its sentence ("... for multiple" /
-    "sclerosis reverses ..."; "regen-" / "erates", the folding reads that word whole). Text
-    pasted from e-mails, PDFs and printed pages is wrapped so; a list item is never joined to
-    the line before it."""
+    "sclerosis reverses ..."; "regen-" / "erates", the folding reads that word whole), or with
+    a figure after running text (`_WRAPPED_BEFORE_FIGURE`). Text pasted from e-mails, PDFs and
+    printed pages is wrapped so; a list item is never joined to the line before it."""
     joined: list[tuple[int, int]] = []
     for start, end in lines:
         if joined:
             previous = text[joined[-1][0] : joined[-1][1]].rstrip()
             line = text[start:end]
-            first = line.lstrip()[:1]
             if (
                 previous
                 and previous[-1] not in _LINE_ENDS
-                and first.islower()
+                and _continues(previous, line)
                 and not _is_list_item(line)
             ):
                 joined[-1] = (joined[-1][0], end)

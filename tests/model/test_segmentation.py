@@ -37,6 +37,21 @@ def test_a_list_item_or_a_capitalised_line_starts_its_own_sentence():
     assert len(sentence_texts("Why choose us\nOur doctors trained abroad.")) == 2
 
 
+def test_a_line_that_starts_with_a_figure_continues_running_text():
+    text = "Most of the patients we see have lived with type\n2 diabetes for a decade or more."
+    assert sentence_texts(text) == [
+        "Most of the patients we see have lived with type 2 diabetes for a decade or more."
+    ]
+
+
+def test_a_figure_after_a_short_heading_or_as_a_list_number_keeps_its_line():
+    assert sentence_texts("Packages\n3 sessions for one price.") == [
+        "Packages",
+        "3 sessions for one price.",
+    ]
+    assert len(sentence_texts("The steps we follow every time\n2. Rest for a day.")) >= 2
+
+
 def test_a_claim_wrapped_inside_a_condition_name_is_still_found():
     checker = model.load_checker()
     body = checker.check(
