@@ -1,0 +1,50 @@
+"""Long pages in five languages, written for this suite by a colleague who had not seen the
+checker's rules, lexicons or training pages (`long_page_probes.jsonl`): clinic pages that are
+mostly disease education with an offer or two, FAQs with hedged safety claims, price lists,
+patient stories, broker listings; and the pages that share their words: news, abstracts,
+registry entries, transplant centres, cord-blood banks, an approved product, warnings, a law
+firm, insurers, an encyclopedia, a forum, a plant-cell cosmetic.
+
+Issue 12 asks that the page judgement be right on the page in front of the user. First look
+(2026-12-02, at 4f0cbfa): 20 of 20
+clinic pages flagged, 5 of 20 other pages flagged (a law firm's page, two insurers' coverage
+policies, a maternity ward's cord-blood donation page, a consumer alert). The bounds keep what
+was reached; the aim is no false alarm.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from model import shared_checker
+
+PROBES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "long_page_probes.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+]
+MIN_CLINIC_PAGES_FLAGGED = 0.95
+MAX_FALSE_ALARMS = 5
+
+
+def _flagged(text: str) -> bool:
+    return shared_checker().check(text, detail="compact")["risk"]["level"] != "low"
+
+
+def test_the_probes_are_long_pages_of_both_kinds_in_five_languages():
+    assert {p["lang"] for p in PROBES} == {"en", "es", "de", "fr", "pt"}
+    assert [p["label"] for p in PROBES].count("violative") == 20
+    assert all(len(p["text"].split()) >= 150 for p in PROBES)
+
+
+def test_clinic_pages_are_flagged():
+    clinic = [p for p in PROBES if p["label"] == "violative"]
+    missed = [p["id"] for p in clinic if not _flagged(p["text"])]
+    assert len(clinic) - len(missed) >= MIN_CLINIC_PAGES_FLAGGED * len(clinic), missed
+
+
+def test_pages_that_share_their_words_are_seldom_flagged():
+    flagged = [p["id"] for p in PROBES if p["label"] == "ok" and _flagged(p["text"])]
+    assert len(flagged) <= MAX_FALSE_ALARMS, flagged
