@@ -6,10 +6,9 @@ registry entries, transplant centres, cord-blood banks, an approved product, war
 firm, insurers, an encyclopedia, a forum, a plant-cell cosmetic.
 
 Issue 12 asks that the page judgement be right on the page in front of the user. First look
-(2026-12-02, at 4f0cbfa): 20 of 20
-clinic pages flagged, 5 of 20 other pages flagged (a law firm's page, two insurers' coverage
-policies, a maternity ward's cord-blood donation page, a consumer alert). The bounds keep what
-was reached; the aim is no false alarm.
+(2026-12-02, at 4f0cbfa): 20 of 20 clinic pages flagged, 5 of 20 other pages flagged (a law
+firm's page, two insurers' coverage policies, a maternity ward's cord-blood donation page, a
+consumer alert). The bounds keep what was reached; the aim is no false alarm.
 """
 
 from __future__ import annotations
