@@ -186,3 +186,21 @@ def test_consumer_warnings_read_as_critical_in_five_languages(warning):
     state = run_pipeline(CheckState(warning, frozenset(), False), CHECKER.parts, until="analyse")
     assert state.document is not None
     assert len(state.document.group("cue:critical")) >= 2, warning
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Die Verbraucherzentrale rät, vor jeder Zahlung die Krankenkasse zu fragen.",
+        "L'association de consommateurs conseille de demander l'avis de l'Assurance maladie.",
+        "Los abogados del bufete buscan una indemnización para los pacientes afectados.",
+        "O Procon e a defesa do consumidor recebem queixas sobre essas clínicas.",
+        "Lo studio legale chiede un risarcimento per i pazienti danneggiati.",
+    ],
+)
+def test_consumer_bodies_lawyers_and_insurers_are_read_as_reporting(sentence):
+    """Who writes the page is evidence of what it is: a consumer body, a law firm or an insurer
+    reports on treatments (issue 12's genres), in the languages clinics advertise in too."""
+    state = run_pipeline(CheckState(sentence, frozenset(), False), CHECKER.parts, until="analyse")
+    assert state.document is not None
+    assert state.document.group("cue:informational"), sentence

@@ -8,7 +8,9 @@ firm, insurers, an encyclopedia, a forum, a plant-cell cosmetic.
 Issue 12 asks that the page judgement be right on the page in front of the user. First look
 (2026-12-02, at 4f0cbfa): 20 of 20 clinic pages flagged, 5 of 20 other pages flagged (a law
 firm's page, two insurers' coverage policies, a maternity ward's cord-blood donation page, a
-consumer alert). The bounds keep what was reached; the aim is no false alarm.
+consumer alert). Then (seen): consumer bodies, law firms and insurers read as reporting in five
+more languages, 4 of 20 (the consumer alert is right). The bounds keep what was reached; the
+aim is no false alarm.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ PROBES = [
     .splitlines()
 ]
 MIN_CLINIC_PAGES_FLAGGED = 0.95
-MAX_FALSE_ALARMS = 5
+MAX_FALSE_ALARMS = 4
 
 
 def _flagged(text: str) -> bool:
