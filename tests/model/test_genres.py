@@ -180,6 +180,12 @@ def test_a_consumer_warning_in_spanish_is_not_flagged():
         "Soyez prudents : ces traitements non prouvés relèvent de la publicité trompeuse.",
         "Seien Sie vorsichtig: irreführende Werbung für unbewiesen wirksame Spritzen.",
         "Fate attenzione alle cliniche sospette e alla pubblicità ingannevole.",
+        # someone else's offer, and an effect not shown
+        "Certaines cliniques vendent ces injections ; leur effet n'est pas démontré.",
+        "Algunas clínicas venden estas infusiones, cuyo efecto no está demostrado.",
+        "Algumas clínicas vendem essas aplicações, mas o efeito não foi demonstrado.",
+        "Manche Kliniken verkaufen solche Spritzen, deren Nutzen nicht belegt ist.",
+        "Alcune cliniche vendono queste infusioni, con un effetto non dimostrato.",
     ],
 )
 def test_consumer_warnings_read_as_critical_in_five_languages(warning):

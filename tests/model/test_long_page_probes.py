@@ -9,8 +9,9 @@ Issue 12 asks that the page judgement be right on the page in front of the user.
 (2026-12-02, at 4f0cbfa): 20 of 20 clinic pages flagged, 5 of 20 other pages flagged (a law
 firm's page, two insurers' coverage policies, a maternity ward's cord-blood donation page, a
 consumer alert). Then (seen): consumer bodies, law firms and insurers read as reporting in five
-more languages, 4 of 20 (the consumer alert is right). The bounds keep what was reached; the
-aim is no false alarm.
+more languages, 4 of 20 (the consumer alert is right); someone else's offer and an effect "not
+shown" read as critical in five more languages, 3 of 20 (the cord-blood donation page is
+right). The bounds keep what was reached; the aim is no false alarm.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ PROBES = [
     .splitlines()
 ]
 MIN_CLINIC_PAGES_FLAGGED = 0.95
-MAX_FALSE_ALARMS = 4
+MAX_FALSE_ALARMS = 3
 
 
 def _flagged(text: str) -> bool:
