@@ -305,7 +305,7 @@ def choose_thresholds(
         passed = promotional >= t_promotional
         for t_violative in THRESHOLDS:
             decided = passed & (violative >= t_violative)
-            if float(np.mean(decided[real_negatives])) > MAX_FALSE_ALARMS:
+            if real_negatives.any() and float(np.mean(decided[real_negatives])) > MAX_FALSE_ALARMS:
                 continue
             if (
                 written_false_alarms is not None
