@@ -381,6 +381,22 @@ def test_suffixes_inflect_the_terms_of_their_language_only(rules_checker) -> Non
     )
 
 
+def test_korean_particles_need_no_listing(rules_checker) -> None:
+    """Hangul terms are found inside the written word, whatever particle follows (the language
+    file lists none), and the quote is the term without it."""
+    data = FILES["ko"]
+    assert "suffixes" not in data
+    text = "줄기세포만으로도 파킨슨병까지 좋아집니다."  # stem cells alone help even Parkinson's
+    flags = [
+        flag
+        for flag in rules_checker.claims_before_judgement(text)
+        if flag["rule_id"] == "unapproved-use.cell-product-for-disease"
+    ]
+    assert {flag["entities"]["condition"]["name"] for flag in flags} == {"parkinson's disease"}
+    quotes = {span["quote"] for flag in flags for span in flag["evidence"]}
+    assert quotes == {"줄기세포", "파킨슨병"}
+
+
 # --- case-sensitive abbreviations --------------------------------------------------------------
 
 
