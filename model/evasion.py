@@ -88,6 +88,8 @@ class ObfuscationKind(StrEnum):
     LETTER_SPACING = "letter_spacing"
     DIGIT_SWAP = "digits_for_letters"
     INSERTED_MARKS = "marks_inside_words"
+    # Letters stored in reverse and shown in reading order by a right-to-left override.
+    BIDI_OVERRIDE = "reversed_by_bidi_override"
     # Typesetting more often than evasion: weak evidence on its own.
     LINE_BREAK_HYPHEN = "line_break_hyphenation"
 
@@ -159,7 +161,10 @@ def _apply(cased: str, origin: np.ndarray, rewrites: list[_Rewrite]) -> tuple[st
 def _record(
     kind: ObfuscationKind, origin: np.ndarray, start: int, end: int, reads_as: str
 ) -> Obfuscation:
-    return Obfuscation(kind, int(origin[start]), int(origin[end - 1]) + 1, reads_as.lower())
+    # The least and greatest origin: inside text shown reversed (`model.normalise`) the first
+    # character read is not the first stored.
+    span = origin[start:end]
+    return Obfuscation(kind, int(span.min()), int(span.max()) + 1, reads_as.lower())
 
 
 # --- look-alike letters ------------------------------------------------------------------------
@@ -215,6 +220,8 @@ def _line_break_hyphens(
         gap = int(np.searchsorted(origin, hyphen))
         if gap >= len(cased) or cased[gap] != " ":
             continue
+        if origin[gap] < hyphen or (gap and origin[gap - 1] >= hyphen):
+            continue  # inside text shown reversed, where the origin map is not ordered
         left = _word_before(cased, gap)
         right = _word_after(cased, gap + 1)
         joined = cased[left:gap] + cased[gap + 1 : right]

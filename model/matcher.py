@@ -191,7 +191,7 @@ class PhraseMatcher:
         in one pass (tests/model/test_fast_paths.py checks it against a group-by-group search)."""
         origin = None if text.identity else text.origin
         found = [
-            self._spans(automaton, haystack, origin)
+            self._spans(automaton, haystack, origin, reordered=text.reordered)
             for automaton, haystack in ((self._folded, text.folded), (self._exact, text.cased))
             if automaton is not None
         ]
@@ -250,7 +250,12 @@ class PhraseMatcher:
         return Found(mentions, raw)
 
     def _spans(
-        self, automaton: ahocorasick.Automaton, haystack: str, origin: np.ndarray | None
+        self,
+        automaton: ahocorasick.Automaton,
+        haystack: str,
+        origin: np.ndarray | None,
+        *,
+        reordered: bool = False,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every word-bounded match, as arrays of original-text starts and ends, of payload
         indexes and of whether the match ends inside a word (kept only when its payload has an
@@ -259,7 +264,8 @@ class PhraseMatcher:
         The automaton's matches become arrays and the word-boundary test (a match may not
         start or end inside a word, between two `word_characters`) one vectorised comparison,
         so no match reaches Python. `origin` maps folded offsets to original ones (None: the
-        two coincide).
+        two coincide; `reordered`: it decreases inside text shown reversed, where a match maps
+        to the least and greatest index it covers).
         """
         flat = np.fromiter(chain.from_iterable(automaton.iter(haystack)), dtype=np.int64)
         if not flat.size:
@@ -279,7 +285,11 @@ class PhraseMatcher:
             word_end = np.append(breaks, len(haystack))[after] - 1
             last = last.copy()
             last[inside] = word_end
-        if origin is not None:
+        if reordered and origin is not None:
+            spans = [origin[s : e + 1] for s, e in zip(start.tolist(), last.tolist(), strict=True)]
+            start = np.array([span.min() for span in spans], dtype=np.int64)
+            last = np.array([span.max() for span in spans], dtype=np.int64)
+        elif origin is not None:
             start, last = origin[start], origin[last]
         return start, last + 1, payload, inside
 
