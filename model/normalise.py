@@ -107,6 +107,9 @@ def _fold_char(char: str) -> str:
         ),
     )
     if unicodedata.category(char) == "So":  # emoji, pictographs; circled and squared letters
+        enclosed = _enclosed_letter(char)
+        if enclosed is not None:
+            return enclosed
         return stripped if len(stripped) == 1 and stripped.isalnum() else " "
     if len(stripped) == 1 and len(stripped.lower()) == 1:
         return stripped
@@ -116,6 +119,26 @@ def _fold_char(char: str) -> str:
 
 
 _SMALL_CAPITAL = "LATIN LETTER SMALL CAPITAL "
+# Latin letters in a circle, in brackets or in a square, plain or negative ("\u24dc",
+# CIRCLED LATIN SMALL LETTER M; "\u24a8", PARENTHESIZED LATIN SMALL LETTER M; "\U0001f15c",
+# NEGATIVE CIRCLED LATIN CAPITAL LETTER M): symbols (So), in these blocks.
+_ENCLOSED_BLOCKS = ((0x2460, 0x24FF), (0x1F100, 0x1F1FF))
+_ENCLOSED_NAMES = ("LATIN SMALL LETTER ", "LATIN CAPITAL LETTER ")
+_MIN_ENCLOSED_WORD = 2
+
+
+def _enclosed_letter(char: str) -> str | None:
+    """The letter an enclosed Latin letter shows, in its case: NFKC reads the circled ones as
+    their letters, the bracketed ones as "(m)" and the negative ones not at all."""
+    if not _in_ranges(ord(char), _ENCLOSED_BLOCKS):
+        return None
+    name = unicodedata.name(char, "")
+    for marker in _ENCLOSED_NAMES:
+        at = name.find(marker)
+        if at >= 0 and len(name) == at + len(marker) + 1:
+            letter = name[-1]
+            return letter.lower() if marker == _ENCLOSED_NAMES[0] else letter
+    return None
 
 
 def _small_capital(char: str) -> str | None:
@@ -326,6 +349,7 @@ def _fold_characters(text: str) -> tuple[np.ndarray, np.ndarray, bool, list[Obfu
     original = _code_points(text)
     codes = _folded_codes(original)
     records = _small_capital_words(text, original)
+    records += _enclosed_words(text, original, codes)
     expanded = bool((codes == ord(_EXPAND)).any())
     if expanded:
         codes, index = _expand(text, codes)
@@ -536,6 +560,8 @@ def _reversible(text: str, run: _Override) -> bool:
                 if not (char.isascii() or script_of(char) in _REVERSIBLE_SCRIPTS):
                     return False
                 lettered = True
+            elif _enclosed_letter(char) is not None:  # a Latin letter in a circle, a symbol
+                lettered = True
     return lettered
 
 
@@ -591,6 +617,43 @@ def _with_readings(records: list[Obfuscation], cased: str, index: np.ndarray) ->
             record = Obfuscation(record.kind, record.start, record.end, reads_as)
         read.append(record)
     return read
+
+
+def _enclosed_words(text: str, original: np.ndarray, codes: np.ndarray) -> list[Obfuscation]:
+    """Words written wholly in enclosed letters, two or more ("\u24dc\u24e2", "\u24a8\u24ae"),
+    read in capitals (in `codes`, the folded code points, in place), each with a record: such a
+    word is a styled token, and the abbreviations a lexicon matches only in capitals ("MS",
+    "ALS", "COPD") are written in them. A lone enclosed letter (a list marker "\u24d0") and a
+    word that mixes enclosed and plain letters are read as NFKC reads them, without a record."""
+    in_blocks = np.zeros(len(original), dtype=bool)
+    for low, high in _ENCLOSED_BLOCKS:
+        in_blocks |= (original >= low) & (original <= high)
+    records: list[Obfuscation] = []
+    seen_until = -1
+    for position in np.flatnonzero(in_blocks).tolist():
+        if position < seen_until or _enclosed_letter(text[position]) is None:
+            continue
+        start, end = position, position + 1
+        while start > 0 and _is_enclosed_word_part(text[start - 1]):
+            start -= 1
+        while end < len(text) and _is_enclosed_word_part(text[end]):
+            end += 1
+        seen_until = end
+        letters = [
+            i for i in range(start, end) if text[i].translate(_FOLD_TABLE) not in (_DELETE, " ")
+        ]
+        if len(letters) < _MIN_ENCLOSED_WORD or any(
+            _enclosed_letter(text[i]) is None for i in letters
+        ):
+            continue
+        word = "".join(chr(codes[i]) for i in letters)
+        codes[letters] = [ord(c) for c in word.upper()]
+        records.append(Obfuscation(ObfuscationKind.LOOKALIKE, start, end, word.lower()))
+    return records
+
+
+def _is_enclosed_word_part(char: str) -> bool:
+    return _is_word_part(char) or _enclosed_letter(char) is not None
 
 
 def _expand(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -48,6 +48,8 @@ BENIGN_TEXTS = (
     "\u03c4\u03b5\u03b2\u03bf\u03cd \u03c3\u03c4\u03bf \u03c4\u03b7\u03bb\u03ad\u03c6\u03c9"
     "\u03bd\u03bf.",
     "Our team: Anna (R.N.), Tom (P.T.), and Dr. Ruiz, M.D. \u2014 open 24/7 at 1200 Main St.",
+    "Our services: \u24d0 {physiotherapy} after surgery, \u24d1 nutrition advice, \u24d2 "
+    "sports massage. Ask at the desk \u24d8.",
     # Right-to-left pages: a Latin name isolated in an Arabic sentence (LRI…PDI), and a Hebrew
     # line a content system wrapped in a right-to-left override: shown as stored, read so.
     "\u0646\u0633\u062a\u0642\u0628\u0644\u0643\u0645 \u0641\u064a \u0639\u064a\u0627"
@@ -189,6 +191,18 @@ def _small_capitals(word: str) -> str:
     return "".join(_SMALL_CAPITALS.get(c, c) for c in word.lower())
 
 
+def _enclosed(small_a: int) -> Callable[[str], str]:
+    """Each letter of the word, in lower case, as an enclosed letter (circled, parenthesised)
+    whose block starts with small "a" at `small_a`: "ALS" becomes "\u24d0\u24db\u24e2"."""
+
+    def rewrite(word: str) -> str:
+        return "".join(
+            chr(small_a + ord(c) - ord("a")) if "a" <= c <= "z" else c for c in word.lower()
+        )
+
+    return rewrite
+
+
 def _mark_inside(mark: str) -> Callable[[str], str]:
     """The mark after the second letter of each word of four letters or more ("ste*m")."""
 
@@ -254,6 +268,8 @@ TRANSFORMATIONS: dict[str, Callable[[str], str]] = {
     "middle-dotted letters in names": _in_names(lambda w: "\u00b7".join(w) if len(w) > 2 else w),
     "bulleted letters in names": _in_names(lambda w: "\u2022".join(w) if len(w) > 2 else w),
     "names wrapped over two lines": _wrapped_inside_names,
+    "circled small letters in names": _in_names(_enclosed(0x24D0)),
+    "parenthesised small letters in names": _in_names(_enclosed(0x249C)),
     "names stored backwards under an override": _names_stored_backwards,
     "ad stored backwards under an override": _ad_stored_backwards,
 }

@@ -32,6 +32,8 @@ REPORTED = {
     "small capitals in names": ObfuscationKind.LOOKALIKE,
     "a star inside name words": ObfuscationKind.INSERTED_MARKS,
     "names stored backwards under an override": ObfuscationKind.BIDI_OVERRIDE,
+    "circled small letters in names": ObfuscationKind.LOOKALIKE,
+    "parenthesised small letters in names": ObfuscationKind.LOOKALIKE,
 }
 
 

@@ -121,6 +121,33 @@ def test_emoji_and_pictographs_read_as_spaces_and_circled_letters_as_letters():
     assert fold_text("\u24c8\u24e3\u24d4\u24dc cells").folded == "stem cells"
 
 
+@pytest.mark.parametrize(
+    "styled",
+    [
+        "\u24d0\u24db\u24e2",  # circled small letters
+        "\u249c\u24a7\u24ae",  # parenthesised small letters (NFKC: "(a)(l)(s)")
+        "\U0001f150\U0001f15b\U0001f162",  # negative circled capitals (NFKC: unchanged)
+        "\u24b6\u24db\u24e2",  # one capital among small ones
+    ],
+)
+def test_a_word_in_enclosed_letters_reads_in_capitals_and_is_reported(styled):
+    """Written wholly in enclosed letters, a word is a styled token: its case is the style's,
+    and an abbreviation matched only in capitals is read in them."""
+    text = f"Help for {styled} patients"
+    assert found(text) == [("als", styled)]
+    assert undone(text) == [("lookalike_letters", styled, "als")]
+    assert fold_text(text).cased == "Help for ALS patients"
+
+
+def test_a_lone_enclosed_letter_is_a_letter_as_nfkc_reads_it_and_no_disguise():
+    text = "Our services: \u24d0 physiotherapy, \u249d nutrition, \U0001f152 massage"
+    folded = fold_text(text, VOCABULARY)
+    assert folded.cased == "Our services: a physiotherapy, b nutrition, C massage"
+    assert folded.obfuscations == ()
+    # Nor is a word mixing enclosed and plain letters read in capitals.
+    assert fold_text("\u24e2tem cells for \u24dcs").cased == "stem cells for ms"
+
+
 def test_decomposed_diacritics_are_dropped_like_precomposed_ones():
     assert fold_text("ce\u0301lulas").folded == fold_text("c\u00e9lulas").folded == "celulas"
 

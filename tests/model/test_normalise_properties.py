@@ -3,7 +3,7 @@ term disguised by any of the evasions is still found at the span of its disguise
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from model.evasion import ObfuscationKind
@@ -112,7 +112,18 @@ def disguised_word(draw: st.DrawFn, word: str) -> str:
     """One word of a term, disguised one of the ways clinics do it (or not at all)."""
     how = draw(
         st.sampled_from(
-            ["plain", "invisible", "twins", "leet", "spaced", "dotted", "wide", "bold", "break"]
+            [
+                "plain",
+                "invisible",
+                "twins",
+                "leet",
+                "spaced",
+                "dotted",
+                "wide",
+                "bold",
+                "break",
+                "enclosed",
+            ]  # fmt: skip
         )
     )
     letters = [i for i, c in enumerate(word) if c.isalpha()]
@@ -133,10 +144,23 @@ def disguised_word(draw: st.DrawFn, word: str) -> str:
         return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in word)
     if how == "bold":
         return "".join(_math_bold(c) for c in word)
+    if how == "enclosed" and "'" not in word and len(word) >= 2:
+        # Circled, parenthesised or negative circled, in either case: a word wholly in them is
+        # read in capitals, so "copd" in circled small letters is the abbreviation COPD.
+        style = draw(st.sampled_from(_ENCLOSED))
+        return "".join(style(c) for c in word)
     if how == "break" and len(word) >= 6 and word.isalpha():
         cut = draw(st.integers(3, len(word) - 3))
         return word[:cut] + draw(st.sampled_from(["-\n", "-\r\n", "- \n  "])) + word[cut:]
     return word
+
+
+_ENCLOSED = [
+    lambda c: chr(0x24D0 + ord(c.lower()) - ord("a")) if c.isalpha() else c,  # circled small
+    lambda c: chr(0x24B6 + ord(c.upper()) - ord("A")) if c.isalpha() else c,  # circled capital
+    lambda c: chr(0x249C + ord(c.lower()) - ord("a")) if c.isalpha() else c,  # parenthesised
+    lambda c: chr(0x1F150 + ord(c.upper()) - ord("A")) if c.isalpha() else c,  # negative circled
+]
 
 
 def _math_bold(char: str) -> str:
@@ -181,6 +205,9 @@ def reversed_ads(draw: st.DrawFn) -> tuple[str, str, int, int]:
 
 @SETTINGS
 @given(disguised_ads())
+@example(("We treat a A L S", "als", 11, 16))  # an article before spaced capitals
+@example(("Our parkinson'5 disease", "parkinson's disease", 4, 23))  # a digit after "'"
+@example(("For \u24d2\u24de\u24df\u24d3.", "copd", 4, 8))  # circled small letters
 def test_a_disguised_term_is_found_at_the_span_of_its_disguise(ad):
     text, key, start, end = ad
     found = [(m.key, m.start, m.end) for m in MATCHER.find(fold_text(text, VOCABULARY))]
