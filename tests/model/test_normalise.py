@@ -512,3 +512,27 @@ def test_honest_right_to_left_text_is_left_as_written():
 def test_an_override_holding_an_embedding_is_left_as_written():
     text = f"{RLO}supul \u202bsllec{PDF} mets{PDF}"
     assert not fold_text(text).reordered
+
+
+# --- abbreviations among words in capitals ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # In capitals around it, "ALS" may be the word "als": the page writing it in lower case
+        # elsewhere says it is.
+        ("MEHR ALS 100 PATIENTEN\nMehr als hundert kamen.", []),
+        # A page that never writes the word keeps the abbreviation, in capitals or not.
+        ("STEM CELLS FOR ALS AND COPD\nCall us.", [("als", "ALS"), ("copd", "COPD")]),
+        ("Help for ALS, and als too.", [("als", "ALS")]),  # lower-case words around it
+        ("- ALS\n- COPD\nals", [("als", "ALS"), ("copd", "COPD")]),  # a list: no words around
+        # Styled capitals around it are no words in capitals.
+        (
+            "\u24d7\u24d4\u24db\u24df \u24d5\u24de\u24e1 \u24d0\u24db\u24e2, als",
+            [("als", "\u24d0\u24db\u24e2")],
+        ),
+    ],
+)
+def test_an_abbreviation_among_capitals_stands_unless_the_page_writes_the_word(text, expected):
+    assert [(key, quote) for key, quote in found(text) if key in ("als", "copd")] == expected
