@@ -88,6 +88,8 @@ class ObfuscationKind(StrEnum):
     LETTER_SPACING = "letter_spacing"
     DIGIT_SWAP = "digits_for_letters"
     INSERTED_MARKS = "marks_inside_words"
+    # Letters stored in reverse and shown in reading order by a right-to-left override.
+    BIDI_OVERRIDE = "reversed_by_bidi_override"
     # Typesetting more often than evasion: weak evidence on its own.
     LINE_BREAK_HYPHEN = "line_break_hyphenation"
 
@@ -159,7 +161,10 @@ def _apply(cased: str, origin: np.ndarray, rewrites: list[_Rewrite]) -> tuple[st
 def _record(
     kind: ObfuscationKind, origin: np.ndarray, start: int, end: int, reads_as: str
 ) -> Obfuscation:
-    return Obfuscation(kind, int(origin[start]), int(origin[end - 1]) + 1, reads_as.lower())
+    # The least and greatest origin: inside text shown reversed (`model.normalise`) the first
+    # character read is not the first stored.
+    span = origin[start:end]
+    return Obfuscation(kind, int(span.min()), int(span.max()) + 1, reads_as.lower())
 
 
 # --- look-alike letters ------------------------------------------------------------------------
@@ -215,6 +220,8 @@ def _line_break_hyphens(
         gap = int(np.searchsorted(origin, hyphen))
         if gap >= len(cased) or cased[gap] != " ":
             continue
+        if origin[gap] < hyphen or (gap and origin[gap - 1] >= hyphen):
+            continue  # inside text shown reversed, where the origin map is not ordered
         left = _word_before(cased, gap)
         right = _word_after(cased, gap + 1)
         joined = cased[left:gap] + cased[gap + 1 : right]
@@ -257,43 +264,81 @@ def _spaced_letters(
         if run_end is None:
             continue
         seen_until = run_end
-        positions = [p for p in range(start, run_end) if cased[p] in _ASCII_LETTERS]
-        letters = "".join(cased[p] for p in positions)
-        honest = False
-        if len(letters) < _MIN_SPACED_RUN:
-            # Three letters only for an abbreviation in capitals ("A L S"); dotted, as in
-            # "A.L.S.", it is honest writing, read as the abbreviation but not reported.
-            if letters not in vocabulary or not letters.isupper():
-                continue
-            pieces: list[int] | None = [len(letters)]
-            honest = "." in cased[start:run_end]
-        else:
-            pieces = segment_letters(letters.lower(), vocabulary)
-        if pieces is None:
+        rewrite = _read_spaced(cased, origin, vocabulary, start, run_end)
+        if rewrite is not None:
+            rewrites.append(rewrite)
             continue
-        text_parts: list[str] = []
-        origins: list[int] = []
-        index = 0
-        for piece_number, length in enumerate(pieces):
-            if piece_number:
-                text_parts.append(" ")
-                origins.append(int(origin[positions[index - 1] + 1]))
-            piece = positions[index : index + length]
-            text_parts.append(letters[index : index + length])
-            origins += [int(origin[p]) for p in piece]
-            index += length
-        reads_as = "".join(text_parts)
-        record = (
-            None
-            if honest
-            else _record(
-                ObfuscationKind.LETTER_SPACING, origin, positions[0], positions[-1] + 1, reads_as
-            )
-        )
-        rewrites.append(
-            _Rewrite(start, run_end, reads_as, np.array(origins, dtype=np.int64), record)
+        # Unread whole, a run may be a word before spaced capitals ("a A L S"): letters spaced
+        # in one style share their case, so each stretch that starts in capitals after a
+        # lower-case letter is read on its own.
+        rewrites += filter(
+            None,
+            (
+                _read_spaced(cased, origin, vocabulary, part_start, part_end)
+                for part_start, part_end in _case_parts(cased, start, run_end)
+            ),
         )
     return rewrites
+
+
+def _case_parts(cased: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches of the spaced letters in [start, end) that a lower-case letter followed by
+    a capital separates, when there are several; the last one ends at `end`."""
+    positions = [p for p in range(start, end) if cased[p] in _ASCII_LETTERS]
+    cuts = [
+        i
+        for i in range(1, len(positions))
+        if cased[positions[i - 1]].islower() and cased[positions[i]].isupper()
+    ]
+    if not cuts:
+        return []
+    bounds = [0, *cuts, len(positions)]
+    parts = []
+    for first, after in itertools.pairwise(bounds):
+        if after - first >= _MIN_SPACED_LETTERS:
+            last = end if after == len(positions) else positions[after - 1] + 1
+            parts.append((positions[first], last))
+    return parts
+
+
+def _read_spaced(
+    cased: str, origin: np.ndarray, vocabulary: Vocabulary, start: int, run_end: int
+) -> _Rewrite | None:
+    """The rewrite of the spaced letters in [start, run_end) as vocabulary words, if any."""
+    positions = [p for p in range(start, run_end) if cased[p] in _ASCII_LETTERS]
+    letters = "".join(cased[p] for p in positions)
+    honest = False
+    if len(letters) < _MIN_SPACED_RUN:
+        # Three letters only for an abbreviation in capitals ("A L S"); dotted, as in
+        # "A.L.S.", it is honest writing, read as the abbreviation but not reported.
+        if letters not in vocabulary or not letters.isupper():
+            return None
+        pieces: list[int] | None = [len(letters)]
+        honest = "." in cased[start:run_end]
+    else:
+        pieces = segment_letters(letters.lower(), vocabulary)
+    if pieces is None:
+        return None
+    text_parts: list[str] = []
+    origins: list[int] = []
+    index = 0
+    for piece_number, length in enumerate(pieces):
+        if piece_number:
+            text_parts.append(" ")
+            origins.append(int(origin[positions[index - 1] + 1]))
+        piece = positions[index : index + length]
+        text_parts.append(letters[index : index + length])
+        origins += [int(origin[p]) for p in piece]
+        index += length
+    reads_as = "".join(text_parts)
+    record = (
+        None
+        if honest
+        else _record(
+            ObfuscationKind.LETTER_SPACING, origin, positions[0], positions[-1] + 1, reads_as
+        )
+    )
+    return _Rewrite(start, run_end, reads_as, np.array(origins, dtype=np.int64), record)
 
 
 def _spaced_letter_run(text: str, start: int) -> int | None:
@@ -485,6 +530,10 @@ def _digit_swaps(
     rewrites: list[_Rewrite] = []
     classes = _character_classes(cased)
     letter, leet = classes == _ASCII_LETTER, (classes == _LEET)
+    position = cased.find("'")
+    while position >= 0:  # "parkinson'5": the apostrophe of a word touches the swapped letter
+        letter[position] = True
+        position = cased.find("'", position + 1)
     contacts = np.flatnonzero((letter[:-1] & leet[1:]) | (leet[:-1] & letter[1:]))
     token_end = -1
     for contact in contacts.tolist():

@@ -15,6 +15,7 @@ word before them).
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ import ahocorasick
 import numpy as np
 
 from model.characters import word_characters
-from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_terms
+from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_term, fold_terms
 
 COMPOSED_HEAD_GROUP = "composed:head"
 # An automaton value packs a payload index and the phrase length (see `PhraseMatcher._build`).
@@ -191,10 +192,12 @@ class PhraseMatcher:
         in one pass (tests/model/test_fast_paths.py checks it against a group-by-group search)."""
         origin = None if text.identity else text.origin
         found = [
-            self._spans(automaton, haystack, origin)
+            self._spans(automaton, haystack, origin, reordered=text.reordered)
             for automaton, haystack in ((self._folded, text.folded), (self._exact, text.cased))
             if automaton is not None
         ]
+        if self._exact is not None and found[-1][0].size:
+            found[-1] = _not_words_in_capitals(text, found[-1])
         if not found:
             return Found([], {})
         starts, ends, payloads, open_ended = (
@@ -250,7 +253,12 @@ class PhraseMatcher:
         return Found(mentions, raw)
 
     def _spans(
-        self, automaton: ahocorasick.Automaton, haystack: str, origin: np.ndarray | None
+        self,
+        automaton: ahocorasick.Automaton,
+        haystack: str,
+        origin: np.ndarray | None,
+        *,
+        reordered: bool = False,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every word-bounded match, as arrays of original-text starts and ends, of payload
         indexes and of whether the match ends inside a word (kept only when its payload has an
@@ -259,7 +267,8 @@ class PhraseMatcher:
         The automaton's matches become arrays and the word-boundary test (a match may not
         start or end inside a word, between two `word_characters`) one vectorised comparison,
         so no match reaches Python. `origin` maps folded offsets to original ones (None: the
-        two coincide).
+        two coincide; `reordered`: it decreases inside text shown reversed, where a match maps
+        to the least and greatest index it covers).
         """
         flat = np.fromiter(chain.from_iterable(automaton.iter(haystack)), dtype=np.int64)
         if not flat.size:
@@ -279,9 +288,101 @@ class PhraseMatcher:
             word_end = np.append(breaks, len(haystack))[after] - 1
             last = last.copy()
             last[inside] = word_end
-        if origin is not None:
+        if reordered and origin is not None:
+            spans = [origin[s : e + 1] for s, e in zip(start.tolist(), last.tolist(), strict=True)]
+            start = np.array([span.min() for span in spans], dtype=np.int64)
+            last = np.array([span.max() for span in spans], dtype=np.int64)
+        elif origin is not None:
             start, last = origin[start], origin[last]
         return start, last + 1, payload, inside
+
+
+# Where the words around a case-sensitive match are looked for: on its line and in its clause.
+_CLAUSE_ENDS = "\n\r.!?;:"
+_NEIGHBOURS = 3  # words on each side
+_NEIGHBOUR_REACH = 80  # characters on each side
+
+
+def _not_words_in_capitals(
+    text: FoldedText, spans: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The case-sensitive matches (`_spans` arrays, original offsets) without those that are
+    words written in capitals: a case-sensitive abbreviation ("AIDS", "ELA", "ALS") is told
+    from the word it spells ("aids", Portuguese "ela", German "als") by its capitals, and in a
+    stretch written all in capitals ("HEARING AIDS", "ELA VOLTOU A ANDAR") the capitals say
+    nothing. There a match stands only when the page never writes its letters as a word in
+    lower case: a page that writes "hearing aids" or "ela" elsewhere uses the word."""
+    starts, ends = spans[0].tolist(), spans[1].tolist()
+    keep = np.ones(len(starts), dtype=bool)
+    written_lower: dict[str, bool] = {}
+    original = text.original
+    for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        if _lower_case_next_to(original, start, end) or not _among_capitals(original, start, end):
+            continue
+        word = fold_term(text.original[start:end]).lower()
+        if word not in written_lower:
+            written_lower[word] = _written_as_word(text.cased, word)
+        keep[index] = not written_lower[word]
+    if keep.all():
+        return spans
+    return spans[0][keep], spans[1][keep], spans[2][keep], spans[3][keep]
+
+
+def _lower_case_next_to(original: str, start: int, end: int) -> bool:
+    """Whether the nearest letter before or after [start, end), within four characters of the
+    same clause, is in lower case: in most text, where the search ends."""
+    for at in range(start - 1, max(start - 5, -1), -1):
+        char = original[at]
+        if char in _CLAUSE_ENDS or char.isalpha():
+            if char.islower():
+                return True
+            break
+    for at in range(end, min(end + 4, len(original))):
+        char = original[at]
+        if char in _CLAUSE_ENDS or char.isalpha():
+            return char.islower()
+    return False
+
+
+def _among_capitals(original: str, start: int, end: int) -> bool:
+    """Whether the words around [start, end), on its line and in its clause, are written in
+    capitals: none has a lower-case letter and one at least has two letters or more. Read
+    outwards, so that the first word in lower case ends it."""
+    left, right = _clause_around(original, start, end, _NEIGHBOUR_REACH)
+    capitals = False
+    for word in itertools.chain.from_iterable(
+        itertools.zip_longest(left.split()[::-1][:_NEIGHBOURS], right.split()[:_NEIGHBOURS])
+    ):
+        if word is None:
+            continue
+        folded = word if word.isascii() else fold_term(word, keep_case=True)
+        if folded != folded.upper():
+            return False
+        capitals = capitals or sum(c.isalpha() for c in folded) >= 2
+    return capitals
+
+
+def _clause_around(original: str, start: int, end: int, reach: int) -> tuple[str, str]:
+    """Up to `reach` characters of the text before `start` and after `end`, on the same line
+    and in the same clause."""
+    left = original[max(0, start - reach) : start]
+    right = original[end : end + reach]
+    left = left[max(left.rfind(mark) for mark in _CLAUSE_ENDS) + 1 :]
+    cut = [at for at in (right.find(mark) for mark in _CLAUSE_ENDS) if at >= 0]
+    return left, right[: min(cut)] if cut else right
+
+
+def _written_as_word(cased: str, word: str) -> bool:
+    """Whether `word` (lower case) is written in lower case as a whole word of `cased`."""
+    at = cased.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if (not at or not cased[at - 1].isalnum()) and (
+            after == len(cased) or not cased[after].isalnum()
+        ):
+            return True
+        at = cased.find(word, at + 1)
+    return False
 
 
 def _by_folded_term(

@@ -5,10 +5,11 @@ reads the page: invisible characters gone (zero-width spaces and joiners, soft h
 controls, variation selectors), compatibility forms unfolded by NFKC (fullwidth `ＣＯＰＤ`, math
 bold `𝐬𝐭𝐞𝐦`, the ligature `ﬁ`), small capitals read as their letters (`ꜱᴛᴇᴍ`), diacritics
 removed, curly quotes straightened, emoji and other pictographs read as spaces, and every run
-of whitespace, hyphens and slashes collapsed to one space; then words in disguise are read as the
-words they pass for (`model.evasion`). Every folded character keeps the index of the original
-character it came from, so `span_in_original` turns a match into exact characters of the
-original and evidence quotes stay true substrings of what was sent.
+of whitespace, hyphens and slashes collapsed to one space; text stored backwards under a
+right-to-left override is put in the order it is drawn (`_reverse_overrides`); then words in
+disguise are read as the words they pass for (`model.evasion`). Every folded character keeps the
+index of the original character it came from, so `span_in_original` turns a match into exact
+characters of the original and evidence quotes stay true substrings of what was sent.
 
 `FoldedText.cased` is the same text with case kept (the case-sensitive abbreviations "MS", "COPD"
 are matched there), `folded` its lower case; both share one origin map.
@@ -106,6 +107,9 @@ def _fold_char(char: str) -> str:
         ),
     )
     if unicodedata.category(char) == "So":  # emoji, pictographs; circled and squared letters
+        enclosed = _enclosed_letter(char)
+        if enclosed is not None:
+            return enclosed
         return stripped if len(stripped) == 1 and stripped.isalnum() else " "
     if len(stripped) == 1 and len(stripped.lower()) == 1:
         return stripped
@@ -115,6 +119,26 @@ def _fold_char(char: str) -> str:
 
 
 _SMALL_CAPITAL = "LATIN LETTER SMALL CAPITAL "
+# Latin letters in a circle, in brackets or in a square, plain or negative ("\u24dc",
+# CIRCLED LATIN SMALL LETTER M; "\u24a8", PARENTHESIZED LATIN SMALL LETTER M; "\U0001f15c",
+# NEGATIVE CIRCLED LATIN CAPITAL LETTER M): symbols (So), in these blocks.
+_ENCLOSED_BLOCKS = ((0x2460, 0x24FF), (0x1F100, 0x1F1FF))
+_ENCLOSED_NAMES = ("LATIN SMALL LETTER ", "LATIN CAPITAL LETTER ")
+_MIN_ENCLOSED_WORD = 2
+
+
+def _enclosed_letter(char: str) -> str | None:
+    """The letter an enclosed Latin letter shows, in its case: NFKC reads the circled ones as
+    their letters, the bracketed ones as "(m)" and the negative ones not at all."""
+    if not _in_ranges(ord(char), _ENCLOSED_BLOCKS):
+        return None
+    name = unicodedata.name(char, "")
+    for marker in _ENCLOSED_NAMES:
+        at = name.find(marker)
+        if at >= 0 and len(name) == at + len(marker) + 1:
+            letter = name[-1]
+            return letter.lower() if marker == _ENCLOSED_NAMES[0] else letter
+    return None
 
 
 def _small_capital(char: str) -> str | None:
@@ -179,8 +203,9 @@ def _folded_codes(codes: np.ndarray) -> np.ndarray:
 class FoldedText:
     """The folded copy of a text and, for every folded character, its index in the original.
 
-    `origin` is non-decreasing (characters of one ligature share an index); `identity` says it
-    is the identity, so callers can skip mapping. `obfuscations` are the disguises undone, with
+    `origin` is non-decreasing (characters of one ligature share an index) except where text
+    shown reversed is read in display order (`reordered`); `identity` says it is the identity,
+    so callers can skip mapping. `obfuscations` are the disguises undone, with
     their spans in the original, in order of start (a word disguised twice has two)."""
 
     original: str
@@ -189,9 +214,15 @@ class FoldedText:
     cased: str = field(repr=False)
     identity: bool = False
     obfuscations: tuple[Obfuscation, ...] = ()
+    # Some text was stored reversed and is read in display order (`_reverse_overrides`): inside
+    # it `origin` decreases, and a span maps to the least and greatest index it covers.
+    reordered: bool = False
 
     def span_in_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span [start, end) to the original text's span."""
+        if self.reordered:
+            span = self.origin[start:end]
+            return int(span.min()), int(span.max()) + 1
         return int(self.origin[start]), int(self.origin[end - 1]) + 1
 
     def readable(self, start: int, end: int) -> str:
@@ -273,6 +304,7 @@ def fold_text(text: str, vocabulary: Vocabulary | None = None) -> FoldedText:
     folded and words mixing Latin with look-alike letters read as Latin.
     """
     records: list[Obfuscation] = []
+    reordered = False
     if text.isascii():  # the common case: one byte per character, nothing invisible
         translated = text.translate(_FOLD_TABLE)
         codes = np.frombuffer(translated.encode("ascii"), dtype=np.uint8)
@@ -281,6 +313,10 @@ def fold_text(text: str, vocabulary: Vocabulary | None = None) -> FoldedText:
     else:
         codes, index, moved, records = _fold_characters(text)
         translated = None
+        if _RLO in text:
+            codes, index, overrides = _reverse_overrides(text, codes, index)
+            records += overrides
+            reordered = bool(overrides)
     is_space = codes == 32
     repeated_space = np.zeros(len(codes), dtype=bool)
     repeated_space[1:] = is_space[1:] & is_space[:-1]
@@ -295,13 +331,15 @@ def fold_text(text: str, vocabulary: Vocabulary | None = None) -> FoldedText:
     if index is None:
         index = np.arange(len(codes), dtype=np.int64)
     cased, index, repairs, rewritten = repair_words(text, translated, index, vocabulary)
+    if reordered:
+        records = _with_readings(records, cased, index)
     records += repairs
     records.sort(key=lambda record: record.start)
     folded = cased.lower()
     if len(folded) != len(cased):  # no folded character lowers to two, but keep the map exact
         folded = "".join(c if len(c.lower()) != 1 else c.lower() for c in cased)
-    identity = not (moved or rewritten)
-    return FoldedText(text, folded, index, cased, identity, tuple(records))
+    identity = not (moved or rewritten or reordered)
+    return FoldedText(text, folded, index, cased, identity, tuple(records), reordered)
 
 
 def _fold_characters(text: str) -> tuple[np.ndarray, np.ndarray, bool, list[Obfuscation]]:
@@ -311,6 +349,7 @@ def _fold_characters(text: str) -> tuple[np.ndarray, np.ndarray, bool, list[Obfu
     original = _code_points(text)
     codes = _folded_codes(original)
     records = _small_capital_words(text, original)
+    records += _enclosed_words(text, original, codes)
     expanded = bool((codes == ord(_EXPAND)).any())
     if expanded:
         codes, index = _expand(text, codes)
@@ -346,6 +385,275 @@ def _small_capital_words(text: str, codes: np.ndarray) -> list[Obfuscation]:
         word = fold_term(text[start:end]).lower()
         records.append(Obfuscation(ObfuscationKind.LOOKALIKE, start, end, word))
     return records
+
+
+# --- text shown reversed ------------------------------------------------------------------------
+
+# Unicode's bidirectional algorithm (UAX #9) draws every character between a right-to-left
+# override (RLO) and its pop (PDF) from right to left, letters and digits included: "\u202eSM
+# eruc sllec mets\u202c" is stored backwards and shown as "stem cells cure MS". (An isolate or
+# embedding, RLI…PDI or RLE…PDF, does not reverse Latin letters: they keep their own direction.)
+_RLO, _LRO, _PDF = "\u202e", "\u202d", "\u202c"
+_EMBEDDINGS = frozenset("\u202a\u202b")  # LRE, RLE
+_ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+_PDI = "\u2069"
+_PARAGRAPH_BREAKS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
+_SEGMENT_BREAKS = frozenset("\t\x0b\x1f")  # each segment of a line is ordered on its own
+_BIDI_CONTROLS = frozenset({_RLO, _LRO, _PDF, _PDI}) | _EMBEDDINGS | _ISOLATES
+_BIDI_EVENTS = np.array(
+    sorted(map(ord, _BIDI_CONTROLS | _PARAGRAPH_BREAKS | _SEGMENT_BREAKS)), dtype=np.uint32
+)
+_MAX_OVERRIDE_DEPTH = 16
+_ISOLATE = -1000
+# Characters drawn as their mirror image from right to left (Bidi_Mirrored, the common pairs).
+_MIRRORED = {
+    ord(a): ord(b) for a, b in zip("()[]{}<>\u00ab\u00bb", ")(][}{><\u00bb\u00ab", strict=True)
+}
+_MIRROR_CODES = np.array(sorted(_MIRRORED), dtype=np.uint32)
+# Scripts of the letters an override may hold to be read reversed: the left-to-right alphabets.
+_REVERSIBLE_SCRIPTS = _SPACED_ALPHABETS
+
+
+@dataclass
+class _Override:
+    """A run of text under a right-to-left override: [start, end) of the original text, its
+    controls included, and its stretches of characters between controls (`stretches`: start,
+    end, level; a tab or other segment break is a stretch of level 0)."""
+
+    start: int
+    stretches: list[tuple[int, int, int]] = field(default_factory=list)
+    # The levels of the open overrides; an embedding's is negative, an isolate is _ISOLATE.
+    stack: list[int] = field(default_factory=list)
+    end: int = -1
+    readable: bool = True  # False: holds an embedding or isolate, left as written
+
+
+def _reverse_overrides(
+    text: str, codes: np.ndarray, index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[Obfuscation]]:
+    """Read the runs under a right-to-left override (RLO…PDF) in the order a browser draws
+    them when their letters are Latin, Cyrillic or Greek and digits (`codes`, `index`: the
+    folded text and the origin of each of its characters). Each run read so is a record
+    spanning its controls; its reading is filled in by `fold_text`, after word repairs.
+
+    Right-to-left letters under an override are drawn as they are stored (Arabic, Hebrew: the
+    run is left as written), as are runs holding an embedding or isolate (their levels depend
+    on the characters' own directions, which this does not resolve).
+
+    Each character of a run read so gets as sort key the run's start plus its place in display
+    order; every other character its own index: one stable sort of the keys reorders the runs
+    and leaves the rest (and the characters a ligature expands to) in place."""
+    records: list[Obfuscation] = []
+    drawn: list[int] = []  # the characters of the runs read, in display order
+    keys: list[int] = []  # ... and their sort keys
+    odd: list[int] = []
+    for run in _override_runs(text):
+        if not run.readable or not _reversible(text, run):
+            continue
+        order, odd_positions = _display_order(run)
+        drawn += order
+        keys += range(run.start, run.start + len(order))
+        odd += odd_positions
+        end = run.end  # after its PDF, or where a line break or the text ended it
+        while text[end - 1].isspace():
+            end -= 1
+        records.append(Obfuscation(ObfuscationKind.BIDI_OVERRIDE, run.start, end, ""))
+    if not records:
+        return codes, index, records
+    key_of = np.arange(len(text), dtype=np.int64)
+    key_of[drawn] = keys
+    moved = np.argsort(key_of[index], kind="stable")
+    codes, index = codes[moved], index[moved]
+    drawn_right_to_left = np.zeros(len(text), dtype=bool)
+    drawn_right_to_left[odd] = True
+    mirrored = np.flatnonzero(np.isin(codes, _MIRROR_CODES) & drawn_right_to_left[index])
+    for at in mirrored.tolist():
+        codes[at] = _MIRRORED[int(codes[at])]
+    return codes, index, records
+
+
+def _override_runs(text: str) -> list[_Override]:
+    """The runs of `text` under a right-to-left override, outermost ones, in order.
+
+    A run opens at an RLO outside any override and closes when its overrides are all popped
+    (PDF), at a paragraph break, at a PDI closing an isolate opened before it, or at the end of
+    the text (UAX #9, rules X1–X8). Levels count from 1 for the outer RLO; a nested RLO or LRO
+    takes the next odd or even level."""
+    events = np.flatnonzero(np.isin(_code_points(text), _BIDI_EVENTS)).tolist()
+    runs: list[_Override] = []
+    run: _Override | None = None
+    isolates = 0  # isolates open before the run, in this paragraph
+    overflow = 0  # pushes beyond _MAX_OVERRIDE_DEPTH not yet popped
+    last = -1  # the previous event: characters since then take the current level
+    for position in [*events, len(text)]:
+        if run is not None and position > last + 1:
+            run.stretches.append((last + 1, position, run.stack[-1]))
+        last = position
+        char = text[position] if position < len(text) else "\n"
+        if char in _SEGMENT_BREAKS:
+            if run is not None:
+                run.stretches.append((position, position + 1, 0))
+        elif char in _PARAGRAPH_BREAKS:
+            if run is not None:
+                runs.append(_closed(run, position))
+                run = None
+            isolates = 0
+        elif run is None:
+            if char == _RLO:
+                run = _Override(position, stack=[1])
+                overflow = 0
+            elif char in _ISOLATES:
+                isolates += 1
+            elif char == _PDI:
+                isolates = max(0, isolates - 1)
+        elif len(run.stack) >= _MAX_OVERRIDE_DEPTH and char != _PDI:
+            # Nested deeper than anyone writes: left as written, its pushes and pops counted
+            # only to find where it ends (UAX #9 counts overflowing ones so, X5–X7).
+            run.readable = False
+            overflow += 1 if char != _PDF else -1
+            if overflow < 0:
+                overflow = 0
+                run.stack.pop()
+        elif char in (_RLO, _LRO):
+            level = abs(run.stack[-1])
+            level += 2 if (level % 2 == 1) == (char == _RLO) else 1
+            run.stack.append(level)
+        elif char in _EMBEDDINGS or char in _ISOLATES:
+            # Its characters' order depends on their own directions: the run is left as written.
+            run.stack.append(-abs(run.stack[-1]) - 1 if char in _EMBEDDINGS else _ISOLATE)
+            run.readable = False
+        elif char == _PDF:
+            if run.stack[-1] != _ISOLATE:  # a PDF does not close an isolate (X7)
+                run.stack.pop()
+            if not run.stack:
+                runs.append(_closed(run, position + 1))
+                run = None
+        elif char == _PDI:
+            overflow = 0
+            if _ISOLATE in run.stack:  # closes the isolate and what it holds (X6a)
+                del run.stack[run.stack.index(_ISOLATE) :]
+            elif isolates:  # closes an isolate opened before the run, and the run with it
+                isolates -= 1
+                runs.append(_closed(run, position))
+                run = None
+    return runs
+
+
+def _closed(run: _Override, end: int) -> _Override:
+    run.end = end
+    return run
+
+
+def _reversible(text: str, run: _Override) -> bool:
+    """Whether the run holds a letter and every letter it holds is of a left-to-right alphabet
+    (Latin, Cyrillic, Greek, their fullwidth and mathematical forms)."""
+    lettered = False
+    for start, end, level in run.stretches:
+        if not level:
+            continue
+        piece = text[start:end]
+        if piece.isascii():
+            lettered = lettered or piece.lower() != piece.upper()  # ASCII letters are cased
+            continue
+        for char in piece:
+            if char.isalpha():
+                if not (char.isascii() or script_of(char) in _REVERSIBLE_SCRIPTS):
+                    return False
+                lettered = True
+            elif _enclosed_letter(char) is not None:  # a Latin letter in a circle, a symbol
+                lettered = True
+    return lettered
+
+
+def _display_order(run: _Override) -> tuple[list[int], list[int]]:
+    """The run's characters in the order they are drawn (UAX #9 rule L2: from the highest level
+    down to 1, every stretch at that level or higher is reversed; each segment of the line,
+    between tabs, on its own), and those drawn right to left (odd levels: mirrored)."""
+    order: list[int] = []
+    odd: list[int] = []
+    segment: list[tuple[int, int, int]] = []
+    for stretch in [*run.stretches, (-1, -1, 0)]:
+        if stretch[2]:
+            segment.append(stretch)
+            continue
+        if len(segment) == 1:  # the common case: one override, no nesting
+            start, end, _ = segment[0]
+            order += range(end - 1, start - 1, -1)
+        elif segment:
+            positions = [(p, level) for start, end, level in segment for p in range(start, end)]
+            for level in range(max(level for _, level in positions), 0, -1):
+                positions = _reverse_stretches(positions, level)
+            order += [p for p, _ in positions]
+        odd += [p for start, end, level in segment if level % 2 for p in range(start, end)]
+        if stretch[0] >= 0:
+            order += range(stretch[0], stretch[1])
+        segment = []
+    return order, odd
+
+
+def _reverse_stretches(positions: list[tuple[int, int]], level: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    stretch: list[tuple[int, int]] = []
+    for item in positions:
+        if item[1] >= level:
+            stretch.append(item)
+        else:
+            out += stretch[::-1]
+            stretch = []
+            out.append(item)
+    return out + stretch[::-1]
+
+
+def _with_readings(records: list[Obfuscation], cased: str, index: np.ndarray) -> list[Obfuscation]:
+    """The records of text shown reversed with their readings: the folded characters each holds,
+    in the order they are read. Those characters stay together, so they are found by the running
+    maximum of `index`, which ascends everywhere."""
+    highest = np.maximum.accumulate(index)
+    read: list[Obfuscation] = []
+    for record in records:
+        if record.kind == ObfuscationKind.BIDI_OVERRIDE:
+            first, last = np.searchsorted(highest, (record.start, record.end)).tolist()
+            reads_as = " ".join(cased[first:last].split())
+            record = Obfuscation(record.kind, record.start, record.end, reads_as)
+        read.append(record)
+    return read
+
+
+def _enclosed_words(text: str, original: np.ndarray, codes: np.ndarray) -> list[Obfuscation]:
+    """Words written wholly in enclosed letters, two or more ("\u24dc\u24e2", "\u24a8\u24ae"),
+    read in capitals (in `codes`, the folded code points, in place), each with a record: such a
+    word is a styled token, and the abbreviations a lexicon matches only in capitals ("MS",
+    "ALS", "COPD") are written in them. A lone enclosed letter (a list marker "\u24d0") and a
+    word that mixes enclosed and plain letters are read as NFKC reads them, without a record."""
+    in_blocks = np.zeros(len(original), dtype=bool)
+    for low, high in _ENCLOSED_BLOCKS:
+        in_blocks |= (original >= low) & (original <= high)
+    records: list[Obfuscation] = []
+    seen_until = -1
+    for position in np.flatnonzero(in_blocks).tolist():
+        if position < seen_until or _enclosed_letter(text[position]) is None:
+            continue
+        start, end = position, position + 1
+        while start > 0 and _is_enclosed_word_part(text[start - 1]):
+            start -= 1
+        while end < len(text) and _is_enclosed_word_part(text[end]):
+            end += 1
+        seen_until = end
+        letters = [
+            i for i in range(start, end) if text[i].translate(_FOLD_TABLE) not in (_DELETE, " ")
+        ]
+        if len(letters) < _MIN_ENCLOSED_WORD or any(
+            _enclosed_letter(text[i]) is None for i in letters
+        ):
+            continue
+        word = "".join(chr(codes[i]) for i in letters)
+        codes[letters] = [ord(c) for c in word.upper()]
+        records.append(Obfuscation(ObfuscationKind.LOOKALIKE, start, end, word.lower()))
+    return records
+
+
+def _is_enclosed_word_part(char: str) -> bool:
+    return _is_word_part(char) or _enclosed_letter(char) is not None
 
 
 def _expand(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -48,6 +48,17 @@ BENIGN_TEXTS = (
     "\u03c4\u03b5\u03b2\u03bf\u03cd \u03c3\u03c4\u03bf \u03c4\u03b7\u03bb\u03ad\u03c6\u03c9"
     "\u03bd\u03bf.",
     "Our team: Anna (R.N.), Tom (P.T.), and Dr. Ruiz, M.D. \u2014 open 24/7 at 1200 Main St.",
+    "Our services: \u24d0 {physiotherapy} after surgery, \u24d1 nutrition advice, \u24d2 "
+    "sports massage. Ask at the desk \u24d8.",
+    # Right-to-left pages: a Latin name isolated in an Arabic sentence (LRI…PDI), and a Hebrew
+    # line a content system wrapped in a right-to-left override: shown as stored, read so.
+    "\u0646\u0633\u062a\u0642\u0628\u0644\u0643\u0645 \u0641\u064a \u0639\u064a\u0627"
+    "\u062f\u0629 \u2066Cedar Physio\u2069 \u0644\u0644\u0639\u0644\u0627\u062c \u0627"
+    "\u0644\u0637\u0628\u064a\u0639\u064a \u0645\u0646 \u0627\u0644\u0633\u0628\u062a "
+    "\u0625\u0644\u0649 \u0627\u0644\u062e\u0645\u064a\u0633.",
+    "\u202e\u05d4\u05de\u05e8\u05e4\u05d0\u05d4 \u05e4\u05ea\u05d5\u05d7\u05d4 \u05d1"
+    "\u05d9\u05de\u05d9\u05dd \u05e8\u05d0\u05e9\u05d5\u05df \u05e2\u05d3 \u05d7\u05de"
+    "\u05d9\u05e9\u05d9\u202c, \u05d8\u05dc\u05e4\u05d5\u05df 03-5551234.",
 )
 
 _MARKED = re.compile(r"\{([^}]*)\}")
@@ -180,6 +191,18 @@ def _small_capitals(word: str) -> str:
     return "".join(_SMALL_CAPITALS.get(c, c) for c in word.lower())
 
 
+def _enclosed(small_a: int) -> Callable[[str], str]:
+    """Each letter of the word, in lower case, as an enclosed letter (circled, parenthesised)
+    whose block starts with small "a" at `small_a`: "ALS" becomes "\u24d0\u24db\u24e2"."""
+
+    def rewrite(word: str) -> str:
+        return "".join(
+            chr(small_a + ord(c) - ord("a")) if "a" <= c <= "z" else c for c in word.lower()
+        )
+
+    return rewrite
+
+
 def _mark_inside(mark: str) -> Callable[[str], str]:
     """The mark after the second letter of each word of four letters or more ("ste*m")."""
 
@@ -192,6 +215,19 @@ def _mark_inside(mark: str) -> Callable[[str], str]:
 def _wrapped_inside_names(ad: str) -> str:
     """Each marked name of several words broken over two lines, as a hard-wrapped e-mail."""
     return _MARKED.sub(lambda m: m[1].replace(" ", "\n", 1), ad)
+
+
+_RLO, _PDF = "\u202e", "\u202c"
+
+
+def _names_stored_backwards(ad: str) -> str:
+    """Each marked name stored backwards under a right-to-left override: a browser draws it
+    from right to left, so a visitor reads the name as written."""
+    return _MARKED.sub(lambda m: _RLO + m[1][::-1] + _PDF, ad)
+
+
+def _ad_stored_backwards(ad: str) -> str:
+    return _RLO + plain(ad)[::-1] + _PDF
 
 
 def _emoji_between_words(ad: str) -> str:
@@ -232,6 +268,10 @@ TRANSFORMATIONS: dict[str, Callable[[str], str]] = {
     "middle-dotted letters in names": _in_names(lambda w: "\u00b7".join(w) if len(w) > 2 else w),
     "bulleted letters in names": _in_names(lambda w: "\u2022".join(w) if len(w) > 2 else w),
     "names wrapped over two lines": _wrapped_inside_names,
+    "circled small letters in names": _in_names(_enclosed(0x24D0)),
+    "parenthesised small letters in names": _in_names(_enclosed(0x249C)),
+    "names stored backwards under an override": _names_stored_backwards,
+    "ad stored backwards under an override": _ad_stored_backwards,
 }
 
 

@@ -31,6 +31,9 @@ REPORTED = {
     "spaced letters in names": ObfuscationKind.LETTER_SPACING,
     "small capitals in names": ObfuscationKind.LOOKALIKE,
     "a star inside name words": ObfuscationKind.INSERTED_MARKS,
+    "names stored backwards under an override": ObfuscationKind.BIDI_OVERRIDE,
+    "circled small letters in names": ObfuscationKind.LOOKALIKE,
+    "parenthesised small letters in names": ObfuscationKind.LOOKALIKE,
 }
 
 
@@ -72,7 +75,13 @@ def test_the_violative_ads_are_high_with_a_pair_as_written(checker, written_pair
 # greedily, and "m u l t i p l e s c l e r o s i s" now reads as "multipl esclerosis" (the
 # Spanish "esclerosis" is a lexicon word); math letters move the classifier by 0.01 on an ad
 # that sits at the page model's threshold.
-KNOWN_MISSES: dict[str, str] = {}  # transformation -> why it is still missed (none now)
+KNOWN_MISSES: dict[str, str] = {  # transformation -> why it is still missed
+    "names stored backwards under an override": (
+        "levels and pairs are kept but for one: 'Umbilical cord' + 'stem cell injections' is "
+        "composed by model/analysis.py only when the source word is stored before its head, "
+        "and an override stores them the other way round (the generic stem-cell pair stands)"
+    ),
+}
 
 
 @pytest.mark.parametrize(

@@ -381,6 +381,45 @@ def test_suffixes_inflect_the_terms_of_their_language_only(rules_checker) -> Non
     )
 
 
+def test_korean_particles_need_no_listing(rules_checker) -> None:
+    """Hangul terms are found inside the written word, whatever particle follows (the language
+    file lists none), and the quote is the term without it."""
+    data = FILES["ko"]
+    assert "suffixes" not in data
+    text = "줄기세포만으로도 파킨슨병까지 좋아집니다."  # stem cells alone help even Parkinson's
+    flags = [
+        flag
+        for flag in rules_checker.claims_before_judgement(text)
+        if flag["rule_id"] == "unapproved-use.cell-product-for-disease"
+    ]
+    assert {flag["entities"]["condition"]["name"] for flag in flags} == {"parkinson's disease"}
+    quotes = {span["quote"] for flag in flags for span in flag["evidence"]}
+    assert quotes == {"줄기세포", "파킨슨병"}
+
+
+def test_words_in_capitals_are_not_read_as_abbreviations_where_the_page_writes_them(
+    rules_checker,
+) -> None:
+    """A heading in capitals spells "ELA" (Portuguese "she") and "AIDS" (hearing aids): the
+    body writes the words in lower case, so the capitals are no abbreviation of ALS or HIV."""
+    portuguese = (
+        "ELA VOLTOU A CAMINHAR COM C\u00c9LULAS-TRONCO\n"
+        "Depois de tr\u00eas sess\u00f5es com c\u00e9lulas-tronco, ela voltou a caminhar."
+    )
+    assert not {name for _, name in _pairs(rules_checker, portuguese)} & {
+        "amyotrophic lateral sclerosis"
+    }
+    english = (
+        "STEM CELL EAR REPAIR OR HEARING AIDS?\n"
+        "Our stem cell injections mean you may not need hearing aids at all."
+    )
+    assert "hiv/aids" not in {name for _, name in _pairs(rules_checker, english)}
+    # The same capitals on a page that never writes the word are the abbreviation.
+    assert ("stem_cell_unspecified", "amyotrophic lateral sclerosis") in _pairs(
+        rules_checker, "TRATAMOS ELA COM C\u00c9LULAS-TRONCO"
+    )
+
+
 # --- case-sensitive abbreviations --------------------------------------------------------------
 
 

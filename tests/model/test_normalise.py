@@ -53,8 +53,8 @@ def test_vocabulary_holds_words_pairs_and_abbreviations():
 
 
 @pytest.mark.parametrize(
-    "invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u202e", "\ufe0f"]
-)
+    "invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u202c", "\ufe0f"]
+)  # (not the right-to-left override U+202E: the text after it is shown reversed, and read so)
 def test_invisible_characters_inside_words_are_dropped_and_reported(invisible):
     text = f"Our st{invisible}em cel{invisible}ls treat lupus."
     assert fold_text(text, VOCABULARY).folded == "our stem cells treat lupus."
@@ -119,6 +119,33 @@ def test_emoji_and_pictographs_read_as_spaces_and_circled_letters_as_letters():
         ("lupus", "lupus"),
     ]
     assert fold_text("\u24c8\u24e3\u24d4\u24dc cells").folded == "stem cells"
+
+
+@pytest.mark.parametrize(
+    "styled",
+    [
+        "\u24d0\u24db\u24e2",  # circled small letters
+        "\u249c\u24a7\u24ae",  # parenthesised small letters (NFKC: "(a)(l)(s)")
+        "\U0001f150\U0001f15b\U0001f162",  # negative circled capitals (NFKC: unchanged)
+        "\u24b6\u24db\u24e2",  # one capital among small ones
+    ],
+)
+def test_a_word_in_enclosed_letters_reads_in_capitals_and_is_reported(styled):
+    """Written wholly in enclosed letters, a word is a styled token: its case is the style's,
+    and an abbreviation matched only in capitals is read in them."""
+    text = f"Help for {styled} patients"
+    assert found(text) == [("als", styled)]
+    assert undone(text) == [("lookalike_letters", styled, "als")]
+    assert fold_text(text).cased == "Help for ALS patients"
+
+
+def test_a_lone_enclosed_letter_is_a_letter_as_nfkc_reads_it_and_no_disguise():
+    text = "Our services: \u24d0 physiotherapy, \u249d nutrition, \U0001f152 massage"
+    folded = fold_text(text, VOCABULARY)
+    assert folded.cased == "Our services: a physiotherapy, b nutrition, C massage"
+    assert folded.obfuscations == ()
+    # Nor is a word mixing enclosed and plain letters read in capitals.
+    assert fold_text("\u24e2tem cells for \u24dcs").cased == "stem cells for ms"
 
 
 def test_decomposed_diacritics_are_dropped_like_precomposed_ones():
@@ -360,13 +387,16 @@ def test_obfuscation_kinds_are_a_closed_list():
         "digits_for_letters",
         "marks_inside_words",
         "line_break_hyphenation",
+        "reversed_by_bidi_override",
     }
 
 
 @pytest.mark.parametrize(
     "piece",
     ["a1", "abcd\u00ad", "ste\u00adm", "ab\u200b", "a\u0435", "ab-\n", "S ", "a-", "s.t.e.m.",
-     "c3ll5 ", "\U0001f600\U0001d516\U0001f1fa\U0001f1f8\U0001f469\U0001f3fd\u200d\u2695\ufe0f"],
+     "c3ll5 ", "\U0001f600\U0001d516\U0001f1fa\U0001f1f8\U0001f469\U0001f3fd\u200d\u2695\ufe0f",
+     "\u202eab\u202c", "\u202e", "\u202e\u2069", "\u2067\u202eab \u2069",
+     "\u202ea\u202db\u202c\u202c"],
 )  # fmt: skip
 def test_folding_stays_linear_on_pathological_text(piece):
     """20 KB of one pattern folds in well under a second (a quadratic stage took a minute)."""
@@ -423,3 +453,86 @@ def test_letters_spaced_by_middle_dots_or_bullets_are_read_as_the_word():
     for mark in ("\u00b7", "\u2022"):
         text = f"our {mark.join('stem')} cells"
         assert found(text) == [("stem cells", text[4:])], mark
+
+
+# --- text shown reversed by a right-to-left override --------------------------------------------
+
+RLO, LRO, PDF, RLI, LRI, PDI = "\u202e", "\u202d", "\u202c", "\u2067", "\u2066", "\u2069"
+
+
+def shown_reversed(text: str) -> str:
+    """`text` stored backwards under an override, as a browser draws it in reading order."""
+    return RLO + text[::-1] + PDF
+
+
+def test_a_claim_stored_backwards_under_an_override_is_read_as_shown():
+    hidden = shown_reversed("stem cells help lupus")
+    text = f"Visit us. {hidden} Call today."
+    folded = fold_text(text, VOCABULARY)
+    assert folded.folded == "visit us. stem cells help lupus call today."
+    # The quotes are the characters as stored (in their order): exact substrings of the text.
+    assert found(text) == [("lupus", "supul"), ("stem cells", "sllec mets")]
+    assert undone(text) == [("reversed_by_bidi_override", hidden, "stem cells help lupus")]
+    assert folded.readable(0, len(text)) == "Visit us. stem cells help lupus Call today."
+
+
+def test_an_abbreviation_shown_reversed_keeps_its_capitals_and_brackets_mirror():
+    # Drawn from right to left, "(" looks like ")": a writer stores "(DPOC)" to show "(COPD)".
+    text = f"Help for {RLO}SLA dna (DPOC){PDF}"
+    assert found(text) == [("als", "SLA"), ("copd", "DPOC")]
+    assert fold_text(text).cased == "Help for (COPD) and ALS"
+
+
+def test_an_override_ends_at_a_line_break_or_an_outer_isolate():
+    assert found(RLO + "supul\nsllec mets") == [("lupus", "supul")]
+    text = f"{RLI}{RLO}supul{PDI} sllec mets"
+    assert found(text) == [("lupus", "supul")]
+
+
+def test_a_nested_left_to_right_override_is_drawn_in_its_own_order():
+    # Drawn: "lupus" (the outer run reversed), then the inner run as stored, then "stem".
+    text = f"{RLO}mets {LRO}cells{PDF} supul{PDF}"
+    assert fold_text(text).folded == "lupus cells stem"
+
+
+def test_honest_right_to_left_text_is_left_as_written():
+    hebrew = "\u05d4\u05de\u05e8\u05e4\u05d0\u05d4 \u05e4\u05ea\u05d5\u05d7\u05d4"
+    for text in (
+        RLO + hebrew + PDF,  # right-to-left letters are drawn as stored
+        RLO + hebrew + " lupus" + PDF,  # a run that mixes them is not read
+        f"{hebrew} {RLI}stem cells{PDI} {hebrew}",  # isolates do not reverse Latin letters
+        f"{hebrew} {LRI}lupus{PDI}",
+        RLO + "2024" + PDF,  # no letters
+    ):
+        folded = fold_text(text, VOCABULARY)
+        assert folded.obfuscations == () and not folded.reordered, text
+    assert found(f"{hebrew} {RLI}stem cells{PDI}") == [("stem cells", "stem cells")]
+
+
+def test_an_override_holding_an_embedding_is_left_as_written():
+    text = f"{RLO}supul \u202bsllec{PDF} mets{PDF}"
+    assert not fold_text(text).reordered
+
+
+# --- abbreviations among words in capitals ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # In capitals around it, "ALS" may be the word "als": the page writing it in lower case
+        # elsewhere says it is.
+        ("MEHR ALS 100 PATIENTEN\nMehr als hundert kamen.", []),
+        # A page that never writes the word keeps the abbreviation, in capitals or not.
+        ("STEM CELLS FOR ALS AND COPD\nCall us.", [("als", "ALS"), ("copd", "COPD")]),
+        ("Help for ALS, and als too.", [("als", "ALS")]),  # lower-case words around it
+        ("- ALS\n- COPD\nals", [("als", "ALS"), ("copd", "COPD")]),  # a list: no words around
+        # Styled capitals around it are no words in capitals.
+        (
+            "\u24d7\u24d4\u24db\u24df \u24d5\u24de\u24e1 \u24d0\u24db\u24e2, als",
+            [("als", "\u24d0\u24db\u24e2")],
+        ),
+    ],
+)
+def test_an_abbreviation_among_capitals_stands_unless_the_page_writes_the_word(text, expected):
+    assert [(key, quote) for key, quote in found(text) if key in ("als", "copd")] == expected

@@ -3,9 +3,10 @@ term disguised by any of the evasions is still found at the span of its disguise
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from model.evasion import ObfuscationKind
 from model.matcher import Phrase, PhraseMatcher
 from model.normalise import ABSENT_FROM_FOLDED, fold_text
 
@@ -28,6 +29,8 @@ PHRASES = [
 MATCHER = PhraseMatcher(PHRASES)
 VOCABULARY = MATCHER.vocabulary
 TERMS = [(p.key, p.text) for p in PHRASES]
+OVERRIDE = ObfuscationKind.BIDI_OVERRIDE
+RLO, PDF, PDI = "\u202e", "\u202c", "\u2069"
 
 # Text with everything folding treats specially, among ordinary letters.
 SPECIAL = [
@@ -55,7 +58,13 @@ def test_the_origin_map_is_monotone_and_exact(text, with_vocabulary):
     assert len(origin) == len(folded.folded) == len(folded.cased)
     assert ABSENT_FROM_FOLDED not in folded.cased + folded.folded  # the matcher relies on it
     assert all(0 <= index < len(text) for index in origin)
-    assert all(a <= b for a, b in zip(origin, origin[1:], strict=False))
+    # Ascending, but inside text shown reversed by an override (read in display order).
+    reversed_runs = [
+        (r.start, r.end) for r in folded.obfuscations if r.kind == ObfuscationKind.BIDI_OVERRIDE
+    ]
+    assert bool(reversed_runs) == folded.reordered
+    outside = [i for i in origin if not any(start <= i < end for start, end in reversed_runs)]
+    assert all(a <= b for a, b in zip(outside, outside[1:], strict=False))
     if folded.identity:
         assert origin == list(range(len(text)))
     for start in range(len(origin)):
@@ -71,13 +80,20 @@ def test_the_origin_map_is_monotone_and_exact(text, with_vocabulary):
 @SETTINGS
 @given(texts)
 def test_without_a_vocabulary_each_word_folds_as_its_own_quote(text):
-    """A folded word's original quote, folded alone, gives the same word."""
+    """A folded word's original quote, folded alone, gives the same word (a word shown reversed
+    by an override: its quote under an override)."""
     folded = fold_text(text)
+    reversed_runs = [(r.start, r.end) for r in folded.obfuscations if r.kind == OVERRIDE]
     position = 0
     for word in folded.folded.split(" "):
         if word:
             first, last = folded.span_in_original(position, position + len(word))
-            assert fold_text(text[first:last]).folded.strip(" ") == word
+            quote = text[first:last]
+            if any(start < last and first < end for start, end in reversed_runs):
+                if not all(start <= first and last <= end for start, end in reversed_runs):
+                    continue  # a word straddling the edge of a run: both readings in one word
+                quote = RLO + quote + PDF
+            assert fold_text(quote).folded.strip(" ") == word
         position += len(word) + 1
 
 
@@ -86,7 +102,7 @@ def test_without_a_vocabulary_each_word_folds_as_its_own_quote(text):
 _INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e", "\u2063", "\ufe0f"]
 _TWINS = {"e": "\u0435", "o": "\u043e", "a": "\u0430", "c": "\u0441", "p": "\u0440",
           "i": "\u0456", "s": "\u0455", "x": "\u0445", "C": "\u0421", "O": "\u041e",
-          "P": "\u0420", "A": "\u0410", "S": "\u0405", "L": "\u04c0"}  # fmt: skip
+          "P": "\u0420", "A": "\u0410", "S": "\u0405"}  # fmt: skip
 _LEET = {"e": "3", "o": "0", "a": "4", "i": "1", "s": "5", "t": "7", "l": "1", "b": "8",
          "O": "0", "S": "5"}  # fmt: skip
 
@@ -96,7 +112,18 @@ def disguised_word(draw: st.DrawFn, word: str) -> str:
     """One word of a term, disguised one of the ways clinics do it (or not at all)."""
     how = draw(
         st.sampled_from(
-            ["plain", "invisible", "twins", "leet", "spaced", "dotted", "wide", "bold", "break"]
+            [
+                "plain",
+                "invisible",
+                "twins",
+                "leet",
+                "spaced",
+                "dotted",
+                "wide",
+                "bold",
+                "break",
+                "enclosed",
+            ]  # fmt: skip
         )
     )
     letters = [i for i, c in enumerate(word) if c.isalpha()]
@@ -117,10 +144,23 @@ def disguised_word(draw: st.DrawFn, word: str) -> str:
         return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in word)
     if how == "bold":
         return "".join(_math_bold(c) for c in word)
+    if how == "enclosed" and "'" not in word and len(word) >= 2:
+        # Circled, parenthesised or negative circled, in either case: a word wholly in them is
+        # read in capitals, so "copd" in circled small letters is the abbreviation COPD.
+        style = draw(st.sampled_from(_ENCLOSED))
+        return "".join(style(c) for c in word)
     if how == "break" and len(word) >= 6 and word.isalpha():
         cut = draw(st.integers(3, len(word) - 3))
         return word[:cut] + draw(st.sampled_from(["-\n", "-\r\n", "- \n  "])) + word[cut:]
     return word
+
+
+_ENCLOSED = [
+    lambda c: chr(0x24D0 + ord(c.lower()) - ord("a")) if c.isalpha() else c,  # circled small
+    lambda c: chr(0x24B6 + ord(c.upper()) - ord("A")) if c.isalpha() else c,  # circled capital
+    lambda c: chr(0x249C + ord(c.lower()) - ord("a")) if c.isalpha() else c,  # parenthesised
+    lambda c: chr(0x1F150 + ord(c.upper()) - ord("A")) if c.isalpha() else c,  # negative circled
+]
 
 
 def _math_bold(char: str) -> str:
@@ -143,9 +183,44 @@ def disguised_ads(draw: st.DrawFn) -> tuple[str, str, int, int]:
     return prefix + disguise + suffix, key, len(prefix), len(prefix) + len(disguise)
 
 
+@st.composite
+def reversed_ads(draw: st.DrawFn) -> tuple[str, str, int, int]:
+    """An ad with one term, maybe in disguise too, stored backwards under a right-to-left
+    override closed by a PDF, a line break or the end of the text: shown as the term reads,
+    (text, term key, start, end of the stored letters)."""
+    key, term = draw(st.sampled_from(TERMS))
+    words = [draw(disguised_word(word)) for word in term.split(" ")]
+    between = [draw(st.sampled_from([" ", "  ", " \U0001f9ec ", "\u2728"])) for _ in words]
+    disguise = "".join(w + b for w, b in zip(words, between, strict=True))[: -len(between[-1])]
+    if "\n" in disguise:  # a line break would end the override: not what anyone shows
+        disguise = term
+    prefix = draw(st.sampled_from(["", "Our ", "We treat ", "Clinic: ", "Heal\n", "\u2067"]))
+    end = draw(st.sampled_from([PDF, "\n", ""]))
+    suffix = draw(st.sampled_from(["", ".", " today!", " and more"])) if end else ""
+    if prefix == "\u2067":  # an isolate around it all: its PDI ends the override too
+        end, suffix = end or PDI, PDI + suffix
+    stored = RLO + disguise[::-1] + end
+    return prefix + stored + suffix, key, len(prefix) + 1, len(prefix) + 1 + len(disguise)
+
+
 @SETTINGS
 @given(disguised_ads())
+@example(("We treat a A L S", "als", 11, 16))  # an article before spaced capitals
+@example(("Our parkinson'5 disease", "parkinson's disease", 4, 23))  # a digit after "'"
+@example(("For \u24d2\u24de\u24df\u24d3.", "copd", 4, 8))  # circled small letters
 def test_a_disguised_term_is_found_at_the_span_of_its_disguise(ad):
     text, key, start, end = ad
     found = [(m.key, m.start, m.end) for m in MATCHER.find(fold_text(text, VOCABULARY))]
     assert (key, start, end) in found, (text, found)
+
+
+@SETTINGS
+@given(reversed_ads())
+def test_a_term_shown_reversed_is_found_at_its_stored_letters_and_reported(ad):
+    text, key, start, end = ad
+    folded = fold_text(text, VOCABULARY)
+    found = [(m.key, m.start, m.end) for m in MATCHER.find(folded)]
+    assert (key, start, end) in found, (text, found)
+    assert any(
+        r.kind == OVERRIDE and r.start == start - 1 and r.end >= end for r in folded.obfuscations
+    ), (text, folded.obfuscations)
