@@ -42,7 +42,13 @@ CLAIM_CATEGORIES = frozenset(
 
 # Verb endings that agree with the product named: "{product} cure{s}", "{product} {is}"; the
 # singular form, then the plural one.
-AGREEMENT = {"s": ("s", ""), "is": ("is", "are"), "does": ("does", "do")}
+AGREEMENT = {
+    "s": ("s", ""),
+    "is": ("is", "are"),
+    "does": ("does", "do"),
+    "it": ("it", "they"),
+    "its": ("its", "their"),
+}
 
 
 def is_plural(label: str) -> bool:

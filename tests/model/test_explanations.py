@@ -144,11 +144,25 @@ def test_every_classifier_only_flag_on_real_pages_was_read_and_most_are_claims()
 
 def test_explanations_agree_with_a_plural_or_singular_product():
     checker = shared_checker()
-    plural = checker.check("Our adipose-derived stem cells regenerate worn knee cartilage.")
-    singular = checker.check("Our exosome product regenerates worn knee cartilage.")
+    plural = checker.check("Our exosome products regenerate worn knee cartilage.")
+    singular = checker.check("Our stromal vascular fraction regenerates worn knee cartilage.")
     texts = [f["explanation"] for body in (plural, singular) for f in body["flags"]]
     assert texts
-    for wrong in ("stem cells regenerates", "stem cells is ", "product regenerate or"):
+    for wrong in ("products regenerates", "products is ", "(SVF) regenerate or", "they is"):
         assert not any(wrong in text for text in texts), wrong
-    assert any("cells regenerate or repair" in text for text in texts), texts
-    assert any("product regenerates or repairs" in text for text in texts), texts
+    assert any("products regenerate or repair" in text for text in texts), texts
+    assert any("(SVF) regenerates or repairs" in text for text in texts), texts
+    # Pronouns agree too: "a tissue they do not come from", "that they are not FDA approved".
+    assert any("tissue they do not come from" in text for text in texts), texts
+    assert any("that they are not FDA approved" in text for text in texts), texts
+    assert any("that it is not FDA approved" in text for text in texts), texts
+
+
+def test_a_product_label_reads_without_an_article():
+    """Labels are plural or mass nouns: "offers exosome products for …", not "offers exosome
+    product for …" (a singular count noun needs an article the templates do not give it)."""
+    from model.lexicons import load_lexicons
+
+    for product in load_lexicons().products.values():
+        last = product.label.split("(", 1)[0].split()[-1]
+        assert last not in {"product", "allograft", "cosmetic", "supplement"}, product.label
