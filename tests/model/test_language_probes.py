@@ -12,23 +12,11 @@ the aim is every ad.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from tests.model.probe_files import read_probes, risk_level
 
-from model import shared_checker
-
-PROBES = [
-    json.loads(line)
-    for line in (Path(__file__).parent / "language_probes.jsonl")
-    .read_text(encoding="utf-8")
-    .splitlines()
-]
+PROBES = read_probes("language_probes.jsonl")
 MIN_ADS_FLAGGED = 0.9
 MAX_FALSE_ALARMS = 1
-
-
-def _level(text: str) -> str:
-    return shared_checker().check(text, detail="compact")["risk"]["level"]
 
 
 def test_the_probes_cover_fourteen_languages_both_ways():
@@ -41,10 +29,10 @@ def test_the_probes_cover_fourteen_languages_both_ways():
 
 def test_most_short_ads_in_other_languages_are_flagged():
     ads = [p for p in PROBES if p["label"] == "violative"]
-    missed = [p["id"] for p in ads if _level(p["text"]) == "low"]
+    missed = [p["id"] for p in ads if risk_level(p["text"]) == "low"]
     assert (len(ads) - len(missed)) / len(ads) >= MIN_ADS_FLAGGED, missed
 
 
 def test_legitimate_texts_in_other_languages_stay_low():
-    alarms = [p["id"] for p in PROBES if p["label"] == "ok" and _level(p["text"]) != "low"]
+    alarms = [p["id"] for p in PROBES if p["label"] == "ok" and risk_level(p["text"]) != "low"]
     assert len(alarms) <= MAX_FALSE_ALARMS, alarms

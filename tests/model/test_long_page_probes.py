@@ -16,23 +16,15 @@ right). The bounds keep what was reached; the aim is no false alarm.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from tests.model.probe_files import read_probes, risk_level
 
-from model import shared_checker
-
-PROBES = [
-    json.loads(line)
-    for line in (Path(__file__).parent / "long_page_probes.jsonl")
-    .read_text(encoding="utf-8")
-    .splitlines()
-]
+PROBES = read_probes("long_page_probes.jsonl")
 MIN_CLINIC_PAGES_FLAGGED = 0.95
 MAX_FALSE_ALARMS = 3
 
 
 def _flagged(text: str) -> bool:
-    return shared_checker().check(text, detail="compact")["risk"]["level"] != "low"
+    return risk_level(text) != "low"
 
 
 def test_the_probes_are_long_pages_of_both_kinds_in_five_languages():
