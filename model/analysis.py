@@ -96,9 +96,8 @@ class Document:
         cues = self.cues_by_sentence.get(sentence)
         if cues is None or SUPPRESSING_CUES.isdisjoint(cues):
             return False
-        return not (
-            not OWN_WORDS_CUES.isdisjoint(cues) and SUPPRESSING_CUES & cues == {"informational"}
-        )
+        own_words = not OWN_WORDS_CUES.isdisjoint(cues)
+        return not (own_words and SUPPRESSING_CUES & cues == {"informational"})
 
     def quote(self, mention: Mention) -> str:
         return self.text[mention.start : mention.end]

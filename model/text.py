@@ -126,6 +126,7 @@ _WRAPPED_BEFORE_FIGURE = 6
 
 
 def _continues(previous: str, line: str) -> bool:
+    """Whether `line` reads as the rest of the sentence `previous` (which does not end it)."""
     first = line.lstrip()[:1]
     if first.islower():
         return True
