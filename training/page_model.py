@@ -289,9 +289,9 @@ def choose_thresholds(
     where both heads pass) over the pages given, written and real (written ads are short, real
     pages long: both count). Among the pairs that keep false alarms on the real informational
     pages within MAX_FALSE_ALARMS (and, given `written_false_alarms`, on the written ones within
-    it), those within F1_TOLERANCE of the best out-of-fold F1 are as
-    good as the best (the F1 surface is flat: one page moves it by ~0.004); of those, the pair
-    nearest both heads' decision point, 0.5, wins (the promotional head is calibrated, the
+    it), those within F1_TOLERANCE of the best out-of-fold F1 are as good as the best (the F1
+    surface is flat: one page moves it by ~0.004); of those, the pair nearest both heads'
+    decision point, 0.5, wins (the promotional head is calibrated, the
     violative head class-balanced), then the fewest false alarms over all informational pages.
     Taking the bare maximum moved the thresholds by 0.1-0.2 from one refit to the next; taking
     the fewest false alarms first drifted the violative threshold to the far edge of the flat
