@@ -319,7 +319,7 @@ class SentenceClassifier:
         part = SparseFeatures(
             features.data[chosen],
             features.indices[chosen],
-            features.indptr,  # not read by `times`
+            None,  # `indptr`: not read by `times`
             features.columns[chosen],
             features.shape,
         )
@@ -447,7 +447,7 @@ class SentenceClassifier:
         if words.size == 0:
             return []
         first, last = int(words[0]), int(words[-1]) + 1
-        start, stop = features.indptr[first], features.indptr[last]
+        start, stop = features.column_range(first, last)
         columns = features.columns[start:stop]
         selected = self.word_feature_mask[columns] & selected_rows[features.indices[start:stop]]
         columns = columns[selected]
