@@ -278,13 +278,18 @@ def _sentences_near_products(document: Document, scope: str) -> set[int]:
 
 
 def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
-    regex_hits: dict[int, list[Mention]] = {}
+    # A regex or phrase-list rule: the first match of each sentence, the sentence's evidence
+    # (matches come in text order).
+    first_match: dict[int, Mention] = {}
     if rule.regex:
         for found in _regex_mentions(rule, document):
-            regex_hits.setdefault(document.sentence_at(found.start), []).append(found)
-        candidates = set(regex_hits)
+            first_match.setdefault(document.sentence_at(found.start), found)
+        candidates = set(first_match)
     elif rule.patterns:
-        candidates = {document.sentence_of[m] for m in document.group(rule.groups.any)}
+        sentence_of = document.sentence_of
+        for found in document.group(rule.groups.any):
+            first_match.setdefault(sentence_of[found], found)
+        candidates = set(first_match)
     else:
         candidates = _all_of_sentences(rule, document, lexicons)
     if not candidates:
@@ -308,16 +313,11 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
         candidates = {i for i in candidates if document.sentences[i].section not in sections}
     evidence: list[Span] = []
     sentences: set[int] = set()
-    phrases = document.group(rule.groups.any) if rule.patterns else []
     for sentence in sorted(candidates - unless):
         if document.is_suppressed(sentence):
             continue
-        if rule.regex or rule.patterns:  # the sentence's first match is the evidence
-            first = (
-                regex_hits[sentence][0]
-                if rule.regex
-                else document.in_sentence(phrases, sentence)[0]
-            )
+        if rule.regex or rule.patterns:
+            first = first_match[sentence]
             sentences.add(sentence)
             evidence.append(Span(first.start, first.end))
             continue
@@ -575,7 +575,7 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
     # offers nothing; on a sales page the question still introduces the offer.
     for condition in document.conditions:
         sentence = document.sentence_of[condition]
-        if document.is_question(sentence) and _answered_critically(document, sentence):
+        if _answered_critically(document, sentence) and document.is_question(sentence):
             continue
         # A condition named twice in one sentence pairs the same way twice: once is enough,
         # which keeps a page repeating one sentence a thousand times linear.
@@ -626,6 +626,7 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
         label = paired.label
         title = f"{label[0].upper()}{label[1:]} marketed for {condition_name}"
         where = pair_link(document, paired.mention, condition)
+        anchor = Span(paired.mention.start, paired.mention.end)
         flags.append(
             Flag(
                 rule_id=rule.id,
@@ -639,15 +640,13 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
                     quote=_short_quote(document.quote(condition)),
                     where=where,
                 ),
-                evidence=sorted(
-                    [
-                        Span(paired.mention.start, paired.mention.end),
-                        Span(condition.start, condition.end),
-                    ],
-                    key=lambda s: s.start,
+                evidence=(
+                    [anchor, Span(condition.start, condition.end)]
+                    if anchor.start <= condition.start
+                    else [Span(condition.start, condition.end), anchor]
                 ),
                 confidence=SCOPE_CONFIDENCE[scope],
-                anchor=Span(paired.mention.start, paired.mention.end),
+                anchor=anchor,
                 product={"id": product_id, "label": label},
                 condition={"name": condition_name, "code": info.code},
                 sentence_indexes={
@@ -659,12 +658,14 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
     return flags
 
 
+CRITICAL_ANSWER = frozenset({"critical", "negation"})
+
+
 def _answered_critically(document: Document, question: int) -> bool:
     """The sentence after a question speaks critically or denies ("Can stem cells fix my bad
     knees? Not yet."): the question offers nothing. On a sales page the question introduces the
     offer, whatever a disclaimer further down says."""
-    answer = document.cues_by_sentence.get(question + 1, set())
-    return bool(answer & {"critical", "negation"})
+    return not CRITICAL_ANSWER.isdisjoint(document.cues_by_sentence.get(question + 1, ()))
 
 
 _SENTENCE_BREAKS = ".!?\u3002\uff01\uff1f\n"
