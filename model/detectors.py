@@ -43,6 +43,11 @@ CLAIM_CATEGORIES = frozenset(
 # Verb endings that agree with the product named: "{product} cure{s}", "{product} {is}"; the
 # singular form, then the plural one.
 AGREEMENT = {"s": ("s", ""), "is": ("is", "are"), "does": ("does", "do")}
+# The values of the `AGREEMENT` placeholders in its order: singular, then plural forms.
+AGREEMENT_FORMS = (
+    tuple(forms[0] for forms in AGREEMENT.values()),
+    tuple(forms[1] for forms in AGREEMENT.values()),
+)
 
 
 def is_plural(label: str) -> bool:
@@ -674,7 +679,10 @@ _SENTENCE_BREAKS = ".!?\u3002\uff01\uff1f\n"
 def _one_sentence(text: str, start: int, end: int) -> bool:
     """No line break or sentence-ending mark in text[start:end] (read without copying it: the
     gap between a title and a product can be most of a page)."""
-    return all(text.find(mark, start, end) < 0 for mark in _SENTENCE_BREAKS)
+    for mark in _SENTENCE_BREAKS:
+        if text.find(mark, start, end) >= 0:
+            return False
+    return True
 
 
 LINK_QUOTE_LIMIT = 80
@@ -685,7 +693,7 @@ def pair_link(document: Document, product: Mention, condition: Mention) -> str:
     the scope that chose them): the same sentence only when no line break or sentence-ending
     mark stands between them; else the heading one of them is, over the other; the page's title;
     the same section; or the page as a whole."""
-    first, last = sorted((product, condition), key=lambda m: m.start)
+    first, last = (condition, product) if condition.start < product.start else (product, condition)
     if _one_sentence(document.text, first.end, last.start):
         return "in the same sentence"
     sentences = document.sentences
