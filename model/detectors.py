@@ -15,6 +15,7 @@ from typing import Any
 from model.analysis import Document
 from model.classifier import SentenceClassifier, SentenceScores
 from model.lexicons import Lexicons
+from model.linear_regex import compiled_spans
 from model.matcher import Mention
 from model.report import Flag, Span
 from model.rules import Rule
@@ -256,8 +257,7 @@ def _opening_quote(text: str, end: int) -> int | None:
 def _regex_mentions(rule: Rule, document: Document) -> list[Mention]:
     mentions = []
     for pattern in rule.regex:
-        for match in pattern.finditer(document.text):
-            start, end = match.start(), match.end()
+        for start, end in compiled_spans(pattern, document.text):
             if end <= start:
                 continue
             if rule.options.get("extend_to_opening_quote"):
