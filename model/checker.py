@@ -17,11 +17,12 @@ from model.budget import check_deadline
 from model.classifier import SentenceClassifier
 from model.detectors import (
     AGREEMENT,
+    AGREEMENT_FORMS,
     Placeholders,
     fill,
     is_normal,
+    is_plural,
     normal_spaces,
-    verb_endings,
 )
 from model.html_text import DEFAULT_MAX_DEPTH, PageText, html_to_page_text
 from model.knowledge_base import KnowledgeBase
@@ -285,7 +286,7 @@ class Checker:
                         (flag.condition["name"] if flag.condition else None)
                         or "the conditions named",
                         " ".join(text[first.start : first.end].split())[:120],
-                        *verb_endings(product).values(),
+                        *AGREEMENT_FORMS[is_plural(product)],
                     )
                     # The verb endings are words or nothing, right after a letter (checked at
                     # start-up): they change no space.

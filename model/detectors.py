@@ -15,6 +15,7 @@ from typing import Any
 from model.analysis import Document
 from model.classifier import SentenceClassifier, SentenceScores
 from model.lexicons import Lexicons
+from model.linear_regex import compiled_spans
 from model.matcher import Mention
 from model.report import Flag, Span
 from model.rules import Rule
@@ -49,6 +50,11 @@ AGREEMENT = {
     "it": ("it", "they"),
     "its": ("its", "their"),
 }
+# The values of the `AGREEMENT` placeholders in its order: singular, then plural forms.
+AGREEMENT_FORMS = (
+    tuple(forms[0] for forms in AGREEMENT.values()),
+    tuple(forms[1] for forms in AGREEMENT.values()),
+)
 
 
 def is_plural(label: str) -> bool:
@@ -257,8 +263,7 @@ def _opening_quote(text: str, end: int) -> int | None:
 def _regex_mentions(rule: Rule, document: Document) -> list[Mention]:
     mentions = []
     for pattern in rule.regex:
-        for match in pattern.finditer(document.text):
-            start, end = match.start(), match.end()
+        for start, end in compiled_spans(pattern, document.text):
             if end <= start:
                 continue
             if rule.options.get("extend_to_opening_quote"):
@@ -284,13 +289,20 @@ def _sentences_near_products(document: Document, scope: str) -> set[int]:
 
 
 def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
-    regex_hits: dict[int, list[Mention]] = {}
-    for found in _regex_mentions(rule, document) if rule.regex else ():
-        regex_hits.setdefault(document.sentence_at(found.start), []).append(found)
+    # A regex or phrase-list rule: the first match of each sentence, the sentence's evidence
+    # (a regex's first hit, unless a phrase of the list starts before it).
+    first_match: dict[int, Mention] = {}
+    if rule.regex:
+        for found in _regex_mentions(rule, document):
+            first_match.setdefault(document.sentence_at(found.start), found)
+    if rule.patterns:
+        sentence_of = document.sentence_of
+        for found in document.group(rule.groups.any):  # in text order
+            current = first_match.setdefault(sentence_of[found], found)
+            if found.start < current.start:
+                first_match[sentence_of[found]] = found
     if rule.regex or rule.patterns:
-        candidates = set(regex_hits)
-        if rule.patterns:
-            candidates.update(document.sentence_of[m] for m in document.group(rule.groups.any))
+        candidates = set(first_match)
     else:
         candidates = _all_of_sentences(rule, document, lexicons)
     if not candidates:
@@ -314,15 +326,11 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
         candidates = {i for i in candidates if document.sentences[i].section not in sections}
     evidence: list[Span] = []
     sentences: set[int] = set()
-    phrases = document.group(rule.groups.any) if rule.patterns else []
     for sentence in sorted(candidates - unless):
         if document.is_suppressed(sentence):
             continue
-        if rule.regex or rule.patterns:  # the sentence's first match is the evidence
-            firsts: list[Mention] = regex_hits.get(sentence, [])[:1]
-            if phrases:
-                firsts += document.in_sentence(phrases, sentence)[:1]
-            first = min(firsts, key=lambda m: m.start)
+        if rule.regex or rule.patterns:
+            first = first_match[sentence]
             sentences.add(sentence)
             evidence.append(Span(first.start, first.end))
             continue
@@ -580,7 +588,7 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
     # offers nothing; on a sales page the question still introduces the offer.
     for condition in document.conditions:
         sentence = document.sentence_of[condition]
-        if document.is_question(sentence) and _answered_critically(document, sentence):
+        if _answered_critically(document, sentence) and document.is_question(sentence):
             continue
         # A condition named twice in one sentence pairs the same way twice: once is enough,
         # which keeps a page repeating one sentence a thousand times linear.
@@ -631,6 +639,7 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
         label = paired.label
         title = f"{label[0].upper()}{label[1:]} marketed for {condition_name}"
         where = pair_link(document, paired.mention, condition)
+        anchor = Span(paired.mention.start, paired.mention.end)
         flags.append(
             Flag(
                 rule_id=rule.id,
@@ -644,15 +653,13 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
                     quote=_short_quote(document.quote(condition)),
                     where=where,
                 ),
-                evidence=sorted(
-                    [
-                        Span(paired.mention.start, paired.mention.end),
-                        Span(condition.start, condition.end),
-                    ],
-                    key=lambda s: s.start,
+                evidence=(
+                    [anchor, Span(condition.start, condition.end)]
+                    if anchor.start <= condition.start
+                    else [Span(condition.start, condition.end), anchor]
                 ),
                 confidence=SCOPE_CONFIDENCE[scope],
-                anchor=Span(paired.mention.start, paired.mention.end),
+                anchor=anchor,
                 product={"id": product_id, "label": label},
                 condition={"name": condition_name, "code": info.code},
                 sentence_indexes={
@@ -664,12 +671,14 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
     return flags
 
 
+CRITICAL_ANSWER = frozenset({"critical", "negation"})
+
+
 def _answered_critically(document: Document, question: int) -> bool:
     """The sentence after a question speaks critically or denies ("Can stem cells fix my bad
     knees? Not yet."): the question offers nothing. On a sales page the question introduces the
     offer, whatever a disclaimer further down says."""
-    answer = document.cues_by_sentence.get(question + 1, set())
-    return bool(answer & {"critical", "negation"})
+    return not CRITICAL_ANSWER.isdisjoint(document.cues_by_sentence.get(question + 1, ()))
 
 
 _SENTENCE_BREAKS = ".!?\u3002\uff01\uff1f\n"
@@ -678,7 +687,10 @@ _SENTENCE_BREAKS = ".!?\u3002\uff01\uff1f\n"
 def _one_sentence(text: str, start: int, end: int) -> bool:
     """No line break or sentence-ending mark in text[start:end] (read without copying it: the
     gap between a title and a product can be most of a page)."""
-    return all(text.find(mark, start, end) < 0 for mark in _SENTENCE_BREAKS)
+    for mark in _SENTENCE_BREAKS:
+        if text.find(mark, start, end) >= 0:
+            return False
+    return True
 
 
 LINK_QUOTE_LIMIT = 80
@@ -689,7 +701,7 @@ def pair_link(document: Document, product: Mention, condition: Mention) -> str:
     the scope that chose them): the same sentence only when no line break or sentence-ending
     mark stands between them; else the heading one of them is, over the other; the page's title;
     the same section; or the page as a whole."""
-    first, last = sorted((product, condition), key=lambda m: m.start)
+    first, last = (condition, product) if condition.start < product.start else (product, condition)
     if _one_sentence(document.text, first.end, last.start):
         return "in the same sentence"
     sentences = document.sentences

@@ -252,3 +252,40 @@ class LinearPattern:
 
 
 _UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
+
+
+def compiled_spans(compiled: Any, text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each match of a `re2.compile`d pattern in `text`: the spans of
+    `compiled.finditer(text)`, one for one.
+
+    The wrapper's `finditer` decodes the offsets of every group of every match, builds a match
+    object and asks RE2 for its number of groups: on a 5 KB page that took four times as long
+    as RE2's own search. Here RE2's matcher is called directly, as `LinearPattern` does, and
+    only the match's own offsets are turned into `str` indexes. As with the wrapper, a text
+    UTF-8 cannot encode (a lone surrogate) raises `UnicodeEncodeError`; an empty match moves
+    the next search on by one character."""
+    data = text.encode("utf-8")
+    size = len(data)
+    ascii_only = size == len(text)
+    match = compiled._regexp.Match
+    position = 0
+    last_byte = last_char = 0  # a byte offset read so far and its `str` index
+    while True:
+        start, end = match(_UNANCHORED, data, position, size)[0]
+        if start < 0:
+            return
+        if ascii_only:
+            yield start, end
+        else:  # matches come in order: each offset is decoded from the one before
+            last_char += len(data[last_byte:start].decode("utf-8"))
+            start_char = last_char
+            last_char += len(data[start:end].decode("utf-8"))
+            last_byte = end
+            yield start_char, last_char
+        if position == size:
+            return
+        if position == end:  # an empty match here: on to the next character
+            lead = data[position]
+            position += 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        else:
+            position = end

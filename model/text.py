@@ -106,8 +106,12 @@ def _display_width(line: str) -> int:
 
 def _looks_like_heading(line: str, next_line: str | None) -> bool:
     stripped = line.strip()
+    # A line is at least as wide as it is long: a long paragraph is no heading, and its width
+    # (a look-up per character when it is not ASCII) is not read.
+    if not stripped or len(stripped) > 90:
+        return False
     width = _display_width(stripped)
-    if not stripped or width > 90 or _is_list_item(line):
+    if width > 90 or _is_list_item(line):
         return False
     if stripped[-1] in _HEADING_ENDS:
         return stripped.endswith(_QUESTION_MARKS) and width < 70 and next_line is not None

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import re2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -354,3 +355,37 @@ def test_lone_surrogates_are_one_non_word_character():
 def test_linear_pattern_keeps_python_classes():
     assert linear_regex.LinearPattern(r"a\sb").spans("a\u00a0b a\u2009b") == [(0, 3), (4, 7)]
     assert linear_regex.LinearPattern(r"\d+").spans("\u0663\u0664 x") == [(0, 2)]
+
+
+# Rule regexes, and patterns that match the empty string (the search then moves on by one
+# character: one, two, three or four bytes in UTF-8).
+_WRAPPER_PATTERNS = [
+    *(pattern for rule in model.shared_checker().rules.rules for pattern in rule.regex),
+    *(re2.compile(source) for source in ("a*", "\u00e9?", "(a)|b", "[^a]*", "(?m)^")),
+]
+
+
+@pytest.mark.parametrize("pattern", _WRAPPER_PATTERNS, ids=lambda p: p.pattern[:30])
+def test_compiled_spans_are_the_wrapper_s_finditer_spans(pattern):
+    @settings(
+        max_examples=300, derandomize=True, deadline=None, suppress_health_check=[*HealthCheck]
+    )
+    @given(
+        st.lists(
+            st.sampled_from(list('a\u00e9\u20ac\U0001f600 "\u201d-\u2014Ma T.\n45%off')),
+            max_size=40,
+        ).map("".join)
+    )
+    def check(value: str) -> None:
+        spans = [(match.start(), match.end()) for match in pattern.finditer(value)]
+        assert list(linear_regex.compiled_spans(pattern, value)) == spans
+
+    check()
+
+
+def test_compiled_spans_refuse_what_utf8_cannot_encode_as_the_wrapper_does():
+    pattern = re2.compile("a")
+    with pytest.raises(UnicodeEncodeError):
+        list(pattern.finditer("a\ud800"))
+    with pytest.raises(UnicodeEncodeError):
+        list(linear_regex.compiled_spans(pattern, "a\ud800"))
