@@ -288,8 +288,8 @@ class Checker:
                         " ".join(text[first.start : first.end].split())[:120],
                         *AGREEMENT_FORMS[is_plural(product)],
                     )
-                    # The verb endings are words or nothing, right after a letter (checked at
-                    # start-up): they change no space.
+                    # The agreement values are words, or the empty {s} right after a letter
+                    # (checked at start-up): they change no space.
                     normal_values = all(map(is_normal, values[:3]))
                 relevance = relevance % reference.arguments(values)
                 # Normal values in a normal template make a normal text (see `is_normal`).

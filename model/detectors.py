@@ -41,8 +41,8 @@ CLAIM_CATEGORIES = frozenset(
 )
 
 
-# Verb endings that agree with the product named: "{product} cure{s}", "{product} {is}"; the
-# singular form, then the plural one.
+# Verb endings and pronouns that agree with the product named: "{product} cure{s}", "{product}
+# {is}", "a tissue {it} {does} not come from"; the singular form, then the plural one.
 AGREEMENT = {
     "s": ("s", ""),
     "is": ("is", "are"),
@@ -66,8 +66,7 @@ def is_plural(label: str) -> bool:
 
 def verb_endings(product: str) -> dict[str, str]:
     """The value of each `AGREEMENT` placeholder for `product`, in `AGREEMENT`'s order."""
-    plural = is_plural(product)
-    return {key: forms[plural] for key, forms in AGREEMENT.items()}
+    return dict(zip(AGREEMENT, AGREEMENT_FORMS[is_plural(product)], strict=True))
 
 
 class Placeholders(dict):
@@ -298,9 +297,9 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
     if rule.patterns:
         sentence_of = document.sentence_of
         for found in document.group(rule.groups.any):  # in text order
-            current = first_match.setdefault(sentence_of[found], found)
-            if found.start < current.start:
-                first_match[sentence_of[found]] = found
+            sentence = sentence_of[found]
+            if found.start < first_match.setdefault(sentence, found).start:
+                first_match[sentence] = found
     if rule.regex or rule.patterns:
         candidates = set(first_match)
     else:

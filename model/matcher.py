@@ -319,7 +319,7 @@ def _not_words_in_capitals(
     for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
         if _lower_case_next_to(original, start, end) or not _among_capitals(original, start, end):
             continue
-        word = fold_term(text.original[start:end]).lower()
+        word = fold_term(original[start:end]).lower()
         if word not in written_lower:
             written_lower[word] = _written_as_word(text.cased, word)
         keep[index] = not written_lower[word]

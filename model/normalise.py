@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -633,11 +633,7 @@ def _enclosed_words(text: str, original: np.ndarray, codes: np.ndarray) -> list[
     for position in np.flatnonzero(in_blocks).tolist():
         if position < seen_until or _enclosed_letter(text[position]) is None:
             continue
-        start, end = position, position + 1
-        while start > 0 and _is_enclosed_word_part(text[start - 1]):
-            start -= 1
-        while end < len(text) and _is_enclosed_word_part(text[end]):
-            end += 1
+        start, end = _word_around(text, position, position + 1, _is_enclosed_word_part)
         seen_until = end
         letters = [
             i for i in range(start, end) if text[i].translate(_FOLD_TABLE) not in (_DELETE, " ")
@@ -722,10 +718,13 @@ def _is_word_part(char: str) -> bool:
     return char.isalnum() or char.translate(_FOLD_TABLE) == _DELETE
 
 
-def _word_around(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and _is_word_part(text[start - 1]):
+def _word_around(
+    text: str, start: int, end: int, is_part: Callable[[str], bool] = _is_word_part
+) -> tuple[int, int]:
+    """text[start:end] widened to the whole word around it (characters for which `is_part`)."""
+    while start > 0 and is_part(text[start - 1]):
         start -= 1
-    while end < len(text) and _is_word_part(text[end]):
+    while end < len(text) and is_part(text[end]):
         end += 1
     return start, end
 

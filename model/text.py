@@ -137,7 +137,7 @@ def _continues(previous: str, line: str) -> bool:
     return (
         first.isdigit()
         and previous[-1:].islower()
-        and len(previous.split(None, _WRAPPED_BEFORE_FIGURE)) > _WRAPPED_BEFORE_FIGURE - 1
+        and len(previous.split(None, _WRAPPED_BEFORE_FIGURE - 1)) == _WRAPPED_BEFORE_FIGURE
     )
 
 
