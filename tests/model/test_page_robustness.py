@@ -49,7 +49,7 @@ GENRE_SENTENCES = {
 # set: 2.8-3.2% of the ads change (8-10% before); the rest is the distance still to go.
 FINE_PRINT = {
     "results vary": "Outcomes differ from one person to another.",
-    "not approved": "The FDA has not approved this therapy for the conditions named here.",
+    "not approved": "This therapy is not FDA approved for any of the conditions named here.",
     "experimental": "Please note that cell therapy remains an experimental treatment.",
 }
 MAX_FINE_PRINT_CHANGED = 0.05
