@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from model.analysis import Document
+from model.matcher import Mention
 from model.evasion import ObfuscationKind
 from model.language import UNDETERMINED
 from model.page_features import (
@@ -50,6 +51,10 @@ SIGNALS = PAGE_SIGNALS
 MAX_SIGNALS = 5
 # A page is about animals when this share of its sentences (and at least 3) names them.
 VETERINARY_SHARE = 0.25
+# The lexicon's product of stem cell supplements and cosmetics ("stem cell serum", "apple stem
+# cells"): on a plant skin-care page it is the cosmetic itself, not a human cell product.
+COSMETIC_PRODUCT = "stem_cell_supplement"
+COSMETIC_SHARE = 1 / 3
 
 
 @dataclass(frozen=True)
@@ -174,17 +179,37 @@ def _page_model(body: dict[str, Any], other_languages: PageModel | None) -> Page
 def _out_of_scope(document: Document) -> str | None:
     """The signal that puts the page out of scope, if any: animals named throughout (one
     sentence about animals more or less never decides it), or plant "stem cells" named in two
-    sentences or more amid cosmetics vocabulary, with no named human cell product (a generic
-    "stem cells" on such a page is the plant's)."""
+    sentences or more amid cosmetics vocabulary (in three sentences, or a third of a short
+    page's), with no named human cell product (a generic "stem cells" on such a page is the
+    plant's)."""
     veterinary = sentences_with(document, document.group("cue:veterinary"))
     if veterinary - 1 >= max(3, VETERINARY_SHARE * len(document.sentences)):
         return "veterinary"
     cosmetic = document.group("page:cosmetic")
-    plant = [m for m in cosmetic if "stem cell" in document.text[m.start : m.end].lower()]
-    named = [m for m in document.products if m.key not in document.generic_product_keys]
-    if sentences_with(document, plant) >= 2 and sentences_with(document, cosmetic) >= 3:
-        return None if named else "cosmetic"
+    if len(_plant_stem_cell_sentences(document, cosmetic)) >= 2:
+        if sentences_with(document, cosmetic) >= min(3, COSMETIC_SHARE * len(document.sentences)):
+            named = [
+                m
+                for m in document.products
+                if m.key not in document.generic_product_keys and m.key != COSMETIC_PRODUCT
+            ]
+            return None if named else "cosmetic"
     return None
+
+
+def _plant_stem_cell_sentences(document: Document, cosmetic: list[Mention]) -> set[int]:
+    """Sentences that speak of plant "stem cells": a named plant stem cell ("apple stem
+    cells"), or a plant or fruit beside a generic or cosmetic stem cell mention ("stem cells
+    taken from a rare apple", "células madre vegetales")."""
+    sentence_of = document.sentence_of
+    named = {sentence_of[m] for m in cosmetic if "stem cell" in document.quote(m).lower()}
+    plants = {sentence_of[m] for m in document.group("page:plant_source")}
+    generic = {
+        sentence_of[m]
+        for m in document.products
+        if m.key in document.generic_product_keys or m.key == COSMETIC_PRODUCT
+    }
+    return named | (plants & generic)
 
 
 def _obfuscation_signals(document: Document) -> list[Signal]:

@@ -96,6 +96,30 @@ def test_an_animal_page_is_out_of_scope():
     assert body["page"]["kind"] == "out_of_scope" and body["flags"] == []
 
 
+def test_a_short_skin_care_page_about_fruit_stem_cells_is_out_of_scope():
+    # No "plant stem cells" phrase: the fruit sits beside a generic "stem cells".
+    text = (
+        "Grape stem cells are the newest trend in skincare.\n"
+        "Stem cells taken from the skins of red grapes are said to protect your own cells.\n"
+        "Our night creams blend them with retinol.\n"
+        "Ask us which one suits you."
+    )
+    body = shared_checker().check(text)
+    assert body["page"]["kind"] == "out_of_scope" and body["flags"] == []
+    assert body["page"]["signals"][0]["signal"] == "cosmetic"
+
+
+def test_a_clinic_that_also_mentions_plant_stem_cells_stays_in_scope():
+    text = (
+        "Fruit stem cells in a cream cannot repair a joint, and neither can plant extracts.\n"
+        "Grape and apple stem cells are cosmetic ingredients, and our serums contain none.\n"
+        "Our clinic injects umbilical cord mesenchymal stem cells into arthritic knees.\n"
+        "Book your consultation today."
+    )
+    body = shared_checker().check(text)
+    assert body["page"]["kind"] != "out_of_scope"
+
+
 def test_every_coefficient_keeps_its_features_sign():
     english = load_page_model()
     assert english.other_languages is not None
