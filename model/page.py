@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from model.analysis import Document
-from model.matcher import Mention
 from model.evasion import ObfuscationKind
 from model.language import UNDETERMINED
+from model.matcher import Mention
 from model.page_features import (
     EITHER,
     FEATURE_NAMES,

@@ -1,4 +1,5 @@
-"""Pages about animals are out of scope; ads for people that borrow veterinary framing are not."""
+"""Pages about animals or plant cosmetics, and pages that decline, doubt or warn, are low risk;
+ads for people that borrow veterinary framing are not."""
 
 from __future__ import annotations
 
@@ -210,3 +211,40 @@ def test_consumer_bodies_lawyers_and_insurers_are_read_as_reporting(sentence):
     state = run_pipeline(CheckState(sentence, frozenset(), False), CHECKER.parts, until="analyse")
     assert state.document is not None
     assert state.document.group("cue:informational"), sentence
+
+
+DECLINING_PRACTICE = """Why We Do Not Offer Exosome Injections for Thinning Hair
+Northfield Hair Surgery
+
+Patients often ask us about exosome injections for hair loss. Exosome shots are marketed to
+regrow hair and to repair damaged follicles. No exosome product has FDA approval, and the agency
+has warned clinics that market them. Our practice does not offer exosome therapy for hair loss.
+We think patients should avoid exosome injections until controlled trials show they are safe
+and work. We offer follicular unit transplants and proven medicines instead. Book a
+consultation to talk about them."""
+
+HEDGED_EXPLAINER = """Is stem cell treatment worth it for knee arthritis?
+
+Regenerative injections have become popular for worn knees. Theoretically, the injected cells
+restore and rebuild cartilage, so a joint replacement might be avoided. Whether that happens in
+people remains to be seen. Ask your physiotherapist which exercises suit your knee."""
+
+PORTUGUESE_CONSUMER_ALERT = """Alerta ao consumidor: células-tronco para autismo
+
+Clínicas anunciam nas redes sociais que injeções de células-tronco do cordão curam o autismo e
+a paralisia cerebral. Cuidado com essas ofertas. Não há comprovação científica de que o
+tratamento funcione, e as famílias pagam caro por falsas promessas. Tenha cuidado com pacotes
+que incluem viagem ao exterior e pagamento antecipado."""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [DECLINING_PRACTICE, HEDGED_EXPLAINER, PORTUGUESE_CONSUMER_ALERT],
+    ids=["declines-the-product", "hedged-explainer", "pt-consumer-alert"],
+)
+def test_a_page_that_declines_doubts_or_warns_is_low_risk(text):
+    # A practice that declines to sell the product and tells readers to avoid it, an explainer
+    # whose effects are "in theory" and "remain to be seen", a Portuguese consumer warning: all
+    # three were flagged high before their cue families were read as critical.
+    result = CHECKER.check(text)
+    assert result["risk"]["level"] == "low", [f["rule_id"] for f in result["flags"]]
