@@ -11,7 +11,11 @@ firm's page, two insurers' coverage policies, a maternity ward's cord-blood dona
 consumer alert). Then (seen): consumer bodies, law firms and insurers read as reporting in five
 more languages, 4 of 20 (the consumer alert is right); someone else's offer and an effect "not
 shown" read as critical in five more languages, 3 of 20 (the cord-blood donation page is
-right). The bounds keep what was reached; the aim is no false alarm.
+right). Sixth session (seen): with the page model refitted after new critical cues, 3 of 20
+still, not the same three: one insurer is right, a private cord-blood bank's page is now
+flagged (its violative probability sits at the threshold; a refit in between also flagged the
+Portuguese consumer alert, right again once Portuguese warnings read as critical). The
+bounds keep what was reached; the aim is no false alarm.
 """
 
 from __future__ import annotations
