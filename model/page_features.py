@@ -33,13 +33,29 @@ DANGEROUS_CATEGORIES = frozenset(
 # RE2 patterns (`model.linear_regex`): linear in the text. Each keeps the meaning the `re`
 # pattern had; where that had `\b` before a word, the group is checked for `re`'s word boundary
 # (`word_start_groups`), and `\b` after a word is a consumed non-word character or the end.
+# Prices: a currency sign or code before or after the figure, in the currencies of the pages'
+# languages (roubles, hryvnias, zloty, koruna, lira, dirhams, riyals, Egyptian pounds, dong,
+# rupiah, yen, yuan, won, francs); CJK units are written straight after the figure.
+_PRICE_SIGNS = "$\u20ac\u00a3\u00a5\u20a9\u20b9\u20bd\u20ba\u20ab"
+_PRICE_SIGNS_AFTER = "$\u20ac\u00a3\u20bd\u20ba\u20ab"
+_PRICE_CODES_BEFORE = (
+    r"usd|eur|gbp|mxn|cad|aud|us\$|r\$|rp\.?|idr|chf|pln|czk|aed|sar|egp|vnd|rub|inr"
+)
+_PRICE_UNITS_AFTER = (
+    "usd|eur|dollars|euros|pesos|reais|rubles|roubles|\u0440\u0443\u0431|"
+    "\u0440\u0443\u0431\u043b\u0435\u0439|\u0433\u0440\u043d|z\u0142|zl|pln|k\u010d|"
+    "czk|tl|lira|aed|dirham|dirhams|\u062f\u0631\u0647\u0645|\u0631\u064a\u0627\u0644|"
+    "\u062c\u0646\u064a\u0647|vnd|\u0111\u1ed3ng|dong|idr|rupiah|yen|yuan|won|chf|francs"
+)
+_PRICE_UNITS_JOINED = "\u4e07\u5186|\u5186|\u4e07\u5143|\u842c\u5143|\u5143|\ub9cc\uc6d0|\uc6d0"
 _PRICE = LinearPattern(
-    "([$\u20ac\u00a3\u00a5\u20a9\u20b9]\\s?\\d[\\d.,]{0,12})"
-    r"|\b((?:usd|eur|gbp|mxn|cad|aud|us\$|r\$)\s?\d[\d.,]{0,12})"
-    "|(\\d[\\d.,]{0,12}\\s?[$\u20ac\u00a3])"
-    rf"|(\d[\d.,]{{0,12}}\s?(?:usd|eur|dollars|euros|pesos|reais)){NOT_WORD_OR_END}",
+    f"([{_PRICE_SIGNS}]\\s?\\d[\\d.,]{{0,12}})"
+    rf"|\b((?:{_PRICE_CODES_BEFORE})\s?\d[\d.,]{{0,12}})"
+    f"|(\\d[\\d.,]{{0,12}}\\s?[{_PRICE_SIGNS_AFTER}])"
+    rf"|(\d[\d.,]{{0,12}}\s?(?:{_PRICE_UNITS_AFTER})){NOT_WORD_OR_END}"
+    rf"|(\d[\d.,]{{0,12}}\s?(?:{_PRICE_UNITS_JOINED}))",
     ignore_case=True,
-    word_start_groups=frozenset({2, 3, 4}),
+    word_start_groups=frozenset({2, 3, 4, 5}),
 )
 _PHONE = LinearPattern(r"\+?\(?\d{1,4}\)?[ .\-]\d{2,4}[ .\-]\d{3,4}(?:[ .\-]\d{2,4})?")
 _NCT = LinearPattern(rf"\b(NCT\d{{8}}){NOT_WORD_OR_END}", word_start_groups=frozenset({1}))

@@ -49,9 +49,17 @@ RE_ALLOWED = {
 
 # --- the `re` patterns replaced, as references -----------------------------------------------
 
+# (The currencies of the pages' other languages were added to the pattern and this reference
+# together, in the sixth session.)
 OLD_PRICE = re.compile(
-    r"(?:[$\u20ac\u00a3\u00a5\u20a9\u20b9]|\b(?:usd|eur|gbp|mxn|cad|aud|us\$|r\$))\s?\d[\d.,]{0,12}"
-    r"|\b\d[\d.,]{0,12}\s?(?:[$\u20ac\u00a3]|(?:usd|eur|dollars|euros|pesos|reais)\b)",
+    r"(?:[$\u20ac\u00a3\u00a5\u20a9\u20b9\u20bd\u20ba\u20ab]|\b(?:usd|eur|gbp|mxn|cad|aud|us\$|"
+    r"r\$|rp\.?|idr|chf|pln|czk|aed|sar|egp|vnd|rub|inr))\s?\d[\d.,]{0,12}"
+    r"|\b\d[\d.,]{0,12}\s?(?:[$\u20ac\u00a3\u20bd\u20ba\u20ab]|(?:usd|eur|dollars|euros|pesos|reais|"
+    r"rubles|roubles|\u0440\u0443\u0431|\u0440\u0443\u0431\u043b\u0435\u0439|\u0433\u0440\u043d|"
+    r"z\u0142|zl|pln|k\u010d|czk|tl|lira|aed|dirham|dirhams|\u062f\u0631\u0647\u0645|"
+    r"\u0631\u064a\u0627\u0644|\u062c\u0646\u064a\u0647|vnd|\u0111\u1ed3ng|dong|idr|rupiah|yen|"
+    r"yuan|won|chf|francs)\b)"
+    r"|\b\d[\d.,]{0,12}\s?(?:\u4e07\u5186|\u5186|\u4e07\u5143|\u842c\u5143|\u5143|\ub9cc\uc6d0|\uc6d0)",
     re.IGNORECASE,
 )
 OLD_PHONE = re.compile(r"\+?\(?\d{1,4}\)?[ .\-]\d{2,4}[ .\-]\d{3,4}(?:[ .\-]\d{2,4})?")
@@ -153,6 +161,8 @@ def _new_treatment(value: str) -> list[bool]:
 WORDS = ["you", "your", "you're", "yourself", "we", "our", "us", "we've", "usd", "euros", "eur"]
 WORDS += ["dollars", "reais", "et al", "doi", "NCT", "the", "this", "their", "own", "cells"]
 WORDS += ["therapies", "treatments", "shots", "YOU", "Th\u0130s", "\u0131"]
+WORDS += ["rp", "tl", "z\u0142", "\u0440\u0443\u0431", "\u5186", "\u4e07\u5143", "\uc6d0"]
+WORDS += ["\u20bd", "dong"]
 MARKS = list(" \u00a0\t\n.,:;'\"()[]$\u20ac\u00a3@+-_\u2013\u2014")
 LETTERS = list("aeyouNCTx01\u0663\u00e9\u00c9\u017f\u212a")
 EQUIVALENCES: list[tuple[str, Callable, Callable, list[str]]] = [
