@@ -543,7 +543,9 @@ def test_context_cues_schema(cues):
     for name in CUE_LISTS:
         phrases = cues[name]
         assert isinstance(phrases, list), name
-        assert 25 <= len(phrases) <= 300, f"{name}: {len(phrases)} entries"
+        # A list in the hundreds is a lexicon, not a few cues; the critical list holds its
+        # phrases in 18 languages (401 in the sixth session).
+        assert 25 <= len(phrases) <= 500, f"{name}: {len(phrases)} entries"
         folded = [fold_term(p) for p in phrases]
         assert len(set(folded)) == len(folded), f"{name}: duplicate phrases"
         for p in phrases:
