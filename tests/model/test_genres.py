@@ -218,7 +218,7 @@ Northfield Hair Surgery
 
 Patients often ask us about exosome injections for hair loss. Exosome shots are marketed to
 regrow hair and to repair damaged follicles. No exosome product has FDA approval, and the agency
-has warned clinics that market them. Our practice does not offer exosome therapy for hair loss.
+has warned clinics that market them. Our surgeons do not offer exosome shots to hair-loss patients.
 We think patients should avoid exosome injections until controlled trials show they are safe
 and work. We offer follicular unit transplants and proven medicines instead. Book a
 consultation to talk about them."""
