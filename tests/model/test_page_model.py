@@ -85,28 +85,30 @@ def test_a_disguised_product_name_is_an_obfuscation_signal():
     assert "\u200b" in signals[0]["evidence"]["quote"]
 
 
-def test_an_animal_page_is_out_of_scope():
-    text = (
-        "Our veterinary clinic treats dogs with arthritis.\n"
-        "Horses with tendon injuries are treated with their own stem cells.\n"
-        "Cats and dogs recover in our animal hospital.\n"
-        "Ask your veterinarian whether your pet is a candidate."
-    )
-    body = shared_checker().check(text)
-    assert body["page"]["kind"] == "out_of_scope" and body["flags"] == []
+ANIMAL_PAGE = (
+    "Our veterinary clinic treats dogs with arthritis.\n"
+    "Horses with tendon injuries are treated with their own stem cells.\n"
+    "Cats and dogs recover in our animal hospital.\n"
+    "Ask your veterinarian whether your pet is a candidate."
+)
+# No "plant stem cells" phrase: the fruit sits beside a generic "stem cells".
+FRUIT_SKIN_CARE_PAGE = (
+    "Grape stem cells are the newest trend in skincare.\n"
+    "Stem cells taken from the skins of red grapes are said to protect your own cells.\n"
+    "Our night creams blend them with retinol.\n"
+    "Ask us which one suits you."
+)
 
 
-def test_a_short_skin_care_page_about_fruit_stem_cells_is_out_of_scope():
-    # No "plant stem cells" phrase: the fruit sits beside a generic "stem cells".
-    text = (
-        "Grape stem cells are the newest trend in skincare.\n"
-        "Stem cells taken from the skins of red grapes are said to protect your own cells.\n"
-        "Our night creams blend them with retinol.\n"
-        "Ask us which one suits you."
-    )
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [(ANIMAL_PAGE, "veterinary"), (FRUIT_SKIN_CARE_PAGE, "cosmetic")],
+    ids=["animals", "fruit-stem-cell-skin-care"],
+)
+def test_a_page_about_animals_or_plant_cosmetics_is_out_of_scope(text, signal):
     body = shared_checker().check(text)
     assert body["page"]["kind"] == "out_of_scope" and body["flags"] == []
-    assert body["page"]["signals"][0]["signal"] == "cosmetic"
+    assert body["page"]["signals"][0]["signal"] == signal
 
 
 def test_a_clinic_that_also_mentions_plant_stem_cells_stays_in_scope():
