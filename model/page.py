@@ -54,6 +54,7 @@ VETERINARY_SHARE = 0.25
 # The lexicon's product of stem cell supplements and cosmetics ("stem cell serum", "apple stem
 # cells"): on a plant skin-care page it is the cosmetic itself, not a human cell product.
 COSMETIC_PRODUCT = "stem_cell_supplement"
+# Cosmetics vocabulary in three sentences makes a skin-care page, or in this share of a short one.
 COSMETIC_SHARE = 1 / 3
 
 
@@ -202,14 +203,14 @@ def _plant_stem_cell_sentences(document: Document, cosmetic: list[Mention]) -> s
     cells"), or a plant or fruit beside a generic or cosmetic stem cell mention ("stem cells
     taken from a rare apple", "células madre vegetales")."""
     sentence_of = document.sentence_of
-    named = {sentence_of[m] for m in cosmetic if "stem cell" in document.quote(m).lower()}
+    named_plants = {sentence_of[m] for m in cosmetic if "stem cell" in document.quote(m).lower()}
     plants = {sentence_of[m] for m in document.group("page:plant_source")}
     generic = {
         sentence_of[m]
         for m in document.products
         if m.key in document.generic_product_keys or m.key == COSMETIC_PRODUCT
     }
-    return named | (plants & generic)
+    return named_plants | (plants & generic)
 
 
 def _obfuscation_signals(document: Document) -> list[Signal]:
