@@ -28,6 +28,9 @@ MAIN_CLAIM_RULES = (
     "hype.miracle-breakthrough",
     "hype.urgency",
     "pay.pay-to-participate",
+    "efficacy.functional-recovery",
+    "evidence.promising-preliminary",
+    "route.intrathecal-eye-lung",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
