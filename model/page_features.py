@@ -65,6 +65,11 @@ _CITATION = LinearPattern(
     word_start_groups=frozenset({1, 2}),
 )
 _QUOTATION = LinearPattern('["\u201c\u201d\u00ab\u00bb\u201e]')
+# Quotation marks, and line ends (a quotation closes on the line it opens on).
+_QUOTE_MARKS = LinearPattern('["\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f\n]')
+_CJK_QUOTE_CLOSERS = {"\u300c": "\u300d", "\u300e": "\u300f"}
+# The longest quotation read as one: beyond it a lone mark does not make a page's prose quoted.
+QUOTATION_LIMIT = 400
 _DATELINE = LinearPattern(
     r"^[A-Z][A-Z .'-]{2,30}(?:\([A-Z]{2,10}\))?\s?[-" "\u2013\u2014" r"]\s", multiline=True
 )
@@ -125,6 +130,36 @@ class PageInputs:
 
 
 # --- features ----------------------------------------------------------------------------------
+
+
+def quotations(text: str) -> list[Span]:
+    """Quotations: from an opening quotation mark to the mark that closes it on the same line,
+    at most `QUOTATION_LIMIT` characters on. Straight and curly double quotes and guillemets
+    alternate (open, close); Japanese and Chinese corner brackets pair by kind."""
+    spans: list[Span] = []
+    opened_at, closer = -1, ""
+    for start, _ in _QUOTE_MARKS.finditer(text):
+        mark = text[start]
+        if opened_at >= 0 and (mark == "\n" or start - opened_at > QUOTATION_LIMIT):
+            opened_at = -1
+        if mark == "\n":
+            continue
+        if opened_at >= 0:
+            if mark == closer or (not closer and mark not in _CJK_QUOTE_CLOSERS):
+                spans.append(Span(opened_at, start + 1))
+                opened_at = -1
+        elif mark in _CJK_QUOTE_CLOSERS:
+            opened_at, closer = start, _CJK_QUOTE_CLOSERS[mark]
+        elif mark not in _CJK_QUOTE_CLOSERS.values():
+            opened_at, closer = start, ""
+    return spans
+
+
+def quoted(claim: Flag, quotations: list[Span]) -> bool:
+    """Whether all the claim's evidence lies inside quotations."""
+    return bool(claim.evidence) and all(
+        any(q.start <= e.start and e.end <= q.end for q in quotations) for e in claim.evidence
+    )
 
 
 def _first(mentions: list[Any]) -> Span | None:

@@ -3,11 +3,17 @@ ads for people that borrow veterinary framing are not."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from pathlib import Path
+
 import pytest
 
 import model
 from evaluation.evaluate import product_condition_pairs
-from model.pipeline import CheckState, run_pipeline
+from model.pipeline import CheckState, run_pipeline, stage_decide
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CHECKER = model.load_checker()
 
@@ -248,3 +254,58 @@ def test_a_page_that_declines_doubts_or_warns_is_low_risk(text):
     # three were flagged high before their cue families were read as critical.
     result = CHECKER.check(text)
     assert result["risk"]["level"] == "low", [f["rule_id"] for f in result["flags"]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Scientists are studying cord tissue cells in trials for autism and cerebral palsy.",
+        "Fat-derived cells are still being studied for knee osteoarthritis.",
+        "Exosome scalp treatments for hair loss are advertised elsewhere.",
+        "Las células madre de cordón se están estudiando para el autismo.",
+        "Stammzellen aus Eigenfett werden bei Kniearthrose derzeit untersucht.",
+    ],
+)
+def test_research_under_way_and_others_offers_set_a_pair_aside(sentence):
+    # The sentence reports research still under way or someone else's offer; it makes no claim
+    # of the page's own, so it pairs no product with a condition (each paired at 8e701c9).
+    claims = CHECKER.claims_before_judgement(sentence)
+    assert "unapproved-use.cell-product-for-disease" not in {c["rule_id"] for c in claims}
+
+
+def _decided_where_claims_do_not_stand(text: str) -> set[str]:
+    """The flags of a promotional page whose own claims the page model does not let stand:
+    only the claims that endanger patients."""
+    state = CheckState(text, frozenset(), False)
+    run_pipeline(state, CHECKER.parts, until="judge_page")
+    assert state.page is not None
+    state.page = dataclasses.replace(state.page, kind="promotional", claims_stand=False)
+    stage_decide(state, CHECKER.parts)
+    return {flag.rule_id for flag in state.flags}
+
+
+def test_a_claim_only_quoted_does_not_stand_where_the_pages_claims_do_not():
+    said = "Our cord stem cells carry no risk of rejection."
+    quoted = 'Early papers described cord stem cells as "free of any risk of rejection".'
+    assert "safety.no-rejection" in _decided_where_claims_do_not_stand(said)
+    assert "safety.no-rejection" not in _decided_where_claims_do_not_stand(quoted)
+
+
+def _flagged_ads(count: int) -> list[str]:
+    ads = []
+    for line in (ROOT / "evaluation" / "dev_set.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if item["kind"] == "ad" and item["expected_risk"] == "high" and not item.get("format"):
+            ads.append(item["text"])
+    return ads[:count]
+
+
+def test_ads_written_inside_quotation_marks_are_still_flagged():
+    # Quoting sets aside only what a page whose own claims do not stand quotes: an ad cannot
+    # slip past by putting each of its lines in quotation marks.
+    ads = _flagged_ads(20)
+    quoted = [
+        "\n".join(f'"{line}"' if line.strip() else line for line in ad.split("\n")) for ad in ads
+    ]
+    still = [CHECKER.check(text, explain=False)["risk"]["level"] != "low" for text in quoted]
+    assert sum(still) >= len(ads) - 1, still
