@@ -6,6 +6,7 @@ text in one array operation (characters outside the plane, rare, are asked one b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -58,6 +59,20 @@ def _word_share(char: str) -> str | None:
         if low <= code <= high:
             return str(per_word)
     return None
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each surrogate code point (U+D800-U+DFFF) as U+FFFD.
+
+    A Python str may hold surrogates; Unicode text cannot: UTF-8 refuses them (RE2 and the
+    response's encoder with it) and UTF-16 cannot hold one alone. The replacement is one code
+    point, and one UTF-16 unit, for one, so every offset into the text is unchanged."""
+    if text.isascii() or _SURROGATES.search(text) is None:
+        return text
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def is_word_character(char: str) -> bool:
