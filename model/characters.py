@@ -6,7 +6,6 @@ text in one array operation (characters outside the plane, rare, are asked one b
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
@@ -61,7 +60,7 @@ def _word_share(char: str) -> str | None:
     return None
 
 
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATE_TO_REPLACEMENT = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 
 
 def without_surrogates(text: str) -> str:
@@ -70,9 +69,13 @@ def without_surrogates(text: str) -> str:
     A Python str may hold surrogates; Unicode text cannot: UTF-8 refuses them (RE2 and the
     response's encoder with it) and UTF-16 cannot hold one alone. The replacement is one code
     point, and one UTF-16 unit, for one, so every offset into the text is unchanged."""
-    if text.isascii() or _SURROGATES.search(text) is None:
+    if text.isascii():
         return text
-    return _SURROGATES.sub("\ufffd", text)
+    try:
+        text.encode("utf-8")  # the quickest test for a surrogate
+    except UnicodeEncodeError:
+        return text.translate(_SURROGATE_TO_REPLACEMENT)
+    return text
 
 
 def is_word_character(char: str) -> bool:
