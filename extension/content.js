@@ -10,6 +10,10 @@
 //   text is kept. It remembers which string range each text node occupies, so the API's
 //   `utf16` offsets (JavaScript string indices into that same string) map straight back to
 //   DOM text nodes; text that is not a DOM text node (title, labels, CSS content) has no range.
+//   Text drawn under a directional override (<bdo dir=rtl>, unicode-bidi: bidi-override or
+//   isolate-override with direction: rtl) is sent between U+202E and U+202C, as the server
+//   writes it: the checker reads Latin letters stored backwards in the order they are drawn.
+//   The marks have no range either, so the highlights still fall on the stored characters.
 // highlight(flags): wraps each flagged span in <mark class="crf-mark">, splitting text nodes at
 //   span boundaries; overlapping spans become adjacent marks coloured by the worst severity.
 // clear(): removes the marks and restores the original text nodes.
@@ -38,6 +42,10 @@
   const FAINTEST_OPACITY = 0.1;
   const SEVERITY_RANK = { low: 1, medium: 2, high: 3 };
   const RANK_SEVERITY = { 1: "low", 2: "medium", 3: "high" };
+  const RLO = "\u202e";
+  const LRO = "\u202d";
+  const PDF = "\u202c";
+  const OVERRIDES = new Set(["bidi-override", "isolate-override"]);
 
   let segments = []; // [{node, start, end, data}] in text order
   let lastFlags = [];
@@ -105,6 +113,14 @@
     return contentText(style.content, element);
   }
 
+  // The mark an element's override writes: right to left always; left to right only inside a
+  // right-to-left one (elsewhere it draws Latin text as it is stored). As model/html_text.py.
+  function overrideMark(style, openMarks) {
+    if (!OVERRIDES.has(style.unicodeBidi)) return "";
+    if (style.direction === "rtl") return RLO;
+    return openMarks ? LRO : "";
+  }
+
   function labelsOf(element) {
     const children = element.childNodes;
     const ownText = children.length === 1 && children[0].nodeType === Node.TEXT_NODE
@@ -163,7 +179,19 @@
       const tail = parts.length ? parts[parts.length - 1] : "";
       if (tail && !/\s$/.test(tail)) append(separator);
     };
+    // Drops an override mark that nothing followed yet (no line of marks alone, as the server).
+    const dropOpenMark = () => {
+      const tail = parts.length ? parts[parts.length - 1] : "";
+      const lastSegment = segments.length ? segments[segments.length - 1] : null;
+      if ((tail === RLO || tail === LRO) && !(lastSegment && lastSegment.end > length - 1)) {
+        parts.pop();
+        length -= 1;
+        return true;
+      }
+      return false;
+    };
     const newline = () => {
+      while (dropOpenMark());
       const tail = parts.length ? parts[parts.length - 1] : "";
       if (tail && !tail.endsWith("\n")) append("\n");
     };
@@ -171,19 +199,22 @@
     const title = document.title.replace(/\s+/g, " ").trim();
     if (title) append(title + "\n");
     const root = document.body || document.documentElement;
-    // Items: [node, labels of the enclosing block, text seen?] or a closing record.
-    const stack = [[root, [], true]];
+    // Items: [node, labels of the enclosing block, text seen?, override marks open on the
+    // line] or a closing record.
+    const stack = [[root, [], true, ""]];
     while (stack.length && !truncated) {
       const item = stack.pop();
       if (!Array.isArray(item)) {
         append(item.after);
+        append(item.pops);
         if (item.block) {
           newline();
           for (const label of item.labels) append(label + "\n");
         }
+        append(item.reopen); // a block broke the line: the enclosing overrides go on after it
         continue;
       }
-      const [node, labels, seen] = item;
+      const [node, labels, seen, marks] = item;
       if (node.nodeType === Node.TEXT_NODE) {
         if (!seen || !node.data) continue;
         const pre = getComputedStyle(node.parentElement).whiteSpace.startsWith("pre");
@@ -209,15 +240,24 @@
       if (block) newline();
       if (style.display === "list-item") append("\u2022 ");
       if (tag === "BUTTON") separate(" ");
+      const lineMarks = block ? "" : marks;
+      const mark = overrideMark(style, lineMarks);
+      append(mark);
       let after = "";
       if (ownSeen) {
         append(pseudoContent(node, "::before"));
         after = pseudoContent(node, "::after");
         for (const label of labelsOf(node)) if (!blockLabels.includes(label)) blockLabels.push(label);
       }
-      stack.push({ after: tag === "BUTTON" ? after + " " : after, block, labels: blockLabels });
+      stack.push({
+        after: tag === "BUTTON" ? after + " " : after,
+        block,
+        labels: blockLabels,
+        pops: PDF.repeat(mark.length),
+        reopen: block ? marks : "",
+      });
       for (let child = node.lastChild; child; child = child.previousSibling) {
-        stack.push([child, blockLabels, ownSeen]);
+        stack.push([child, blockLabels, ownSeen, lineMarks + mark]);
       }
     }
     return { text: parts.join(""), truncated };

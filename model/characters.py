@@ -60,6 +60,24 @@ def _word_share(char: str) -> str | None:
     return None
 
 
+_SURROGATE_TO_REPLACEMENT = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
+
+
+def without_surrogates(text: str) -> str:
+    """`text` with each surrogate code point (U+D800-U+DFFF) as U+FFFD.
+
+    A Python str may hold surrogates; Unicode text cannot: UTF-8 refuses them (RE2 and the
+    response's encoder with it) and UTF-16 cannot hold one alone. The replacement is one code
+    point, and one UTF-16 unit, for one, so every offset into the text is unchanged."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")  # the quickest test for a surrogate
+    except UnicodeEncodeError:
+        return text.translate(_SURROGATE_TO_REPLACEMENT)
+    return text
+
+
 def is_word_character(char: str) -> bool:
     """`re`'s `\\w` for one character: `re` defines it as `str.isalnum` or the underscore."""
     return char.isalnum() or char == "_"

@@ -14,6 +14,7 @@ from typing import Any
 
 from model.analysis import Document
 from model.budget import check_deadline
+from model.characters import without_surrogates
 from model.classifier import SentenceClassifier
 from model.detectors import (
     AGREEMENT,
@@ -122,7 +123,9 @@ class Checker:
 
         Raises `ValueError` subclasses for input the contract rejects (unknown format, offset
         mode, detail or exclusion; html nested too deep), and `TimeBudgetExceeded` when
-        `deadline` (a `time.monotonic()` instant) passes between two stages.
+        `deadline` (a `time.monotonic()` instant) passes between two stages. Any str is
+        screened: surrogate code points, which the HTTP and batch contracts refuse, are read as
+        U+FFFD (offsets unchanged; `model.characters.without_surrogates`).
         """
         if format not in FORMATS:
             raise ValueError(f"format must be one of {FORMATS}")
@@ -171,6 +174,7 @@ class Checker:
     def document(self, text: str) -> Document:
         """`text` analysed as the pipeline's first stage leaves it: for tests and tools that
         ask what the lexicons found where."""
+        text = without_surrogates(text)
         state = run_pipeline(CheckState(text, frozenset(), False), self.parts, until="analyse")
         assert state.document is not None
         return state.document
@@ -188,6 +192,7 @@ class Checker:
         return [self._flag_json(f, analysed, None, None) for f in state.claims]
 
     def _page_text(self, text: str, format: str) -> PageText:
+        text = without_surrogates(text)
         if format == "html":
             return html_to_page_text(text, max_depth=self.max_html_depth)
         return PageText(text, len(text))

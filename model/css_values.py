@@ -52,6 +52,9 @@ VISIBILITY_PROPERTIES = frozenset(
         "transform",
     }
 )
+# Properties that decide the order text is drawn in: `direction` with `unicode-bidi:
+# bidi-override` draws the element's letters right to left (see `model.visibility.Verdict`).
+BIDI_PROPERTIES = frozenset({"direction", "unicode-bidi"})
 HIDING_STAND_IN = {
     "display": "none",
     "visibility": "hidden",
@@ -237,12 +240,13 @@ def is_transformed_away(value: str) -> bool:
 
 
 def normalise(declaration: Declaration) -> Declaration | None:
-    """The declaration as one of `VISIBILITY_PROPERTIES` (or `content`), or None."""
+    """The declaration as one of `VISIBILITY_PROPERTIES`, `BIDI_PROPERTIES` (or `content`), or
+    None."""
     name = declaration.name
     if name == "font":
         size = font_size_of_shorthand(declaration.value)
         return None if size is None else Declaration("font-size", size, declaration.important)
-    if name in VISIBILITY_PROPERTIES or name == "content":
+    if name in VISIBILITY_PROPERTIES or name in BIDI_PROPERTIES or name == "content":
         return declaration
     return None
 

@@ -10,6 +10,11 @@ text, each piece on lines of its own, so it may add claims but never sits inside
 Block elements start new lines, headings stand on their own line and list items get a bullet,
 so the segmenter downstream sees the page's structure. Every walk is iterative: a page nested
 20,000 levels deep cannot exhaust the Python stack.
+
+Text drawn under a directional override (`<bdo dir=rtl>`, or `unicode-bidi: bidi-override` with
+`direction: rtl`) is written between the override's characters, U+202E … U+202C, which Unicode
+defines to draw the same way: the folding pass (`model.normalise`) then reads Latin letters
+stored backwards in the order they are drawn, reports it, and quotes them as written here.
 """
 
 from __future__ import annotations
@@ -185,6 +190,7 @@ class _Context:
     text_seen: bool
     sink: list[str]
     labels: list[str]  # attribute texts, written after the enclosing block
+    overrides: str = ""  # the override marks open on this line (an inline element's, or ours)
 
 
 @dataclass(slots=True)
@@ -193,6 +199,8 @@ class _Close:
     after: str
     newline: bool
     labels: list[str] | None  # written here when this element opened them
+    pops: str = ""  # one PDF per override mark this element opened
+    reopen: str = ""  # the enclosing line's override marks, after a block broke the line
 
 
 def html_to_text(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> str:
@@ -214,7 +222,10 @@ def html_to_page_text(html: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> PageT
     undecided: list[list[str]] = []
     body = tree.body
     if body is not None:
-        _read(body, styles, script_words, seen, undecided)
+        root = tree.root
+        page_dir = (root.attributes.get("dir") or "") if root is not None else ""
+        inherited = Inherited(right_to_left=page_dir.strip().lower() == "rtl")
+        _read(body, styles, script_words, inherited, seen, undecided)
     seen_text = _lines(seen)
     pieces = [text for text in map(_lines, undecided) if text]
     return PageText("\n".join([seen_text, *pieces]).strip("\n"), len(seen_text))
@@ -264,11 +275,12 @@ def _read(
     body: LexborNode,
     styles: PageStyles,
     script_words: frozenset[str],
+    inherited: Inherited,
     seen: list[str],
     undecided: list[list[str]],
 ) -> None:
     """Write the text of `body` into `seen`, and each undecided piece into `undecided`."""
-    start = _Context(None, Inherited(), True, seen, [])
+    start = _Context(None, inherited, True, seen, [])
     stack: list[tuple[LexborNode, _Context] | _Close] = [(body, start)]
     while stack:
         item = stack.pop()
@@ -294,16 +306,21 @@ def _read(
         if verdict.seen is Seen.HIDDEN:
             continue
         sink, labels, owns_labels = context.sink, context.labels, False
+        overrides, reopen = context.overrides, ""
         if verdict.seen is Seen.UNDECIDED:
-            sink, labels, owns_labels = [], [], True
+            sink, labels, owns_labels, overrides = [], [], True, ""
             undecided.append(sink)
         block = tag in _BLOCK_TAGS
         if block:
             sink.append("\n\u2022 " if tag == "li" else "\n")
             if not owns_labels:
                 labels, owns_labels = [], True
+                reopen, overrides = overrides, ""  # the line break ends the enclosing overrides
         elif tag in _SPACED_TAGS:
             sink.append(" ")
+        mark = _override_mark(verdict.override, overrides)
+        sink.append(mark)
+        overrides += mark
         after = ""
         if verdict.text_seen:
             before, before_maybe = styles.pseudo_content(element, verdict.inherited, "before")
@@ -313,18 +330,40 @@ def _read(
             if any(name in attributes for name in _LABEL_ATTRIBUTES):
                 labels.extend(_labels(node, attributes, labels))
         stack.append(
-            _Close(sink, after, block or tag in _SPACED_TAGS, labels if owns_labels else None)
+            _Close(
+                sink,
+                after,
+                block or tag in _SPACED_TAGS,
+                labels if owns_labels else None,
+                _PDF * len(mark),
+                reopen,
+            )
         )
-        child_context = _Context(element, verdict.inherited, verdict.text_seen, sink, labels)
+        child_context = _Context(
+            element, verdict.inherited, verdict.text_seen, sink, labels, overrides
+        )
         stack.extend((child, child_context) for child in reversed(_children(node)))
 
 
 def _close(item: _Close) -> None:
     item.sink.append(item.after)
+    item.sink.append(item.pops)
     if item.newline:
         item.sink.append("\n" if item.labels is not None else " ")
     if item.labels:
         item.sink.extend(f"\n{label}\n" for label in item.labels)
+    item.sink.append(item.reopen)
+
+
+_RLO, _LRO, _PDF = "\u202e", "\u202d", "\u202c"
+
+
+def _override_mark(override: str, open_marks: str) -> str:
+    """The mark an element's override writes: right to left always; left to right only inside
+    a right-to-left one (elsewhere it draws Latin text as it is stored)."""
+    if override == "rtl":
+        return _RLO
+    return _LRO if override == "ltr" and open_marks else ""
 
 
 def _element(tag: str, attributes: dict[str, str | None], parent: _Element | None) -> _Element:
@@ -363,5 +402,13 @@ def _children(node: LexborNode) -> list[LexborNode]:
 
 
 def _lines(parts: list[str]) -> str:
+    """The non-blank lines, stripped (a line holding only override marks is blank)."""
     text = "".join(parts)
-    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    return "\n".join(line.strip() for line in text.split("\n") if _has_text(line))
+
+
+def _has_text(line: str) -> bool:
+    return bool(line.strip(_BLANK)) if _RLO in line or _LRO in line else bool(line.strip())
+
+
+_BLANK = " \t\n\r\f\v" + _RLO + _LRO + _PDF

@@ -26,9 +26,12 @@ import ahocorasick
 import numpy as np
 
 from model.characters import word_characters
+from model.hangul import continues_a_noun, is_hangul_syllable
 from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_term, fold_terms
 
 COMPOSED_HEAD_GROUP = "composed:head"
+# The group whose Korean names end only where a noun may end (`model.hangul`).
+CONDITION_GROUP = "condition"
 # An automaton value packs a payload index and the phrase length (see `PhraseMatcher._build`).
 LENGTH_BITS = 20
 LENGTH_MASK = (1 << LENGTH_BITS) - 1
@@ -128,6 +131,7 @@ class PhraseMatcher:
             [open_end for flags in self._payload_open for open_end in flags], dtype=bool
         )
         self._payload_any_open = np.array([any(flags) for flags in self._payload_open], dtype=bool)
+        self._condition_id = group_id.get(CONDITION_GROUP, -1)
         self._overlapping_ids = frozenset(
             group_id[group] for group in self.overlapping if group in group_id
         )
@@ -214,6 +218,10 @@ class PhraseMatcher:
             rows, match_of = rows[keep], match_of[keep]
         groups, keys = self._pair_group[rows], self._pair_key[rows]
         starts, ends = starts[match_of], ends[match_of]
+        if self._condition_id >= 0 and not text.original.isascii():
+            keep = self._korean_nouns_ended(text.original, groups, ends)
+            if keep is not None:
+                groups, keys, starts, ends = groups[keep], keys[keep], starts[keep], ends[keep]
         order = np.lexsort((keys, -ends, starts, groups))
         group_names, key_names = self._groups, self._keys
         raw: dict[str, list[tuple[int, int, str]]] = {}
@@ -251,6 +259,22 @@ class PhraseMatcher:
             )
         ]
         return Found(mentions, raw)
+
+    def _korean_nouns_ended(
+        self, original: str, groups: np.ndarray, ends: np.ndarray
+    ) -> np.ndarray | None:
+        """Which matches to keep (None: all): a condition name ending in a Hangul syllable
+        inside a word stands only before a particle, ending or suffix (`model.hangul`), so
+        that "신부전" is not found in "신부전용"."""
+        keep: np.ndarray | None = None
+        for row in np.flatnonzero(groups == self._condition_id).tolist():
+            end = int(ends[row])
+            if 0 < end < len(original) and is_hangul_syllable(original[end - 1]):
+                if not continues_a_noun(original, end):
+                    if keep is None:
+                        keep = np.ones(groups.size, dtype=bool)
+                    keep[row] = False
+        return keep
 
     def _spans(
         self,

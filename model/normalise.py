@@ -624,11 +624,17 @@ def _enclosed_words(text: str, original: np.ndarray, codes: np.ndarray) -> list[
     read in capitals (in `codes`, the folded code points, in place), each with a record: such a
     word is a styled token, and the abbreviations a lexicon matches only in capitals ("MS",
     "ALS", "COPD") are written in them. A lone enclosed letter (a list marker "\u24d0") and a
-    word that mixes enclosed and plain letters are read as NFKC reads them, without a record."""
+    word that mixes enclosed and plain letters are read as NFKC reads them, without a record.
+
+    Enclosed letters spaced apart ("\u24d0 \u24db \u24e2") are read in capitals too, each
+    where it stands and without a record: the spaced-letter repair (`model.evasion`) then reads
+    them as the abbreviation "A L S" spells when the vocabulary knows it, and reports that.
+    Markers with words between them ("\u24d0 first \u24d1 second") are no such run."""
     in_blocks = np.zeros(len(original), dtype=bool)
     for low, high in _ENCLOSED_BLOCKS:
         in_blocks |= (original >= low) & (original <= high)
     records: list[Obfuscation] = []
+    lone: list[int] = []  # enclosed letters that are words on their own
     seen_until = -1
     for position in np.flatnonzero(in_blocks).tolist():
         if position < seen_until or _enclosed_letter(text[position]) is None:
@@ -638,6 +644,8 @@ def _enclosed_words(text: str, original: np.ndarray, codes: np.ndarray) -> list[
         letters = [
             i for i in range(start, end) if text[i].translate(_FOLD_TABLE) not in (_DELETE, " ")
         ]
+        if letters == [position]:
+            lone.append(position)
         if len(letters) < _MIN_ENCLOSED_WORD or any(
             _enclosed_letter(text[i]) is None for i in letters
         ):
@@ -645,7 +653,33 @@ def _enclosed_words(text: str, original: np.ndarray, codes: np.ndarray) -> list[
         word = "".join(chr(codes[i]) for i in letters)
         codes[letters] = [ord(c) for c in word.upper()]
         records.append(Obfuscation(ObfuscationKind.LOOKALIKE, start, end, word.lower()))
+    for run in _spaced_runs(text, lone):
+        codes[run] = [ord(chr(code).upper()) for code in codes[run].tolist()]
     return records
+
+
+_MAX_LETTER_GAP = 3  # " ", "  ", ". ", " · ": what may separate spaced letters
+
+
+def _spaced_runs(text: str, positions: list[int]) -> list[list[int]]:
+    """The runs of two or more of `positions` (ascending) separated only by spaces and at most
+    one spaced-letter mark (`model.evasion`: ".", "·", "•", "*")."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for position in positions:
+        if run:
+            gap = text[run[-1] + 1 : position]
+            marks = gap.replace(" ", "")
+            if not (
+                0 < len(gap) <= _MAX_LETTER_GAP and marks in ("", ".", "\u00b7", "\u2022", "*")
+            ):
+                if len(run) >= _MIN_ENCLOSED_WORD:
+                    runs.append(run)
+                run = []
+        run.append(position)
+    if len(run) >= _MIN_ENCLOSED_WORD:
+        runs.append(run)
+    return runs
 
 
 def _is_enclosed_word_part(char: str) -> bool:

@@ -104,8 +104,27 @@ def _display_width(line: str) -> int:
     return len(line) + sum(unicodedata.east_asian_width(c) in "WF" for c in line)
 
 
-def _looks_like_heading(line: str, next_line: str | None) -> bool:
+_RLO, _PDF = "\u202e", "\u202c"
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def _seen_from_the_end(line: str) -> str:
+    """The line stripped, as its end is seen: text stored backwards under a right-to-left
+    override that runs to the line's end (`model.normalise`, `_reverse_overrides`) is drawn from
+    its last stored character to its first, so "\u202e.sllec mets ruO\u202c" ends with ".".
+    Right-to-left letters under an override are drawn as stored, and the line is left so."""
     stripped = line.strip()
+    if _RLO not in stripped:
+        return stripped
+    start = stripped.rfind(_RLO)
+    run = stripped[start + 1 :].rstrip(_BIDI_CONTROLS + " \t")
+    if _PDF in run or any(unicodedata.bidirectional(char) in ("R", "AL") for char in run):
+        return stripped
+    return stripped[:start] + run[::-1]
+
+
+def _looks_like_heading(line: str, next_line: str | None) -> bool:
+    stripped = _seen_from_the_end(line)
     # A line is at least as wide as it is long: a long paragraph is no heading, and its width
     # (a look-up per character when it is not ASCII) is not read.
     if not stripped or len(stripped) > 90:
@@ -150,7 +169,7 @@ def _join_wrapped(lines: list[tuple[int, int]], text: str) -> list[tuple[int, in
     joined: list[tuple[int, int]] = []
     for start, end in lines:
         if joined:
-            previous = text[joined[-1][0] : joined[-1][1]].rstrip()
+            previous = _seen_from_the_end(text[joined[-1][0] : joined[-1][1]])
             line = text[start:end]
             if (
                 previous

@@ -8,6 +8,10 @@ classes or ids. Every other rule that may match, and every value computed at run
 `calc()`), is *uncertain*: the element's outcome is worked out once without it and once with
 it; if the outcomes differ, the element is undecided. The caller keeps undecided text apart from
 the seen text, so it can add claims but never sit inside, and negate, a seen sentence.
+
+The same cascade gives the direction an element's text is drawn in (`Verdict.override`): under
+`unicode-bidi: bidi-override` (or `<bdo>`) with `direction: rtl` a browser draws Latin letters
+from right to left, so text stored backwards reads forwards. Only decided rules count for it.
 """
 
 from __future__ import annotations
@@ -60,10 +64,12 @@ class Seen(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Inherited:
-    """The inherited properties that can hide text: `visibility` and a zero `font-size`."""
+    """The inherited properties that can hide text (`visibility` and a zero `font-size`), and
+    the inherited `direction`."""
 
     visibility_hidden: bool = False
     font_size_zero: bool = False
+    right_to_left: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,9 @@ class Verdict:
     seen: Seen  # of the element and everything in it
     text_seen: bool  # the element's own text (when not HIDDEN)
     inherited: Inherited
+    # "rtl" or "ltr" when the element's content is drawn under a directional override
+    # (`unicode-bidi: bidi-override` or `isolate-override`, as `<bdo>` is), else "".
+    override: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +170,7 @@ class PageStyles:
         `hidden` attribute and `style` may change after load. Past the page's matching budget
         nothing is decided: the element is undecided.
         """
-        decided: list[_Weighted] = []
+        decided: list[_Weighted] = _user_agent_bidi(element)
         uncertain: list[_Weighted] = []
         own = uncertain if scripted else decided
         if hidden_attribute is not None:
@@ -361,7 +370,8 @@ def _outcome(winners: dict[str, _Weighted], inherited: Inherited) -> Outcome:
     font_size = value("font-size")
     effect = font_size_effect(font_size) if font_size else "relative"
     font_size_zero = effect == "zero" or (effect == "relative" and inherited.font_size_zero)
-    return Outcome(subtree_hidden, Inherited(visibility_hidden, font_size_zero))
+    inherits = Inherited(visibility_hidden, font_size_zero, inherited.right_to_left)
+    return Outcome(subtree_hidden, inherits)
 
 
 def _decide(decided: list[_Weighted], uncertain: list[_Weighted], inherited: Inherited) -> Verdict:
@@ -369,20 +379,53 @@ def _decide(decided: list[_Weighted], uncertain: list[_Weighted], inherited: Inh
         return Verdict(Seen.VISIBLE, not Outcome(False, inherited).text_hidden, inherited)
     winners = _winners([w for w in decided if not _is_run_time(w)])
     maybe = [*(w for w in decided if _is_run_time(w)), *uncertain]
+    inherited, override = _direction(winners, inherited)
     base = _outcome(winners, inherited)
     outcomes = {base}
     for alternative in _alternatives(winners, maybe):
         outcomes.add(_outcome(alternative, inherited))
     if len(outcomes) == 1:
         seen = Seen.HIDDEN if base.subtree_hidden else Seen.VISIBLE
-        return Verdict(seen, not base.text_hidden, base.inherited)
+        return Verdict(seen, not base.text_hidden, base.inherited, override)
     # Undecided: its text is kept apart, and read as shown wherever some outcome shows it.
     shown = [outcome for outcome in outcomes if not outcome.subtree_hidden]
     passed_down = Inherited(
         all(outcome.inherited.visibility_hidden for outcome in shown),
         all(outcome.inherited.font_size_zero for outcome in shown),
+        inherited.right_to_left,
     )
-    return Verdict(Seen.UNDECIDED, any(not outcome.text_hidden for outcome in shown), passed_down)
+    text_seen = any(not outcome.text_hidden for outcome in shown)
+    return Verdict(Seen.UNDECIDED, text_seen, passed_down, override)
+
+
+# The user agent's style sheet (HTML, *Bidirectional text*): `dir` sets `direction`, `<bdo>`
+# overrides. Below every author rule (origin -2: under the `hidden` attribute's -1).
+_UA_PRIORITY = (0, -2, (0, 0, 0), 0)
+_BDO = _Weighted(Declaration("unicode-bidi", "isolate-override"), _UA_PRIORITY)
+_DIR = {value: _Weighted(Declaration("direction", value), _UA_PRIORITY) for value in ("rtl", "ltr")}
+
+
+def _user_agent_bidi(element: ElementFacts) -> list[_Weighted]:
+    declarations = [_BDO] if element.tag == "bdo" else []
+    direction = _DIR.get((element.attributes.get("dir") or "").strip().lower())
+    if direction is not None:
+        declarations.append(direction)
+    return declarations
+
+
+def _direction(winners: dict[str, _Weighted], inherited: Inherited) -> tuple[Inherited, str]:
+    """What the element passes down as its `direction`, and its override ("rtl", "ltr", "")."""
+    direction = winners.get("direction")
+    right_to_left = inherited.right_to_left
+    if direction is not None and direction.declaration.value.lower() in ("rtl", "ltr"):
+        right_to_left = direction.declaration.value.lower() == "rtl"
+    bidi = winners.get("unicode-bidi")
+    overrides = bidi is not None and bidi.declaration.value.lower() in _OVERRIDES
+    override = ("rtl" if right_to_left else "ltr") if overrides else ""
+    return replace(inherited, right_to_left=right_to_left), override
+
+
+_OVERRIDES = frozenset({"bidi-override", "isolate-override"})
 
 
 def _is_run_time(weighted: _Weighted) -> bool:

@@ -102,6 +102,23 @@ PAGES: dict[str, tuple[str, str]] = {
         "Harborview",
         "<p>Welcome.</p><p><button>Our stem cells cure multiple sclerosis.</button></p>",
     ),
+    # Stored backwards, drawn forwards: "Our stem cells cure multiple sclerosis."
+    "claim drawn right to left by bdo": (
+        "Harborview",
+        "<p>Welcome.</p><p><bdo dir=rtl>.sisorelcs elpitlum eruc sllec mets ruO</bdo></p>",
+    ),
+    "claim drawn right to left by a style": (
+        "Harborview",
+        "<p>Welcome.</p><div style='direction: rtl; unicode-bidi: bidi-override'>"
+        "<b>.sisorelcs elpitlum eruc</b> sllec mets ruO<p>Book today.</p></div>",
+    ),
+    # Arabic ("book an appointment now", written for this test) is drawn as stored: nothing to flag.
+    "Arabic in a right-to-left override": (
+        "Harborview",
+        "<p>Welcome.</p><p><bdo dir=rtl>"
+        "\u0627\u062d\u062c\u0632 \u0645\u0648\u0639\u062f\u0627\u064b \u0627\u0644\u0622\u0646"
+        "</bdo></p>",
+    ),
 }
 
 
@@ -158,3 +175,18 @@ def test_hidden_negations_do_not_suppress_the_claim_in_the_extension(
         record = screen_in_extension(extension_context, extension_id, f"{site.url}/{index}.html")
         rules = {flag["rule_id"] for flag in record["result"]["flags"]}
         assert "unapproved-use.cell-product-for-disease" in rules, name
+
+
+def test_a_claim_drawn_right_to_left_is_read_as_drawn_in_the_extension(
+    site: Any, extension_context: Any, extension_id: str, aimed_at_the_app: None
+) -> None:
+    for name in ("claim drawn right to left by bdo", "claim drawn right to left by a style"):
+        index = list(PAGES).index(name)
+        record = screen_in_extension(extension_context, extension_id, f"{site.url}/{index}.html")
+        result = record["result"]
+        assert result["risk"]["level"] == "high", name
+        pair = [
+            f for f in result["flags"] if f["rule_id"] == "unapproved-use.cell-product-for-disease"
+        ]
+        # The quotes are the page's characters as stored, so the highlights fall on them.
+        assert [e["quote"] for e in pair[0]["evidence"]] == ["sisorelcs elpitlum", "sllec mets"]

@@ -270,6 +270,7 @@ TRANSFORMATIONS: dict[str, Callable[[str], str]] = {
     "names wrapped over two lines": _wrapped_inside_names,
     "circled small letters in names": _in_names(_enclosed(0x24D0)),
     "parenthesised small letters in names": _in_names(_enclosed(0x249C)),
+    "spaced circled small letters in names": _in_names(lambda w: _spaced(_enclosed(0x24D0)(w))),
     "names stored backwards under an override": _names_stored_backwards,
     "ad stored backwards under an override": _ad_stored_backwards,
 }

@@ -34,6 +34,7 @@ REPORTED = {
     "names stored backwards under an override": ObfuscationKind.BIDI_OVERRIDE,
     "circled small letters in names": ObfuscationKind.LOOKALIKE,
     "parenthesised small letters in names": ObfuscationKind.LOOKALIKE,
+    "spaced circled small letters in names": ObfuscationKind.LETTER_SPACING,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from model.html_text import html_to_page_text, html_to_text
+from model.normalise import fold_text
 
 CLAIM = "Our stem cells cure multiple sclerosis."
 NEGATED = "Our stem cells do {} cure multiple sclerosis."
@@ -316,3 +317,108 @@ def test_undecidable_critical_text_does_not_make_the_page_informational(checker)
         f"<div class=u>{CRITICAL_BLOCK}</div>"
     )
     assert checker.check(page, format="html")["risk"]["level"] == "high"
+
+
+# --- drawn under a directional override --------------------------------------------------------
+
+RLO, LRO, PDF = "\u202e", "\u202d", "\u202c"
+# "Our stem cells cure multiple sclerosis." stored backwards: drawn so under a right-to-left
+# override, it is what a visitor reads.
+BACKWARDS = CLAIM[::-1]
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        pytest.param("<p>Hi <bdo dir=rtl>olleh</bdo>.</p>", f"Hi {RLO}olleh{PDF}.", id="bdo rtl"),
+        pytest.param(
+            "<p style='direction:rtl;unicode-bidi:bidi-override'>olleh</p>",
+            f"{RLO}olleh{PDF}",
+            id="inline style",
+        ),
+        pytest.param(
+            "<style>.r span{unicode-bidi:isolate-override}</style>"
+            "<div class=r dir=rtl><span>olleh</span></div>",
+            f"{RLO}olleh{PDF}",
+            id="sheet rule, direction from dir",
+        ),
+        pytest.param(
+            "<html dir=rtl><body><p><span style='unicode-bidi:bidi-override'>olleh</span></p>",
+            f"{RLO}olleh{PDF}",
+            id="direction from the html element",
+        ),
+        pytest.param(
+            "<p><bdo dir=rtl>ab <bdo dir=ltr>cd</bdo></bdo> <bdo dir=ltr>ef</bdo></p>",
+            f"{RLO}ab {LRO}cd{PDF}{PDF} ef",
+            id="a left-to-right override counts only inside a right-to-left one",
+        ),
+        pytest.param("<p dir=rtl>hello</p>", "hello", id="direction alone reverses nothing"),
+        pytest.param(
+            "<p style='direction:rtl;unicode-bidi:embed'>hello</p>", "hello", id="an embedding"
+        ),
+        pytest.param(
+            "<style>p:hover{unicode-bidi:bidi-override}</style><p dir=rtl>hello</p>",
+            "hello",
+            id="an undecided rule does not count",
+        ),
+        pytest.param(
+            "<p>a<bdo dir=rtl></bdo>b</p><bdo dir=rtl><p>c</p></bdo>",
+            f"a{RLO}{PDF}b\nc",
+            id="no line of override marks alone",
+        ),
+        pytest.param(
+            "<div style='direction:rtl;unicode-bidi:bidi-override'>ab<p>cd</p>ef</div>",
+            f"{RLO}ab\ncd\n{RLO}ef{PDF}",
+            id="a block inside ends the override, which goes on after it",
+        ),
+    ],
+)
+def test_text_under_an_override_is_written_between_override_marks(page: str, expected: str):
+    assert html_to_text(page) == expected
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(
+            f"<p>Welcome to our clinic.</p><p><bdo dir=rtl>{BACKWARDS}</bdo></p>", id="bdo"
+        ),
+        pytest.param(
+            "<style>.turned{direction:rtl;unicode-bidi:bidi-override}</style>"
+            f"<h1>Renew Clinic</h1><p class=turned>{BACKWARDS}</p>",
+            id="style sheet",
+        ),
+    ],
+)
+def test_a_claim_drawn_right_to_left_is_read_as_drawn_and_quoted_as_stored(checker, page: str):
+    body = checker.check(page, format="html")
+    text = body["extracted_text"]
+    assert body["risk"]["level"] == "high"
+    pair = [f for f in body["flags"] if f["rule_id"] == "unapproved-use.cell-product-for-disease"]
+    quotes = [e["quote"] for e in pair[0]["evidence"]]
+    assert quotes == ["sisorelcs elpitlum", "sllec mets"]
+    for evidence in pair[0]["evidence"]:
+        assert text[evidence["start"] : evidence["end"]] == evidence["quote"]
+    signal = body["page"]["signals"][0]
+    assert signal["signal"] == "obfuscation"
+    assert signal["evidence"]["quote"] == f"{RLO}{BACKWARDS}{PDF}"
+
+
+# Written for this test: "Welcome to our centre for the treatment of joint pain" and "Book an
+# appointment now" in Arabic, in an rtl page and inside an override that draws them as written.
+ARABIC_PAGE = (
+    "<html dir=rtl lang=ar><body><h1>"
+    "\u0645\u0631\u062d\u0628\u0627 \u0628\u0643\u0645 \u0641\u064a "
+    "\u0645\u0631\u0643\u0632\u0646\u0627 \u0644\u0639\u0644\u0627\u062c \u0622\u0644\u0627\u0645 "
+    "\u0627\u0644\u0645\u0641\u0627\u0635\u0644</h1><p><bdo dir=rtl>\u0627\u062d\u062c\u0632 "
+    "\u0645\u0648\u0639\u062f\u0627\u064b \u0627\u0644\u0622\u0646</bdo></p></body></html>"
+)
+
+
+def test_arabic_text_in_a_right_to_left_override_is_left_as_written(checker):
+    body = checker.check(ARABIC_PAGE, format="html")
+    assert body["risk"]["level"] == "low"
+    assert "obfuscation" not in {s["signal"] for s in body["page"]["signals"]}
+    text = body["extracted_text"]
+    assert "\u0627\u062d\u062c\u0632 \u0645\u0648\u0639\u062f\u0627\u064b" in text
+    assert fold_text(text, checker.matcher.vocabulary).obfuscations == ()

@@ -148,6 +148,39 @@ def test_a_lone_enclosed_letter_is_a_letter_as_nfkc_reads_it_and_no_disguise():
     assert fold_text("\u24e2tem cells for \u24dcs").cased == "stem cells for ms"
 
 
+@pytest.mark.parametrize(
+    "spaced",
+    [
+        "\u24d0 \u24db \u24e2",  # circled small letters, spaced
+        "\u249c  \u24a7  \u24ae",  # parenthesised, two spaces apart
+        "\U0001f150 \U0001f15b \U0001f162",  # negative circled capitals
+        "\u24d0 \u00b7 \u24db \u00b7 \u24e2",  # with middle dots between
+    ],
+)
+def test_enclosed_letters_spaced_apart_read_as_the_abbreviation_they_spell(spaced):
+    text = f"Stem cells for {spaced} patients"
+    assert found(text) == [("stem cells", "Stem cells"), ("als", spaced)]
+    assert undone(text) == [("letter_spacing", spaced, "als")]
+
+
+def test_spaced_enclosed_letters_spelling_a_longer_name_keep_their_offsets():
+    circled = " ".join(chr(0x24D0 + ord(c) - ord("a")) for c in "lupus")
+    text = f"We help {circled} today"
+    assert found(text) == [("lupus", circled)]
+    folded = fold_text(text, VOCABULARY)
+    start = folded.folded.index("lupus")
+    assert folded.span_in_original(start, start + 5) == (8, 8 + len(circled))
+
+
+def test_enclosed_list_markers_with_words_between_them_stay_letters():
+    text = "Choose one: \u24d0 first visit \u24d1 second visit \u24d2 follow-up"
+    folded = fold_text(text, VOCABULARY)
+    assert folded.cased == "Choose one: a first visit b second visit c follow up"
+    assert folded.obfuscations == ()
+    # Markers in a row that spell no word of the vocabulary are read, and reported, as nothing.
+    assert fold_text("Answers: \u24d0 \u24d1 \u24d2 \u24d3", VOCABULARY).obfuscations == ()
+
+
 def test_decomposed_diacritics_are_dropped_like_precomposed_ones():
     assert fold_text("ce\u0301lulas").folded == fold_text("c\u00e9lulas").folded == "celulas"
 

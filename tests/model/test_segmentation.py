@@ -61,3 +61,23 @@ def test_a_claim_wrapped_inside_a_condition_name_is_still_found():
     assert body["risk"]["level"] == "high"
     pairs = [f for f in body["flags"] if f["rule_id"] == "unapproved-use.cell-product-for-disease"]
     assert pairs, body["flags"]
+
+
+RLO, PDF = "\u202e", "\u202c"
+
+
+def test_a_sentence_stored_backwards_under_an_override_ends_where_it_is_drawn_to_end():
+    # Drawn right to left, the stored first character "." is the last one a reader sees: the
+    # line ends its sentence, so it is no heading and the next line is not joined to it.
+    backwards = RLO + ".sruoy era sllec ruo" + PDF
+    sentences, _ = segment(f"Renew Clinic\n{backwards}\nwhich we grow here.")
+    assert [s.is_heading for s in sentences] == [True, False, False]
+    # Arabic letters under an override are drawn as stored: the line keeps its stored end.
+    arabic = RLO + "\u0645\u0631\u062d\u0628\u0627" + PDF
+    sentences, _ = segment(f"Renew Clinic\n{arabic}\nHello")
+    assert [s.is_heading for s in sentences] == [True, True, True]
+
+
+def test_a_claim_stored_backwards_on_its_own_line_is_flagged():
+    text = f"Renew Clinic\n{RLO}.sisorelcs elpitlum eruc sllec mets ruO{PDF}"
+    assert model.load_checker().check(text)["risk"]["level"] == "high"

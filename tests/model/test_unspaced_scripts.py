@@ -56,6 +56,40 @@ def test_a_korean_term_matches_before_a_particle():
     assert _found(text) == [("stem cells (ko)", "\uc904\uae30\uc138\ud3ec")]
 
 
+KOREAN_CONDITIONS = PhraseMatcher(
+    [
+        Phrase("condition", "kidney failure (ko)", "\uc2e0\ubd80\uc804"),  # 신부전
+        Phrase("condition", "wrinkles (ko)", "\uc8fc\ub984"),  # 주름
+        Phrase("condition", "autism (ko)", "\uc790\ud3d0"),  # 자폐
+        Phrase("cue", "wrinkle (ko)", "\uc8fc\ub984"),  # the same word, not a condition name
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # 신부전을 치료합니다 (we treat kidney failure): before a particle
+        ("\uc2e0\ubd80\uc804\uc744 \uce58\ub8cc\ud569\ub2c8\ub2e4", True),
+        # 신부전 환자 / 신부전환자 (kidney failure patients), spaced or written as one word
+        ("\uc2e0\ubd80\uc804 \ud658\uc790", True),
+        ("\uc2e0\ubd80\uc804\ud658\uc790", True),
+        # 신부전용 드레스 (a dress for brides only: 신부 + 전용), not kidney failure
+        ("\uc2e0\ubd80\uc804\uc6a9 \ub4dc\ub808\uc2a4", False),
+        # 잔주름이 (fine wrinkles, with a particle) and 주름치마 (a pleated skirt)
+        ("\uc794\uc8fc\ub984\uc774", True),
+        ("\uc8fc\ub984\uce58\ub9c8", False),
+        # 자폐아 (an autistic child: the suffix -아)
+        ("\uc790\ud3d0\uc544", True),
+    ],
+)
+def test_a_korean_condition_name_ends_only_where_a_noun_may_end(text: str, found: bool):
+    matches = KOREAN_CONDITIONS.find(fold_text(text))
+    assert any(m.group == "condition" for m in matches) is found
+    # Other groups keep matching inside words: particles and compounds attach to them too.
+    assert any(m.group == "cue" for m in matches) is ("\uc8fc\ub984" in text)
+
+
 def test_latin_terms_next_to_chinese_match_and_keep_their_own_boundaries():
     assert _found("MS\u60a3\u8005\u7684stem cells\u7597\u6cd5") == [
         ("ms", "MS"),
