@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from model.lexicons import SourceAfterHead
 from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest
 from model.text import FoldedText, Section, Sentence, fold_text, segment
 
@@ -175,12 +176,41 @@ def _composed_products(
     return found
 
 
+def _composed_head_first(
+    document: Document, rule: SourceAfterHead, heads: list[tuple[int, int, str]]
+) -> list[Mention]:
+    """Product mentions named head first: a cell head, then within `rule.window` words of the
+    same sentence a linking word ("from") and the source: "cells collected from your own bone
+    marrow". The words between may not hold a list separator or a full stop."""
+    kept = leftmost_longest([h for h in heads if h[2] in rule.heads])
+    ends = [h[1] for h in kept]
+    found: list[Mention] = []
+    for source in document.group("composed:source"):
+        index = bisect.bisect_right(ends, source.start) - 1
+        if index < 0:
+            continue
+        head_start, head_end, _ = kept[index]
+        if document.sentence_at(head_start) != document.sentence_of[source]:
+            continue
+        gap = document.text[head_end : source.start]
+        words = gap.lower().split()
+        if (
+            len(gap) <= (rule.window + 1) * 40
+            and len(words) <= rule.window
+            and not rule.linking_words.isdisjoint(words)
+            and not any(mark in gap for mark in ",;.:")
+        ):
+            found.append(Mention("product", source.key, head_start, source.end))
+    return found
+
+
 def analyse(
     text: str,
     matcher: PhraseMatcher,
     composed_window: int = 3,
     *,
     composed_heads: Mapping[str, frozenset[str]] | None = None,
+    composed_source_after: SourceAfterHead | None = None,
     cover_only_keys: frozenset[str] = frozenset(),
     generic_product_keys: frozenset[str] = frozenset(),
     harm_denials: frozenset[str] = frozenset(),
@@ -232,6 +262,25 @@ def analyse(
         )
         if not _overlaps(m, explicit, explicit_starts)
     ]
+    if composed_source_after is not None:
+        # Named head first, a source makes a generic "stem cells" specific: "stem cells taken
+        # from your bone marrow" names bone marrow cells, and the generic mention gives way.
+        named = sorted(
+            [m for m in explicit if m.key not in generic_product_keys] + composed,
+            key=lambda m: m.start,
+        )
+        named_starts = [m.start for m in named]
+        head_first = [
+            m
+            for m in _composed_head_first(
+                document, composed_source_after, found.raw.get(COMPOSED_HEAD_GROUP, [])
+            )
+            if not _overlaps(m, named, named_starts)
+        ]
+        if head_first:
+            head_first_starts = [m.start for m in head_first]
+            explicit = [m for m in explicit if not _overlaps(m, head_first, head_first_starts)]
+            composed += head_first
     for mention in composed:
         sentence_of[mention] = document.sentence_at(mention.start)
     document.products = [

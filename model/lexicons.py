@@ -128,6 +128,16 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class SourceAfterHead:
+    """How a composed product is named head first: one of `heads`, then within `window` words
+    of the same sentence one of `linking_words` and the source."""
+
+    heads: frozenset[str]
+    linking_words: frozenset[str]
+    window: int
+
+
+@dataclass(frozen=True)
 class Lexicons:
     version: str
     products: dict[str, Product]
@@ -138,6 +148,8 @@ class Lexicons:
     # Source key -> the head words that may follow it ("fat" + "stem cells"). Every head is one
     # phrase of the `composed:head` group, found once whatever the number of sources using it.
     composed_heads: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The same products named head first ("cells taken from your bone marrow").
+    composed_source_after: SourceAfterHead | None = None
     # The page cue families of `page_cues.yaml` (matched as group "page:<family>"), and the
     # languages each family has phrases in.
     page_families: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -272,6 +284,14 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         heads = record.get("heads") or composed.get("heads") or []
         phrases += [Phrase(COMPOSED_HEAD_GROUP, h, h) for h in heads]
         composed_heads[record["key"]] = frozenset(heads)
+    source_after = None
+    if composed.get("heads_before"):
+        source_after = SourceAfterHead(
+            heads=frozenset(composed["heads_before"]),
+            linking_words=frozenset(composed["from_words"]),
+            window=int(composed["from_window"]),
+        )
+        phrases += [Phrase(COMPOSED_HEAD_GROUP, h, h) for h in composed["heads_before"]]
 
     conditions: dict[str, Condition] = {}
     for record in conditions_data["conditions"]:
@@ -313,6 +333,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         phrases=tuple(phrases),
         composed_window=int(composed.get("window", 3)),
         composed_heads=composed_heads,
+        composed_source_after=source_after,
         page_families=page_families,
         languages=languages,
     )

@@ -78,6 +78,7 @@ def stage_analyse(state: CheckState, parts: PipelineParts) -> None:
         parts.matcher,
         parts.lexicons.composed_window,
         composed_heads=parts.lexicons.composed_heads,
+        composed_source_after=parts.lexicons.composed_source_after,
         cover_only_keys=parts.cover_only_keys,
         generic_product_keys=parts.generic_product_keys,
         harm_denials=parts.harm_denials,

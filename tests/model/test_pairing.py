@@ -112,3 +112,33 @@ def test_a_heading_in_capitals_names_no_condition_by_its_articles():
         "TERAPIA CON CÉLULAS MADRE: LES OFRECEMOS UNA PRIMERA CONSULTA.",
     ):
         assert not any(condition == "lupus" for _, condition in _pairs(text)), text
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        (
+            "For emphysema we return cells gathered from your own blood or bone marrow through "
+            "a vein on the same day.",
+            ("bone_marrow", "chronic obstructive pulmonary disease"),
+        ),
+        (
+            "Our knee programme injects stem cells taken from the fat of your abdomen into worn "
+            "cartilage; most patients with osteoarthritis need one visit.",
+            ("adipose", "osteoarthritis"),
+        ),
+        (
+            "Tratamos la esclerosis lateral amiotrófica con células de la médula ósea del propio "
+            "paciente.",
+            ("bone_marrow", "amyotrophic lateral sclerosis"),
+        ),
+    ],
+)
+def test_a_product_named_head_first_is_paired_by_its_source(text, pair):
+    # "Cells gathered from your bone marrow" names the product by its source after the head,
+    # the way "bone marrow-derived cells" does before it (neither product was found at d1df406).
+    assert pair in _pairs(text)
+
+
+def test_blood_forming_cells_from_marrow_for_leukaemia_are_an_approved_use():
+    assert not _pairs("Blood-forming stem cells from bone marrow are used to treat leukemia.")
