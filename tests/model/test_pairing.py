@@ -132,6 +132,16 @@ def test_a_heading_in_capitals_names_no_condition_by_its_articles():
             "paciente.",
             ("bone_marrow", "amyotrophic lateral sclerosis"),
         ),
+        (
+            "Pour la sclérose en plaques, nous injectons des cellules souches prélevées dans la "
+            "moelle osseuse du patient.",
+            ("bone_marrow", "multiple sclerosis"),
+        ),
+        (
+            "Per l'artrosi del ginocchio usiamo cellule staminali ricavate dal tessuto adiposo "
+            "dell'addome.",
+            ("adipose", "knee osteoarthritis"),
+        ),
     ],
 )
 def test_a_product_named_head_first_is_paired_by_its_source(text, pair):
