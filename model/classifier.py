@@ -194,6 +194,11 @@ def speaks_of_a_treatment(document: Document, index: int) -> bool:
     return _TREATMENT_REFERENCE.search(document.text, sentence.start, sentence.end) is not None
 
 
+def with_indefinite_article(noun_phrase: str) -> str:
+    """The phrase with its indefinite article: "an efficacy claim", "a safety claim"."""
+    return f"{'an' if noun_phrase[:1] in 'aeiou' else 'a'} {noun_phrase}"
+
+
 def claims_of_a_treatment(document: Document, index: int) -> bool:
     """The sentence speaks of a treatment and asserts something of it: an effect, a patient's
     improvement, safety, or how the cells are processed (context cue `claimed_effect`). Only
@@ -437,7 +442,7 @@ class SentenceClassifier:
             title=f"Sentence reads like a violative claim ({label})",
             explanation=(
                 f"The classifier, trained on claims that FDA and FTC letters cited, scores this "
-                f"sentence {probability:.2f} violative, most like a {label} "
+                f"sentence {probability:.2f} violative, most like {with_indefinite_article(label)} "
                 f"(p={category_probability:.2f}), though no rule matched it: \u201c"
                 f"{quote[:120]}\u201d."
             ),

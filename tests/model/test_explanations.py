@@ -15,6 +15,7 @@ import pytest
 
 from evaluation.real_pages import load_real_pages, real_pages_available
 from model import shared_checker
+from model.classifier import with_indefinite_article
 
 SETS = Path(__file__).resolve().parents[2] / "evaluation"
 SAME_SENTENCE = "(in the same sentence)"
@@ -166,3 +167,11 @@ def test_a_product_label_reads_without_an_article():
     for product in load_lexicons().products.values():
         last = product.label.split("(", 1)[0].split()[-1]
         assert last not in {"product", "allograft", "cosmetic", "supplement"}, product.label
+
+
+@pytest.mark.parametrize(
+    ("category", "phrase"),
+    [("efficacy_claim", "an efficacy claim"), ("safety_claim", "a safety claim")],
+)
+def test_a_classifier_flag_names_its_category_with_the_right_article(category, phrase):
+    assert with_indefinite_article(category.replace("_", " ")) == phrase
