@@ -309,3 +309,41 @@ def test_ads_written_inside_quotation_marks_are_still_flagged():
     ]
     still = [CHECKER.check(text, explain=False)["risk"]["level"] != "low" for text in quoted]
     assert sum(still) >= len(ads) - 1, still
+
+
+FRENCH_EQUINE_PRACTICE = """Cellules souches pour chevaux de sport - Clinique des Trois Prés
+
+Votre cheval boite depuis une tendinite du fléchisseur ? Notre vétérinaire prélève un peu de
+graisse sur la croupe de la jument ou du hongre, puis les cellules sont mises en culture.
+Le cheval reçoit ensuite une injection dans le tendon, sous échographie.
+La reprise du travail se fait au pas pendant trois mois, puis le cheval retourne au paddock.
+Un poulain peut aussi être traité après une blessure au boulet. Demandez un devis pour votre
+cheval à l'accueil de la clinique vétérinaire."""
+
+
+def test_a_french_equine_practice_is_out_of_scope():
+    # Horses named in the singular ("votre cheval", "la jument", "un poulain"): only the plural
+    # was an animal cue in French, and the page was judged a clinic's ad at 6968873.
+    result = CHECKER.check(FRENCH_EQUINE_PRACTICE)
+    assert result["page"]["kind"] == "out_of_scope"
+    assert result["risk"]["level"] == "low"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Министерство здравоохранения напоминает о рисках клеточных процедур.", "informational"),
+        ("Ни одного клеточного продукта для лечения артроза не зарегистрировано.", "critical"),
+        ("厚生労働省によると、このクリニックは計画と異なる方法で投与していた。", "informational"),
+        ("専門家は、計画の受理は効果のお墨付きではないと指摘した。", "critical"),
+        ("As pesquisas com células do cordão em autismo estão em andamento.", "informational"),
+        ("Ein Knorpelaufbau ist beim Menschen nicht überzeugend nachgewiesen.", "critical"),
+        ("Eksperci ostrzegli przed gabinetami oferującymi komórki macierzyste.", "critical"),
+    ],
+)
+def test_reporting_and_doubt_read_in_more_languages(sentence, kind):
+    # A health authority reminding and a ministry cited (Russian, Japanese), research under way
+    # (Portuguese), an effect not convincingly shown (German), experts who warned (Polish).
+    state = run_pipeline(CheckState(sentence, frozenset(), False), CHECKER.parts, until="analyse")
+    assert state.document is not None
+    assert state.document.group(f"cue:{kind}"), sentence
