@@ -1,0 +1,46 @@
+"""Pages in eight languages (es, pt, fr, de, it, ru, zh, ja), six each, written for this suite by
+a colleague who had not seen the checker's rules, lexicons, training rows or the other probe
+sets (`language_page_probes_2.jsonl`): in each language two or three pages of a clinic, broker or
+med-spa (condition pages that are mostly education, a clinic blog retelling a study, a patient
+story, a price list, a page framed as a paid "study") and three or four that share their words
+(hopeful and critical news, a health ministry's warning, a registry entry, an approved product,
+a private cord-blood bank, a health fund, a law firm, a balanced surgeon's page, a veterinary
+practice, a forum).
+
+First look (2026-12-03, at 6968873, before any change made after reading them): 18 of 20 clinic
+pages flagged (a Chinese clinic blog written as research news and a Japanese exosome spa's menu
+missed), 5 of 28 other pages flagged (a Portuguese cord-blood bank, a French equine practice, a
+German surgeon's page, a Russian health authority's warning, a Japanese news report). Then
+(seen): animals named in the singular, and reporting and doubt in Russian, Japanese, Portuguese,
+German and Polish: 18 of 20, 1 of 28 (the cord-blood bank). The bounds keep what was reached.
+"""
+
+from __future__ import annotations
+
+from tests.model.probe_files import read_probes, risk_level
+
+PROBES = read_probes("language_page_probes_2.jsonl")
+LANGUAGES = {"es", "pt", "fr", "de", "it", "ru", "zh", "ja"}
+MIN_CLINIC_PAGES_FLAGGED = 0.9
+MAX_FALSE_ALARMS = 1
+
+
+def _flagged(text: str) -> bool:
+    return risk_level(text) != "low"
+
+
+def test_the_probes_are_six_pages_in_each_of_eight_languages():
+    assert {p["lang"] for p in PROBES} == LANGUAGES
+    assert all(sum(p["lang"] == lang for p in PROBES) == 6 for lang in LANGUAGES)
+    assert [p["label"] for p in PROBES].count("violative") == 20
+
+
+def test_clinic_pages_are_flagged():
+    clinic = [p for p in PROBES if p["label"] == "violative"]
+    missed = [p["id"] for p in clinic if not _flagged(p["text"])]
+    assert len(clinic) - len(missed) >= MIN_CLINIC_PAGES_FLAGGED * len(clinic), missed
+
+
+def test_pages_that_share_their_words_are_seldom_flagged():
+    flagged = [p["id"] for p in PROBES if p["label"] == "ok" and _flagged(p["text"])]
+    assert len(flagged) <= MAX_FALSE_ALARMS, flagged
