@@ -12,7 +12,9 @@ pages flagged (a Chinese clinic blog written as research news and a Japanese exo
 missed), 5 of 28 other pages flagged (a Portuguese cord-blood bank, a French equine practice, a
 German surgeon's page, a Russian health authority's warning, a Japanese news report). Then
 (seen): animals named in the singular, and reporting and doubt in Russian, Japanese, Portuguese,
-German and Polish: 18 of 20, 1 of 28 (the cord-blood bank). The bounds keep what was reached.
+German and Polish: 18 of 20, 1 of 28 (the cord-blood bank); then Japanese beauty clinics' "hardly
+any side effects", "rejuvenates" and "many voices of thanks": 19 of 20. The bounds keep what was
+reached.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from tests.model.probe_files import read_probes, risk_level
 
 PROBES = read_probes("language_page_probes_2.jsonl")
 LANGUAGES = {"es", "pt", "fr", "de", "it", "ru", "zh", "ja"}
-MIN_CLINIC_PAGES_FLAGGED = 0.9
+MIN_CLINIC_PAGES_FLAGGED = 0.95
 MAX_FALSE_ALARMS = 1
 
 
