@@ -12,6 +12,7 @@ from its second sentence. Each feature declares the direction its coefficient ma
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,34 +133,42 @@ class PageInputs:
 # --- features ----------------------------------------------------------------------------------
 
 
-def quotations(text: str) -> list[Span]:
-    """Quotations: from an opening quotation mark to the mark that closes it on the same line,
-    at most `QUOTATION_LIMIT` characters on. Straight and curly double quotes and guillemets
-    alternate (open, close); Japanese and Chinese corner brackets pair by kind."""
-    spans: list[Span] = []
-    opened_at, closer = -1, ""
-    for start, _ in _QUOTE_MARKS.finditer(text):
-        mark = text[start]
-        if opened_at >= 0 and (mark == "\n" or start - opened_at > QUOTATION_LIMIT):
-            opened_at = -1
-        if mark == "\n":
-            continue
-        if opened_at >= 0:
-            if mark == closer or (not closer and mark not in _CJK_QUOTE_CLOSERS):
-                spans.append(Span(opened_at, start + 1))
+@dataclass(frozen=True)
+class Quotations:
+    """A text's quotations, in order: from an opening quotation mark to the mark that closes it
+    on the same line, at most `QUOTATION_LIMIT` characters on. Straight and curly double quotes
+    and guillemets alternate (open, close); Japanese and Chinese corner brackets pair by kind."""
+
+    spans: list[Span]
+    starts: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> Quotations:
+        spans: list[Span] = []
+        opened_at, closer = -1, ""
+        for start, _ in _QUOTE_MARKS.finditer(text):
+            mark = text[start]
+            if opened_at >= 0 and (mark == "\n" or start - opened_at > QUOTATION_LIMIT):
                 opened_at = -1
-        elif mark in _CJK_QUOTE_CLOSERS:
-            opened_at, closer = start, _CJK_QUOTE_CLOSERS[mark]
-        elif mark not in _CJK_QUOTE_CLOSERS.values():
-            opened_at, closer = start, ""
-    return spans
+            if mark == "\n":
+                continue
+            if opened_at >= 0:
+                if mark == closer or (not closer and mark not in _CJK_QUOTE_CLOSERS):
+                    spans.append(Span(opened_at, start + 1))
+                    opened_at = -1
+            elif mark in _CJK_QUOTE_CLOSERS:
+                opened_at, closer = start, _CJK_QUOTE_CLOSERS[mark]
+            elif mark not in _CJK_QUOTE_CLOSERS.values():
+                opened_at, closer = start, ""
+        return cls(spans, [span.start for span in spans])
 
-
-def quoted(claim: Flag, quotations: list[Span]) -> bool:
-    """Whether all the claim's evidence lies inside quotations."""
-    return bool(claim.evidence) and all(
-        any(q.start <= e.start and e.end <= q.end for q in quotations) for e in claim.evidence
-    )
+    def hold(self, claim: Flag) -> bool:
+        """Whether all the claim's evidence lies inside quotations."""
+        for evidence in claim.evidence:
+            index = bisect.bisect_right(self.starts, evidence.start) - 1
+            if index < 0 or self.spans[index].end < evidence.end:
+                return False
+        return bool(claim.evidence)
 
 
 def _first(mentions: list[Any]) -> Span | None:

@@ -26,7 +26,7 @@ from model.language import LanguageGuess, identify_language
 from model.lexicons import Lexicons
 from model.matcher import PhraseMatcher
 from model.page import PageJudgement, PageModel, judge_page
-from model.page_features import PageInputs, quotations, quoted
+from model.page_features import PageInputs, Quotations
 from model.report import Flag
 from model.risk import risk_level, risk_score
 from model.rules import RuleCatalogue
@@ -138,14 +138,14 @@ def stage_decide(state: CheckState, parts: PipelineParts) -> None:
         )
         promotes_cell_product = state.document.promotes_cell_product
         # Where the page's own claims do not stand, a claim it only quotes does not endanger.
-        quoted_spans = [] if state.page.claims_stand else quotations(state.document.text)
+        quotations = None if state.page.claims_stand else Quotations.of(state.document.text)
         for claim in state.claims:
             rule = selected.get(claim.rule_id)
             if rule is None:  # excluded by the request
                 continue
             if not (
-                state.page.claims_stand
-                or (_endangers_patients(claim, state.document) and not quoted(claim, quoted_spans))
+                quotations is None
+                or (_endangers_patients(claim, state.document) and not quotations.hold(claim))
             ):
                 continue
             if rule.scope == "any" or promotes_cell_product:
