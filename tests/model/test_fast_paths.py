@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import unicodedata
 from collections import defaultdict
 
 import numpy as np
@@ -31,6 +32,7 @@ from model.detectors import (
     is_normal,
     normal_spaces,
 )
+from model.features import _strip_accents_all
 from model.lexicons import load_lexicons
 from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
 from model.normalise import ABSENT_FROM_FOLDED, fold_terms
@@ -99,6 +101,27 @@ any_text = st.text(max_size=60) | st.text(st.characters(max_codepoint=127), max_
 @given(any_text)
 def test_alphanumeric_is_str_isalnum(text):
     assert alphanumeric(text).tolist() == [char.isalnum() for char in text]
+
+
+def _plain_strip_accents(text: str) -> str:
+    """scikit-learn's `strip_accents_unicode`, as it is written there."""
+    normalized = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in normalized if not unicodedata.combining(c))
+
+
+@SETTINGS
+@given(
+    st.lists(
+        any_text | st.text(st.sampled_from("ae \u0301\u00e9\u00f1\U0001d167\U0001d15e\ufb01\ud800"))
+    )
+)
+def test_strip_accents_of_a_batch_is_the_plain_filter_of_each_text(texts):
+    assert _strip_accents_all(texts) == [_plain_strip_accents(text) for text in texts]
+
+
+def test_strip_accents_of_every_character():
+    every = [chr(code) for code in range(0x30000)] + ["".join(map(chr, range(0x30000)))]
+    assert _strip_accents_all(every) == [_plain_strip_accents(text) for text in every]
 
 
 @SETTINGS
