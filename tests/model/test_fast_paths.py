@@ -34,7 +34,15 @@ from model.detectors import (
 )
 from model.features import _strip_accents_all
 from model.lexicons import load_lexicons
-from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
+from model.matcher import (
+    LENGTH_BITS,
+    Found,
+    Mention,
+    Phrase,
+    PhraseMatcher,
+    leftmost_longest,
+    lexsort_bounded,
+)
 from model.normalise import ABSENT_FROM_FOLDED, fold_terms
 from model.report import Flag, Span
 from model.rules import load_rules
@@ -459,6 +467,21 @@ def _as_tuples(found):
 def test_find_all_equals_the_plain_group_by_group_search(text):
     folded = fold_text(text)
     assert _as_tuples(MATCHER.find_all(folded)) == _as_tuples(_find_all_plain(MATCHER, folded))
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(0, 5)), max_size=60),
+    st.sampled_from([1, 1 << 40]),
+)
+def test_lexsort_bounded_is_lexsort(rows, scale):
+    """Combined into one integer, or (`scale` makes the bounds' product too large) by
+    `np.lexsort` itself: the same order, ties included."""
+    columns = [np.array([row[i] for row in rows], dtype=np.int64) for i in range(3)]
+    bounds = (4, 41 * scale, 6 * scale)
+    expected = np.lexsort(tuple(reversed(columns)))
+    found = lexsort_bounded(*zip(columns, bounds, strict=True))
+    assert found.tolist() == expected.tolist()
 
 
 def test_find_all_equals_the_plain_search_with_every_phrase(checker):
