@@ -74,6 +74,19 @@ def test_bisection_finds_the_same_nearest_product_as_a_scan(spans, start, length
 
 
 @SETTINGS
+@given(span_lists, st.integers(0, 420), st.integers(1, 30))
+def test_nearest_is_the_first_minimum_of_the_distance(spans, start, length):
+    candidates = _candidates(spans)  # in any order, equal spans included
+    condition = Mention("condition", "multiple sclerosis", start, start + length)
+
+    def distance(candidate: _Candidate) -> tuple[int, int]:
+        gap = condition.start - candidate.mention.end
+        return (gap if gap >= 0 else 2 * (candidate.mention.start - condition.end) + 1, 0)
+
+    assert _nearest(candidates, condition) is min(candidates, key=distance)
+
+
+@SETTINGS
 @given(st.integers(0, 60), st.integers(0, 2_000), st.integers(1, 20), st.integers(1, 9))
 def test_bisection_on_long_ordered_lists(count, start, length, step):
     # Evenly spaced products, some of equal spans, always ordered: bisection must be taken.
