@@ -316,6 +316,12 @@ def test_fill_is_the_template_filled_with_its_words_joined(template, quote):
     assert fill(template, values) == " ".join(template.format_map(values).split())
 
 
+# The lexicons' product labels and condition names: the checker reads their forms at start-up.
+_LEXICONS = load_lexicons()
+LEXICON_LABELS = sorted(
+    {p.label for p in _LEXICONS.products.values()} | {a.name for a in _LEXICONS.approved.values()}
+)
+LEXICON_CONDITIONS = sorted(_LEXICONS.conditions)
 relevance_texts = st.lists(
     st.sampled_from([" ", "  ", "\n", "\u00a0", "\u200b", "%", "%s", "{", "}", "a", "é"])
     | st.text(max_size=4)
@@ -376,8 +382,14 @@ def test_printf_templates_refuse_what_format_map_would_not_fill_with_words(templ
 @SETTINGS
 @given(
     st.sampled_from(sorted({rule.id for rule in load_rules().rules if rule.references})),
-    st.none() | st.fixed_dictionaries({"id": st.just("adipose"), "label": relevance_texts}),
-    st.none() | st.fixed_dictionaries({"name": st.none() | relevance_texts}),
+    st.none()
+    | st.fixed_dictionaries(
+        {"id": st.just("adipose"), "label": relevance_texts | st.sampled_from(LEXICON_LABELS)}
+    ),
+    st.none()
+    | st.fixed_dictionaries(
+        {"name": st.none() | relevance_texts | st.sampled_from(LEXICON_CONDITIONS)}
+    ),
     relevance_texts,
     st.booleans(),
 )
