@@ -373,21 +373,24 @@ def _count(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct (row, column) pairs in column-major order, and how often each occurs.
 
-    The occurrences of any one column must come in ascending rows (they do: each column is
-    found by one pass over the batch, in order). Then one stable sort by column orders the
-    pairs by column and row; NumPy sorts 16-bit keys by radix, in linear time.
+    Each pair is one integer, column × height + row, and the integers are sorted: 32-bit ones
+    when they fit, which NumPy sorts with SIMD instructions where the processor has them (on a
+    100 KB page, under half the time of sorting by column alone and gathering). A sort of the
+    whole keys has one result, whatever the algorithm.
     """
     if rows.size == 0:
         return _EMPTY, _EMPTY, _EMPTY
-    pairs = columns.astype(np.intp) * height + rows
-    order = np.argsort(columns.astype(np.uint16) if width <= 1 << 16 else columns, kind="stable")
-    pairs = pairs[order]
+    key_type = np.dtype(np.uint32 if width * height <= 1 << 32 else np.intp)
+    pairs = columns.astype(key_type)
+    pairs *= height
+    pairs += rows.astype(key_type)
+    pairs.sort()
     first = np.ones(pairs.size, dtype=bool)
     np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    pairs = pairs[starts]
+    pairs = pairs[starts].astype(np.intp)
     columns = pairs // height
-    return pairs - columns * height, columns, np.diff(starts, append=order.size)
+    return pairs - columns * height, columns, np.diff(starts, append=first.size)
 
 
 class _WordGrams:

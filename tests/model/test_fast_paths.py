@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
@@ -32,7 +32,7 @@ from model.detectors import (
     is_normal,
     normal_spaces,
 )
-from model.features import _strip_accents_all
+from model.features import _count, _strip_accents_all
 from model.lexicons import load_lexicons
 from model.matcher import (
     LENGTH_BITS,
@@ -122,6 +122,27 @@ any_text = st.text(max_size=60) | st.text(st.characters(max_codepoint=127), max_
 @given(any_text)
 def test_alphanumeric_is_str_isalnum(text):
     assert alphanumeric(text).tolist() == [char.isalnum() for char in text]
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 9)), max_size=80),
+    st.sampled_from([10, 1 << 30]),
+)
+def test_count_is_the_sorted_count_of_each_pair(pairs, width):
+    """The distinct (row, column) pairs in column-major order and their counts, with 32-bit
+    keys (a small page) and with 64-bit ones (`width` × height past 32 bits)."""
+    height = 7
+    rows = np.array([row for row, _ in pairs], dtype=np.int32)
+    columns = np.array([column for _, column in pairs], dtype=np.int32)
+    counted = sorted(Counter((column, row) for row, column in pairs).items())
+    found = _count(rows, columns, height, width)
+    assert [array.tolist() for array in found] == [
+        [row for (_, row), _ in counted],
+        [column for (column, _), _ in counted],
+        [count for _, count in counted],
+    ]
+    assert all(array.dtype == np.intp for array in found) or not pairs
 
 
 def _plain_strip_accents(text: str) -> str:
