@@ -40,6 +40,7 @@ from model.matcher import (
     Mention,
     Phrase,
     PhraseMatcher,
+    _vocabulary,
     leftmost_longest,
     lexsort_bounded,
 )
@@ -143,6 +144,28 @@ def test_count_is_the_sorted_count_of_each_pair(pairs, width):
         [count for _, count in counted],
     ]
     assert all(array.dtype == np.intp for array in found) or not pairs
+
+
+def _plain_vocabulary(folded_terms: list[str], exact_terms: list[str]) -> frozenset[str]:
+    vocabulary: set[str] = set()
+    for term in [*folded_terms, *exact_terms]:
+        words = term.lower().split()
+        vocabulary.update(words)
+        vocabulary.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    vocabulary.update(exact_terms)
+    return frozenset(vocabulary)
+
+
+_TERM_WORDS = st.sampled_from(["stem", "cells", "Stem", "MS", "cell", "ALS", "\u0130", "x\ty"])
+
+
+@SETTINGS
+@given(
+    st.lists(st.lists(_TERM_WORDS, max_size=4).map(" ".join), max_size=8),
+    st.lists(st.lists(_TERM_WORDS, max_size=3).map(" ".join), max_size=4),
+)
+def test_vocabulary_is_the_words_and_adjacent_pairs_of_each_term(folded, exact):
+    assert _vocabulary(folded, exact) == _plain_vocabulary(folded, exact)
 
 
 def _plain_strip_accents(text: str) -> str:
