@@ -165,10 +165,12 @@ class PhraseMatcher:
             tuple(pairs) if len(pairs) == 1 else tuple(sorted(pairs)) for pairs in terms.values()
         ]
         self._payloads += payloads
-        self._payload_open += [
-            tuple(pair in open_pairs.get(term, ()) for pair in pairs)
-            for term, pairs in zip(terms, payloads, strict=True)
-        ]
+        # Few terms have open-ended phrases (200 of 50,000): the others' flags are all False.
+        for term, pairs in zip(terms, payloads, strict=True):
+            opened = open_pairs.get(term)
+            self._payload_open.append(
+                (False,) * len(pairs) if opened is None else tuple(pair in opened for pair in pairs)
+            )
         automaton.make_automaton()
         return automaton
 
