@@ -237,17 +237,7 @@ class PhraseMatcher:
             ):
                 raw.setdefault(group_names[group], []).append((start, end, key_names[key]))
             order = order[~spare]
-        kept: list[int] = []
-        current, last_end = -1, -1
-        for position, (group, start, end) in enumerate(
-            zip(groups[order].tolist(), starts[order].tolist(), ends[order].tolist(), strict=True)
-        ):
-            if group != current:
-                current, last_end = group, -1
-            if start >= last_end:
-                kept.append(position)
-                last_end = end
-        chosen = order[kept]
+        chosen = order[kept_leftmost_longest(groups[order], starts[order], ends[order])]
         chosen = chosen[
             lexsort_bounded(
                 (starts[chosen], limit + 1),
@@ -431,6 +421,47 @@ def _vocabulary(folded_terms: Collection[str], exact_terms: Collection[str]) -> 
     vocabulary.update(map(" ".join, pairs))
     vocabulary.update(exact_terms)
     return frozenset(vocabulary)
+
+
+def kept_leftmost_longest(groups: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Which spans a scan keeps that takes, group by group, each span starting at or after the
+    end of the last span it kept in its group (spans sorted by group, start, longest first).
+
+    A span that starts at or after the end of every earlier span of its group is kept whatever
+    was kept before it: most are, and they are found with one running maximum. Only the spans
+    that overlap an earlier one of their group are scanned in Python, each from the kept span
+    right before its run of overlaps."""
+    keep = np.ones(groups.size, dtype=bool)
+    if groups.size < 2:
+        return keep
+    # Per group, the greatest end so far: groups are offset by `span`, so the running maximum
+    # starts afresh with each group (the previous group's maximum reads as negative).
+    span = int(ends.max()) + 1
+    offset = groups.astype(np.int64) * span
+    reach = np.maximum.accumulate(ends + offset)
+    overlapping = np.zeros(groups.size, dtype=bool)
+    overlapping[1:] = starts[1:] < reach[:-1] - offset[1:]
+    rows = np.flatnonzero(overlapping)
+    if not rows.size:
+        return keep
+    keep[rows] = False
+    kept: list[int] = []
+    last_end, previous = 0, -2
+    for row, start, end, end_before in zip(
+        rows.tolist(),
+        starts[rows].tolist(),
+        ends[rows].tolist(),
+        ends[rows - 1].tolist(),
+        strict=True,
+    ):
+        if row != previous + 1:  # the span before starts the run, and is kept
+            last_end = end_before
+        if start >= last_end:
+            kept.append(row)
+            last_end = end
+        previous = row
+    keep[kept] = True
+    return keep
 
 
 def lexsort_bounded(*columns: tuple[np.ndarray, int]) -> np.ndarray:

@@ -41,6 +41,7 @@ from model.matcher import (
     Phrase,
     PhraseMatcher,
     _vocabulary,
+    kept_leftmost_longest,
     leftmost_longest,
     lexsort_bounded,
 )
@@ -536,6 +537,24 @@ def _as_tuples(found):
 def test_find_all_equals_the_plain_group_by_group_search(text):
     folded = fold_text(text)
     assert _as_tuples(MATCHER.find_all(folded)) == _as_tuples(_find_all_plain(MATCHER, folded))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 30), st.integers(0, 6)), max_size=60))
+def test_kept_leftmost_longest_is_the_scan_group_by_group(spans):
+    rows = sorted((group, start, -(start + length)) for group, start, length in spans)
+    groups = np.array([group for group, _, _ in rows], dtype=np.int64)
+    starts = np.array([start for _, start, _ in rows], dtype=np.int64)
+    ends = np.array([-negative_end for _, _, negative_end in rows], dtype=np.int64)
+    expected = []
+    current, last_end = -1, -1
+    for group, start, end in zip(groups.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        if group != current:
+            current, last_end = group, -1
+        expected.append(start >= last_end)
+        if start >= last_end:
+            last_end = end
+    assert kept_leftmost_longest(groups, starts, ends).tolist() == expected
 
 
 @SETTINGS
