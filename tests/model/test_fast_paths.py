@@ -43,6 +43,7 @@ from model.matcher import (
     _vocabulary,
     kept_leftmost_longest,
     leftmost_longest,
+    leftmost_longest_sorted,
     lexsort_bounded,
 )
 from model.normalise import ABSENT_FROM_FOLDED, fold_terms
@@ -570,6 +571,19 @@ def test_lexsort_bounded_is_lexsort(rows, scale):
     expected = np.lexsort(tuple(reversed(columns)))
     found = lexsort_bounded(*zip(columns, bounds, strict=True))
     assert found.tolist() == expected.tolist()
+
+
+def test_find_all_gives_overlapping_spans_in_leftmost_longest_order(checker):
+    """`_composed_products` resolves heads with `leftmost_longest_sorted`, which needs them in
+    this order."""
+    from bench import corpus
+
+    for text in corpus.make_ads(3, 5000, 13) + corpus.make_foreign_ads(3, 3000, 14):
+        found = checker.matcher.find_all(fold_text(text, vocabulary=checker.matcher.vocabulary))
+        assert found.raw
+        for spans in found.raw.values():
+            assert spans == sorted(spans, key=lambda s: (s[0], -s[1], s[2]))
+            assert leftmost_longest_sorted(spans) == leftmost_longest(spans)
 
 
 def test_find_all_equals_the_plain_search_with_every_phrase(checker):
