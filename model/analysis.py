@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from model.lexicons import SourceAfterHead
-from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest
+from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest_sorted
 from model.text import FoldedText, Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
@@ -144,7 +144,8 @@ def _composed_products(
 ) -> list[Mention]:
     """Product mentions made of a source word and a head word close after it.
 
-    `heads` are every head phrase found, as sorted (start, end, head) spans. Each source
+    `heads` are every head phrase found, as (start, end, head) spans sorted by start, then
+    longest first, then head (as `PhraseMatcher.find_all` gives them). Each source
     accepts its own heads (`heads_by_source`), resolved leftmost-longest among themselves.
     Only the first accepted head after the source is examined, and only in the source's
     sentence: a later one is farther away. The gap is read only when it is short enough to
@@ -156,7 +157,7 @@ def _composed_products(
         accepted = heads_of.get(source.key)
         if accepted is None:
             allowed = heads_by_source.get(source.key, frozenset())
-            kept = leftmost_longest([h for h in heads if h[2] in allowed])
+            kept = leftmost_longest_sorted([h for h in heads if h[2] in allowed])
             accepted = heads_of[source.key] = ([h[0] for h in kept], kept)
         starts, kept = accepted
         index = bisect.bisect_left(starts, source.end)
@@ -182,7 +183,7 @@ def _composed_head_first(
     """Product mentions named head first: a cell head, then within `rule.window` words of the
     same sentence a linking word ("from") and the source: "cells collected from your own bone
     marrow". The words between may not hold a list separator or a full stop."""
-    kept = leftmost_longest([h for h in heads if h[2] in rule.heads])
+    kept = leftmost_longest_sorted([h for h in heads if h[2] in rule.heads])
     ends = [h[1] for h in kept]
     found: list[Mention] = []
     for source in document.group("composed:source"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from model.analysis import Document
@@ -38,6 +38,9 @@ from model.vocabulary import DETAIL_LEVELS, FORMATS, OFFSET_MODES
 
 API_VERSION = "1.1"
 DETAILS = DETAIL_LEVELS
+# What a relevance's {product} and {condition} read when the flag names none.
+DEFAULT_PRODUCT = "the cell product"
+DEFAULT_CONDITION = "the conditions named"
 # (category, product, condition) keys are few (13 x 7 x ~120 at most); the bound is a guard.
 MAX_CACHED_PRECEDENT_KEYS = 20_000
 
@@ -91,6 +94,17 @@ class Checker:
         # Per rule, its references' response fields for each detail level and their relevance
         # templates, built once here (a dangling reference fails at start-up).
         self._contexts = {rule.id: self._context_templates(rule) for rule in rules.rules}
+        # What filling a relevance asks of a product label (whether it is normal, its verb
+        # endings) and of a condition name (whether it is normal), for each label and name of
+        # the lexicons, read once here; another text is read when met.
+        labels = {p.label for p in lexicons.products.values()}
+        labels |= {a.name for a in lexicons.approved.values()} | {DEFAULT_PRODUCT}
+        self._label_forms = {
+            label: (is_normal(label), AGREEMENT_FORMS[is_plural(label)]) for label in labels
+        }
+        self._normal_names = frozenset(
+            name for name in [*lexicons.conditions, DEFAULT_CONDITION] if is_normal(name)
+        )
         self._precedent_dicts: dict[
             tuple[str, str | None, str | None, bool], list[dict[str, str | None]]
         ] = {}
@@ -285,17 +299,22 @@ class Checker:
             if reference.arguments is not None:
                 if values is None:
                     first = min(flag.evidence, key=_start_of)
-                    product = flag.product["label"] if flag.product else "the cell product"
-                    values = (
-                        product,
-                        (flag.condition["name"] if flag.condition else None)
-                        or "the conditions named",
-                        " ".join(text[first.start : first.end].split())[:120],
-                        *AGREEMENT_FORMS[is_plural(product)],
-                    )
+                    product = flag.product["label"] if flag.product else DEFAULT_PRODUCT
+                    condition = (
+                        flag.condition["name"] if flag.condition else None
+                    ) or DEFAULT_CONDITION
+                    quote = " ".join(text[first.start : first.end].split())[:120]
+                    forms = self._label_forms.get(product)
+                    if forms is None:
+                        forms = (is_normal(product), AGREEMENT_FORMS[is_plural(product)])
+                    values = (product, condition, quote, *forms[1])
                     # The agreement values are words, or the empty {s} right after a letter
                     # (checked at start-up): they change no space.
-                    normal_values = all(map(is_normal, values[:3]))
+                    normal_values = (
+                        forms[0]
+                        and (condition in self._normal_names or is_normal(condition))
+                        and is_normal(quote)
+                    )
                 relevance = relevance % reference.arguments(values)
                 # Normal values in a normal template make a normal text (see `is_normal`).
                 if not (normal_values and reference.normal):
@@ -391,8 +410,7 @@ def _printf_template(template: str, where: str) -> tuple[str, tuple[int, ...]]:
     return "".join(printf), tuple(fields)
 
 
-def _start_of(span: Span) -> int:
-    return span.start
+_start_of = attrgetter("start")
 
 
 def _span_json(span: Span, text: str, to_offset: Utf16Offsets | None) -> dict[str, Any]:

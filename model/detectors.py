@@ -8,6 +8,7 @@ diseases; `disclosure` notices a promotional page that never states risks or una
 from __future__ import annotations
 
 import bisect
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,6 +78,14 @@ class Placeholders(dict):
         if key not in AGREEMENT:
             return ""
         return verb_endings(self.get("product", ""))[key]
+
+
+def _reads_field(template: str, name: str) -> bool:
+    """Whether filling `template` may read the value `name` (a field that starts with it)."""
+    return any(
+        field is not None and field.startswith(name)
+        for _, field, _, _ in string.Formatter().parse(template)
+    )
 
 
 def render(template: str, **values: str) -> str:
@@ -409,12 +418,19 @@ def _find_dominant_product(document: Document, lexicons: Lexicons) -> dict[str, 
 
 
 def _nearest(candidates: list[_Candidate], mention: Mention) -> _Candidate:
-    def distance(candidate: _Candidate) -> tuple[int, int]:
-        gap = mention.start - candidate.mention.end
-        # Prefer a product named before the condition ("cells for MS") over one after it.
-        return (gap if gap >= 0 else 2 * (candidate.mention.start - mention.end) + 1, 0)
-
-    return min(candidates, key=distance)
+    """The candidate nearest `mention`, the first of equals (as `min` keeps it): a product
+    named before the condition ("cells for MS") is preferred over one after it."""
+    start, end = mention.start, mention.end
+    best: _Candidate | None = None
+    best_distance = 0
+    for candidate in candidates:
+        gap = start - candidate.mention.end
+        distance = gap if gap >= 0 else 2 * (candidate.mention.start - end) + 1
+        if best is None or distance < best_distance:
+            best, best_distance = candidate, distance
+    if best is None:
+        raise ValueError("no candidate")
+    return best
 
 
 def _main_names(named: list[_Candidate]) -> list[_Candidate]:
@@ -633,6 +649,8 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
             if previous is None or SCOPE_CONFIDENCE[scope] > SCOPE_CONFIDENCE[previous[0]]:
                 best[key] = (scope, candidate, condition)
     flags = []
+    # The catalogue's pair explanation names no quote: a page's fifty pairs need not make one.
+    reads_quote = _reads_field(rule.explanation, "quote")
     for (product_id, condition_name), (scope, paired, condition) in best.items():
         info = lexicons.conditions[condition_name]
         label = paired.label
@@ -649,7 +667,7 @@ def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
                     rule.explanation,
                     product=label,
                     condition=condition_name,
-                    quote=_short_quote(document.quote(condition)),
+                    quote=_short_quote(document.quote(condition)) if reads_quote else "",
                     where=where,
                 ),
                 evidence=(
@@ -704,18 +722,15 @@ def pair_link(document: Document, product: Mention, condition: Mention) -> str:
     if _one_sentence(document.text, first.end, last.start):
         return "in the same sentence"
     sentences = document.sentences
-    for heading_side, other in ((first, last), (last, first)):
-        heading = sentences[document.sentence_at(heading_side.start)]
-        if heading.is_heading and sentences[document.sentence_at(other.start)].section == (
-            heading.section
-        ):
+    first_sentence = sentences[document.sentence_at(first.start)]
+    last_sentence = sentences[document.sentence_at(last.start)]
+    for heading, other in ((first_sentence, last_sentence), (last_sentence, first_sentence)):
+        if heading.is_heading and other.section == heading.section:
             return f"under the heading \u201c{_link_quote(document, heading)}\u201d"
     title = sentences[0] if sentences else None
     if title is not None and first.start < title.end and first.end <= title.end:
         return f"on a page titled \u201c{_link_quote(document, title)}\u201d"
-    if sentences[document.sentence_at(first.start)].section == (
-        sentences[document.sentence_at(last.start)].section
-    ):
+    if first_sentence.section == last_sentence.section:
         return "in the same section of the page"
     return "on the same page, which promotes it"
 

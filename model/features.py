@@ -61,6 +61,45 @@ def _strip_accents_unicode(text: str) -> str:
     return "".join(c for c in normalized if not unicodedata.combining(c))
 
 
+@functools.cache
+def _combining_table() -> np.ndarray:
+    """1 for each combining character of the Basic Multilingual Plane (`unicodedata.combining`
+    is not 0), 0 for the others; its last cell, 2, stands for any character beyond the plane
+    (asked one by one)."""
+    table = np.zeros(_CLASS_TABLE_SIZE + 1, dtype=np.uint8)
+    table[:-1] = np.fromiter(
+        map(unicodedata.combining, map(chr, range(_CLASS_TABLE_SIZE))),
+        dtype=np.intp,
+        count=_CLASS_TABLE_SIZE,
+    ).astype(bool)
+    table[-1] = 2
+    return table
+
+
+def _strip_accents_all(documents: list[str]) -> list[str]:
+    """`[_strip_accents_unicode(d) for d in documents]`, with the combining characters of all
+    the documents found by one table look-up (the generator tests each character in Python: on
+    a Spanish page it took a fifth of the time of vectorising the sentences)."""
+    normalized = [d if d.isascii() else unicodedata.normalize("NFKD", d) for d in documents]
+    joined = "".join(normalized)
+    if joined.isascii():
+        return normalized
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = np.take(_combining_table(), codes, mode="clip")
+    beyond = np.flatnonzero(classes == 2)
+    if beyond.size:  # supplementary-plane characters: rare, asked here
+        classes[beyond] = [bool(unicodedata.combining(chr(c))) for c in codes[beyond].tolist()]
+    keep = classes == 0
+    if keep.all():
+        return normalized
+    # Where each document ends among the kept characters.
+    kept_before = np.zeros(codes.size + 1, dtype=np.intp)
+    np.cumsum(keep, out=kept_before[1:])
+    ends = kept_before[np.cumsum([len(n) for n in normalized])].tolist()
+    text = codes[keep].tobytes().decode("utf-32-le", "surrogatepass")
+    return [text[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+
+
 def _character_class(char: str) -> int:
     """The class of a character for the token patterns: a word character (`re`'s `\\w`), the
     apostrophe, or any other."""
@@ -203,6 +242,8 @@ class FastTfidf:
         self.sublinear_tf = sublinear_tf
         self.idf = np.asarray(idf, dtype=np.float64)
         self.size = len(terms)
+        if strip_accents:
+            _combining_table()  # built at load time rather than on the first request
         if analyzer == "word":
             self.token_pattern = token_pattern or _TWO_CHARACTER_WORDS
             self._words = _WordGrams(terms, self.min_n, self.max_n, self.token_pattern)
@@ -265,7 +306,7 @@ class FastTfidf:
         """Lowercasing and accent stripping, as the vectorizer's preprocessor."""
         documents = [text.lower() for text in texts] if self.lowercase else list(texts)
         if self.strip_accents:
-            documents = [_strip_accents_unicode(document) for document in documents]
+            documents = _strip_accents_all(documents)
         return documents
 
     def occurrences(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
@@ -332,21 +373,24 @@ def _count(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct (row, column) pairs in column-major order, and how often each occurs.
 
-    The occurrences of any one column must come in ascending rows (they do: each column is
-    found by one pass over the batch, in order). Then one stable sort by column orders the
-    pairs by column and row; NumPy sorts 16-bit keys by radix, in linear time.
+    Each pair is one integer, column × height + row, and the integers are sorted: 32-bit ones
+    when they fit, which NumPy sorts with SIMD instructions where the processor has them (on a
+    100 KB page, under half the time of sorting by column alone and gathering). A sort of the
+    whole keys has one result, whatever the algorithm.
     """
     if rows.size == 0:
         return _EMPTY, _EMPTY, _EMPTY
-    pairs = columns.astype(np.intp) * height + rows
-    order = np.argsort(columns.astype(np.uint16) if width <= 1 << 16 else columns, kind="stable")
-    pairs = pairs[order]
+    key_type = np.dtype(np.uint32 if width * height <= 1 << 32 else np.intp)
+    pairs = columns.astype(key_type)
+    pairs *= height
+    pairs += rows.astype(key_type)
+    pairs.sort()
     first = np.ones(pairs.size, dtype=bool)
     np.not_equal(pairs[1:], pairs[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    pairs = pairs[starts]
+    pairs = pairs[starts].astype(np.intp)
     columns = pairs // height
-    return pairs - columns * height, columns, np.diff(starts, append=order.size)
+    return pairs - columns * height, columns, np.diff(starts, append=first.size)
 
 
 class _WordGrams:

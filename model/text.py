@@ -67,13 +67,19 @@ def _is_list_item(line: str) -> bool:
     return False
 
 
-def _sentence_ends(text: str, start: int, end: int) -> list[tuple[int, int]]:
+_END_MARKS = _SPACED_ENDS + _WIDE_ENDS
+
+
+def _sentence_ends(
+    text: str, start: int, end: int, end_marks: str = _END_MARKS
+) -> list[tuple[int, int]]:
     """Where sentences end in text[start:end]: for each, [start, end) of the closers and
     whitespace after its end mark (empty after a full-width mark followed by text). Read as if
-    the text ended at `end`; a mark just before `start` counts."""
+    the text ended at `end`; a mark just before `start` counts. `end_marks`: the end marks
+    looked for, those of `_END_MARKS` the text holds (`segment` leaves out the others)."""
     first = max(start - 1, 0)
     marks: list[int] = []
-    for mark_character in _SPACED_ENDS + _WIDE_ENDS:
+    for mark_character in end_marks:
         found = text.find(mark_character, first, end)
         while found >= 0:
             marks.append(found)
@@ -198,6 +204,9 @@ def segment(text: str) -> tuple[list[Sentence], list[Section]]:
         lines.append((position, position + len(line)))
         position += len(line)
     nonblank = _join_wrapped([(s, e) for s, e in lines if text[s:e].strip()], text)
+    # Each line is searched for each end mark: only for those the text holds (three of nine on
+    # most pages).
+    end_marks = "".join(mark for mark in _END_MARKS if mark in text)
     section_index = 0
     section_start = 0
     current_heading: Sentence | None = None
@@ -216,7 +225,7 @@ def segment(text: str) -> tuple[list[Sentence], list[Section]]:
             sentences.append(current_heading)
             continue
         piece_start = content_start
-        for end_start, end_end in _sentence_ends(text, content_start, content_end):
+        for end_start, end_end in _sentence_ends(text, content_start, content_end, end_marks):
             sentences.append(Sentence(piece_start, end_start, section_index, is_list_item=is_list))
             piece_start = end_end
         if piece_start < content_end:

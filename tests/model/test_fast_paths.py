@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
@@ -31,8 +32,20 @@ from model.detectors import (
     is_normal,
     normal_spaces,
 )
+from model.features import _count, _strip_accents_all
 from model.lexicons import load_lexicons
-from model.matcher import LENGTH_BITS, Found, Mention, Phrase, PhraseMatcher, leftmost_longest
+from model.matcher import (
+    LENGTH_BITS,
+    Found,
+    Mention,
+    Phrase,
+    PhraseMatcher,
+    _vocabulary,
+    kept_leftmost_longest,
+    leftmost_longest,
+    leftmost_longest_sorted,
+    lexsort_bounded,
+)
 from model.normalise import ABSENT_FROM_FOLDED, fold_terms
 from model.report import Flag, Span
 from model.rules import load_rules
@@ -61,6 +74,19 @@ def test_bisection_finds_the_same_nearest_product_as_a_scan(spans, start, length
     condition = Mention("condition", "multiple sclerosis", start, start + length)
     nearby = _Nearby.of(candidates)
     assert nearby.nearest(condition) is _nearest(candidates, condition)
+
+
+@SETTINGS
+@given(span_lists, st.integers(0, 420), st.integers(1, 30))
+def test_nearest_is_the_first_minimum_of_the_distance(spans, start, length):
+    candidates = _candidates(spans)  # in any order, equal spans included
+    condition = Mention("condition", "multiple sclerosis", start, start + length)
+
+    def distance(candidate: _Candidate) -> tuple[int, int]:
+        gap = condition.start - candidate.mention.end
+        return (gap if gap >= 0 else 2 * (candidate.mention.start - condition.end) + 1, 0)
+
+    assert _nearest(candidates, condition) is min(candidates, key=distance)
 
 
 @SETTINGS
@@ -99,6 +125,70 @@ any_text = st.text(max_size=60) | st.text(st.characters(max_codepoint=127), max_
 @given(any_text)
 def test_alphanumeric_is_str_isalnum(text):
     assert alphanumeric(text).tolist() == [char.isalnum() for char in text]
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 9)), max_size=80),
+    st.sampled_from([10, 1 << 30]),
+)
+def test_count_is_the_sorted_count_of_each_pair(pairs, width):
+    """The distinct (row, column) pairs in column-major order and their counts, with 32-bit
+    keys (a small page) and with 64-bit ones (`width` × height past 32 bits)."""
+    height = 7
+    rows = np.array([row for row, _ in pairs], dtype=np.int32)
+    columns = np.array([column for _, column in pairs], dtype=np.int32)
+    counted = sorted(Counter((column, row) for row, column in pairs).items())
+    found = _count(rows, columns, height, width)
+    assert [array.tolist() for array in found] == [
+        [row for (_, row), _ in counted],
+        [column for (column, _), _ in counted],
+        [count for _, count in counted],
+    ]
+    assert all(array.dtype == np.intp for array in found) or not pairs
+
+
+def _plain_vocabulary(folded_terms: list[str], exact_terms: list[str]) -> frozenset[str]:
+    vocabulary: set[str] = set()
+    for term in [*folded_terms, *exact_terms]:
+        words = term.lower().split()
+        vocabulary.update(words)
+        vocabulary.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    vocabulary.update(exact_terms)
+    return frozenset(vocabulary)
+
+
+_TERM_WORDS = st.sampled_from(["stem", "cells", "Stem", "MS", "cell", "ALS", "\u0130", "x\ty"])
+
+
+@SETTINGS
+@given(
+    st.lists(st.lists(_TERM_WORDS, max_size=4).map(" ".join), max_size=8),
+    st.lists(st.lists(_TERM_WORDS, max_size=3).map(" ".join), max_size=4),
+)
+def test_vocabulary_is_the_words_and_adjacent_pairs_of_each_term(folded, exact):
+    assert _vocabulary(folded, exact) == _plain_vocabulary(folded, exact)
+
+
+def _plain_strip_accents(text: str) -> str:
+    """scikit-learn's `strip_accents_unicode`, as it is written there."""
+    normalized = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in normalized if not unicodedata.combining(c))
+
+
+@SETTINGS
+@given(
+    st.lists(
+        any_text | st.text(st.sampled_from("ae \u0301\u00e9\u00f1\U0001d167\U0001d15e\ufb01\ud800"))
+    )
+)
+def test_strip_accents_of_a_batch_is_the_plain_filter_of_each_text(texts):
+    assert _strip_accents_all(texts) == [_plain_strip_accents(text) for text in texts]
+
+
+def test_strip_accents_of_every_character():
+    every = [chr(code) for code in range(0x30000)] + ["".join(map(chr, range(0x30000)))]
+    assert _strip_accents_all(every) == [_plain_strip_accents(text) for text in every]
 
 
 @SETTINGS
@@ -272,6 +362,12 @@ def test_fill_is_the_template_filled_with_its_words_joined(template, quote):
     assert fill(template, values) == " ".join(template.format_map(values).split())
 
 
+# The lexicons' product labels and condition names: the checker reads their forms at start-up.
+_LEXICONS = load_lexicons()
+LEXICON_LABELS = sorted(
+    {p.label for p in _LEXICONS.products.values()} | {a.name for a in _LEXICONS.approved.values()}
+)
+LEXICON_CONDITIONS = sorted(_LEXICONS.conditions)
 relevance_texts = st.lists(
     st.sampled_from([" ", "  ", "\n", "\u00a0", "\u200b", "%", "%s", "{", "}", "a", "é"])
     | st.text(max_size=4)
@@ -332,8 +428,14 @@ def test_printf_templates_refuse_what_format_map_would_not_fill_with_words(templ
 @SETTINGS
 @given(
     st.sampled_from(sorted({rule.id for rule in load_rules().rules if rule.references})),
-    st.none() | st.fixed_dictionaries({"id": st.just("adipose"), "label": relevance_texts}),
-    st.none() | st.fixed_dictionaries({"name": st.none() | relevance_texts}),
+    st.none()
+    | st.fixed_dictionaries(
+        {"id": st.just("adipose"), "label": relevance_texts | st.sampled_from(LEXICON_LABELS)}
+    ),
+    st.none()
+    | st.fixed_dictionaries(
+        {"name": st.none() | relevance_texts | st.sampled_from(LEXICON_CONDITIONS)}
+    ),
     relevance_texts,
     st.booleans(),
 )
@@ -436,6 +538,52 @@ def _as_tuples(found):
 def test_find_all_equals_the_plain_group_by_group_search(text):
     folded = fold_text(text)
     assert _as_tuples(MATCHER.find_all(folded)) == _as_tuples(_find_all_plain(MATCHER, folded))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 30), st.integers(0, 6)), max_size=60))
+def test_kept_leftmost_longest_is_the_scan_group_by_group(spans):
+    rows = sorted((group, start, -(start + length)) for group, start, length in spans)
+    groups = np.array([group for group, _, _ in rows], dtype=np.int64)
+    starts = np.array([start for _, start, _ in rows], dtype=np.int64)
+    ends = np.array([-negative_end for _, _, negative_end in rows], dtype=np.int64)
+    expected = []
+    current, last_end = -1, -1
+    for group, start, end in zip(groups.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        if group != current:
+            current, last_end = group, -1
+        expected.append(start >= last_end)
+        if start >= last_end:
+            last_end = end
+    assert kept_leftmost_longest(groups, starts, ends).tolist() == expected
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(0, 5)), max_size=60),
+    st.sampled_from([1, 1 << 40]),
+)
+def test_lexsort_bounded_is_lexsort(rows, scale):
+    """Combined into one integer, or (`scale` makes the bounds' product too large) by
+    `np.lexsort` itself: the same order, ties included."""
+    columns = [np.array([row[i] for row in rows], dtype=np.int64) for i in range(3)]
+    bounds = (4, 41 * scale, 6 * scale)
+    expected = np.lexsort(tuple(reversed(columns)))
+    found = lexsort_bounded(*zip(columns, bounds, strict=True))
+    assert found.tolist() == expected.tolist()
+
+
+def test_find_all_gives_overlapping_spans_in_leftmost_longest_order(checker):
+    """`_composed_products` resolves heads with `leftmost_longest_sorted`, which needs them in
+    this order."""
+    from bench import corpus
+
+    for text in corpus.make_ads(3, 5000, 13) + corpus.make_foreign_ads(3, 3000, 14):
+        found = checker.matcher.find_all(fold_text(text, vocabulary=checker.matcher.vocabulary))
+        assert found.raw
+        for spans in found.raw.values():
+            assert spans == sorted(spans, key=lambda s: (s[0], -s[1], s[2]))
+            assert leftmost_longest_sorted(spans) == leftmost_longest(spans)
 
 
 def test_find_all_equals_the_plain_search_with_every_phrase(checker):
