@@ -10,7 +10,7 @@ Examples are derandomized and bounded.
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 import model
@@ -19,14 +19,9 @@ from model.knowledge_base import PRODUCTS
 from model.report import SEVERITY_RANK
 from model.risk import LEVEL_BANDS
 from model.rules import CATEGORIES, SEVERITIES
+from tests.property_settings import reproducible
 
-PROPERTY_SETTINGS = settings(
-    derandomize=True,
-    database=None,
-    deadline=None,
-    max_examples=200,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+PROPERTY_SETTINGS = reproducible(200, [HealthCheck.data_too_large])
 # Pieces that make rules fire, so that spans exist to be checked.
 CLAIMS = [
     "stem cell therapy",

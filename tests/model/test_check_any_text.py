@@ -10,16 +10,12 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
-SETTINGS = settings(
-    derandomize=True,
-    database=None,
-    deadline=None,
-    max_examples=120,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+from tests.property_settings import reproducible
+
+SETTINGS = reproducible(120, [HealthCheck.function_scoped_fixture])
 # Any code point, surrogates (category Cs) often among them: `st.text` leaves them out.
 ANY_CHARACTER = st.one_of(st.characters(), st.characters(categories=["Cs"]))
 PIECES = st.sampled_from(

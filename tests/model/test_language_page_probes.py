@@ -19,7 +19,11 @@ reached; the aim is no false alarm.
 
 from __future__ import annotations
 
-from tests.model.probe_files import read_probes, risk_level
+from tests.model.probe_files import (
+    assert_clinic_pages_flagged,
+    other_pages_flagged,
+    read_probes,
+)
 
 PROBES = read_probes("language_page_probes.jsonl")
 LANGUAGES = {"ja", "zh", "ko", "vi", "id", "tr", "ar", "nl", "pl", "cs", "it", "ru"}
@@ -35,11 +39,9 @@ def test_the_probes_are_four_pages_in_each_of_twelve_languages():
 
 
 def test_clinic_pages_are_flagged():
-    clinic = [p for p in PROBES if p["label"] == "violative"]
-    missed = [p["id"] for p in clinic if risk_level(p["text"]) == "low"]
-    assert len(clinic) - len(missed) >= MIN_CLINIC_PAGES_FLAGGED * len(clinic), missed
+    assert_clinic_pages_flagged(PROBES, MIN_CLINIC_PAGES_FLAGGED)
 
 
 def test_pages_that_share_their_words_are_seldom_flagged():
-    flagged = [p["id"] for p in PROBES if p["label"] == "ok" and risk_level(p["text"]) != "low"]
+    flagged = other_pages_flagged(PROBES)
     assert len(flagged) <= MAX_FALSE_ALARMS, flagged

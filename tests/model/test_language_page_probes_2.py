@@ -19,16 +19,16 @@ reached.
 
 from __future__ import annotations
 
-from tests.model.probe_files import read_probes, risk_level
+from tests.model.probe_files import (
+    assert_clinic_pages_flagged,
+    other_pages_flagged,
+    read_probes,
+)
 
 PROBES = read_probes("language_page_probes_2.jsonl")
 LANGUAGES = {"es", "pt", "fr", "de", "it", "ru", "zh", "ja"}
 MIN_CLINIC_PAGES_FLAGGED = 0.95
 MAX_FALSE_ALARMS = 1
-
-
-def _flagged(text: str) -> bool:
-    return risk_level(text) != "low"
 
 
 def test_the_probes_are_six_pages_in_each_of_eight_languages():
@@ -38,11 +38,9 @@ def test_the_probes_are_six_pages_in_each_of_eight_languages():
 
 
 def test_clinic_pages_are_flagged():
-    clinic = [p for p in PROBES if p["label"] == "violative"]
-    missed = [p["id"] for p in clinic if not _flagged(p["text"])]
-    assert len(clinic) - len(missed) >= MIN_CLINIC_PAGES_FLAGGED * len(clinic), missed
+    assert_clinic_pages_flagged(PROBES, MIN_CLINIC_PAGES_FLAGGED)
 
 
 def test_pages_that_share_their_words_are_seldom_flagged():
-    flagged = [p["id"] for p in PROBES if p["label"] == "ok" and _flagged(p["text"])]
+    flagged = other_pages_flagged(PROBES)
     assert len(flagged) <= MAX_FALSE_ALARMS, flagged

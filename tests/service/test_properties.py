@@ -8,18 +8,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from service import create_app
+from tests.property_settings import reproducible
 
-PROPERTY_SETTINGS = settings(
-    derandomize=True,
-    database=None,
-    deadline=None,
-    max_examples=150,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+PROPERTY_SETTINGS = reproducible(150, [HealthCheck.data_too_large])
 # Phrases that make rules fire, so that spans are actually produced and checked.
 AD_PHRASES = [
     "stem cell therapy",
