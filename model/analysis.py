@@ -166,15 +166,20 @@ def _composed_products(
         head_start, head_end, _ = kept[index]
         if document.sentence_at(head_start) != document.sentence_of[source]:
             continue
-        gap = document.text[source.end : head_start]
-        # "bone marrow, adipose tissue" lists two sources: a list separator ends the name.
-        if (
-            len(gap) <= (window + 1) * 40
-            and len(gap.split()) <= window
-            and not any(mark in gap for mark in ",;.:")
-        ):
+        if _joins_one_name(document.text[source.end : head_start], window):
             found.append(Mention("product", source.key, source.start, head_end))
     return found
+
+
+def _joins_one_name(gap: str, window: int) -> bool:
+    """Whether the words between a source and its head leave them one product's name: at most
+    `window` words (read only when the gap is short enough to hold them), and no list separator
+    or full stop ("bone marrow, adipose tissue" lists two sources)."""
+    return (
+        len(gap) <= (window + 1) * 40
+        and len(gap.split()) <= window
+        and not any(mark in gap for mark in ",;.:")
+    )
 
 
 def _composed_head_first(
@@ -182,7 +187,7 @@ def _composed_head_first(
 ) -> list[Mention]:
     """Product mentions named head first: a cell head, then within `rule.window` words of the
     same sentence a linking word ("from") and the source: "cells collected from your own bone
-    marrow". The words between may not hold a list separator or a full stop."""
+    marrow" (the words between joining them as `_joins_one_name` says)."""
     kept = leftmost_longest_sorted([h for h in heads if h[2] in rule.heads])
     ends = [h[1] for h in kept]
     found: list[Mention] = []
@@ -194,12 +199,8 @@ def _composed_head_first(
         if document.sentence_at(head_start) != document.sentence_of[source]:
             continue
         gap = document.text[head_end : source.start]
-        words = gap.lower().split()
-        if (
-            len(gap) <= (rule.window + 1) * 40
-            and len(words) <= rule.window
-            and not rule.linking_words.isdisjoint(words)
-            and not any(mark in gap for mark in ",;.:")
+        if _joins_one_name(gap, rule.window) and not rule.linking_words.isdisjoint(
+            gap.lower().split()
         ):
             found.append(Mention("product", source.key, head_start, source.end))
     return found

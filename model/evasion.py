@@ -35,7 +35,7 @@ from model.lookalikes import latin_lookalike, lookalike_words, script_of, writte
 # A run of spaced-out or dotted single letters, at least three of them: "s t e m", "S.T.E.M",
 # with the dot after the last letter when a word follows ("s. t. e. m. cells"). Read by
 # `_spaced_letter_run` with string code (the `re` pattern it replaces needed lookarounds).
-_SPACED_LETTER_MARKS = ".\u00b7\u2022*"
+SPACED_LETTER_MARKS = ".\u00b7\u2022*"
 _WIDE_SPACED_LETTER_MARKS = "\u00b7\u2022"
 # Marks put inside a word, or between the words of a name, to break it for a filter while a
 # reader reads through them: "ste*m", "multiple.sclerosis". (`_` and `-` are separators already.)
@@ -363,7 +363,7 @@ def _spaced_letter_run(text: str, start: int) -> int | None:
 def _spaced_letter(text: str, position: int) -> int | None:
     """The end of a separator and a lone letter at `position`, None when there is none."""
     mark = position + 1 if text[position : position + 1] == " " else position
-    if text[mark : mark + 1] and text[mark] in _SPACED_LETTER_MARKS:
+    if text[mark : mark + 1] and text[mark] in SPACED_LETTER_MARKS:
         letter = mark + 2 if text[mark + 1 : mark + 2] == " " else mark + 1
     elif mark > position:  # a space alone
         letter = mark

@@ -505,16 +505,12 @@ def lexsort_bounded(*columns: tuple[np.ndarray, int]) -> np.ndarray:
     return np.argsort(combined, kind="stable")
 
 
-def leftmost_longest(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """(start, end, key) spans without overlaps: of each overlapping run, the earliest, then
-    the longest (then the first key) is kept."""
-    return leftmost_longest_sorted(sorted(spans, key=lambda s: (s[0], -s[1], s[2])))
-
-
 def leftmost_longest_sorted(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """`leftmost_longest` of spans already sorted by start, then longest first, then key (as
-    `find_all` gives an overlapping group's spans): a 100 KB page's composed names filter and
-    resolve a thousand heads per source word, and sorting them again took most of the time."""
+    """(start, end, key) spans without overlaps, of spans sorted by start, then longest first,
+    then key (as `find_all` gives an overlapping group's spans): of each overlapping run, the
+    earliest, then the longest (then the first key) is kept. A 100 KB page's composed names
+    filter and resolve a thousand heads per source word; sorting them again took most of the
+    time."""
     kept: list[tuple[int, int, str]] = []
     last_end = -1
     for span in spans:

@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.characters import BMP
-from model.evasion import Obfuscation, ObfuscationKind, Vocabulary, repair_words
+from model.evasion import (
+    SPACED_LETTER_MARKS,
+    Obfuscation,
+    ObfuscationKind,
+    Vocabulary,
+    repair_words,
+)
 from model.lookalikes import script_of
 
 _SEPARATORS = " \t\n\r\f\v-/\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2028\u2029_"
@@ -663,7 +669,7 @@ _MAX_LETTER_GAP = 3  # " ", "  ", ". ", " · ": what may separate spaced letters
 
 def _spaced_runs(text: str, positions: list[int]) -> list[list[int]]:
     """The runs of two or more of `positions` (ascending) separated only by spaces and at most
-    one spaced-letter mark (`model.evasion`: ".", "·", "•", "*")."""
+    one of the spaced-letter marks (`model.evasion.SPACED_LETTER_MARKS`)."""
     runs: list[list[int]] = []
     run: list[int] = []
     for position in positions:
@@ -671,7 +677,7 @@ def _spaced_runs(text: str, positions: list[int]) -> list[list[int]]:
             gap = text[run[-1] + 1 : position]
             marks = gap.replace(" ", "")
             if not (
-                0 < len(gap) <= _MAX_LETTER_GAP and marks in ("", ".", "\u00b7", "\u2022", "*")
+                0 < len(gap) <= _MAX_LETTER_GAP and len(marks) <= 1 and marks in SPACED_LETTER_MARKS
             ):
                 if len(run) >= _MIN_ENCLOSED_WORD:
                     runs.append(run)

@@ -12,6 +12,7 @@ import bisect
 import dataclasses
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 import numpy as np
 import pytest
@@ -42,7 +43,6 @@ from model.matcher import (
     PhraseMatcher,
     _vocabulary,
     kept_leftmost_longest,
-    leftmost_longest,
     leftmost_longest_sorted,
     lexsort_bounded,
 )
@@ -52,6 +52,18 @@ from model.rules import load_rules
 from model.text import fold_term, fold_text
 
 SETTINGS = settings(derandomize=True, database=None, deadline=None, max_examples=300)
+
+
+def leftmost_longest(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The plain computation: (start, end, key) spans without overlaps, of each overlapping run
+    the earliest, then the longest (then the first key)."""
+    kept: list[tuple[int, int, str]] = []
+    last_end = -1
+    for span in sorted(spans, key=lambda s: (s[0], -s[1], s[2])):
+        if span[0] >= last_end:
+            kept.append(span)
+            last_end = span[1]
+    return kept
 
 
 def _candidates(spans: list[tuple[int, int]]) -> list[_Candidate]:
