@@ -60,6 +60,11 @@ def _word_share(char: str) -> str | None:
     return None
 
 
+# Unicode's directional formatting characters (UAX #9): the right-to-left and left-to-right
+# overrides and their pop, and all nine controls (embeddings, overrides, isolates, their pops).
+RLO, LRO, PDF = "\u202e", "\u202d", "\u202c"
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
 _SURROGATE_TO_REPLACEMENT = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 
 

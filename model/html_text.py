@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from model.characters import TranslationTable, is_word_character
+from model.characters import LRO, PDF, RLO, TranslationTable, is_word_character
 from model.css import parse_stylesheet
 from model.visibility import Inherited, PageStyles, Seen
 
@@ -335,7 +335,7 @@ def _read(
                 after,
                 block or tag in _SPACED_TAGS,
                 labels if owns_labels else None,
-                _PDF * len(mark),
+                PDF * len(mark),
                 reopen,
             )
         )
@@ -355,15 +355,12 @@ def _close(item: _Close) -> None:
     item.sink.append(item.reopen)
 
 
-_RLO, _LRO, _PDF = "\u202e", "\u202d", "\u202c"
-
-
 def _override_mark(override: str, open_marks: str) -> str:
     """The mark an element's override writes: right to left always; left to right only inside
     a right-to-left one (elsewhere it draws Latin text as it is stored)."""
     if override == "rtl":
-        return _RLO
-    return _LRO if override == "ltr" and open_marks else ""
+        return RLO
+    return LRO if override == "ltr" and open_marks else ""
 
 
 def _element(tag: str, attributes: dict[str, str | None], parent: _Element | None) -> _Element:
@@ -408,7 +405,7 @@ def _lines(parts: list[str]) -> str:
 
 
 def _has_text(line: str) -> bool:
-    return bool(line.strip(_BLANK)) if _RLO in line or _LRO in line else bool(line.strip())
+    return bool(line.strip(_BLANK)) if RLO in line or LRO in line else bool(line.strip())
 
 
-_BLANK = " \t\n\r\f\v" + _RLO + _LRO + _PDF
+_BLANK = " \t\n\r\f\v" + RLO + LRO + PDF

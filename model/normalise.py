@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.characters import BMP
+from model.characters import BIDI_CONTROLS, BMP, LRO, PDF, RLO
 from model.evasion import (
     SPACED_LETTER_MARKS,
     Obfuscation,
@@ -319,7 +319,7 @@ def fold_text(text: str, vocabulary: Vocabulary | None = None) -> FoldedText:
     else:
         codes, index, moved, records = _fold_characters(text)
         translated = None
-        if _RLO in text:
+        if RLO in text:
             codes, index, overrides = _reverse_overrides(text, codes, index)
             records += overrides
             reordered = bool(overrides)
@@ -399,13 +399,12 @@ def _small_capital_words(text: str, codes: np.ndarray) -> list[Obfuscation]:
 # override (RLO) and its pop (PDF) from right to left, letters and digits included: "\u202eSM
 # eruc sllec mets\u202c" is stored backwards and shown as "stem cells cure MS". (An isolate or
 # embedding, RLI…PDI or RLE…PDF, does not reverse Latin letters: they keep their own direction.)
-_RLO, _LRO, _PDF = "\u202e", "\u202d", "\u202c"
 _EMBEDDINGS = frozenset("\u202a\u202b")  # LRE, RLE
 _ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
 _PDI = "\u2069"
 _PARAGRAPH_BREAKS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
 _SEGMENT_BREAKS = frozenset("\t\x0b\x1f")  # each segment of a line is ordered on its own
-_BIDI_CONTROLS = frozenset({_RLO, _LRO, _PDF, _PDI}) | _EMBEDDINGS | _ISOLATES
+_BIDI_CONTROLS = frozenset(BIDI_CONTROLS)  # the overrides, PDF and PDI, embeddings, isolates
 _BIDI_EVENTS = np.array(
     sorted(map(ord, _BIDI_CONTROLS | _PARAGRAPH_BREAKS | _SEGMENT_BREAKS)), dtype=np.uint32
 )
@@ -505,7 +504,7 @@ def _override_runs(text: str) -> list[_Override]:
                 run = None
             isolates = 0
         elif run is None:
-            if char == _RLO:
+            if char == RLO:
                 run = _Override(position, stack=[1])
                 overflow = 0
             elif char in _ISOLATES:
@@ -516,19 +515,19 @@ def _override_runs(text: str) -> list[_Override]:
             # Nested deeper than anyone writes: left as written, its pushes and pops counted
             # only to find where it ends (UAX #9 counts overflowing ones so, X5–X7).
             run.readable = False
-            overflow += 1 if char != _PDF else -1
+            overflow += 1 if char != PDF else -1
             if overflow < 0:
                 overflow = 0
                 run.stack.pop()
-        elif char in (_RLO, _LRO):
+        elif char in (RLO, LRO):
             level = abs(run.stack[-1])
-            level += 2 if (level % 2 == 1) == (char == _RLO) else 1
+            level += 2 if (level % 2 == 1) == (char == RLO) else 1
             run.stack.append(level)
         elif char in _EMBEDDINGS or char in _ISOLATES:
             # Its characters' order depends on their own directions: the run is left as written.
             run.stack.append(-abs(run.stack[-1]) - 1 if char in _EMBEDDINGS else _ISOLATE)
             run.readable = False
-        elif char == _PDF:
+        elif char == PDF:
             if run.stack[-1] != _ISOLATE:  # a PDF does not close an isolate (X7)
                 run.stack.pop()
             if not run.stack:

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from model.characters import BIDI_CONTROLS, PDF, RLO
 from model.normalise import FoldedText, fold_term, fold_text
 
 __all__ = ["FoldedText", "Section", "Sentence", "fold_term", "fold_text", "segment"]
@@ -110,21 +111,17 @@ def _display_width(line: str) -> int:
     return len(line) + sum(unicodedata.east_asian_width(c) in "WF" for c in line)
 
 
-_RLO, _PDF = "\u202e", "\u202c"
-_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-
-
 def _seen_from_the_end(line: str) -> str:
     """The line stripped, as its end is seen: text stored backwards under a right-to-left
     override that runs to the line's end (`model.normalise`, `_reverse_overrides`) is drawn from
     its last stored character to its first, so "\u202e.sllec mets ruO\u202c" ends with ".".
     Right-to-left letters under an override are drawn as stored, and the line is left so."""
     stripped = line.strip()
-    if _RLO not in stripped:
+    if RLO not in stripped:
         return stripped
-    start = stripped.rfind(_RLO)
-    run = stripped[start + 1 :].rstrip(_BIDI_CONTROLS + " \t")
-    if _PDF in run or any(unicodedata.bidirectional(char) in ("R", "AL") for char in run):
+    start = stripped.rfind(RLO)
+    run = stripped[start + 1 :].rstrip(BIDI_CONTROLS + " \t")
+    if PDF in run or any(unicodedata.bidirectional(char) in ("R", "AL") for char in run):
         return stripped
     return stripped[:start] + run[::-1]
 
