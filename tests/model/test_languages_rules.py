@@ -31,6 +31,12 @@ MAIN_CLAIM_RULES = (
     "efficacy.functional-recovery",
     "evidence.promising-preliminary",
     "route.intrathecal-eye-lung",
+    "efficacy.guaranteed-results",
+    "efficacy.pain-free",
+    "evidence.clinically-proven",
+    "evidence.research-says",
+    "safety.safer-than-standard-care",
+    "efficacy.avoid-surgery",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
