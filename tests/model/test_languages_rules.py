@@ -37,6 +37,8 @@ MAIN_CLAIM_RULES = (
     "evidence.research-says",
     "safety.safer-than-standard-care",
     "efficacy.avoid-surgery",
+    "hype.any-cell-type",
+    "hype.disparages-standard-care",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
