@@ -39,6 +39,9 @@ MAIN_CLAIM_RULES = (
     "efficacy.avoid-surgery",
     "hype.any-cell-type",
     "hype.disparages-standard-care",
+    "hype.unlock-healing",
+    "efficacy.root-cause",
+    "efficacy.immune-reset",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
