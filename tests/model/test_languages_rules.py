@@ -31,6 +31,17 @@ MAIN_CLAIM_RULES = (
     "efficacy.functional-recovery",
     "evidence.promising-preliminary",
     "route.intrathecal-eye-lung",
+    "efficacy.guaranteed-results",
+    "efficacy.pain-free",
+    "evidence.clinically-proven",
+    "evidence.research-says",
+    "safety.safer-than-standard-care",
+    "efficacy.avoid-surgery",
+    "hype.any-cell-type",
+    "hype.disparages-standard-care",
+    "hype.unlock-healing",
+    "efficacy.root-cause",
+    "efficacy.immune-reset",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
