@@ -90,8 +90,21 @@ def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
+# Latin letters Unicode does not decompose into a base letter and a diacritic, written as
+# the base letter(s) like every other accented letter: a Polish page typed without its "ł", a
+# Turkish one without "ı" or a Swiss German one with "ss" for "ß" then reads as the page with
+# them, and a lexicon phrase written either way matches both. Vietnamese "đ" stays: written
+# "d" its words become English ones ("đội", a team, would read as "doi", a citation's DOI).
+_UNDECOMPOSED_LETTERS = {
+    "ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O",
+    "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ß": "ss", "ẞ": "SS",
+}  # fmt: skip
+
+
 def _fold_char(char: str) -> str:
     """How one character reads, case kept: "" (invisible), " ", or one or more characters."""
+    if char in _UNDECOMPOSED_LETTERS:
+        return _UNDECOMPOSED_LETTERS[char]
     code = ord(char)
     if char in _SEPARATORS or char.isspace():
         return " "

@@ -569,3 +569,29 @@ def test_an_override_holding_an_embedding_is_left_as_written():
 )
 def test_an_abbreviation_among_capitals_stands_unless_the_page_writes_the_word(text, expected):
     assert [(key, quote) for key, quote in found(text) if key in ("als", "copd")] == expected
+
+
+@pytest.mark.parametrize(
+    ("with_letter", "without_letter"),
+    [
+        ("Terapia jest całkowicie bezpieczna.", "Terapia jest calkowicie bezpieczna."),
+        ("Kök hücre tedavisi ameliyatsız yapılır.", "Kok hucre tedavisi ameliyatsiz yapilir."),
+        ("Eine Abstoßung ist ausgeschlossen.", "Eine Abstossung ist ausgeschlossen."),
+    ],
+)
+def test_letters_unicode_does_not_decompose_read_as_their_base_letters(
+    with_letter: str, without_letter: str
+) -> None:
+    # A page typed without its "ł", "ı" or "ß" reads as the page with them, so a phrase
+    # written either way matches both; the offsets still point into the original.
+    assert fold_text(with_letter).folded == fold_text(without_letter).folded
+    assert fold_term("całkowicie") == fold_term("calkowicie")
+    folded = fold_text(with_letter)
+    start = folded.folded.index("ss") if "ß" in with_letter else 0
+    if start:
+        assert with_letter[slice(*folded.span_in_original(start, start + 2))] == "ß"
+
+
+def test_vietnamese_d_with_stroke_is_kept() -> None:
+    # Written "d", Vietnamese words become English ones ("đội", a team, would read "doi").
+    assert fold_term("đội ngũ bác sĩ") == "đoi ngu bac si"
