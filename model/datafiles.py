@@ -1,7 +1,25 @@
-"""Reads the YAML data files (rules, lexicons, knowledge base)."""
+"""Reads the YAML data files (rules, lexicons, knowledge base).
+
+Parsing the packaged files (`model/data/`, 800 KB of YAML) took about a seventh of start-up,
+even with libyaml. What a packaged file parses to is therefore kept beside it, as Python keeps
+bytecode beside a module: `model/data/**/__pycache__/<name>.<key>.marshal`, written on the first
+read and read back with `marshal` (a fiftieth of the parse). The key is a SHA-256 of the file's
+text, of PyYAML's version, of this interpreter's bytecode magic number (the marshal format) and
+of `_CACHE_FORMAT`, so an edited file, another PyYAML or Python, or a change to what
+`load_yaml` builds is never answered from an old parse: it is parsed again and the other keys'
+files of that data file are removed. The file's payload is checked against a SHA-256 it carries
+before it is read. Where the directory cannot be written (an installed package owned by another
+user), every start parses the YAML, as it always did. Files outside `model/data/` (tests, a
+knowledge base given by path) are parsed each time and nothing is written beside them.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
+import tempfile
+from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +33,71 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# Change when what `load_yaml` builds from the same text changes: every kept parse is then stale.
+_CACHE_FORMAT = b"load_yaml 1"
+_CACHE_SUFFIX = ".marshal"
+_DIGEST_SIZE = 32
+
+
 def read_yaml(path: Path) -> Any:
-    """Parse one data file with the safe loader (no Python objects, no tags)."""
-    return load_yaml(path.read_text(encoding="utf-8"))
+    """Parse one data file with the safe loader (no Python objects, no tags); a file of
+    `model/data/` is parsed once per version of its text (see the module's docstring)."""
+    text = path.read_text(encoding="utf-8")
+    resolved = path.resolve()
+    if not resolved.is_relative_to(DATA_DIR):
+        return load_yaml(text)
+    kept = _kept_path(resolved, text)
+    try:
+        return _read_kept(kept)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # not written yet, unreadable or damaged: parse
+    data = load_yaml(text)
+    _keep(kept, data)
+    return data
+
+
+def _kept_path(path: Path, text: str) -> Path:
+    digest = hashlib.sha256()
+    for part in (_CACHE_FORMAT, yaml.__version__.encode(), MAGIC_NUMBER):
+        digest.update(len(part).to_bytes(4, "big") + part)
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return path.parent / "__pycache__" / f"{path.stem}.{digest.hexdigest()[:32]}{_CACHE_SUFFIX}"
+
+
+def _read_kept(kept: Path) -> Any:
+    stored = kept.read_bytes()
+    payload = memoryview(stored)[_DIGEST_SIZE:]
+    if hashlib.sha256(payload).digest() != stored[:_DIGEST_SIZE]:
+        raise ValueError(f"{kept.name}: damaged")
+    return marshal.loads(payload)
+
+
+def _keep(kept: Path, data: Any) -> None:
+    """Write `data`'s parse beside its file, if marshal can hold it exactly (it holds the types
+    YAML's safe loader builds but dates and sets of other types) and the directory can be
+    written; remove the file's parses kept under other keys."""
+    try:
+        payload = marshal.dumps(data)
+    except ValueError:  # e.g. a date: parse this file each time
+        return
+    try:
+        kept.parent.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=kept.parent, prefix=kept.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(temporary, kept)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        stem, key = kept.name.removesuffix(_CACHE_SUFFIX).rsplit(".", 1)
+        for other in kept.parent.glob(f"{stem}.*{_CACHE_SUFFIX}"):
+            other_key = other.name[len(stem) + 1 : -len(_CACHE_SUFFIX)]
+            if other_key != key and len(other_key) == len(key) and "." not in other_key:
+                other.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only installation: parse each time
 
 
 def load_yaml(text: str) -> Any:

@@ -1,4 +1,5 @@
-"""`load_yaml` builds exactly what `yaml.load` with the safe loader builds."""
+"""`load_yaml` builds exactly what `yaml.load` with the safe loader builds, and `read_yaml`'s kept
+parses read back as the files parse."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from model.datafiles import _LOADER, load_yaml
+from model import datafiles
+from model.datafiles import _LOADER, load_yaml, read_yaml
 
 DATA_FILES = sorted((Path(__file__).parents[2] / "model" / "data").rglob("*.yaml"))
 TRICKY = [
@@ -62,3 +64,110 @@ def test_what_yaml_load_refuses_is_refused():
         with pytest.raises(yaml.YAMLError):
             load_yaml(text)
     assert isinstance(load_yaml("d: 2001-12-14")["d"], datetime.date)
+
+
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
+def test_libyaml_and_the_pure_python_loader_read_every_data_file_alike(path):
+    text = path.read_text(encoding="utf-8")
+    assert load_yaml(text) == yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506
+
+
+# -- parses kept beside the packaged data files (model/datafiles.py's docstring) ---------------
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A stand-in for model/data/: read_yaml keeps parses only of files under DATA_DIR."""
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path.resolve())
+    return tmp_path
+
+
+def _kept(directory: Path) -> list[Path]:
+    return sorted((directory / "__pycache__").glob(f"*{datafiles._CACHE_SUFFIX}"))
+
+
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
+def test_a_kept_parse_reads_back_as_the_file_parses(path):
+    """Every packaged file, read through its kept parse, is what parsing it builds (types, key
+    order and aliased nodes included)."""
+    text = path.read_text(encoding="utf-8")
+    parsed = load_yaml(text)
+    kept = datafiles._kept_path(path.resolve(), text)
+    datafiles._keep(kept, parsed)
+    read = datafiles._read_kept(kept)
+    assert read == parsed
+    assert repr(read) == repr(parsed)
+    assert read_yaml(path) == parsed
+
+
+def test_aliased_nodes_stay_one_object_through_a_kept_parse(data_dir):
+    source = data_dir / "aliases.yaml"
+    source.write_text("list: &l [a, b]\nsame: *l\nm: &m {a: b}\nn: *m\n", encoding="utf-8")
+    read_yaml(source)
+    assert len(_kept(data_dir)) == 1
+    loaded = read_yaml(source)
+    assert loaded["list"] is loaded["same"]
+    assert loaded["m"] is loaded["n"]
+
+
+def test_an_edited_file_is_parsed_again_and_its_old_parse_removed(data_dir, monkeypatch):
+    source = data_dir / "edited.yaml"
+    source.write_text("a: 1\n", encoding="utf-8")
+    assert read_yaml(source) == {"a": 1}
+    first = _kept(data_dir)
+    source.write_text("a: 2\n", encoding="utf-8")
+    assert read_yaml(source) == {"a": 2}
+    second = _kept(data_dir)
+    assert len(first) == len(second) == 1 and first != second
+    # Read back from the kept parse, not parsed again.
+    monkeypatch.setattr(datafiles, "load_yaml", lambda text: pytest.fail("parsed again"))
+    assert read_yaml(source) == {"a": 2}
+
+
+def test_another_pyyaml_or_format_is_another_key(data_dir, monkeypatch):
+    source = data_dir / "versions.yaml"
+    source.write_text("a: b\n", encoding="utf-8")
+    key = datafiles._kept_path(source, "a: b\n")
+    monkeypatch.setattr(yaml, "__version__", "0.0.1")
+    assert datafiles._kept_path(source, "a: b\n") != key
+    monkeypatch.undo()
+    monkeypatch.setattr(datafiles, "_CACHE_FORMAT", b"load_yaml 0")
+    assert datafiles._kept_path(source, "a: b\n") != key
+
+
+def test_a_damaged_parse_is_not_read(data_dir):
+    source = data_dir / "damaged.yaml"
+    source.write_text("a: [x, y]\n", encoding="utf-8")
+    read_yaml(source)
+    (kept,) = _kept(data_dir)
+    stored = bytearray(kept.read_bytes())
+    stored[-1] ^= 1
+    kept.write_bytes(bytes(stored))
+    assert read_yaml(source) == {"a": ["x", "y"]}
+    kept.write_bytes(b"")
+    assert read_yaml(source) == {"a": ["x", "y"]}
+
+
+def test_what_marshal_cannot_hold_is_parsed_each_time(data_dir):
+    source = data_dir / "dated.yaml"
+    source.write_text("when: 2026-12-02\n", encoding="utf-8")
+    assert read_yaml(source) == {"when": datetime.date(2026, 12, 2)}
+    assert _kept(data_dir) == []
+
+
+def test_an_unwritable_directory_still_reads(data_dir, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(datafiles.tempfile, "mkstemp", refuse)
+    source = data_dir / "readonly.yaml"
+    source.write_text("a: b\n", encoding="utf-8")
+    assert read_yaml(source) == read_yaml(source) == {"a": "b"}
+    assert _kept(data_dir) == []
+
+
+def test_files_outside_the_data_directory_are_not_kept(tmp_path):
+    source = tmp_path / "elsewhere.yaml"
+    source.write_text("a: b\n", encoding="utf-8")
+    assert read_yaml(source) == {"a": "b"}
+    assert not (tmp_path / "__pycache__").exists()
