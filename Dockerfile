@@ -28,6 +28,10 @@ COPY model ./model
 COPY service ./service
 COPY training ./training
 RUN pip install --no-cache-dir --no-deps .
+# Load the checker once, as root, so the data files' parses are kept beside them in the
+# installed package (model/datafiles.py): the server's user cannot write there, and without
+# them every worker parses 800 KB of YAML at start.
+RUN cd / && python -c "import model; model.load_checker()"
 
 # Run from an empty directory, as an unprivileged user: the installed package is what serves.
 WORKDIR /app
