@@ -28,13 +28,13 @@ COPY model ./model
 COPY service ./service
 COPY training ./training
 RUN pip install --no-cache-dir --no-deps .
-# Load the checker once, as root, so the data files' parses are kept beside them in the
-# installed package (model/datafiles.py): the server's user cannot write there, and without
-# them every worker parses 800 KB of YAML at start.
-RUN cd / && python -c "import model; model.load_checker()"
 
 # Run from an empty directory, as an unprivileged user: the installed package is what serves.
 WORKDIR /app
+# Load the checker once, as root, so the data files' parses are kept beside them in the
+# installed package (model/datafiles.py): the server's user cannot write there, and without
+# them every worker parses 800 KB of YAML at start.
+RUN python -c "import model; model.load_checker()"
 USER 10001:10001
 
 ENV HOST=0.0.0.0 \
