@@ -78,6 +78,28 @@ def test_a_report_of_the_same_offer_is_informational_with_no_flags():
     }
 
 
+# A law firm's account of a malpractice suit: the parties, the suit and the FDA's warning
+# are what mark it as a report (it names the product, the condition and the price it cost).
+LAW_FIRM_REPORT = (
+    "Patients in Ohio should think twice before paying for knee injections of fat-derived stem "
+    "cells. The FDA warned consumers in 2019 that no such product is approved for arthritis.\n"
+    "A medical malpractice lawsuit filed last month tells how a retired teacher was promised "
+    "that the injections would regrow her cartilage and let her skip a knee replacement. The "
+    "plaintiff paid $7,400 for the procedure.\n"
+    "According to the complaint, the clinic never explained the risks. Within weeks the "
+    "plaintiff's knee became infected and she needed two operations."
+)
+
+
+def test_a_law_firms_account_of_a_suit_is_informational():
+    body = shared_checker().check(LAW_FIRM_REPORT)
+    assert (body["page"]["kind"], body["risk"]["level"], body["flags"]) == (
+        "informational",
+        "low",
+        [],
+    )
+
+
 def test_a_disguised_product_name_is_an_obfuscation_signal():
     text = "Our fat-derived st\u200bem c\u0435lls treat multiple sclerosis. Book today."
     signals = shared_checker().check(text)["page"]["signals"]
