@@ -100,6 +100,28 @@ def test_a_law_firms_account_of_a_suit_is_informational():
     )
 
 
+# An explainer on a treatment: what it is, the mechanism proposed for it, and the concerns it
+# has raised. It names the product and its promise of repair, and sells nothing.
+EXPLAINER = (
+    "Exosomes are small vesicles that cells release to pass signals to one another. Exosome "
+    "therapy is an idea from regenerative medicine: vesicles collected from donor cells are "
+    "injected in the hope that they tell damaged tissue to heal.\n"
+    "The theoretical mechanism is simple enough. Growth factors and microRNA carried by the "
+    "vesicles are proposed to calm inflammation and encourage repair.\n"
+    "The treatment's growing popularity has raised concerns among doctors, and its scientific "
+    "legitimacy is still debated. This article looks at the safety risks reported so far."
+)
+
+
+def test_an_explainer_of_a_proposed_mechanism_is_informational():
+    body = shared_checker().check(EXPLAINER)
+    assert (body["page"]["kind"], body["risk"]["level"], body["flags"]) == (
+        "informational",
+        "low",
+        [],
+    )
+
+
 def test_a_disguised_product_name_is_an_obfuscation_signal():
     text = "Our fat-derived st\u200bem c\u0435lls treat multiple sclerosis. Book today."
     signals = shared_checker().check(text)["page"]["signals"]
