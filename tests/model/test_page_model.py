@@ -122,6 +122,29 @@ def test_an_explainer_of_a_proposed_mechanism_is_informational():
     )
 
 
+# A Spanish reporter's account of a sales pitch: "so-called stem cells", "tells them what they
+# want to hear". The pitch's cure and reversal claims are the story, not the page's offer.
+SPANISH_REPORT = (
+    "En una sala de hotel de Monterrey, un vendedor promete a treinta jubilados que sus supuestas "
+    "células madre en cápsulas curan la artritis y la diabetes.\n"
+    "Por Laura Méndez\n"
+    "El vendedor habla con soltura y les dice lo que quieren escuchar: que cualquier enfermedad "
+    "se revierte con una buena dosis de células.\n"
+    "Los asistentes pagan 4.000 pesos por frasco. Nadie les explica de dónde vienen esos "
+    "supuestos tratamientos ni quién los fabrica."
+)
+
+
+def test_a_spanish_report_on_so_called_stem_cells_is_informational():
+    body = shared_checker().check(SPANISH_REPORT)
+    assert body["language"]["code"] == "es"
+    assert (body["page"]["kind"], body["risk"]["level"], body["flags"]) == (
+        "informational",
+        "low",
+        [],
+    )
+
+
 def test_a_disguised_product_name_is_an_obfuscation_signal():
     text = "Our fat-derived st\u200bem c\u0435lls treat multiple sclerosis. Book today."
     signals = shared_checker().check(text)["page"]["signals"]
