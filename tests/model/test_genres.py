@@ -204,11 +204,34 @@ def test_consumer_warnings_read_as_critical_in_five_languages(warning):
 @pytest.mark.parametrize(
     "sentence",
     [
+        # a reporter's distance: "so-called" cells, quacks, what the audience wants to hear
+        "Un vendedor ofrece sus supuestas células madre como una supuesta cura para la diabetes.",
+        "O charlatão vende supostos tratamentos e diz ao público o que querem ouvir.",
+        "Ces prétendues cellules souches sont vendues à des patients désespérés.",
+        "Le presunte cellule staminali vengono vendute da sedicenti esperti.",
+        "Quacksalber verkaufen angebliche Stammzellen an verzweifelte Patienten.",
+        "Estos tratamientos son aún experimentales y no han sido comprobados.",
+        # a critic's register in English
+        "The craze has raised concerns among surgeons, and its safety risks are poorly known.",
+    ],
+)
+def test_a_reporters_distance_reads_as_critical(sentence):
+    state = run_pipeline(CheckState(sentence, frozenset(), False), CHECKER.parts, until="analyse")
+    assert state.document is not None
+    assert state.document.group("cue:critical"), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         "Die Verbraucherzentrale rät, vor jeder Zahlung die Krankenkasse zu fragen.",
         "L'association de consommateurs conseille de demander l'avis de l'Assurance maladie.",
         "Los abogados del bufete buscan una indemnización para los pacientes afectados.",
         "O Procon e a defesa do consumidor recebem queixas sobre essas clínicas.",
         "Lo studio legale chiede un risarcimento per i pazienti danneggiati.",
+        "The plaintiff's medical malpractice lawsuit names the clinic and its owner.",
+        "La demandante acusa a la clínica de mala praxis.",
+        "Der Kläger wirft der Praxis einen Behandlungsfehler vor.",
     ],
 )
 def test_consumer_bodies_lawyers_and_insurers_are_read_as_reporting(sentence):
