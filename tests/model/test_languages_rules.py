@@ -42,6 +42,9 @@ MAIN_CLAIM_RULES = (
     "hype.unlock-healing",
     "efficacy.root-cause",
     "efficacy.immune-reset",
+    "regulatory.exempt-from-fda",
+    "testimonial.observed-change",
+    "testimonial.recovery-narrative",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
