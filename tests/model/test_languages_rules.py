@@ -45,6 +45,9 @@ MAIN_CLAIM_RULES = (
     "regulatory.exempt-from-fda",
     "testimonial.observed-change",
     "testimonial.recovery-narrative",
+    "medication.replace-treatment",
+    "evidence.early-results-praised",
+    "regulatory.research-use-only",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
