@@ -48,6 +48,10 @@ MAIN_CLAIM_RULES = (
     "medication.replace-treatment",
     "evidence.early-results-praised",
     "regulatory.research-use-only",
+    "manipulation.cell-counts",
+    "manipulation.activated-cells",
+    "manipulation.enzymatic-activated",
+    "route.nonhomologous-tissue",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
