@@ -42,6 +42,18 @@ MAIN_CLAIM_RULES = (
     "hype.unlock-healing",
     "efficacy.root-cause",
     "efficacy.immune-reset",
+    "regulatory.exempt-from-fda",
+    "testimonial.observed-change",
+    "testimonial.recovery-narrative",
+    "medication.replace-treatment",
+    "evidence.early-results-praised",
+    "regulatory.research-use-only",
+    "testimonial.attributed-quote",
+    "manipulation.cell-counts",
+    "manipulation.activated-cells",
+    "manipulation.enzymatic-activated",
+    "route.nonhomologous-tissue",
+    "evidence.patient-volume",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
