@@ -179,6 +179,13 @@ def test_a_consumer_warning_in_spanish_is_not_flagged():
     assert result["page"]["kind"] == "informational", result["page"]
 
 
+def _cues(text: str, kind: str) -> list:
+    """The context cues of `kind` ("critical", "informational", ...) that analysis finds."""
+    state = run_pipeline(CheckState(text, frozenset(), False), CHECKER.parts, until="analyse")
+    assert state.document is not None
+    return state.document.group(f"cue:{kind}")
+
+
 @pytest.mark.parametrize(
     "warning",
     [
@@ -196,9 +203,7 @@ def test_a_consumer_warning_in_spanish_is_not_flagged():
     ],
 )
 def test_consumer_warnings_read_as_critical_in_five_languages(warning):
-    state = run_pipeline(CheckState(warning, frozenset(), False), CHECKER.parts, until="analyse")
-    assert state.document is not None
-    assert len(state.document.group("cue:critical")) >= 2, warning
+    assert len(_cues(warning, "critical")) >= 2, warning
 
 
 @pytest.mark.parametrize(
@@ -216,9 +221,7 @@ def test_consumer_warnings_read_as_critical_in_five_languages(warning):
     ],
 )
 def test_a_reporters_distance_reads_as_critical(sentence):
-    state = run_pipeline(CheckState(sentence, frozenset(), False), CHECKER.parts, until="analyse")
-    assert state.document is not None
-    assert state.document.group("cue:critical"), sentence
+    assert _cues(sentence, "critical"), sentence
 
 
 @pytest.mark.parametrize(
@@ -237,9 +240,7 @@ def test_a_reporters_distance_reads_as_critical(sentence):
 def test_consumer_bodies_lawyers_and_insurers_are_read_as_reporting(sentence):
     """Who writes the page is evidence of what it is: a consumer body, a law firm or an insurer
     reports on treatments (issue 12's genres), in the languages clinics advertise in too."""
-    state = run_pipeline(CheckState(sentence, frozenset(), False), CHECKER.parts, until="analyse")
-    assert state.document is not None
-    assert state.document.group("cue:informational"), sentence
+    assert _cues(sentence, "informational"), sentence
 
 
 DECLINING_PRACTICE = """Why We Do Not Offer Exosome Injections for Thinning Hair
@@ -367,6 +368,4 @@ def test_a_french_equine_practice_is_out_of_scope():
 def test_reporting_and_doubt_read_in_more_languages(sentence, kind):
     # A health authority reminding and a ministry cited (Russian, Japanese), research under way
     # (Portuguese), an effect not convincingly shown (German), experts who warned (Polish).
-    state = run_pipeline(CheckState(sentence, frozenset(), False), CHECKER.parts, until="analyse")
-    assert state.document is not None
-    assert state.document.group(f"cue:{kind}"), sentence
+    assert _cues(sentence, kind), sentence

@@ -91,15 +91,6 @@ LAW_FIRM_REPORT = (
 )
 
 
-def test_a_law_firms_account_of_a_suit_is_informational():
-    body = shared_checker().check(LAW_FIRM_REPORT)
-    assert (body["page"]["kind"], body["risk"]["level"], body["flags"]) == (
-        "informational",
-        "low",
-        [],
-    )
-
-
 # An explainer on a treatment: what it is, the mechanism proposed for it, and the concerns it
 # has raised. It names the product and its promise of repair, and sells nothing.
 EXPLAINER = (
@@ -111,15 +102,6 @@ EXPLAINER = (
     "The treatment's growing popularity has raised concerns among doctors, and its scientific "
     "legitimacy is still debated. This article looks at the safety risks reported so far."
 )
-
-
-def test_an_explainer_of_a_proposed_mechanism_is_informational():
-    body = shared_checker().check(EXPLAINER)
-    assert (body["page"]["kind"], body["risk"]["level"], body["flags"]) == (
-        "informational",
-        "low",
-        [],
-    )
 
 
 # A Spanish reporter's account of a sales pitch: "so-called stem cells", "tells them what they
@@ -135,9 +117,17 @@ SPANISH_REPORT = (
 )
 
 
-def test_a_spanish_report_on_so_called_stem_cells_is_informational():
-    body = shared_checker().check(SPANISH_REPORT)
-    assert body["language"]["code"] == "es"
+@pytest.mark.parametrize(
+    ("report", "language"),
+    [(LAW_FIRM_REPORT, "en"), (EXPLAINER, "en"), (SPANISH_REPORT, "es")],
+    ids=["law firm", "explainer", "spanish report"],
+)
+def test_reports_in_genres_the_page_model_once_took_for_offers_are_informational(report, language):
+    """Each was promotional, with claims standing or at the threshold, until its genre's
+    cues were read (eighth session): the law firm's parties and suit, the explainer's proposed
+    mechanism and raised concerns, the Spanish reporter's "so-called" cells."""
+    body = shared_checker().check(report)
+    assert body["language"]["code"] == language
     assert (body["page"]["kind"], body["risk"]["level"], body["flags"]) == (
         "informational",
         "low",
