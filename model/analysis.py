@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from model.lexicons import SourceAfterHead
+from model.lexicons import SourceAfterHead, page_cue_counts
 from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest_sorted
 from model.text import FoldedText, Section, Sentence, fold_text, segment
 
@@ -216,7 +216,10 @@ def analyse(
     cover_only_keys: frozenset[str] = frozenset(),
     generic_product_keys: frozenset[str] = frozenset(),
     harm_denials: frozenset[str] = frozenset(),
+    language: str | None = None,
 ) -> Document:
+    """`language`: the page's identified language; page cues of other languages are dropped
+    (`page_cue_counts`). None keeps them all."""
     sentences, sections = segment(text)
     folded = fold_text(text, vocabulary=matcher.vocabulary)
     found = matcher.find_all(folded)
@@ -231,6 +234,8 @@ def analyse(
     by_group: dict[str, list[Mention]] = defaultdict(list)
     sentence_of: dict[Mention, int] = dict(zip(mentions, sentence_indexes, strict=True))
     for mention in mentions:
+        if mention.group.startswith("page:") and not page_cue_counts(mention.key, language):
+            continue
         by_group[mention.group].append(mention)
     cues_by_sentence: dict[int, set[str]] = defaultdict(set)
     for group, members in by_group.items():

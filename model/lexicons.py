@@ -44,12 +44,16 @@ Unknown keys, entries or cue kinds are refused when the lexicons load.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from model.datafiles import read_yaml
+from model.language import UNDETERMINED
 from model.matcher import COMPOSED_HEAD_GROUP, Phrase
+from model.normalise import fold_terms
 
 DATA_DIR = Path(__file__).parent / "data"
 OPEN_CONDITIONS_FILENAME = "conditions_open.yaml"
@@ -155,6 +159,39 @@ class Lexicons:
     page_families: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Languages with a `languages/<code>.yaml` file, and their number of terms.
     languages: dict[str, int] = field(default_factory=dict)
+
+
+def page_cue_key(family: str, languages: Iterable[str]) -> str:
+    """The matcher key of a page cue: its family and every language it is a cue in
+    ("second_person@es+fr" for "tu")."""
+    return f"{family}@{'+'.join(sorted(languages))}"
+
+
+def page_cue_counts(key: str, language: str | None) -> bool:
+    """Whether a page cue with matcher `key` counts on a page in `language`: a cue of that
+    language or of English (English phrases stand on pages in any language: "contact us",
+    "book now"), or any cue where the language is unknown. Italian "noi" (we) is Vietnamese
+    "nói" (to say) folded, Spanish "tu" (you) Vietnamese "tự" and "từ": on a Vietnamese page
+    they counted a provider's voice in every other sentence."""
+    if language is None or language == UNDETERMINED:
+        return True
+    languages = key.partition("@")[2].split("+")
+    return language in languages or "en" in languages
+
+
+def _page_cue_phrases(family: str, by_language: Mapping[str, list[str]]) -> list[Phrase]:
+    """One phrase per folded cue, keyed by its family and all its languages: the matcher keeps
+    one of several keys on the same span, so a cue two languages share carries both."""
+    languages_of: dict[str, set[str]] = defaultdict(set)
+    written: dict[str, str] = {}
+    for language, cues in by_language.items():
+        for cue, folded in zip(cues, fold_terms(cues), strict=True):
+            languages_of[folded].add(language)
+            written.setdefault(folded, cue)
+    return [
+        Phrase(f"page:{family}", page_cue_key(family, languages), written[folded])
+        for folded, languages in sorted(languages_of.items())
+    ]
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -316,8 +353,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
     page_families: dict[str, tuple[str, ...]] = {}
     for family, by_language in page_cues_data["families"].items():
         page_families[family] = tuple(sorted(by_language))
-        cues = {cue for phrases_of_language in by_language.values() for cue in phrases_of_language}
-        phrases += [Phrase(f"page:{family}", family, cue) for cue in sorted(cues)]
+        phrases += _page_cue_phrases(family, by_language)
 
     version = "+".join(
         str(d.get("version", "0"))

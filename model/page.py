@@ -50,7 +50,7 @@ PAGE_MODEL_PATH = Path(__file__).parent / "artifacts" / "page_model.json"
 SIGNALS = PAGE_SIGNALS
 MAX_SIGNALS = 5
 # A page is about animals when this share of its sentences (and at least 3) names them.
-VETERINARY_SHARE = 0.25
+VETERINARY_SHARE = 0.2
 # The lexicon's product of stem cell supplements and cosmetics ("stem cell serum", "apple stem
 # cells"): on a plant skin-care page it is the cosmetic itself, not a human cell product.
 COSMETIC_PRODUCT = "stem_cell_supplement"

@@ -73,6 +73,9 @@ class CheckState:
 
 
 def stage_analyse(state: CheckState, parts: PipelineParts) -> None:
+    """The page's language (SPEC's `language` block, which page cues count, and which page
+    model judges it), then the document."""
+    state.language = identify_language(state.text)
     state.document = analyse(
         state.text,
         parts.matcher,
@@ -82,6 +85,7 @@ def stage_analyse(state: CheckState, parts: PipelineParts) -> None:
         cover_only_keys=parts.cover_only_keys,
         generic_product_keys=parts.generic_product_keys,
         harm_denials=parts.harm_denials,
+        language=state.language.code,
     )
 
 
@@ -115,9 +119,8 @@ def page_inputs(state: CheckState) -> PageInputs:
 
 
 def stage_judge_page(state: CheckState, parts: PipelineParts) -> None:
-    """The page's language (SPEC's `language` block, and which page model judges it), then its
-    kind and whether its claims stand."""
-    state.language = identify_language(state.text)
+    """The page's kind and whether its claims stand."""
+    assert state.language is not None
     state.page = judge_page(page_inputs(state), parts.page_model, state.language.code)
 
 

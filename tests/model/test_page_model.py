@@ -148,6 +148,16 @@ ANIMAL_PAGE = (
     "Cats and dogs recover in our animal hospital.\n"
     "Ask your veterinarian whether your pet is a candidate."
 )
+# One animal at a time, as a glossary or a magazine piece tells it ("the dog's own fat").
+ONE_DOG_PAGE = (
+    "Canine regenerative therapy\n"
+    "Under light sedation, fat is collected from the dog's flank.\n"
+    "Its cells are concentrated in the laboratory on the same day.\n"
+    "They are then injected into the dog's sore elbow or hip.\n"
+    "Most owners find their pet moves more easily within a month.\n"
+    "A horse with a strained tendon can be treated in the same way.\n"
+    "The procedure has become common in veterinary medicine."
+)
 # No "plant stem cells" phrase: the fruit sits beside a generic "stem cells".
 FRUIT_SKIN_CARE_PAGE = (
     "Grape stem cells are the newest trend in skincare.\n"
@@ -159,8 +169,8 @@ FRUIT_SKIN_CARE_PAGE = (
 
 @pytest.mark.parametrize(
     ("text", "signal"),
-    [(ANIMAL_PAGE, "veterinary"), (FRUIT_SKIN_CARE_PAGE, "cosmetic")],
-    ids=["animals", "fruit-stem-cell-skin-care"],
+    [(ANIMAL_PAGE, "veterinary"), (ONE_DOG_PAGE, "veterinary"), (FRUIT_SKIN_CARE_PAGE, "cosmetic")],
+    ids=["animals", "one-dog", "fruit-stem-cell-skin-care"],
 )
 def test_a_page_about_animals_or_plant_cosmetics_is_out_of_scope(text, signal):
     body = shared_checker().check(text)
@@ -317,6 +327,14 @@ def test_an_endangering_claim_said_of_an_approved_use_does_not_stand_alone(text,
         # French "du" ("of the") and Portuguese "nas" ("in the") are not pronouns.
         ("Le traitement du genou dure une heure.", False, False),
         ("O tratamento nas clínicas dura uma hora.", False, False),
+        # A cue counts in its own language: folded, Vietnamese "nói" (to say) is Italian "noi"
+        # (we), and "tự" and "từ" are Spanish "tu" (you).
+        (
+            "Bác sĩ nói rằng bệnh nhân tự theo dõi đường huyết tại nhà mỗi ngày, từ sáng.",
+            False,
+            False,
+        ),
+        ("Noi offriamo una visita gratuita ai nostri pazienti.", True, False),
     ],
 )
 def test_provider_voice_and_address_are_read_in_other_languages(
