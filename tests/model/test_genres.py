@@ -369,3 +369,56 @@ def test_reporting_and_doubt_read_in_more_languages(sentence, kind):
     # A health authority reminding and a ministry cited (Russian, Japanese), research under way
     # (Portuguese), an effect not convincingly shown (German), experts who warned (Polish).
     assert _cues(sentence, kind), sentence
+
+
+# A reporter's or critic's page in five languages, written for this test: the product
+# advertised "as" a remedy, nobody knowing whether it works, no authorisation, more studies
+# needed. Each names claims a clinic would make, so its claims are found; its critical voice,
+# in two sentences or more, must count (one such sentence is allowed to any advertiser).
+CRITICAL_REPORTS = {
+    "it": (
+        "Gli esosomi vengono pubblicizzati come rimedio per la caduta dei capelli e per "
+        "l'artrosi del ginocchio.\n"
+        "Non sappiamo se funzionano: le particelle cambiano da un lotto all'altro.\n"
+        "In Italia l'uso per iniezione è vietato senza autorizzazione.\n"
+        "Servono ulteriori studi prima di qualsiasi impiego sui pazienti."
+    ),
+    "es": (
+        "Algunas clínicas ofrecen infusiones de células madre para el autismo a familias "
+        "desesperadas.\n"
+        "El tratamiento no está científicamente validado y no sabemos si funciona.\n"
+        "Se promocionan como una cura, sin respaldo científico alguno.\n"
+        "Se necesitan más estudios antes de ofrecerlo a ningún niño."
+    ),
+    "pt": (
+        "Os exossomos são anunciados como solução para rugas, queda de cabelo e artrose do "
+        "joelho.\n"
+        "A Anvisa não autoriza a aplicação injetável desses produtos no país.\n"
+        "Não se sabe se o efeito dura, e mais estudos são necessários.\n"
+        "As clínicas que prometem curar a artrose vendem grandes promessas."
+    ),
+    "fr": (
+        "Des injections de cellules souches sont présentées comme un remède à l'arthrose du "
+        "genou.\n"
+        "On ne sait pas si elles régénèrent le cartilage : d'autres études sont nécessaires.\n"
+        "Leur efficacité reste à démontrer et certaines sont proposées sans autorisation.\n"
+        "Les preuves restent insuffisantes selon les rhumatologues."
+    ),
+    "de": (
+        "Stammzellspritzen werden als Lösung für Kniearthrose beworben.\n"
+        "Ob sie den Knorpel wiederherstellen, ist wissenschaftlich nicht belegt.\n"
+        "Weitere Studien sind nötig, bevor Patienten behandelt werden.\n"
+        "In Deutschland ist die Anwendung ohne Genehmigung verboten."
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(CRITICAL_REPORTS))
+def test_a_critics_page_reads_as_critical_in_five_languages(language):
+    text = CRITICAL_REPORTS[language]
+    state = run_pipeline(CheckState(text, frozenset(), False), CHECKER.parts, until="analyse")
+    assert state.document is not None
+    critical = state.document.group("cue:critical")
+    assert len({state.document.sentence_of[m] for m in critical}) >= 3, language
+    result = CHECKER.check(text)
+    assert result["page"]["kind"] == "informational" and result["risk"]["level"] == "low"
