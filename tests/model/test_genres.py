@@ -181,9 +181,7 @@ def test_a_consumer_warning_in_spanish_is_not_flagged():
 
 def _cues(text: str, kind: str) -> list:
     """The context cues of `kind` ("critical", "informational", ...) that analysis finds."""
-    state = run_pipeline(CheckState(text, frozenset(), False), CHECKER.parts, until="analyse")
-    assert state.document is not None
-    return state.document.group(f"cue:{kind}")
+    return CHECKER.document(text).group(f"cue:{kind}")
 
 
 @pytest.mark.parametrize(
@@ -416,9 +414,8 @@ CRITICAL_REPORTS = {
 @pytest.mark.parametrize("language", sorted(CRITICAL_REPORTS))
 def test_a_critics_page_reads_as_critical_in_five_languages(language):
     text = CRITICAL_REPORTS[language]
-    state = run_pipeline(CheckState(text, frozenset(), False), CHECKER.parts, until="analyse")
-    assert state.document is not None
-    critical = state.document.group("cue:critical")
-    assert len({state.document.sentence_of[m] for m in critical}) >= 3, language
+    document = CHECKER.document(text)
+    critical = document.group("cue:critical")
+    assert len({document.sentence_of[m] for m in critical}) >= 3, language
     result = CHECKER.check(text)
     assert result["page"]["kind"] == "informational" and result["risk"]["level"] == "low"
