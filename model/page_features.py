@@ -400,9 +400,18 @@ def _conditions(inputs: PageInputs) -> FeatureValue:
 def _claims(predicate: Callable[[Flag], bool]) -> Callable[[PageInputs], FeatureValue]:
     def compute(inputs: PageInputs) -> FeatureValue:
         chosen = [f for f in inputs.claims if f.category not in NOT_CLAIMS and predicate(f)]
-        return FeatureValue(math.log1p(len(chosen)), chosen[0].evidence[0] if chosen else None)
+        evidence = _claim_sentence(inputs.document, chosen[0]) if chosen else None
+        return FeatureValue(math.log1p(len(chosen)), evidence)
 
     return compute
+
+
+def _claim_sentence(document: Document, claim: Flag) -> Span:
+    """The sentence that carries a claim, as a signal's evidence: a claim's first evidence span
+    may be a bare condition name ("lupus"), which says nothing of an offer by itself."""
+    carrier = claim.anchor or claim.evidence[0]
+    sentence = document.sentences[document.sentence_at(carrier.start)]
+    return Span(sentence.start, sentence.end)
 
 
 def _claim_categories(inputs: PageInputs) -> FeatureValue:

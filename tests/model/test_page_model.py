@@ -12,8 +12,8 @@ from evaluation.real_pages import real_pages_available
 from model import shared_checker
 from model.classifier import load_classifier
 from model.page import PAGE_MODEL_PATH, SIGNALS, PageModelError, load_page_model
-from model.page_features import FEATURE_NAMES, FEATURES, OFFERS, REPORTS
-from model.pipeline import STAGES
+from model.page_features import FEATURE_NAMES, FEATURES, OFFERS, REPORTS, page_features
+from model.pipeline import STAGES, CheckState, page_inputs, run_pipeline
 
 AD = (
     "Knee pain? Our clinic offers same-day fat-derived stem cell injections for knee "
@@ -67,6 +67,22 @@ def test_an_offer_is_promotional_with_its_signals_and_their_evidence():
     for signal in page["signals"]:
         evidence = signal["evidence"]
         assert AD[evidence["start"] : evidence["end"]] == evidence["quote"]
+
+
+def test_a_claims_signal_quotes_the_sentence_that_makes_the_claim():
+    # The pair's first evidence span is the condition name; the signal quotes its sentence.
+    text = (
+        "Lupus and rheumatoid arthritis are autoimmune diseases.\n"
+        "Rheumatoid arthritis responds to our umbilical cord stem cell infusions, which repair "
+        "the joints. Book a visit today."
+    )
+    state = run_pipeline(CheckState(text, frozenset(), False, len(text)), shared_checker().parts)
+    assert state.page is not None and state.document is not None
+    evidence = page_features(page_inputs(state))["high_claims"].evidence
+    assert evidence is not None
+    sentence = state.document.sentences[state.document.sentence_at(evidence.start)]
+    assert (evidence.start, evidence.end) == (sentence.start, sentence.end)
+    assert "umbilical cord stem cell" in text[evidence.start : evidence.end]
 
 
 def test_a_report_of_the_same_offer_is_informational_with_no_flags():
