@@ -6,7 +6,9 @@ talk of clinics, study design, registry fields, citations, news furniture, criti
 plus the claims found, the approved products named and the sentence classifier's statistics.
 Features count sentences (log(1 + n); a share only of a page of ten sentences or more); a
 reporting sentence is credited to one source only, and a critic's or reporter's stance counts
-from its second sentence. Each feature declares the direction its coefficient may take
+from its second sentence (on a page of one sentence, from its first). How often a page names a
+cell product is no feature: an encyclopedia names its subject as often as a clinic does. Each
+feature declares the direction its coefficient may take
 (`Feature.direction`), which `training/page_model.py` enforces; `model/page.py` judges with them.
 """
 
@@ -283,7 +285,8 @@ SHARE_MIN_SENTENCES = 10
 # appended to an ad ("ask whether a product is approved") is how a clinic would slip past. So
 # does a disclaimer: one line of fine print ("results may vary", "not FDA approved for this
 # use") is what ads carry, and it does not cure their claims (the FTC's view; its 2009
-# Endorsement Guides dropped the "results not typical" safe harbour).
+# Endorsement Guides dropped the "results not typical" safe harbour). A page of one sentence has
+# nothing the allowance could protect: a one-line warning is the page's own stance.
 STANCE_SOURCES = frozenset({"critical", "informational_cues", "disclosure"})
 STANCE_ALLOWANCE = 1
 # Where a page shows that it reports, in the order a sentence is credited to them.
@@ -309,6 +312,7 @@ def _reporting_value(inputs: PageInputs, name: str, share: bool) -> FeatureValue
     of the page's sentences."""
     sentences, evidence = inputs.reporting[name]
     allowance = STANCE_ALLOWANCE if name in STANCE_SOURCES else REPORTING_ALLOWANCE
+    allowance = min(allowance, _body_count(inputs.document) - 1)
     count = max(0, len(sentences) - allowance)
     value = (
         count / max(_body_count(inputs.document), SHARE_MIN_SENTENCES)
@@ -386,10 +390,6 @@ def _approved(inputs: PageInputs) -> FeatureValue:
     approved = [m for m in document.approved if m.key not in document.cover_only_keys]
     count = max(0, sentences_with(document, approved) - 1)
     return FeatureValue(math.log1p(count), _first(approved))
-
-
-def _products(inputs: PageInputs) -> FeatureValue:
-    return FeatureValue(math.log1p(len(inputs.document.products)), _first(inputs.document.products))
 
 
 def _conditions(inputs: PageInputs) -> FeatureValue:
@@ -552,7 +552,6 @@ FEATURES: tuple[Feature, ...] = (
     Feature("patient_story", "patient_story", _testimonials),
     Feature("promotional_cues", "offer", _cue("promotional")),
     Feature("title_pair", "offer", _title_pair),
-    Feature("products", None, _products),
     Feature("conditions", None, _conditions),
     Feature("high_claims", "offer", _claims(lambda f: f.severity == "high")),
     Feature("dangerous_claims", None, _claims(lambda f: f.category in DANGEROUS_CATEGORIES)),

@@ -85,6 +85,37 @@ def test_a_claims_signal_quotes_the_sentence_that_makes_the_claim():
     assert "umbilical cord stem cell" in text[evidence.start : evidence.end]
 
 
+def test_naming_the_subject_again_is_no_sign_of_offering():
+    # A glossary entry says "mesenchymal stem cells" in every sentence; the same entry with
+    # "these cells" in four of them. Only the classifier, which reads the words, may differ.
+    named = (
+        "Mesenchymal stem cells are cells found in bone marrow, fat and umbilical cord tissue. "
+        "In the laboratory, mesenchymal stem cells can turn into bone, cartilage or fat cells. "
+        "Scientists grow mesenchymal stem cells in dishes to learn how tissues form. "
+        "Mesenchymal stem cells also release signalling molecules. "
+        "The name mesenchymal stem cells was coined in 1991."
+    )
+    plain = named.replace("In the laboratory, mesenchymal stem", "In the laboratory, these")
+    for before, after in (
+        ("grow mesenchymal stem cells", "grow these cells"),
+        ("Mesenchymal stem cells also", "These cells also"),
+        ("name mesenchymal stem cells", "name of these cells"),
+    ):
+        plain = plain.replace(before, after)
+    parts = shared_checker().parts
+
+    def features(text: str) -> dict[str, float]:
+        state = run_pipeline(CheckState(text, frozenset(), False, len(text)), parts)
+        return {name: value.value for name, value in page_features(page_inputs(state)).items()}
+
+    named_features, plain_features = features(named), features(plain)
+    assert len(shared_checker().document(named).products) > len(
+        shared_checker().document(plain).products
+    )
+    differ = {name for name in FEATURE_NAMES if named_features[name] != plain_features[name]}
+    assert differ <= {"classifier_top3", "classifier_max", "classifier_count"}
+
+
 def test_a_report_of_the_same_offer_is_informational_with_no_flags():
     body = shared_checker().check(REPORT)
     assert body["page"]["kind"] == "informational"
