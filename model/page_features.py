@@ -117,6 +117,11 @@ class PageInputs:
         return found
 
     @cached_property
+    def body_sentences(self) -> int:
+        """The page's sentences that are not headings (at least 1), counted once per page."""
+        return max(1, sum(1 for s in self.document.sentences if not s.is_heading))
+
+    @cached_property
     def reporting(self) -> dict[str, tuple[set[int], Span | None]]:
         """Per reporting source, the sentences it is the first of `REPORTING_SOURCES` to hit,
         and its first evidence. A sentence is one piece of evidence: a line that reads as a
@@ -312,10 +317,10 @@ def _reporting_value(inputs: PageInputs, name: str, share: bool) -> FeatureValue
     of the page's sentences."""
     sentences, evidence = inputs.reporting[name]
     allowance = STANCE_ALLOWANCE if name in STANCE_SOURCES else REPORTING_ALLOWANCE
-    allowance = min(allowance, _body_count(inputs.document) - 1)
+    allowance = min(allowance, inputs.body_sentences - 1)
     count = max(0, len(sentences) - allowance)
     value = (
-        count / max(_body_count(inputs.document), SHARE_MIN_SENTENCES)
+        count / max(inputs.body_sentences, SHARE_MIN_SENTENCES)
         if share
         else (math.log1p(count))
     )
@@ -491,10 +496,6 @@ def _title_pair(inputs: PageInputs) -> FeatureValue:
     if products and conditions:
         return FeatureValue(1.0, Span(first.start, first.end))
     return FeatureValue(0.0)
-
-
-def _body_count(document: Document) -> int:
-    return max(1, sum(1 for s in document.sentences if not s.is_heading))
 
 
 OFFERS, REPORTS, EITHER = 1, -1, 0
