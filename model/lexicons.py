@@ -167,6 +167,11 @@ def page_cue_key(family: str, languages: Iterable[str]) -> str:
     return f"{family}@{'+'.join(sorted(languages))}"
 
 
+def page_cue_languages(key: str) -> list[str]:
+    """The languages a page cue with matcher `key` is a cue in."""
+    return key.partition("@")[2].split("+")
+
+
 def page_cue_counts(key: str, language: str | None) -> bool:
     """Whether a page cue with matcher `key` counts on a page in `language`: a cue of that
     language or of English (English phrases stand on pages in any language: "contact us",
@@ -175,7 +180,7 @@ def page_cue_counts(key: str, language: str | None) -> bool:
     they counted a provider's voice in every other sentence."""
     if language is None or language == UNDETERMINED:
         return True
-    languages = key.partition("@")[2].split("+")
+    languages = page_cue_languages(key)
     return language in languages or "en" in languages
 
 

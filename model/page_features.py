@@ -23,6 +23,7 @@ from typing import Any
 
 from model.analysis import Document
 from model.characters import is_word_character
+from model.lexicons import page_cue_languages
 from model.linear_regex import NOT_WORD_OR_END, LinearPattern
 from model.report import Flag, Span
 
@@ -75,16 +76,6 @@ _CJK_QUOTE_CLOSERS = {"\u300c": "\u300d", "\u300e": "\u300f"}
 QUOTATION_LIMIT = 400
 _DATELINE = LinearPattern(
     r"^[A-Z][A-Z .'-]{2,30}(?:\([A-Z]{2,10}\))?\s?[-" "\u2013\u2014" r"]\s", multiline=True
-)
-_SECOND_PERSON = LinearPattern(
-    rf"\b(you|your|you're|you'll|yourself){NOT_WORD_OR_END}",
-    ignore_case=True,
-    word_start_groups=frozenset({1}),
-)
-_FIRST_PLURAL = LinearPattern(
-    rf"\b(we|our|us|we're|we've){NOT_WORD_OR_END}",
-    ignore_case=True,
-    word_start_groups=frozenset({1}),
 )
 
 
@@ -232,25 +223,6 @@ def _pattern(pattern: LinearPattern) -> Callable[[PageInputs], FeatureValue]:
     return compute
 
 
-def _pattern_or_family(pattern: LinearPattern, family: str) -> Callable[[PageInputs], FeatureValue]:
-    """Sentences holding a match of `pattern` (the English words) or a phrase of the page cue
-    `family` (the same words in other languages)."""
-
-    def compute(inputs: PageInputs) -> FeatureValue:
-        document = inputs.document
-        matches = inputs.matches(pattern)
-        mentions = document.group(f"page:{family}")
-        sentences = {document.sentence_at(m.start) for m in matches}
-        sentences |= {document.sentence_of[m] for m in mentions}
-        firsts = [Span(m.start, m.end) for m in matches[:1]] + [
-            Span(m.start, m.end) for m in mentions[:1]
-        ]
-        evidence = min(firsts, key=lambda span: span.start) if firsts else None
-        return FeatureValue(math.log1p(len(sentences)), evidence)
-
-    return compute
-
-
 def _cue_spans(group: str) -> Callable[[Document], list[Span]]:
     def locate(document: Document) -> list[Span]:
         return [Span(m.start, m.end) for m in document.group(group)]
@@ -320,9 +292,7 @@ def _reporting_value(inputs: PageInputs, name: str, share: bool) -> FeatureValue
     allowance = min(allowance, inputs.body_sentences - 1)
     count = max(0, len(sentences) - allowance)
     value = (
-        count / max(inputs.body_sentences, SHARE_MIN_SENTENCES)
-        if share
-        else (math.log1p(count))
+        count / max(inputs.body_sentences, SHARE_MIN_SENTENCES) if share else (math.log1p(count))
     )
     return FeatureValue(value, evidence)
 
@@ -471,7 +441,12 @@ def _product_offer(inputs: PageInputs) -> FeatureValue:
         for group in ("page:provider_voice", "page:offer")
         for m in document.group(group)
     }
-    voice |= {document.sentence_at(span.start) for span in inputs.matches(_FIRST_PLURAL)}
+    # "we" and "our" in English on a page in any language, as the offer families are read.
+    voice |= {
+        document.sentence_of[m]
+        for m in document.group("page:first_person_plural")
+        if "en" in page_cue_languages(m.key)
+    }
     offered = sorted(
         document.sentence_of[m] for m in document.products if document.sentence_of[m] in voice
     )
@@ -540,9 +515,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "first_person_plural",
         "provider_voice",
-        _pattern_or_family(_FIRST_PLURAL, "first_person_plural"),
+        _family("first_person_plural"),
     ),
-    Feature("second_person", None, _pattern_or_family(_SECOND_PERSON, "second_person")),
+    Feature("second_person", None, _family("second_person")),
     Feature("offer", "offer", _family("offer")),
     Feature("product_offer", "offer", _product_offer),
     Feature("call_to_action", "call_to_action", _family("call_to_action")),

@@ -33,7 +33,7 @@ from model import (
     text,
 )
 from model.detectors import _one_sentence
-from model.linear_regex import LinearPattern
+from model.linear_regex import NOT_WORD_OR_END, LinearPattern
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = 100_000
@@ -70,6 +70,18 @@ OLD_QUOTATION = re.compile(r"[\"\u201c\u201d\u00ab\u00bb\u201e]")
 OLD_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30}(?:\([A-Z]{2,10}\))?\s?[-\u2013\u2014]\s", re.M)
 OLD_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you'll|yourself)\b", re.IGNORECASE)
 OLD_FIRST_PLURAL = re.compile(r"\b(?:we|our|us|we're|we've)\b", re.IGNORECASE)
+# The page features read these words as page cues now (the phrase matcher); the patterns stay
+# here as word lists that exercise the engine's word boundaries and case folding.
+SECOND_PERSON = LinearPattern(
+    rf"\b(you|your|you're|you'll|yourself){NOT_WORD_OR_END}",
+    ignore_case=True,
+    word_start_groups=frozenset({1}),
+)
+FIRST_PLURAL = LinearPattern(
+    rf"\b(we|our|us|we're|we've){NOT_WORD_OR_END}",
+    ignore_case=True,
+    word_start_groups=frozenset({1}),
+)
 OLD_TREATMENT_REFERENCE = re.compile(
     r"\b(?:this|the|these|that|our|your|their|my|his|her)\s+(?:own\s+)?"
     r"(?:treatments?|therap(?:y|ies)|procedures?|cells|injections?|infusions?|shots?|protocols?)\b",
@@ -178,8 +190,8 @@ EQUIVALENCES: list[tuple[str, Callable, Callable, list[str]]] = [
         _spans(OLD_DATELINE),
         list("ABZ .'-\n(\u2013\u2014\u00a0a"),
     ),
-    ("second person", _linear(page_features._SECOND_PERSON), _spans(OLD_SECOND_PERSON), WORDS),
-    ("first plural", _linear(page_features._FIRST_PLURAL), _spans(OLD_FIRST_PLURAL), WORDS),
+    ("second person", _linear(SECOND_PERSON), _spans(OLD_SECOND_PERSON), WORDS),
+    ("first plural", _linear(FIRST_PLURAL), _spans(OLD_FIRST_PLURAL), WORDS),
     ("treatment reference", _new_treatment, _old_treatment, WORDS + MARKS + LETTERS),
     (
         "line-break hyphen",
@@ -259,8 +271,8 @@ ADVERSARIAL: dict[str, tuple[Callable[[str], object], list[str]]] = {
     "citation": (page_features._CITATION.spans, [_fit("doi"), _fit("[12"), _fit("\u00e9et al")]),
     "quotation": (page_features._QUOTATION.spans, [_fit('"')]),
     "dateline": (page_features._DATELINE.spans, [_fit("AAAA (BBBBBBBBBBBB - \n"), _fit("A")]),
-    "second person": (page_features._SECOND_PERSON.spans, [_fit("\u00e9you"), _fit("xyour")]),
-    "first plural": (page_features._FIRST_PLURAL.spans, [_fit("\u00e9us"), _fit("we'")]),
+    "second person": (SECOND_PERSON.spans, [_fit("\u00e9you"), _fit("xyour")]),
+    "first plural": (FIRST_PLURAL.spans, [_fit("\u00e9us"), _fit("we'")]),
     "treatment reference": (
         lambda value: classifier._TREATMENT_REFERENCE.search(value),
         [_fit("the "), "the" + " " * SIZE + "cellsx", _fit("\u00e9the cells")],
@@ -352,14 +364,14 @@ def test_no_module_of_model_or_service_uses_re_beyond_the_allowed():
 
 def test_word_boundary_is_python_s_not_ascii():
     # RE2's own \b is ASCII: "é" would end a word before "you". `re` reads "éyou" as one word.
-    assert page_features._SECOND_PERSON.spans("\u00e9you you") == [(5, 8)]
+    assert SECOND_PERSON.spans("\u00e9you you") == [(5, 8)]
     assert page_features._NCT.spans("NCT1234567\u0663 x") == [(0, 11)]
     # ... and IGNORECASE's dotted and dotless i, which RE2's case folding leaves out.
     assert page_features._CITATION.spans("do\u0130: x") == [(0, 4)]
 
 
 def test_lone_surrogates_are_one_non_word_character():
-    assert page_features._SECOND_PERSON.spans("\ud800you \udfffyour") == [(1, 4), (6, 10)]
+    assert SECOND_PERSON.spans("\ud800you \udfffyour") == [(1, 4), (6, 10)]
 
 
 def test_linear_pattern_keeps_python_classes():

@@ -11,6 +11,7 @@ import pytest
 from evaluation.real_pages import real_pages_available
 from model import shared_checker
 from model.classifier import load_classifier
+from model.lexicons import page_cue_languages
 from model.page import PAGE_MODEL_PATH, SIGNALS, PageModelError, load_page_model
 from model.page_features import FEATURE_NAMES, FEATURES, OFFERS, REPORTS, page_features
 from model.pipeline import STAGES, CheckState, page_inputs, run_pipeline
@@ -114,6 +115,30 @@ def test_naming_the_subject_again_is_no_sign_of_offering():
     )
     differ = {name for name in FEATURE_NAMES if named_features[name] != plain_features[name]}
     assert differ <= {"classifier_top3", "classifier_max", "classifier_count"}
+
+
+def test_english_we_and_you_are_page_cues_in_the_sentences_that_hold_them():
+    sentences = [
+        "We're a family practice in the valley.",
+        "Ask about our cord cell program.",
+        "Call us today.",
+        "You'll feel the difference, and your knees will too.",
+        "See for yourself.",
+        "The usable cells were counted in a trusted lab.",
+        "Researchers found the effect was small.",
+        "Ours is a US-based team.",
+    ]
+    document = shared_checker().document(" ".join(sentences))
+    for family, expected in (
+        ("first_person_plural", {0, 1, 2, 7}),
+        ("second_person", {3, 4}),
+    ):
+        found = {
+            document.sentence_of[m]
+            for m in document.group(f"page:{family}")
+            if "en" in page_cue_languages(m.key)
+        }
+        assert found == expected, family
 
 
 def test_a_report_of_the_same_offer_is_informational_with_no_flags():
