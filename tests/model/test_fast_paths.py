@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import evasion
+from model import evasion, page_features, shared_checker
 from model.characters import alphanumeric, word_characters
 from model.checker import _printf_template
 from model.detectors import (
@@ -35,6 +35,7 @@ from model.detectors import (
 )
 from model.features import _count, _strip_accents_all
 from model.lexicons import load_lexicons
+from model.linear_regex import LinearPattern
 from model.matcher import (
     LENGTH_BITS,
     Found,
@@ -681,3 +682,16 @@ def test_pairs_equal_those_found_without_shared_preparation(checker, monkeypatch
     )
     plain = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
     assert fast == plain and sum(map(len, fast)) > 50
+
+
+# Quotation marks among letters, a disguised letter (Cyrillic "е"), an apostrophe and breaks.
+QUOTE_ALPHABET = 'ab "\u201c\u201d\u00ab\u00bb\u201e\u2019\u00e9\u0435 .\n'
+_QUOTATION_PATTERN = LinearPattern('["\u201c\u201d\u00ab\u00bb\u201e]')
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(QUOTE_ALPHABET), max_size=60))
+def test_quotation_marks_found_by_a_scan_are_the_character_class_matches(text):
+    document = shared_checker().document(text)
+    scan = page_features._character_spans(page_features.QUOTATION_MARKS)(document)
+    assert scan == page_features._pattern_spans(_QUOTATION_PATTERN)(document)

@@ -77,6 +77,7 @@ SECOND_PERSON = LinearPattern(
     ignore_case=True,
     word_start_groups=frozenset({1}),
 )
+QUOTATION = LinearPattern('["\u201c\u201d\u00ab\u00bb\u201e]')
 FIRST_PLURAL = LinearPattern(
     rf"\b(we|our|us|we're|we've){NOT_WORD_OR_END}",
     ignore_case=True,
@@ -183,7 +184,7 @@ EQUIVALENCES: list[tuple[str, Callable, Callable, list[str]]] = [
     ("email", page_features._email_addresses, _spans(OLD_EMAIL), list("ab_.+-@ \u00e9\u0663")),
     ("nct", _linear(page_features._NCT), _spans(OLD_NCT), ["NCT", "1234", "5", "\u0663", "x "]),
     ("citation", _linear(page_features._CITATION), _spans(OLD_CITATION), WORDS + MARKS + LETTERS),
-    ("quotation", _linear(page_features._QUOTATION), _spans(OLD_QUOTATION), MARKS + ["\u201c"]),
+    ("quotation", _linear(QUOTATION), _spans(OLD_QUOTATION), MARKS + ["\u201c"]),
     (
         "dateline",
         _linear(page_features._DATELINE),
@@ -269,7 +270,7 @@ ADVERSARIAL: dict[str, tuple[Callable[[str], object], list[str]]] = {
     ),
     "nct": (page_features._NCT.spans, [_fit("NCT1234567"), _fit("\u00e9NCT12345678")]),
     "citation": (page_features._CITATION.spans, [_fit("doi"), _fit("[12"), _fit("\u00e9et al")]),
-    "quotation": (page_features._QUOTATION.spans, [_fit('"')]),
+    "quotation": (QUOTATION.spans, [_fit('"')]),
     "dateline": (page_features._DATELINE.spans, [_fit("AAAA (BBBBBBBBBBBB - \n"), _fit("A")]),
     "second person": (SECOND_PERSON.spans, [_fit("\u00e9you"), _fit("xyour")]),
     "first plural": (FIRST_PLURAL.spans, [_fit("\u00e9us"), _fit("we'")]),
