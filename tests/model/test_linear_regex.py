@@ -339,7 +339,13 @@ def _linear_patterns() -> list[tuple[str, LinearPattern]]:
 
 def test_code_patterns_are_compiled_by_re2():
     patterns = _linear_patterns()
-    assert len(patterns) >= 10
+    # The search reaches every module's patterns (a few named ones stand for the rest).
+    names = {name for name, _ in patterns}
+    assert {
+        "page_features._PRICE",
+        "classifier._TREATMENT_REFERENCE",
+        "evasion._LINE_BREAK_ANY_HYPHEN",
+    } <= names
     for name, pattern in patterns:
         assert type(pattern.compiled).__module__.startswith("re2"), name
 
