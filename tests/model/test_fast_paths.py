@@ -36,7 +36,6 @@ from model.detectors import (
 from model.features import _count, _strip_accents_all
 from model.lexicons import load_lexicons
 from model.matcher import (
-    LENGTH_BITS,
     Found,
     Mention,
     Phrase,
@@ -46,7 +45,7 @@ from model.matcher import (
     leftmost_longest_sorted,
     lexsort_bounded,
 )
-from model.normalise import ABSENT_FROM_FOLDED, fold_terms
+from model.normalise import fold_terms
 from model.report import Flag, Span
 from model.rules import load_rules
 from model.text import fold_term, fold_text
@@ -349,13 +348,16 @@ def test_the_matcher_holds_each_phrase_folded_alone():
             expected.setdefault((phrase.case_sensitive, term), set()).add(
                 (phrase.group, phrase.key)
             )
-    held = {
-        (case_sensitive, term): set(matcher._payloads[value >> LENGTH_BITS])
-        for case_sensitive, automaton in ((False, matcher._folded), (True, matcher._exact))
-        for term, value in automaton.items()
-        if ABSENT_FROM_FOLDED not in term  # the branches that order the root never match
-    }
+    held: dict[tuple[bool, str], set[tuple[str, str]]] = {}
+    for case_sensitive, term in expected:
+        payloads = matcher.term_payloads(term, case_sensitive=case_sensitive)
+        assert len(payloads) == 1, (case_sensitive, term, payloads)
+        held[case_sensitive, term] = {
+            (group, key) for group, key, _ in matcher.payload_pairs(payloads[0])
+        }
     assert held == expected
+    # Every payload is one term's: the automata hold no term besides those expected.
+    assert len(matcher._pair_start) - 1 == len(expected)
     words = {word for _, term in expected for word in term.lower().split()}
     assert words <= matcher.vocabulary
     assert matcher.size == len(expected)
@@ -521,9 +523,7 @@ def _find_all_plain(matcher: PhraseMatcher, text) -> Found:
             for first, end, index, open_ended in zip(
                 starts.tolist(), ends.tolist(), payloads.tolist(), inside.tolist(), strict=True
             ):
-                for (group, key), open_end in zip(
-                    matcher._payloads[index], matcher._payload_open[index], strict=True
-                ):
+                for group, key, open_end in matcher.payload_pairs(index):
                     if open_end or not open_ended:
                         by_group[group].append((first, end, key))
     mentions: list[Mention] = []
@@ -681,3 +681,37 @@ def test_pairs_equal_those_found_without_shared_preparation(checker, monkeypatch
     )
     plain = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
     assert fast == plain and sum(map(len, fast)) > 50
+
+
+def _every_occurrence(terms: list[str], haystack: str) -> list[tuple[int, int, int]]:
+    """(first index, last index, term number) of every occurrence of every term, overlapping
+    ones included: what the automaton's scan must report, found by `str.find`."""
+    found = []
+    for number, term in enumerate(terms):
+        at = haystack.find(term)
+        while at >= 0:
+            found.append((at, at + len(term) - 1, number))
+            at = haystack.find(term, at + 1)
+    return sorted(found)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.text(alphabet="abé幹 ", min_size=1, max_size=4), min_size=1, max_size=8, unique=True
+    ),
+    st.text(alphabet="abé幹 \ud800x", max_size=40),
+)
+def test_term_automaton_reports_every_occurrence(terms, haystack):
+    """The automaton finds every occurrence of every term, overlapping ones included, at
+    code-point offsets; a surrogate (which the automaton cannot read) matches nothing and
+    moves no offset."""
+    from model.matcher import _TermAutomaton
+
+    payloads: list = []
+    opened: list = []
+    automaton = _TermAutomaton.build({t: {("g", t)} for t in terms}, {}, payloads, opened)
+    assert automaton is not None and len(payloads) == len(terms)
+    starts, lasts, numbers = automaton.scan(haystack)
+    found = sorted(zip(starts.tolist(), lasts.tolist(), numbers.tolist(), strict=True))
+    assert found == _every_occurrence(terms, haystack)
