@@ -16,7 +16,6 @@ word before them).
 from __future__ import annotations
 
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ COMPOSED_HEAD_GROUP = "composed:head"
 CONDITION_GROUP = "condition"
 # Surrogate code points, which the automaton (UTF-8 inside) cannot read: `scan` reads each as
 # ABSENT_FROM_FOLDED, a character no term holds (nor a surrogate).
-_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATES_ABSENT = dict.fromkeys(range(0xD800, 0xE000), ABSENT_FROM_FOLDED)
 
 
 class Mention:
@@ -353,7 +352,7 @@ class _TermAutomaton:
         try:
             found = self._automaton.find_overlapping(haystack)
         except UnicodeEncodeError:  # a surrogate (same length replaced: offsets unchanged)
-            found = self._automaton.find_overlapping(_SURROGATES.sub(ABSENT_FROM_FOLDED, haystack))
+            found = self._automaton.find_overlapping(haystack.translate(_SURROGATES_ABSENT))
         flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
         start, end, term = flat[0::3], flat[1::3], flat[2::3]
         return start, end - 1, term + self._first_payload if self._first_payload else term
