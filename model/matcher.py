@@ -15,17 +15,21 @@ word before them).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import marshal
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import chain
+from pathlib import Path
 from typing import NamedTuple
 
 import daachorse
 import numpy as np
 
 from model.characters import word_characters
+from model.datafiles import kept_derived
 from model.hangul import continues_a_noun, is_hangul_syllable
 from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_term, fold_terms
 
@@ -87,7 +91,11 @@ class PhraseMatcher:
         self,
         phrases: Iterable[Phrase],
         overlapping: frozenset[str] = frozenset({COMPOSED_HEAD_GROUP}),
+        *,
+        keep: bool = False,
     ) -> None:
+        """`keep`: keep the automata and the vocabulary built from these phrases beside the
+        data files, for the next start with the same terms (`_tables`): the checker's matcher."""
         # Each distinct text is folded once, all of them in one `fold_terms` call per case mode.
         by_text: tuple[dict[str, set[tuple[str, str]]], dict[str, set[tuple[str, str]]]] = (
             defaultdict(set),
@@ -106,10 +114,16 @@ class PhraseMatcher:
         # `_index_payloads` makes of them.
         payloads: list[tuple[tuple[str, str], ...]] = []
         payload_open: list[tuple[bool, ...]] = []
-        self._folded = _TermAutomaton.build(folded, open_pairs, payloads, payload_open)
-        self._exact = _TermAutomaton.build(exact, {}, payloads, payload_open)
+        _append_payloads(folded, open_pairs, payloads, payload_open)
+        _append_payloads(exact, {}, payloads, payload_open)
+        folded_automaton, exact_automaton, self.vocabulary = _tables(
+            list(folded), list(exact), keep=keep
+        )
+        self._folded = None if folded_automaton is None else _TermAutomaton(folded_automaton, 0)
+        self._exact = (
+            None if exact_automaton is None else _TermAutomaton(exact_automaton, len(folded))
+        )
         self.size = len(folded) + len(exact)
-        self.vocabulary = _vocabulary(folded, exact)
         self.overlapping = overlapping
         self._index_payloads(payloads, payload_open)
 
@@ -311,40 +325,13 @@ class _TermAutomaton:
     character-wise double array (a Rust library), which holds the 63,000 folded terms (524,000
     trie nodes) in 11 MiB where pyahocorasick's node-per-character trie took 24 MiB per worker,
     and scans a page four times as fast. It reports every match, overlapping ones included, as
-    pyahocorasick's `iter` did."""
+    pyahocorasick's `iter` did. The automaton's i-th term is payload `first_payload` + i."""
 
     __slots__ = ("_automaton", "_first_payload")
 
     def __init__(self, automaton: daachorse.CharwiseDoubleArrayAhoCorasick, first_payload: int):
         self._automaton = automaton
         self._first_payload = first_payload
-
-    @classmethod
-    def build(
-        cls,
-        terms: dict[str, set[tuple[str, str]]],
-        open_pairs: dict[str, set[tuple[str, str]]],
-        payloads: list[tuple[tuple[str, str], ...]],
-        payload_open: list[tuple[bool, ...]],
-    ) -> _TermAutomaton | None:
-        """The automaton of `terms` (distinct, non-empty), whose i-th term's payload index is
-        `len(payloads)` + i; each term's (group, key) pairs and their open-endedness are
-        appended to `payloads` and `payload_open`."""
-        if not terms:
-            return None
-        first_payload = len(payloads)
-        automaton = daachorse.CharwiseDoubleArrayAhoCorasick(list(terms))
-        for term, pairs in terms.items():
-            ordered = tuple(pairs) if len(pairs) == 1 else tuple(sorted(pairs))
-            payloads.append(ordered)
-            # Few terms have open-ended phrases (200 of 50,000): the others' flags are all False.
-            opened = open_pairs.get(term)
-            payload_open.append(
-                (False,) * len(ordered)
-                if opened is None
-                else tuple(pair in opened for pair in ordered)
-            )
-        return cls(automaton, first_payload)
 
     def scan(self, haystack: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every match in `haystack`: arrays of its first and last character's index and of its
@@ -356,6 +343,79 @@ class _TermAutomaton:
         flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
         start, end, term = flat[0::3], flat[1::3], flat[2::3]
         return start, end - 1, term + self._first_payload if self._first_payload else term
+
+
+def _append_payloads(
+    terms: dict[str, set[tuple[str, str]]],
+    open_pairs: dict[str, set[tuple[str, str]]],
+    payloads: list[tuple[tuple[str, str], ...]],
+    payload_open: list[tuple[bool, ...]],
+) -> None:
+    """Each term's (group, key) pairs, sorted, and which of them are open-ended, appended to
+    `payloads` and `payload_open` in the order of `terms` (the automaton's)."""
+    for term, pairs in terms.items():
+        ordered = tuple(pairs) if len(pairs) == 1 else tuple(sorted(pairs))
+        payloads.append(ordered)
+        # Few terms have open-ended phrases (200 of 50,000): the others' flags are all False.
+        opened = open_pairs.get(term)
+        payload_open.append(
+            (False,) * len(ordered) if opened is None else tuple(pair in opened for pair in ordered)
+        )
+
+
+# Change when what `_tables` derives from the same terms changes (its key names the terms, the
+# daachorse library and `_vocabulary`'s code, not this module's other code).
+_TABLES_FORMAT = b"phrase matcher tables 1"
+Tables = tuple[
+    daachorse.CharwiseDoubleArrayAhoCorasick | None,
+    daachorse.CharwiseDoubleArrayAhoCorasick | None,
+    frozenset[str],
+]
+
+
+def _tables(folded: list[str], exact: list[str], *, keep: bool) -> Tables:
+    """The automata of the folded and of the case-sensitive terms (None for none), and the
+    vocabulary (`_vocabulary`).
+
+    With `keep`, they are read from what an earlier start kept beside the data files
+    (`model.datafiles.kept_derived`), or built and kept there: building the automata and the
+    vocabulary was a third of start-up, reading them back takes a few milliseconds. The key is
+    the terms themselves (in order: the i-th term is the automaton's pattern i), the daachorse
+    library's files (which build and read the automata) and `_vocabulary`'s compiled code."""
+    if not keep:
+        return _automaton(folded), _automaton(exact), _vocabulary(folded, exact)
+
+    def derive() -> tuple[bytes, bytes, frozenset[str]]:
+        built = (_automaton(folded), _automaton(exact))
+        serialized = [b"" if automaton is None else automaton.serialize() for automaton in built]
+        return serialized[0], serialized[1], _vocabulary(folded, exact)
+
+    key = (
+        _TABLES_FORMAT,
+        _daachorse_digest(),
+        marshal.dumps(_vocabulary.__code__),
+        marshal.dumps((folded, exact)),
+    )
+    folded_bytes, exact_bytes, vocabulary = kept_derived("phrase_matcher", key, derive)
+    return _deserialized(folded_bytes), _deserialized(exact_bytes), vocabulary
+
+
+def _automaton(terms: list[str]) -> daachorse.CharwiseDoubleArrayAhoCorasick | None:
+    return daachorse.CharwiseDoubleArrayAhoCorasick(terms) if terms else None
+
+
+def _deserialized(data: bytes) -> daachorse.CharwiseDoubleArrayAhoCorasick | None:
+    return daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(data) if data else None
+
+
+def _daachorse_digest() -> bytes:
+    """A SHA-256 of the daachorse package's files (its compiled library among them)."""
+    digest = hashlib.sha256()
+    package = Path(daachorse.__file__).parent
+    for path in sorted(package.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\x00" + path.read_bytes())
+    return digest.digest()
 
 
 # Where the words around a case-sensitive match are looked for: on its line and in its clause.

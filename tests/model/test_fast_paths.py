@@ -706,12 +706,42 @@ def test_term_automaton_reports_every_occurrence(terms, haystack):
     """The automaton finds every occurrence of every term, overlapping ones included, at
     code-point offsets; a surrogate (which the automaton cannot read) matches nothing and
     moves no offset."""
-    from model.matcher import _TermAutomaton
+    from model.matcher import _automaton, _TermAutomaton
 
-    payloads: list = []
-    opened: list = []
-    automaton = _TermAutomaton.build({t: {("g", t)} for t in terms}, {}, payloads, opened)
-    assert automaton is not None and len(payloads) == len(terms)
+    built = _automaton(terms)
+    assert built is not None
+    automaton = _TermAutomaton(built, 0)
     starts, lasts, numbers = automaton.scan(haystack)
     found = sorted(zip(starts.tolist(), lasts.tolist(), numbers.tolist(), strict=True))
     assert found == _every_occurrence(terms, haystack)
+
+
+def test_a_kept_matcher_finds_what_a_built_one_finds(tmp_path, monkeypatch):
+    """The checker's matcher keeps its automata and vocabulary beside the data files; read
+    back, they find the same mentions, and other terms are another key (built afresh)."""
+    from bench import corpus
+    from model import datafiles, matcher
+
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path)
+    built = PhraseMatcher(LOADED_PHRASES)
+    PhraseMatcher(LOADED_PHRASES, keep=True)  # builds and keeps
+    assert len(list((tmp_path / "__pycache__").glob("phrase_matcher.*"))) == 1
+
+    def no_build(terms):
+        raise AssertionError("built again")
+
+    # (`_vocabulary` is part of the key: its code, so it is not replaced here.)
+    monkeypatch.setattr(matcher, "_automaton", no_build)
+    kept = PhraseMatcher(LOADED_PHRASES, keep=True)
+    assert kept.vocabulary == built.vocabulary
+    texts = corpus.make_ads(3, 3000, 21) + corpus.make_foreign_ads(3, 3000, 22)
+    texts.append("Stem cells (MSC) for MS, ALS and T1D. 幹細胞治療 MS ms")
+    for text in texts:
+        folded = fold_text(text, vocabulary=built.vocabulary)
+        assert _as_tuples(kept.find_all(folded)) == _as_tuples(built.find_all(folded))
+    with pytest.raises(AssertionError, match="built again"):
+        PhraseMatcher([*LOADED_PHRASES, Phrase("condition", "x", "a term never seen")], keep=True)
+    # Another `_vocabulary` (its compiled code is in the key) is another key too.
+    monkeypatch.setattr(matcher, "_vocabulary", lambda folded, exact: frozenset())
+    with pytest.raises(AssertionError, match="built again"):
+        PhraseMatcher(LOADED_PHRASES, keep=True)
