@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import marshal
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import chain
@@ -96,58 +95,32 @@ class PhraseMatcher:
     ) -> None:
         """`keep`: keep the automata and the vocabulary built from these phrases beside the
         data files, for the next start with the same terms (`_tables`): the checker's matcher."""
-        # Each distinct text is folded once, all of them in one `fold_terms` call per case mode.
-        by_text: tuple[dict[str, set[tuple[str, str]]], dict[str, set[tuple[str, str]]]] = (
-            defaultdict(set),
-            defaultdict(set),
-        )
-        open_by_text: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for group, key, text, case_sensitive, open_end in phrases:
-            by_text[case_sensitive][text].add((group, key))
-            if open_end and not case_sensitive:
-                open_by_text[text].add((group, key))
-        folded = _by_folded_term(by_text[False], keep_case=False)
-        exact = _by_folded_term(by_text[True], keep_case=True)
-        open_pairs = _by_folded_term(open_by_text, keep_case=False) if open_by_text else {}
-        # The (group, key) pairs of each term, and which of them are open-ended, in the order
-        # the automata number their terms (folded, then exact): kept only as the arrays
-        # `_index_payloads` makes of them.
-        payloads: list[tuple[tuple[str, str], ...]] = []
-        payload_open: list[tuple[bool, ...]] = []
-        _append_payloads(folded, open_pairs, payloads, payload_open)
-        _append_payloads(exact, {}, payloads, payload_open)
+        index = _PhraseIndex.of(list(phrases))
         folded_automaton, exact_automaton, self.vocabulary = _tables(
-            list(folded), list(exact), keep=keep
+            index.folded_terms, index.exact_terms, keep=keep
         )
         self._folded = None if folded_automaton is None else _TermAutomaton(folded_automaton, 0)
         self._exact = (
-            None if exact_automaton is None else _TermAutomaton(exact_automaton, len(folded))
+            None
+            if exact_automaton is None
+            else _TermAutomaton(exact_automaton, len(index.folded_terms))
         )
-        self.size = len(folded) + len(exact)
+        self.size = len(index.folded_terms) + len(index.exact_terms)
         self.overlapping = overlapping
-        self._index_payloads(payloads, payload_open)
-
-    def _index_payloads(
-        self, payloads: list[tuple[tuple[str, str], ...]], payload_open: list[tuple[bool, ...]]
-    ) -> None:
-        """The payloads as arrays, so that a page's matches are expanded into their (group,
-        key) pairs and ordered by NumPy: the pairs of payload i are rows `_pair_start[i]` to
-        `_pair_start[i + 1]` of `_pair_group` and `_pair_key`, ids numbered in sorted order
-        of the names (`_groups`, `_keys`), so that sorting ids sorts names. The arrays are all
-        that is kept: the tuples they are made from took 10 MiB per worker."""
-        self._groups = sorted({group for pairs in payloads for group, _ in pairs})
-        self._keys = sorted({key for pairs in payloads for _, key in pairs})
-        group_id = {group: index for index, group in enumerate(self._groups)}
-        key_id = {key: index for index, key in enumerate(self._keys)}
-        flat = [pair for pairs in payloads for pair in pairs]
-        self._pair_start = np.zeros(len(payloads) + 1, dtype=np.int64)
-        np.cumsum([len(pairs) for pairs in payloads], out=self._pair_start[1:])
-        self._pair_group = np.array([group_id[g] for g, _ in flat], dtype=np.int64)
-        self._pair_key = np.array([key_id[k] for _, k in flat], dtype=np.int64)
-        self._pair_open = np.array(
-            [open_end for flags in payload_open for open_end in flags], dtype=bool
+        # Each term's (group, key) pairs, as arrays, so that a page's matches are expanded
+        # into their pairs and ordered by NumPy: the pairs of payload (term) i are rows
+        # `_pair_start[i]` to `_pair_start[i + 1]` of `_pair_group` and `_pair_key`, ids
+        # numbered in sorted order of the names (`_groups`, `_keys`), so that sorting ids
+        # sorts names; `_pair_open` tells which are open-ended phrases.
+        self._groups, self._keys = index.groups, index.keys
+        self._pair_start, self._pair_group, self._pair_key, self._pair_open = (
+            index.pair_start,
+            index.pair_group,
+            index.pair_key,
+            index.pair_open,
         )
-        self._payload_any_open = np.array([any(flags) for flags in payload_open], dtype=bool)
+        self._payload_any_open = index.any_open
+        group_id = {group: number for number, group in enumerate(self._groups)}
         self._condition_id = group_id.get(CONDITION_GROUP, -1)
         self._overlapping_ids = frozenset(
             group_id[group] for group in self.overlapping if group in group_id
@@ -345,24 +318,6 @@ class _TermAutomaton:
         return start, end - 1, term + self._first_payload if self._first_payload else term
 
 
-def _append_payloads(
-    terms: dict[str, set[tuple[str, str]]],
-    open_pairs: dict[str, set[tuple[str, str]]],
-    payloads: list[tuple[tuple[str, str], ...]],
-    payload_open: list[tuple[bool, ...]],
-) -> None:
-    """Each term's (group, key) pairs, sorted, and which of them are open-ended, appended to
-    `payloads` and `payload_open` in the order of `terms` (the automaton's)."""
-    for term, pairs in terms.items():
-        ordered = tuple(pairs) if len(pairs) == 1 else tuple(sorted(pairs))
-        payloads.append(ordered)
-        # Few terms have open-ended phrases (200 of 50,000): the others' flags are all False.
-        opened = open_pairs.get(term)
-        payload_open.append(
-            (False,) * len(ordered) if opened is None else tuple(pair in opened for pair in ordered)
-        )
-
-
 # Change when what `_tables` derives from the same terms changes (its key names the terms, the
 # daachorse library and `_vocabulary`'s code, not this module's other code).
 _TABLES_FORMAT = b"phrase matcher tables 1"
@@ -506,21 +461,87 @@ def _written_as_word(cased: str, word: str) -> bool:
     return False
 
 
-def _by_folded_term(
-    by_text: dict[str, set[tuple[str, str]]], *, keep_case: bool
-) -> dict[str, set[tuple[str, str]]]:
-    """The (group, key) pairs of each folded term (texts folding alike share one), in order of
-    first text; a text that folds to nothing is left out."""
-    by_term: dict[str, set[tuple[str, str]]] = {}
-    for term, pairs in zip(
-        fold_terms(list(by_text), keep_case=keep_case), by_text.values(), strict=True
-    ):
-        if term:
-            if term in by_term:
-                by_term[term] |= pairs
-            else:
-                by_term[term] = pairs
-    return by_term
+@dataclass(frozen=True, slots=True)
+class _PhraseIndex:
+    """The phrases as the matcher reads them: the distinct folded terms of the case-insensitive
+    phrases (`folded_terms`) and of the case-sensitive ones (`exact_terms`), each list in order
+    of its first phrase, numbered in that order, folded terms first (a term's number is its
+    payload index); and each term's distinct (group, key) pairs, sorted by group then key, as
+    rows of arrays (`pair_start[i]` to `pair_start[i + 1]` are term i's), with whether each is
+    an open-ended phrase's (`pair_open`; only folded terms have them) and whether any of a
+    term's is (`any_open`). A phrase whose text folds to nothing is left out.
+
+    Built with a few passes over all phrases at once (texts folded by one `fold_terms` call per
+    case mode, pairs sorted and merged by NumPy), not a set of pairs per term: start-up builds
+    it from 65,000 phrases."""
+
+    folded_terms: list[str]
+    exact_terms: list[str]
+    groups: list[str]
+    keys: list[str]
+    pair_start: np.ndarray
+    pair_group: np.ndarray
+    pair_key: np.ndarray
+    pair_open: np.ndarray
+    any_open: np.ndarray
+
+    @classmethod
+    def of(cls, phrases: list[Phrase]) -> _PhraseIndex:
+        groups, keys, texts, case_modes, open_ends = (
+            zip(*phrases, strict=True) if phrases else ((), (), (), (), ())
+        )
+        folded_of_text: list[dict[str, str]] = []
+        for keep_case in (False, True):
+            distinct = list(
+                dict.fromkeys(t for t, c in zip(texts, case_modes, strict=True) if c == keep_case)
+            )
+            folded = fold_terms(distinct, keep_case=keep_case)
+            folded_of_text.append(dict(zip(distinct, folded, strict=True)))
+        terms = [folded_of_text[c][t] for t, c in zip(texts, case_modes, strict=True)]
+        kept = [number for number, term in enumerate(terms) if term]
+        folded_terms = list(dict.fromkeys(terms[i] for i in kept if not case_modes[i]))
+        exact_terms = list(dict.fromkeys(terms[i] for i in kept if case_modes[i]))
+        term_numbers = (
+            {term: number for number, term in enumerate(folded_terms)},
+            {term: number for number, term in enumerate(exact_terms, len(folded_terms))},
+        )
+        kept_groups = [groups[i] for i in kept]
+        kept_keys = [keys[i] for i in kept]
+        group_names, key_names = sorted(set(kept_groups)), sorted(set(kept_keys))
+        group_id = {group: number for number, group in enumerate(group_names)}
+        key_id = {key: number for number, key in enumerate(key_names)}
+        count = len(kept)
+        term = np.fromiter(
+            (term_numbers[case_modes[i]][terms[i]] for i in kept), dtype=np.int64, count=count
+        )
+        group = np.fromiter(map(group_id.__getitem__, kept_groups), dtype=np.int64, count=count)
+        key = np.fromiter(map(key_id.__getitem__, kept_keys), dtype=np.int64, count=count)
+        opened = np.fromiter(
+            (bool(open_ends[i]) and not case_modes[i] for i in kept), dtype=bool, count=count
+        )
+        # One row per distinct (term, group, key), in that order; open if any phrase of it is.
+        order = np.lexsort((key, group, term))
+        term, group, key, opened = term[order], group[order], key[order], opened[order]
+        first = np.ones(count, dtype=bool)
+        first[1:] = (term[1:] != term[:-1]) | (group[1:] != group[:-1]) | (key[1:] != key[:-1])
+        rows = np.flatnonzero(first)
+        pair_open = np.logical_or.reduceat(opened, rows) if rows.size else np.zeros(0, dtype=bool)
+        size = len(folded_terms) + len(exact_terms)
+        per_term = np.bincount(term[rows], minlength=size)
+        pair_start = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(per_term, out=pair_start[1:])
+        any_open = np.bincount(term[rows], weights=pair_open, minlength=size) > 0
+        return cls(
+            folded_terms,
+            exact_terms,
+            group_names,
+            key_names,
+            pair_start,
+            group[rows],
+            key[rows],
+            pair_open,
+            any_open,
+        )
 
 
 def _vocabulary(folded_terms: Collection[str], exact_terms: Collection[str]) -> frozenset[str]:

@@ -745,3 +745,47 @@ def test_a_kept_matcher_finds_what_a_built_one_finds(tmp_path, monkeypatch):
     monkeypatch.setattr(matcher, "_vocabulary", lambda folded, exact: frozenset())
     with pytest.raises(AssertionError, match="built again"):
         PhraseMatcher(LOADED_PHRASES, keep=True)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["g1", "g2", "composed:head"]),
+            st.sampled_from(["k1", "k2", "k3"]),
+            st.sampled_from(["stem cells", "Stem  Cells", "MS", "ms", "\u200b", "kök hücre", "ł"]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=30,
+    )
+)
+def test_the_phrase_index_is_the_plain_construction(rows):
+    """Terms in order of their first phrase, folded ones first; each term's distinct pairs
+    sorted, open where any case-insensitive phrase of the pair is open-ended."""
+    from model.matcher import _PhraseIndex
+
+    phrases = [Phrase(*row) for row in rows]
+    index = _PhraseIndex.of(phrases)
+    expected: dict[tuple[bool, str], dict[tuple[str, str], bool]] = {}
+    for phrase in phrases:
+        term = fold_term(phrase.text, keep_case=phrase.case_sensitive)
+        if term:
+            pairs = expected.setdefault((phrase.case_sensitive, term), {})
+            opened = phrase.open_end and not phrase.case_sensitive
+            pairs[phrase.group, phrase.key] = pairs.get((phrase.group, phrase.key), False) or opened
+    assert index.folded_terms == [term for case, term in expected if not case]
+    assert index.exact_terms == [term for case, term in expected if case]
+    numbered = [(False, t) for t in index.folded_terms] + [(True, t) for t in index.exact_terms]
+    assert len(index.pair_start) == len(numbered) + 1
+    for number, case_term in enumerate(numbered):
+        found = [
+            (
+                index.groups[index.pair_group[row]],
+                index.keys[index.pair_key[row]],
+                index.pair_open[row],
+            )
+            for row in range(index.pair_start[number], index.pair_start[number + 1])
+        ]
+        assert found == sorted((g, k, o) for (g, k), o in expected[case_term].items())
+        assert index.any_open[number] == any(o for _, _, o in found)
