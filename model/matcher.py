@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import marshal
+import operator
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -487,38 +488,44 @@ class _PhraseIndex:
 
     @classmethod
     def of(cls, phrases: list[Phrase]) -> _PhraseIndex:
+        # Whole columns at a time (zip, map, compress, dict.fromkeys: loops in C); the few
+        # case-sensitive phrases are then set right one by one.
         groups, keys, texts, case_modes, open_ends = (
             zip(*phrases, strict=True) if phrases else ((), (), (), (), ())
         )
+        insensitive = list(map(operator.not_, case_modes))
+        sensitive_rows = list(compress(range(len(phrases)), case_modes))
         folded_of_text: list[dict[str, str]] = []
-        for keep_case in (False, True):
-            distinct = list(
-                dict.fromkeys(t for t, c in zip(texts, case_modes, strict=True) if c == keep_case)
-            )
+        for keep_case, selected in ((False, insensitive), (True, case_modes)):
+            distinct = list(dict.fromkeys(compress(texts, selected)))
             folded = fold_terms(distinct, keep_case=keep_case)
             folded_of_text.append(dict(zip(distinct, folded, strict=True)))
-        terms = [folded_of_text[c][t] for t, c in zip(texts, case_modes, strict=True)]
-        kept = [number for number, term in enumerate(terms) if term]
-        folded_terms = list(dict.fromkeys(terms[i] for i in kept if not case_modes[i]))
-        exact_terms = list(dict.fromkeys(terms[i] for i in kept if case_modes[i]))
-        term_numbers = (
-            {term: number for number, term in enumerate(folded_terms)},
-            {term: number for number, term in enumerate(exact_terms, len(folded_terms))},
-        )
-        kept_groups = [groups[i] for i in kept]
-        kept_keys = [keys[i] for i in kept]
+        terms: list[str] = list(map(folded_of_text[False].get, texts, repeat("")))
+        for row in sensitive_rows:
+            terms[row] = folded_of_text[True][texts[row]]
+        folded_terms = list(dict.fromkeys(filter(None, compress(terms, insensitive))))
+        exact_terms = list(dict.fromkeys(filter(None, compress(terms, case_modes))))
+        folded_number = dict(zip(folded_terms, range(len(folded_terms)), strict=True))
+        exact_number = dict(zip(exact_terms, itertools.count(len(folded_terms))))
+        numbers = list(map(folded_number.get, terms, repeat(-1)))
+        for row in sensitive_rows:
+            numbers[row] = exact_number.get(terms[row], -1)
+        term = np.array(numbers, dtype=np.int64)
+        kept = term >= 0  # a text folding to nothing has no term
+        kept_rows = kept.tolist()
+        kept_groups = list(compress(groups, kept_rows))
+        kept_keys = list(compress(keys, kept_rows))
         group_names, key_names = sorted(set(kept_groups)), sorted(set(kept_keys))
         group_id = {group: number for number, group in enumerate(group_names)}
         key_id = {key: number for number, key in enumerate(key_names)}
-        count = len(kept)
-        term = np.fromiter(
-            (term_numbers[case_modes[i]][terms[i]] for i in kept), dtype=np.int64, count=count
-        )
+        count = len(kept_groups)
+        term = term[kept]
         group = np.fromiter(map(group_id.__getitem__, kept_groups), dtype=np.int64, count=count)
         key = np.fromiter(map(key_id.__getitem__, kept_keys), dtype=np.int64, count=count)
-        opened = np.fromiter(
-            (bool(open_ends[i]) and not case_modes[i] for i in kept), dtype=bool, count=count
-        )
+        opened = np.array(open_ends, dtype=bool).reshape(-1)
+        if opened.size:
+            opened &= np.array(insensitive, dtype=bool)
+        opened = opened[kept]
         # One row per distinct (term, group, key), in that order; open if any phrase of it is.
         order = np.lexsort((key, group, term))
         term, group, key, opened = term[order], group[order], key[order], opened[order]
