@@ -111,6 +111,9 @@ def _keep(kept: Path, data: Any) -> None:
         handle, temporary = tempfile.mkstemp(dir=kept.parent, prefix=kept.name, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
+                # Readable by all, as the package's own files are: mkstemp makes it 0600, and
+                # the Docker image writes it as root for a server running as another user.
+                os.fchmod(out.fileno(), 0o644)
                 out.write(hashlib.sha256(payload).digest() + payload)
             os.replace(temporary, kept)
         except BaseException:

@@ -218,3 +218,15 @@ def test_an_unwritable_directory_derives_each_time(data_dir, monkeypatch):
     assert datafiles.kept_derived("derived", (b"k",), lambda: next(values)) == 1
     assert datafiles.kept_derived("derived", (b"k",), lambda: next(values)) == 2
     assert _kept(data_dir) == []
+
+
+def test_kept_files_are_readable_by_other_users(data_dir):
+    """The Docker build keeps them as root; the server reads them as another user."""
+    source = data_dir / "shared.yaml"
+    source.write_text("a: b\n", encoding="utf-8")
+    read_yaml(source)
+    datafiles.kept_derived("derived", (b"k",), lambda: [1])
+    kept = _kept(data_dir)
+    assert len(kept) == 2
+    for path in kept:
+        assert path.stat().st_mode & 0o777 == 0o644
