@@ -31,9 +31,9 @@ RUN pip install --no-cache-dir --no-deps .
 
 # Run from an empty directory, as an unprivileged user: the installed package is what serves.
 WORKDIR /app
-# Load the checker once, as root, so the data files' parses are kept beside them in the
-# installed package (model/datafiles.py): the server's user cannot write there, and without
-# them every worker parses 800 KB of YAML at start.
+# Load the checker once, as root, so the data files' parses and the phrase matcher's automata are
+# kept beside them in the installed package (model/datafiles.py): the server's user cannot write
+# there, and without them every worker parses 800 KB of YAML and builds the automata at start.
 RUN python -c "import model; model.load_checker()"
 USER 10001:10001
 

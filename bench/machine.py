@@ -18,7 +18,7 @@ PACKAGES = (
     "flask",
     "flask-smorest",
     "gunicorn",
-    "pyahocorasick",
+    "daachorse",
     "selectolax",
     "joblib",
 )

@@ -11,6 +11,7 @@ from model.classifier import ArtifactError, load_classifier
 from model.html_text import DEFAULT_MAX_DEPTH, HtmlTooDeepError
 from model.knowledge_base import load_knowledge_base
 from model.lexicons import load_lexicons
+from model.memory import release_free_heap
 from model.page import PageModel
 from model.rules import load_rules
 
@@ -41,7 +42,7 @@ def load_checker(
     gc.disable()
     try:
         classifier = load_classifier(artifact_dir) if use_classifier else None
-        return Checker(
+        checker = Checker(
             load_lexicons(),
             load_rules(),
             load_knowledge_base(),
@@ -52,6 +53,10 @@ def load_checker(
     finally:
         if collecting:
             gc.enable()
+    # What building freed goes back to the system (`model.memory`): a server's workers are
+    # forked after this, and count every page kept here.
+    release_free_heap()
+    return checker
 
 
 @lru_cache(maxsize=1)

@@ -73,7 +73,7 @@ class Checker:
         for rule in rules.rules:
             for group, expanded in rule.phrase_groups():
                 phrases.extend(Phrase(group, rule.id, text) for text in expanded)
-        self.matcher = PhraseMatcher(phrases)
+        self.matcher = PhraseMatcher(phrases, keep=True)
         self.page_model = page_model or load_page_model()
         self.parts = PipelineParts(
             matcher=self.matcher,

@@ -11,6 +11,10 @@ files of that data file are removed. The file's payload is checked against a SHA
 before it is read. Where the directory cannot be written (an installed package owned by another
 user), every start parses the YAML, as it always did. Files outside `model/data/` (tests, a
 knowledge base given by path) are parsed each time and nothing is written beside them.
+
+`kept_derived` keeps other values derived from the data the same way, under a key its caller
+builds from everything the value depends on (the phrase matcher's automata and vocabulary,
+`model.matcher`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import hashlib
 import marshal
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from typing import Any
@@ -57,6 +62,26 @@ def read_yaml(path: Path) -> Any:
     return data
 
 
+def kept_derived(name: str, key_parts: Iterable[bytes], derive: Callable[[], Any]) -> Any:
+    """What `derive()` returns, kept in `model/data/__pycache__/<name>.<key>.marshal` and read
+    back on later calls with the same key (checked as a kept parse is); derived again, and the
+    file rewritten, when it is missing, damaged or of another key. The key is a SHA-256 of
+    `key_parts` and of this interpreter's bytecode magic number: the caller's parts must name
+    everything the value depends on. Where the directory cannot be written, `derive` runs on
+    every call."""
+    digest = hashlib.sha256()
+    for part in (MAGIC_NUMBER, *key_parts):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    kept = DATA_DIR / "__pycache__" / f"{name}.{digest.hexdigest()[:32]}{_CACHE_SUFFIX}"
+    try:
+        return _read_kept(kept)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # not written yet, unreadable or damaged: derive
+    value = derive()
+    _keep(kept, value)
+    return value
+
+
 def _kept_path(path: Path, text: str) -> Path:
     digest = hashlib.sha256()
     for part in (_CACHE_FORMAT, yaml.__version__.encode(), MAGIC_NUMBER):
@@ -86,6 +111,9 @@ def _keep(kept: Path, data: Any) -> None:
         handle, temporary = tempfile.mkstemp(dir=kept.parent, prefix=kept.name, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out:
+                # Readable by all, as the package's own files are: mkstemp makes it 0600, and
+                # the Docker image writes it as root for a server running as another user.
+                os.fchmod(out.fileno(), 0o644)
                 out.write(hashlib.sha256(payload).digest() + payload)
             os.replace(temporary, kept)
         except BaseException:

@@ -521,7 +521,18 @@ class _CharTrie:
     one exception, a term made of one space, is refused.
 
     The first `head` characters of a window are read at once, from a dense table indexed by
-    their character indexes; the walk then goes on one character at a time.
+    their character indexes; the walk then goes on one character at a time, from the positions
+    still on the trie, through the child table.
+
+    The child table is kept row by row: a node's children sit in one run of cells, from its
+    least to its greatest child's character index, each cell holding the child and its parent
+    (`row_child`, `row_owner`); `row_origin` says where a node's row would hold character 0, so
+    a child is one look-up and its owner's check. A dense table (a cell per node and character)
+    held 6.3 million cells for 22 languages' letters, 8 MiB of them resident per worker,
+    almost all empty; the rows hold 134,000. The first step past the head, which most
+    positions of a text take (four in five), still reads a dense table of the head's nodes
+    (`first_step`, 1.3 MiB): the rows' look-up is slower, and pays only where few positions are
+    left.
     """
 
     DEAD = 0
@@ -580,20 +591,50 @@ class _CharTrie:
                 node_of_term[has[ends]] = nodes[ends]
                 levels.append(distinct)
                 first_node += distinct.size
-        with_children = sum(level.size for level in levels[:-1])
-        # Node numbers in two bytes where they fit: the child table has a cell per node with
-        # children and character, 6.3 million cells (almost all empty) for 22 languages'
-        # letters, so two bytes a cell instead of four saves 12 MiB per worker.
+        # Node numbers in two bytes where they fit.
         self.node_dtype = np.dtype(np.uint16 if first_node <= np.iinfo(np.uint16).max else np.int32)
-        self.child = np.zeros((with_children + 1) * self.width, dtype=self.node_dtype)
         self.head_table = np.zeros(self.width**self.head, dtype=self.node_dtype)
-        node = 1
-        for length, distinct in enumerate(levels, self.head):
-            table = self.head_table if length == self.head else self.child
-            table[distinct] = np.arange(node, node + distinct.size, dtype=self.node_dtype)
-            node += distinct.size
+        if levels:
+            self.head_table[levels[0]] = np.arange(1, 1 + levels[0].size, dtype=self.node_dtype)
+        self._build_rows(levels, first_node)
         self.column = np.full(first_node, -1, dtype=np.int32)
         self.column[node_of_term] = np.arange(count, dtype=np.int32)
+
+    def _build_rows(self, levels: list[np.ndarray], first_node: int) -> None:
+        """The child table's rows (see the class). `levels` are the sorted keys of each length's
+        nodes from the head on, a key being the parent's node times `width` plus the last
+        character's index; nodes are numbered from 1 in that order, so the parents of all keys
+        after the head's come in ascending order, and each parent's characters too."""
+        width = self.width
+        keys = np.concatenate(levels[1:]) if len(levels) > 1 else np.zeros(0, dtype=np.int64)
+        first_child = 1 + (levels[0].size if levels else 0)
+        children = np.arange(first_child, first_child + keys.size)
+        parents, letters = np.divmod(keys, width)
+        starts = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]]) if keys.size else _EMPTY
+        lows = letters[starts]
+        spans = letters[np.r_[starts[1:], keys.size] - 1] - lows + 1 if keys.size else _EMPTY
+        # A row starts after `width` empty cells, and `width` more follow the last one: a node's
+        # cells for any character lie inside the table. A node without children reads the
+        # first cells, whose owner (0, DEAD) is never a node on the trie.
+        self.row_origin = np.zeros(max(first_node, 1), dtype=np.intp)
+        self.row_origin[parents[starts]] = width + np.cumsum(spans) - spans - lows
+        size = 2 * width + int(spans.sum())
+        self.row_child = np.zeros(size, dtype=self.node_dtype)
+        self.row_owner = np.zeros(size, dtype=self.node_dtype)
+        cells = self.row_origin[parents] + letters
+        self.row_child[cells] = children
+        self.row_owner[cells] = parents
+        # The head's nodes' children, dense: a key of the first length past the head is its
+        # cell (`occurrences`).
+        self.first_step = np.zeros(first_child * width, dtype=self.node_dtype)
+        if len(levels) > 1:
+            self.first_step[levels[1]] = children[: levels[1].size]
+
+    def children(self, nodes: np.ndarray, letters: np.ndarray) -> np.ndarray:
+        """The child of each node by the character index beside it (DEAD where none)."""
+        cells = self.row_origin.take(nodes) + letters
+        found = np.where(self.row_owner.take(cells) == nodes, self.row_child.take(cells), 0)
+        return found.astype(self.node_dtype, copy=False)
 
     def occurrences(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
         if not self.head:
@@ -607,14 +648,19 @@ class _CharTrie:
         state = np.take(self.head_table, index)
         rows: list[np.ndarray] = []
         columns: list[np.ndarray] = []
+        positions = None  # where the windows still on the trie start (None: everywhere)
         for n in range(self.head, self.depth + 1):
-            if n > self.head:
+            if n == self.head + 1:
                 cells = state.astype(np.intp) * self.width + letters[n - 1 : n - 1 + count]
-                state = np.take(self.child, cells)
+                state = np.take(self.first_step, cells)
+            elif n > self.head:
+                live = np.flatnonzero(state)
+                positions = live if positions is None else positions[live]
+                state = self.children(state[live], letters[positions + (n - 1)])
             if n in self.lengths:
                 found = np.take(self.column, state)
                 hit = np.flatnonzero(found >= 0)
                 # A window starting at a space belongs to the text after it, as `rows` says.
-                rows.append(batch.rows[hit])
+                rows.append(batch.rows[hit if positions is None else positions[hit]])
                 columns.append(found[hit])
         return np.concatenate(rows), np.concatenate(columns)

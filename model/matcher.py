@@ -15,29 +15,30 @@ word before them).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
-from collections import defaultdict
+import marshal
+import operator
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress, repeat
+from pathlib import Path
 from typing import NamedTuple
 
-import ahocorasick
+import daachorse
 import numpy as np
 
 from model.characters import word_characters
+from model.datafiles import kept_derived
 from model.hangul import continues_a_noun, is_hangul_syllable
 from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_term, fold_terms
 
 COMPOSED_HEAD_GROUP = "composed:head"
 # The group whose Korean names end only where a noun may end (`model.hangul`).
 CONDITION_GROUP = "condition"
-# An automaton value packs a payload index and the phrase length (see `PhraseMatcher._build`).
-LENGTH_BITS = 20
-LENGTH_MASK = (1 << LENGTH_BITS) - 1
-# The characters of running text that start no term (and a few that start some), most frequent
-# first: the folded automaton's root takes them as its first children (see `_build`).
-FIRST_AT_ROOT = " .,'\"0123456789:;()?!"
+# Surrogate code points, which the automaton (UTF-8 inside) cannot read: `scan` reads each as
+# ABSENT_FROM_FOLDED, a character no term holds (nor a surrogate).
+_SURROGATES_ABSENT = dict.fromkeys(range(0xD800, 0xE000), ABSENT_FROM_FOLDED)
 
 
 class Mention:
@@ -90,93 +91,63 @@ class PhraseMatcher:
         self,
         phrases: Iterable[Phrase],
         overlapping: frozenset[str] = frozenset({COMPOSED_HEAD_GROUP}),
+        *,
+        keep: bool = False,
     ) -> None:
-        # Each distinct text is folded once, all of them in one `fold_terms` call per case mode.
-        by_text: tuple[dict[str, set[tuple[str, str]]], dict[str, set[tuple[str, str]]]] = (
-            defaultdict(set),
-            defaultdict(set),
+        """`keep`: keep the automata and the vocabulary built from these phrases beside the
+        data files, for the next start with the same terms (`_tables`): the checker's matcher."""
+        index = _PhraseIndex.of(list(phrases))
+        folded_automaton, exact_automaton, self.vocabulary = _tables(
+            index.folded_terms, index.exact_terms, keep=keep
         )
-        open_by_text: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for group, key, text, case_sensitive, open_end in phrases:
-            by_text[case_sensitive][text].add((group, key))
-            if open_end and not case_sensitive:
-                open_by_text[text].add((group, key))
-        folded = _by_folded_term(by_text[False], keep_case=False)
-        exact = _by_folded_term(by_text[True], keep_case=True)
-        open_pairs = _by_folded_term(open_by_text, keep_case=False) if open_by_text else {}
-        self._payloads: list[tuple[tuple[str, str], ...]] = []
-        self._payload_open: list[tuple[bool, ...]] = []
-        self._folded = self._build(folded, open_pairs, first_at_root=FIRST_AT_ROOT)
-        self._exact = self._build(exact, {})
-        self.size = len(folded) + len(exact)
-        self.vocabulary = _vocabulary(folded, exact)
+        self._folded = None if folded_automaton is None else _TermAutomaton(folded_automaton, 0)
+        self._exact = (
+            None
+            if exact_automaton is None
+            else _TermAutomaton(exact_automaton, len(index.folded_terms))
+        )
+        self.size = len(index.folded_terms) + len(index.exact_terms)
         self.overlapping = overlapping
-        self._index_payloads()
-
-    def _index_payloads(self) -> None:
-        """The payloads as arrays, so that a page's matches are expanded into their (group,
-        key) pairs and ordered by NumPy: the pairs of payload i are rows `_pair_start[i]` to
-        `_pair_start[i + 1]` of `_pair_group` and `_pair_key`, ids numbered in sorted order
-        of the names (`_groups`, `_keys`), so that sorting ids sorts names."""
-        self._groups = sorted({group for pairs in self._payloads for group, _ in pairs})
-        self._keys = sorted({key for pairs in self._payloads for _, key in pairs})
-        group_id = {group: index for index, group in enumerate(self._groups)}
-        key_id = {key: index for index, key in enumerate(self._keys)}
-        flat = [pair for pairs in self._payloads for pair in pairs]
-        self._pair_start = np.zeros(len(self._payloads) + 1, dtype=np.int64)
-        np.cumsum([len(pairs) for pairs in self._payloads], out=self._pair_start[1:])
-        self._pair_group = np.array([group_id[g] for g, _ in flat], dtype=np.int64)
-        self._pair_key = np.array([key_id[k] for _, k in flat], dtype=np.int64)
-        self._pair_open = np.array(
-            [open_end for flags in self._payload_open for open_end in flags], dtype=bool
+        # Each term's (group, key) pairs, as arrays, so that a page's matches are expanded
+        # into their pairs and ordered by NumPy: the pairs of payload (term) i are rows
+        # `_pair_start[i]` to `_pair_start[i + 1]` of `_pair_group` and `_pair_key`, ids
+        # numbered in sorted order of the names (`_groups`, `_keys`), so that sorting ids
+        # sorts names; `_pair_open` tells which are open-ended phrases.
+        self._groups, self._keys = index.groups, index.keys
+        self._pair_start, self._pair_group, self._pair_key, self._pair_open = (
+            index.pair_start,
+            index.pair_group,
+            index.pair_key,
+            index.pair_open,
         )
-        self._payload_any_open = np.array([any(flags) for flags in self._payload_open], dtype=bool)
+        self._payload_any_open = index.any_open
+        group_id = {group: number for number, group in enumerate(self._groups)}
         self._condition_id = group_id.get(CONDITION_GROUP, -1)
         self._overlapping_ids = frozenset(
             group_id[group] for group in self.overlapping if group in group_id
         )
 
-    def _build(
-        self,
-        terms: dict[str, set[tuple[str, str]]],
-        open_pairs: dict[str, set[tuple[str, str]]],
-        first_at_root: str = "",
-    ) -> ahocorasick.Automaton | None:
-        """An automaton whose value for each term is one integer: the index of its (group,
-        key) pairs in `self._payloads` shifted left by LENGTH_BITS, plus its length. Integer
-        values let a whole document's matches become one NumPy array.
-
-        pyahocorasick looks a character up among a node's children one by one, in the order
-        they were added, and goes back to the root for every character no term continues with.
-        The folded automaton's root has hundreds of children (the first letters of terms in
-        many scripts), and every space of a text used to be looked for among all of them. The
-        `first_at_root` characters become the root's first children, each as a branch ending
-        in a character no folded text holds (it never matches): the scan of a 5 KB ad takes a
-        third less time. The case-sensitive automaton's root has a few dozen children, and
-        such branches there cost more than they save.
-        """
-        if not terms:
-            return None
-        if max(map(len, terms)) > LENGTH_MASK:
-            raise ValueError(f"phrase longer than {LENGTH_MASK} characters")
-        automaton = ahocorasick.Automaton()
-        add_word = automaton.add_word
-        for character in first_at_root:
-            add_word(character + ABSENT_FROM_FOLDED, 0)
-        for index, term in enumerate(terms, len(self._payloads)):
-            add_word(term, (index << LENGTH_BITS) | len(term))
-        payloads = [
-            tuple(pairs) if len(pairs) == 1 else tuple(sorted(pairs)) for pairs in terms.values()
-        ]
-        self._payloads += payloads
-        # Few terms have open-ended phrases (200 of 50,000): the others' flags are all False.
-        for term, pairs in zip(terms, payloads, strict=True):
-            opened = open_pairs.get(term)
-            self._payload_open.append(
-                (False,) * len(pairs) if opened is None else tuple(pair in opened for pair in pairs)
+    def payload_pairs(self, payload: int) -> list[tuple[str, str, bool]]:
+        """The (group, key, open-ended) phrases a term stands for, by its payload index (as
+        `_spans` gives it): for tests and tools, read back from the arrays."""
+        rows = range(int(self._pair_start[payload]), int(self._pair_start[payload + 1]))
+        return [
+            (
+                self._groups[int(self._pair_group[row])],
+                self._keys[int(self._pair_key[row])],
+                bool(self._pair_open[row]),
             )
-        automaton.make_automaton()
-        return automaton
+            for row in rows
+        ]
+
+    def term_payloads(self, term: str, *, case_sensitive: bool = False) -> list[int]:
+        """The payload index of `term` if the automaton holds it (a one-element list), else
+        an empty list: found by scanning the term itself for a match that spans all of it."""
+        automaton = self._exact if case_sensitive else self._folded
+        if automaton is None or not term:
+            return []
+        starts, lasts, payloads = automaton.scan(term)
+        return payloads[(starts == 0) & (lasts == len(term) - 1)].tolist()
 
     def find(self, text: FoldedText) -> list[Mention]:
         """Every match, grouped and de-overlapped (except in the `overlapping` groups), sorted
@@ -283,7 +254,7 @@ class PhraseMatcher:
 
     def _spans(
         self,
-        automaton: ahocorasick.Automaton,
+        automaton: _TermAutomaton,
         haystack: str,
         origin: np.ndarray | None,
         *,
@@ -299,12 +270,9 @@ class PhraseMatcher:
         two coincide; `reordered`: it decreases inside text shown reversed, where a match maps
         to the least and greatest index it covers).
         """
-        flat = np.fromiter(chain.from_iterable(automaton.iter(haystack)), dtype=np.int64)
-        if not flat.size:
-            return flat, flat, flat, flat.astype(bool)
-        last, value = flat[0::2], flat[1::2]  # (end index, packed value) pairs
-        start = last - (value & LENGTH_MASK) + 1
-        payload = value >> LENGTH_BITS
+        start, last, payload = automaton.scan(haystack)
+        if not start.size:
+            return start, start, start, start.astype(bool)
         # alnum[i + 1] tells whether haystack[i] is a word character; both ends padded False.
         alnum = np.zeros(len(haystack) + 2, dtype=bool)
         alnum[1:-1] = word_characters(haystack)
@@ -324,6 +292,86 @@ class PhraseMatcher:
         elif origin is not None:
             start, last = origin[start], origin[last]
         return start, last + 1, payload, inside
+
+
+class _TermAutomaton:
+    """An Aho–Corasick automaton over terms, each term a payload index: daachorse's
+    character-wise double array (a Rust library), which holds the 63,000 folded terms (524,000
+    trie nodes) in 11 MiB where pyahocorasick's node-per-character trie took 24 MiB per worker,
+    and scans a page four times as fast. It reports every match, overlapping ones included, as
+    pyahocorasick's `iter` did. The automaton's i-th term is payload `first_payload` + i."""
+
+    __slots__ = ("_automaton", "_first_payload")
+
+    def __init__(self, automaton: daachorse.CharwiseDoubleArrayAhoCorasick, first_payload: int):
+        self._automaton = automaton
+        self._first_payload = first_payload
+
+    def scan(self, haystack: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every match in `haystack`: arrays of its first and last character's index and of its
+        term's payload index."""
+        try:
+            found = self._automaton.find_overlapping(haystack)
+        except UnicodeEncodeError:  # a surrogate (same length replaced: offsets unchanged)
+            found = self._automaton.find_overlapping(haystack.translate(_SURROGATES_ABSENT))
+        flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
+        start, end, term = flat[0::3], flat[1::3], flat[2::3]
+        return start, end - 1, term + self._first_payload if self._first_payload else term
+
+
+# Change when what `_tables` derives from the same terms changes (its key names the terms, the
+# daachorse library and `_vocabulary`'s code, not this module's other code).
+_TABLES_FORMAT = b"phrase matcher tables 1"
+Tables = tuple[
+    daachorse.CharwiseDoubleArrayAhoCorasick | None,
+    daachorse.CharwiseDoubleArrayAhoCorasick | None,
+    frozenset[str],
+]
+
+
+def _tables(folded: list[str], exact: list[str], *, keep: bool) -> Tables:
+    """The automata of the folded and of the case-sensitive terms (None for none), and the
+    vocabulary (`_vocabulary`).
+
+    With `keep`, they are read from what an earlier start kept beside the data files
+    (`model.datafiles.kept_derived`), or built and kept there: building the automata and the
+    vocabulary was a third of start-up, reading them back takes a few milliseconds. The key is
+    the terms themselves (in order: the i-th term is the automaton's pattern i), the daachorse
+    library's files (which build and read the automata) and `_vocabulary`'s compiled code."""
+    if not keep:
+        return _automaton(folded), _automaton(exact), _vocabulary(folded, exact)
+
+    def derive() -> tuple[bytes, bytes, frozenset[str]]:
+        built = (_automaton(folded), _automaton(exact))
+        serialized = [b"" if automaton is None else automaton.serialize() for automaton in built]
+        return serialized[0], serialized[1], _vocabulary(folded, exact)
+
+    key = (
+        _TABLES_FORMAT,
+        _daachorse_digest(),
+        marshal.dumps(_vocabulary.__code__),
+        marshal.dumps((folded, exact)),
+    )
+    folded_bytes, exact_bytes, vocabulary = kept_derived("phrase_matcher", key, derive)
+    return _deserialized(folded_bytes), _deserialized(exact_bytes), vocabulary
+
+
+def _automaton(terms: list[str]) -> daachorse.CharwiseDoubleArrayAhoCorasick | None:
+    return daachorse.CharwiseDoubleArrayAhoCorasick(terms) if terms else None
+
+
+def _deserialized(data: bytes) -> daachorse.CharwiseDoubleArrayAhoCorasick | None:
+    return daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(data) if data else None
+
+
+def _daachorse_digest() -> bytes:
+    """A SHA-256 of the daachorse package's files (its compiled library among them)."""
+    digest = hashlib.sha256()
+    package = Path(daachorse.__file__).parent
+    for path in sorted(package.iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\x00" + path.read_bytes())
+    return digest.digest()
 
 
 # Where the words around a case-sensitive match are looked for: on its line and in its clause.
@@ -414,21 +462,93 @@ def _written_as_word(cased: str, word: str) -> bool:
     return False
 
 
-def _by_folded_term(
-    by_text: dict[str, set[tuple[str, str]]], *, keep_case: bool
-) -> dict[str, set[tuple[str, str]]]:
-    """The (group, key) pairs of each folded term (texts folding alike share one), in order of
-    first text; a text that folds to nothing is left out."""
-    by_term: dict[str, set[tuple[str, str]]] = {}
-    for term, pairs in zip(
-        fold_terms(list(by_text), keep_case=keep_case), by_text.values(), strict=True
-    ):
-        if term:
-            if term in by_term:
-                by_term[term] |= pairs
-            else:
-                by_term[term] = pairs
-    return by_term
+@dataclass(frozen=True, slots=True)
+class _PhraseIndex:
+    """The phrases as the matcher reads them: the distinct folded terms of the case-insensitive
+    phrases (`folded_terms`) and of the case-sensitive ones (`exact_terms`), each list in order
+    of its first phrase, numbered in that order, folded terms first (a term's number is its
+    payload index); and each term's distinct (group, key) pairs, sorted by group then key, as
+    rows of arrays (`pair_start[i]` to `pair_start[i + 1]` are term i's), with whether each is
+    an open-ended phrase's (`pair_open`; only folded terms have them) and whether any of a
+    term's is (`any_open`). A phrase whose text folds to nothing is left out.
+
+    Built with a few passes over all phrases at once (texts folded by one `fold_terms` call per
+    case mode, pairs sorted and merged by NumPy), not a set of pairs per term: start-up builds
+    it from 65,000 phrases."""
+
+    folded_terms: list[str]
+    exact_terms: list[str]
+    groups: list[str]
+    keys: list[str]
+    pair_start: np.ndarray
+    pair_group: np.ndarray
+    pair_key: np.ndarray
+    pair_open: np.ndarray
+    any_open: np.ndarray
+
+    @classmethod
+    def of(cls, phrases: list[Phrase]) -> _PhraseIndex:
+        # Whole columns at a time (zip, map, compress, dict.fromkeys: loops in C); the few
+        # case-sensitive phrases are then set right one by one.
+        groups, keys, texts, case_modes, open_ends = (
+            zip(*phrases, strict=True) if phrases else ((), (), (), (), ())
+        )
+        insensitive = list(map(operator.not_, case_modes))
+        sensitive_rows = list(compress(range(len(phrases)), case_modes))
+        folded_of_text: list[dict[str, str]] = []
+        for keep_case, selected in ((False, insensitive), (True, case_modes)):
+            distinct = list(dict.fromkeys(compress(texts, selected)))
+            folded = fold_terms(distinct, keep_case=keep_case)
+            folded_of_text.append(dict(zip(distinct, folded, strict=True)))
+        terms: list[str] = list(map(folded_of_text[False].get, texts, repeat("")))
+        for row in sensitive_rows:
+            terms[row] = folded_of_text[True][texts[row]]
+        folded_terms = list(dict.fromkeys(filter(None, compress(terms, insensitive))))
+        exact_terms = list(dict.fromkeys(filter(None, compress(terms, case_modes))))
+        folded_number = dict(zip(folded_terms, range(len(folded_terms)), strict=True))
+        exact_number = dict(zip(exact_terms, itertools.count(len(folded_terms))))
+        numbers = list(map(folded_number.get, terms, repeat(-1)))
+        for row in sensitive_rows:
+            numbers[row] = exact_number.get(terms[row], -1)
+        term = np.array(numbers, dtype=np.int64)
+        kept = term >= 0  # a text folding to nothing has no term
+        kept_rows = kept.tolist()
+        kept_groups = list(compress(groups, kept_rows))
+        kept_keys = list(compress(keys, kept_rows))
+        group_names, key_names = sorted(set(kept_groups)), sorted(set(kept_keys))
+        group_id = {group: number for number, group in enumerate(group_names)}
+        key_id = {key: number for number, key in enumerate(key_names)}
+        count = len(kept_groups)
+        term = term[kept]
+        group = np.fromiter(map(group_id.__getitem__, kept_groups), dtype=np.int64, count=count)
+        key = np.fromiter(map(key_id.__getitem__, kept_keys), dtype=np.int64, count=count)
+        opened = np.array(open_ends, dtype=bool).reshape(-1)
+        if opened.size:
+            opened &= np.array(insensitive, dtype=bool)
+        opened = opened[kept]
+        # One row per distinct (term, group, key), in that order; open if any phrase of it is.
+        order = np.lexsort((key, group, term))
+        term, group, key, opened = term[order], group[order], key[order], opened[order]
+        first = np.ones(count, dtype=bool)
+        first[1:] = (term[1:] != term[:-1]) | (group[1:] != group[:-1]) | (key[1:] != key[:-1])
+        rows = np.flatnonzero(first)
+        pair_open = np.logical_or.reduceat(opened, rows) if rows.size else np.zeros(0, dtype=bool)
+        size = len(folded_terms) + len(exact_terms)
+        per_term = np.bincount(term[rows], minlength=size)
+        pair_start = np.zeros(size + 1, dtype=np.int64)
+        np.cumsum(per_term, out=pair_start[1:])
+        any_open = np.bincount(term[rows], weights=pair_open, minlength=size) > 0
+        return cls(
+            folded_terms,
+            exact_terms,
+            group_names,
+            key_names,
+            pair_start,
+            group[rows],
+            key[rows],
+            pair_open,
+            any_open,
+        )
 
 
 def _vocabulary(folded_terms: Collection[str], exact_terms: Collection[str]) -> frozenset[str]:

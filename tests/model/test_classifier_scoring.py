@@ -110,7 +110,7 @@ def _plain_top_terms(features, violative, limit=8):
             totals[column] = totals.get(column, 0.0) + float(contribution)
     best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
     return [
-        {"term": str(CLASSIFIER.feature_names[c]).split("__", 1)[-1], "weight": round(v, 3)}
+        {"term": CLASSIFIER.feature_name(c).split("__", 1)[-1], "weight": round(v, 3)}
         for c, v in best
         if v > 0
     ]
@@ -168,3 +168,16 @@ def test_the_classifier_confirms_rule_flags_without_changing_the_ones_it_was_giv
         after.confidence >= before.confidence
         for before, after in zip(as_rules, confirmed, strict=True)
     )
+
+
+def test_feature_names_are_the_pipeline_s():
+    """Each column's name, read from its vectorizer's terms, is the fitted pipeline's, and the
+    word columns are those named "word__"."""
+    expected = [str(name) for name in PIPELINE.named_steps["features"].get_feature_names_out()]
+    width = len(expected)
+    assert [CLASSIFIER.feature_name(c) for c in range(width)] == expected
+    assert CLASSIFIER.word_feature_mask.tolist() == [n.startswith("word__") for n in expected]
+    with pytest.raises(IndexError):
+        CLASSIFIER.feature_name(width)
+    with pytest.raises(IndexError):
+        CLASSIFIER.feature_name(-1)

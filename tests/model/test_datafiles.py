@@ -171,3 +171,62 @@ def test_files_outside_the_data_directory_are_not_kept(tmp_path):
     source.write_text("a: b\n", encoding="utf-8")
     assert read_yaml(source) == {"a": "b"}
     assert not (tmp_path / "__pycache__").exists()
+
+
+# -- values derived from the data, kept the same way (kept_derived) -----------------------------
+
+
+def test_a_derived_value_is_kept_and_read_back(data_dir):
+    calls: list[int] = []
+
+    def derive() -> tuple[bytes, frozenset[str]]:
+        calls.append(1)
+        return b"\x00automaton", frozenset({"stem", "stem cells"})
+
+    first = datafiles.kept_derived("derived", (b"format 1", b"terms"), derive)
+    again = datafiles.kept_derived("derived", (b"format 1", b"terms"), derive)
+    assert first == again == (b"\x00automaton", frozenset({"stem", "stem cells"}))
+    assert calls == [1]
+    assert len(_kept(data_dir)) == 1
+
+
+def test_a_derived_value_of_another_key_is_derived_again_and_replaces_the_old(data_dir):
+    values = iter(["one", "two"])
+    assert datafiles.kept_derived("derived", (b"a",), lambda: next(values)) == "one"
+    first = _kept(data_dir)
+    # Parts are length-prefixed: (b"a", b"") and (b"a",) are other keys than (b"a",) alone.
+    assert datafiles.kept_derived("derived", (b"a", b""), lambda: next(values)) == "two"
+    second = _kept(data_dir)
+    assert len(first) == len(second) == 1 and first != second
+
+
+def test_a_damaged_derived_value_is_derived_again(data_dir):
+    datafiles.kept_derived("derived", (b"k",), lambda: [1, 2, 3])
+    (kept,) = _kept(data_dir)
+    stored = bytearray(kept.read_bytes())
+    stored[-1] ^= 1
+    kept.write_bytes(bytes(stored))
+    assert datafiles.kept_derived("derived", (b"k",), lambda: [4]) == [4]
+
+
+def test_an_unwritable_directory_derives_each_time(data_dir, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(datafiles.tempfile, "mkstemp", refuse)
+    values = iter([1, 2])
+    assert datafiles.kept_derived("derived", (b"k",), lambda: next(values)) == 1
+    assert datafiles.kept_derived("derived", (b"k",), lambda: next(values)) == 2
+    assert _kept(data_dir) == []
+
+
+def test_kept_files_are_readable_by_other_users(data_dir):
+    """The Docker build keeps them as root; the server reads them as another user."""
+    source = data_dir / "shared.yaml"
+    source.write_text("a: b\n", encoding="utf-8")
+    read_yaml(source)
+    datafiles.kept_derived("derived", (b"k",), lambda: [1])
+    kept = _kept(data_dir)
+    assert len(kept) == 2
+    for path in kept:
+        assert path.stat().st_mode & 0o777 == 0o644

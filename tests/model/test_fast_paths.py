@@ -37,7 +37,6 @@ from model.features import _count, _strip_accents_all
 from model.lexicons import load_lexicons
 from model.linear_regex import LinearPattern
 from model.matcher import (
-    LENGTH_BITS,
     Found,
     Mention,
     Phrase,
@@ -47,7 +46,7 @@ from model.matcher import (
     leftmost_longest_sorted,
     lexsort_bounded,
 )
-from model.normalise import ABSENT_FROM_FOLDED, fold_terms
+from model.normalise import fold_terms
 from model.report import Flag, Span
 from model.rules import load_rules
 from model.text import fold_term, fold_text
@@ -350,13 +349,16 @@ def test_the_matcher_holds_each_phrase_folded_alone():
             expected.setdefault((phrase.case_sensitive, term), set()).add(
                 (phrase.group, phrase.key)
             )
-    held = {
-        (case_sensitive, term): set(matcher._payloads[value >> LENGTH_BITS])
-        for case_sensitive, automaton in ((False, matcher._folded), (True, matcher._exact))
-        for term, value in automaton.items()
-        if ABSENT_FROM_FOLDED not in term  # the branches that order the root never match
-    }
+    held: dict[tuple[bool, str], set[tuple[str, str]]] = {}
+    for case_sensitive, term in expected:
+        payloads = matcher.term_payloads(term, case_sensitive=case_sensitive)
+        assert len(payloads) == 1, (case_sensitive, term, payloads)
+        held[case_sensitive, term] = {
+            (group, key) for group, key, _ in matcher.payload_pairs(payloads[0])
+        }
     assert held == expected
+    # Every payload is one term's: the automata hold no term besides those expected.
+    assert len(matcher._pair_start) - 1 == len(expected)
     words = {word for _, term in expected for word in term.lower().split()}
     assert words <= matcher.vocabulary
     assert matcher.size == len(expected)
@@ -522,9 +524,7 @@ def _find_all_plain(matcher: PhraseMatcher, text) -> Found:
             for first, end, index, open_ended in zip(
                 starts.tolist(), ends.tolist(), payloads.tolist(), inside.tolist(), strict=True
             ):
-                for (group, key), open_end in zip(
-                    matcher._payloads[index], matcher._payload_open[index], strict=True
-                ):
+                for group, key, open_end in matcher.payload_pairs(index):
                     if open_end or not open_ended:
                         by_group[group].append((first, end, key))
     mentions: list[Mention] = []
@@ -682,6 +682,117 @@ def test_pairs_equal_those_found_without_shared_preparation(checker, monkeypatch
     )
     plain = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
     assert fast == plain and sum(map(len, fast)) > 50
+
+
+def _every_occurrence(terms: list[str], haystack: str) -> list[tuple[int, int, int]]:
+    """(first index, last index, term number) of every occurrence of every term, overlapping
+    ones included: what the automaton's scan must report, found by `str.find`."""
+    found = []
+    for number, term in enumerate(terms):
+        at = haystack.find(term)
+        while at >= 0:
+            found.append((at, at + len(term) - 1, number))
+            at = haystack.find(term, at + 1)
+    return sorted(found)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.text(alphabet="abé幹 \U0001f600\x00", min_size=1, max_size=4),
+        min_size=1,
+        max_size=8,
+        unique=True,
+    ),
+    st.text(alphabet="abé幹 \ud800x\U0001f600\x00", max_size=40),
+)
+def test_term_automaton_reports_every_occurrence(terms, haystack):
+    """The automaton finds every occurrence of every term, overlapping ones included, at
+    code-point offsets; a surrogate (which the automaton cannot read) matches nothing and
+    moves no offset."""
+    from model.matcher import _automaton, _TermAutomaton
+
+    built = _automaton(terms)
+    assert built is not None
+    automaton = _TermAutomaton(built, 0)
+    starts, lasts, numbers = automaton.scan(haystack)
+    found = sorted(zip(starts.tolist(), lasts.tolist(), numbers.tolist(), strict=True))
+    assert found == _every_occurrence(terms, haystack)
+
+
+def test_a_kept_matcher_finds_what_a_built_one_finds(tmp_path, monkeypatch):
+    """The checker's matcher keeps its automata and vocabulary beside the data files; read
+    back, they find the same mentions, and other terms are another key (built afresh)."""
+    from bench import corpus
+    from model import datafiles, matcher
+
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path)
+    built = PhraseMatcher(LOADED_PHRASES)
+    PhraseMatcher(LOADED_PHRASES, keep=True)  # builds and keeps
+    assert len(list((tmp_path / "__pycache__").glob("phrase_matcher.*"))) == 1
+
+    def no_build(terms):
+        raise AssertionError("built again")
+
+    # (`_vocabulary` is part of the key: its code, so it is not replaced here.)
+    monkeypatch.setattr(matcher, "_automaton", no_build)
+    kept = PhraseMatcher(LOADED_PHRASES, keep=True)
+    assert kept.vocabulary == built.vocabulary
+    texts = corpus.make_ads(3, 3000, 21) + corpus.make_foreign_ads(3, 3000, 22)
+    texts.append("Stem cells (MSC) for MS, ALS and T1D. 幹細胞治療 MS ms")
+    for text in texts:
+        folded = fold_text(text, vocabulary=built.vocabulary)
+        assert _as_tuples(kept.find_all(folded)) == _as_tuples(built.find_all(folded))
+    with pytest.raises(AssertionError, match="built again"):
+        PhraseMatcher([*LOADED_PHRASES, Phrase("condition", "x", "a term never seen")], keep=True)
+    # Another `_vocabulary` (its compiled code is in the key) is another key too.
+    monkeypatch.setattr(matcher, "_vocabulary", lambda folded, exact: frozenset())
+    with pytest.raises(AssertionError, match="built again"):
+        PhraseMatcher(LOADED_PHRASES, keep=True)
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["g1", "g2", "composed:head"]),
+            st.sampled_from(["k1", "k2", "k3"]),
+            st.sampled_from(["stem cells", "Stem  Cells", "MS", "ms", "\u200b", "kök hücre", "ł"]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=30,
+    )
+)
+def test_the_phrase_index_is_the_plain_construction(rows):
+    """Terms in order of their first phrase, folded ones first; each term's distinct pairs
+    sorted, open where any case-insensitive phrase of the pair is open-ended."""
+    from model.matcher import _PhraseIndex
+
+    phrases = [Phrase(*row) for row in rows]
+    index = _PhraseIndex.of(phrases)
+    expected: dict[tuple[bool, str], dict[tuple[str, str], bool]] = {}
+    for phrase in phrases:
+        term = fold_term(phrase.text, keep_case=phrase.case_sensitive)
+        if term:
+            pairs = expected.setdefault((phrase.case_sensitive, term), {})
+            opened = phrase.open_end and not phrase.case_sensitive
+            pairs[phrase.group, phrase.key] = pairs.get((phrase.group, phrase.key), False) or opened
+    assert index.folded_terms == [term for case, term in expected if not case]
+    assert index.exact_terms == [term for case, term in expected if case]
+    numbered = [(False, t) for t in index.folded_terms] + [(True, t) for t in index.exact_terms]
+    assert len(index.pair_start) == len(numbered) + 1
+    for number, case_term in enumerate(numbered):
+        found = [
+            (
+                index.groups[index.pair_group[row]],
+                index.keys[index.pair_key[row]],
+                index.pair_open[row],
+            )
+            for row in range(index.pair_start[number], index.pair_start[number + 1])
+        ]
+        assert found == sorted((g, k, o) for (g, k), o in expected[case_term].items())
+        assert index.any_open[number] == any(o for _, _, o in found)
 
 
 # Quotation marks among letters, a disguised letter (Cyrillic "е"), an apostrophe and breaks.
