@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -97,16 +97,6 @@ class PageInputs:
     # Where the seen text ends (html: text after it is of undecided visibility). Undecided text
     # may add to the offer, never to the report: it cannot make a page informational.
     seen_length: int | None = None
-    # Matches of the patterns features read, found once per page however many features ask.
-    _matches: dict[LinearPattern, list[Span]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-
-    def matches(self, pattern: LinearPattern) -> list[Span]:
-        found = self._matches.get(pattern)
-        if found is None:
-            found = self._matches[pattern] = _find(self.document, pattern)
-        return found
 
     @cached_property
     def body_sentences(self) -> int:
@@ -216,7 +206,7 @@ def _pattern(pattern: LinearPattern) -> Callable[[PageInputs], FeatureValue]:
 
     def compute(inputs: PageInputs) -> FeatureValue:
         document = inputs.document
-        matches = inputs.matches(pattern)
+        matches = _find(document, pattern)
         sentences = {document.sentence_at(m.start) for m in matches}
         evidence = matches[0] if matches else None
         return FeatureValue(math.log1p(len(sentences)), evidence)
