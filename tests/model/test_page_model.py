@@ -10,11 +10,29 @@ import pytest
 
 from evaluation.real_pages import real_pages_available
 from model import shared_checker
+from model.analysis import Document
 from model.classifier import load_classifier
 from model.lexicons import page_cue_languages
 from model.page import PAGE_MODEL_PATH, SIGNALS, PageModelError, load_page_model
-from model.page_features import FEATURE_NAMES, FEATURES, OFFERS, REPORTS, page_features
+from model.page_features import (
+    FEATURE_NAMES,
+    FEATURES,
+    OFFERS,
+    REPORTS,
+    FeatureValue,
+    page_features,
+)
 from model.pipeline import STAGES, CheckState, page_inputs, run_pipeline
+
+
+def _page_features(text: str) -> tuple[Document, dict[str, FeatureValue]]:
+    """The analysed text and its page features, as the pipeline computes them."""
+    state = run_pipeline(
+        CheckState(text, frozenset(), False), shared_checker().parts, until="find_claims"
+    )
+    assert state.document is not None
+    return state.document, page_features(page_inputs(state))
+
 
 AD = (
     "Knee pain? Our clinic offers same-day fat-derived stem cell injections for knee "
@@ -77,11 +95,10 @@ def test_a_claims_signal_quotes_the_sentence_that_makes_the_claim():
         "Rheumatoid arthritis responds to our umbilical cord stem cell infusions, which repair "
         "the joints. Book a visit today."
     )
-    state = run_pipeline(CheckState(text, frozenset(), False, len(text)), shared_checker().parts)
-    assert state.page is not None and state.document is not None
-    evidence = page_features(page_inputs(state))["high_claims"].evidence
+    document, values = _page_features(text)
+    evidence = values["high_claims"].evidence
     assert evidence is not None
-    sentence = state.document.sentences[state.document.sentence_at(evidence.start)]
+    sentence = document.sentences[document.sentence_at(evidence.start)]
     assert (evidence.start, evidence.end) == (sentence.start, sentence.end)
     assert "umbilical cord stem cell" in text[evidence.start : evidence.end]
 
@@ -103,13 +120,10 @@ def test_naming_the_subject_again_is_no_sign_of_offering():
         ("name mesenchymal stem cells", "name of these cells"),
     ):
         plain = plain.replace(before, after)
-    parts = shared_checker().parts
-
-    def features(text: str) -> dict[str, float]:
-        state = run_pipeline(CheckState(text, frozenset(), False, len(text)), parts)
-        return {name: value.value for name, value in page_features(page_inputs(state)).items()}
-
-    named_features, plain_features = features(named), features(plain)
+    named_features, plain_features = (
+        {name: value.value for name, value in _page_features(text)[1].items()}
+        for text in (named, plain)
+    )
     assert len(shared_checker().document(named).products) > len(
         shared_checker().document(plain).products
     )
@@ -412,11 +426,6 @@ def test_an_endangering_claim_said_of_an_approved_use_does_not_stand_alone(text,
 def test_provider_voice_and_address_are_read_in_other_languages(
     text: str, speaks_as_we: bool, addresses_you: bool
 ) -> None:
-    from model.page_features import page_features
-    from model.pipeline import CheckState, page_inputs, run_pipeline
-
-    checker = shared_checker()
-    state = run_pipeline(CheckState(text, frozenset(), False), checker.parts, until="find_claims")
-    values = page_features(page_inputs(state))
+    _, values = _page_features(text)
     assert (values["first_person_plural"].value > 0) is speaks_as_we
     assert (values["second_person"].value > 0) is addresses_you
