@@ -19,6 +19,7 @@ builds from everything the value depends on (the phrase matcher's automata and v
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -80,6 +81,19 @@ def kept_derived(name: str, key_parts: Iterable[bytes], derive: Callable[[], Any
     value = derive()
     _keep(kept, value)
     return value
+
+
+@functools.cache
+def model_source_digest() -> bytes:
+    """A SHA-256 of the `model` package's Python source: part of the key of a value derived by
+    the package's own code (folding, say), so that any edit to that code derives it again."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package).as_posix().encode()
+        source = path.read_bytes()
+        digest.update(len(name).to_bytes(8, "big") + name + len(source).to_bytes(8, "big") + source)
+    return digest.digest()
 
 
 def _kept_path(path: Path, text: str) -> Path:

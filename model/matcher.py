@@ -19,6 +19,7 @@ import hashlib
 import itertools
 import marshal
 import operator
+import unicodedata
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
@@ -29,7 +30,7 @@ import daachorse
 import numpy as np
 
 from model.characters import word_characters
-from model.datafiles import kept_derived
+from model.datafiles import kept_derived, model_source_digest
 from model.hangul import continues_a_noun, is_hangul_syllable
 from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_term, fold_terms
 
@@ -94,9 +95,10 @@ class PhraseMatcher:
         *,
         keep: bool = False,
     ) -> None:
-        """`keep`: keep the automata and the vocabulary built from these phrases beside the
-        data files, for the next start with the same terms (`_tables`): the checker's matcher."""
-        index = _PhraseIndex.of(list(phrases))
+        """`keep`: keep the phrase index (`_PhraseIndex.kept`), the automata and the vocabulary
+        built from these phrases beside the data files, for the next start with the same
+        phrases and terms (`_tables`): the checker's matcher."""
+        index = _PhraseIndex.kept(list(phrases)) if keep else _PhraseIndex.of(list(phrases))
         folded_automaton, exact_automaton, self.vocabulary = _tables(
             index.folded_terms, index.exact_terms, keep=keep
         )
@@ -549,6 +551,45 @@ class _PhraseIndex:
             pair_open,
             any_open,
         )
+
+    @classmethod
+    def kept(cls, phrases: list[Phrase]) -> _PhraseIndex:
+        """`of(phrases)`, read from what an earlier start kept beside the data files
+        (`model.datafiles.kept_derived`), or built and kept there: folding and indexing 65,000
+        phrases was a quarter of start-up. The key is the phrases themselves, this package's
+        source (which folds them), NumPy's version and the Unicode database's (which folding
+        reads)."""
+
+        def derive() -> tuple[list[str], list[str], list[str], list[str], list[bytes]]:
+            index = cls.of(phrases)
+            arrays = [getattr(index, name).tobytes() for name, _ in _INDEX_ARRAYS]
+            return index.folded_terms, index.exact_terms, index.groups, index.keys, arrays
+
+        columns = tuple(zip(*phrases, strict=True)) if phrases else ()
+        key = (
+            _INDEX_FORMAT,
+            model_source_digest(),
+            np.__version__.encode(),
+            unicodedata.unidata_version.encode(),
+            marshal.dumps(columns),
+        )
+        folded_terms, exact_terms, groups, keys, arrays = kept_derived("phrase_index", key, derive)
+        read: list[np.ndarray] = [
+            np.frombuffer(data, dtype=dtype)
+            for data, (_, dtype) in zip(arrays, _INDEX_ARRAYS, strict=True)
+        ]
+        return cls(folded_terms, exact_terms, groups, keys, *read)
+
+
+# Change when what `_PhraseIndex.kept` keeps changes; its arrays, as kept, and their types.
+_INDEX_FORMAT = b"phrase index 1"
+_INDEX_ARRAYS = (
+    ("pair_start", np.int64),
+    ("pair_group", np.int64),
+    ("pair_key", np.int64),
+    ("pair_open", np.bool_),
+    ("any_open", np.bool_),
+)
 
 
 def _vocabulary(folded_terms: Collection[str], exact_terms: Collection[str]) -> frozenset[str]:

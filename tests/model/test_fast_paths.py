@@ -751,6 +751,37 @@ def test_a_kept_matcher_finds_what_a_built_one_finds(tmp_path, monkeypatch):
         PhraseMatcher(LOADED_PHRASES, keep=True)
 
 
+def test_a_kept_phrase_index_is_the_one_built(tmp_path, monkeypatch):
+    """The checker's phrase index is kept beside the data files and read back equal, arrays and
+    their types included; other phrases, or another source of the package (which folds them),
+    are another key."""
+    from model import datafiles, matcher
+    from model.matcher import _PhraseIndex
+
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path)
+    built = _PhraseIndex.of(LOADED_PHRASES)
+    _PhraseIndex.kept(LOADED_PHRASES)  # builds and keeps
+    assert len(list((tmp_path / "__pycache__").glob("phrase_index.*"))) == 1
+
+    def no_build(phrases):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(_PhraseIndex, "of", no_build)
+    kept = _PhraseIndex.kept(LOADED_PHRASES)
+    for name in _PhraseIndex.__slots__:
+        value, expected = getattr(kept, name), getattr(built, name)
+        if isinstance(expected, np.ndarray):
+            assert value.dtype == expected.dtype, name
+            assert np.array_equal(value, expected), name
+        else:
+            assert value == expected, name
+    with pytest.raises(AssertionError, match="built again"):
+        _PhraseIndex.kept([*LOADED_PHRASES, Phrase("condition", "x", "a term never seen")])
+    monkeypatch.setattr(matcher, "model_source_digest", lambda: b"edited source")
+    with pytest.raises(AssertionError, match="built again"):
+        _PhraseIndex.kept(LOADED_PHRASES)
+
+
 @SETTINGS
 @given(
     st.lists(
