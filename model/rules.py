@@ -35,6 +35,7 @@ references), never a client's text.
 from __future__ import annotations
 
 import itertools
+import marshal
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -43,7 +44,7 @@ from typing import Any
 
 import re2
 
-from model.datafiles import read_yaml
+from model.datafiles import kept_derived, model_source_digest, read_yaml
 from model.linear_regex import python_classes_for_re2
 from model.vocabulary import CATEGORIES, SEVERITIES
 
@@ -159,7 +160,49 @@ class Rule:
 
 
 def _expand_all(patterns: tuple[str, ...]) -> list[str]:
-    return sorted({phrase for pattern in patterns for phrase in expand_pattern(pattern)})
+    return sorted({phrase for pattern in patterns for phrase in _expanded(pattern)})
+
+
+# `expand_pattern`'s answers for the patterns of the rule files loaded, read from what an
+# earlier start kept (`_keep_expansions`). The function is pure: a pattern missing here (a rule
+# built in a test) is expanded when asked.
+_EXPANSIONS: dict[str, list[str]] = {}
+# Change when what `_keep_expansions` keeps changes.
+_EXPANSIONS_FORMAT = b"rule pattern expansions 1"
+
+
+def _expanded(pattern: str) -> list[str]:
+    known = _EXPANSIONS.get(pattern)
+    return expand_pattern(pattern) if known is None else known
+
+
+def _keep_expansions(records: Any) -> None:
+    """Read the expansions of every phrase pattern of `records` (rule records as the YAML file
+    holds them) from what an earlier start kept beside the data files, or expand them and keep
+    them there (`model.datafiles.kept_derived`): expanding 2,000 patterns into 50,000 phrases
+    was a tenth of start-up. The key is the patterns and this package's source. A pattern that
+    does not expand is left to `parse_rule`, which says where it is."""
+    patterns: set[str] = set()
+    for record in records if isinstance(records, list) else ():
+        if not isinstance(record, dict):
+            continue
+        lists = [record.get("patterns"), record.get("unless"), *(record.get("all_of") or [])]
+        for phrases in lists:
+            if isinstance(phrases, list):
+                patterns.update(p for p in phrases if isinstance(p, str) and p[:1] != "@")
+    ordered = sorted(patterns)
+
+    def derive() -> dict[str, list[str]]:
+        expansions: dict[str, list[str]] = {}
+        for pattern in ordered:
+            try:
+                expansions[pattern] = expand_pattern(pattern)
+            except RuleError:
+                continue
+        return expansions
+
+    key = (_EXPANSIONS_FORMAT, model_source_digest(), marshal.dumps(ordered))
+    _EXPANSIONS.update(kept_derived("rule_phrases", key, derive))
 
 
 @dataclass(frozen=True)
@@ -307,6 +350,7 @@ def parse_rule(record: dict[str, Any]) -> Rule:
 
 def load_rules(path: Path = RULES_PATH) -> RuleCatalogue:
     data = read_yaml(path)
+    _keep_expansions(data["rules"])
     rules = tuple(parse_rule(record) for record in data["rules"])
     ids = [rule.id for rule in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})

@@ -1,0 +1,52 @@
+"""Loading the rule catalogue: the expansions of its phrase patterns are kept for the next start,
+and a malformed pattern is still refused."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from model import datafiles, rules
+from model.rules import RuleError, load_rules
+
+
+def test_kept_expansions_are_the_ones_expanded(tmp_path, monkeypatch):
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(rules, "_EXPANSIONS", {})
+    expanded = {rule.id: rule.phrase_groups() for rule in load_rules().rules}
+    assert len(list((tmp_path / "__pycache__").glob("rule_phrases.*"))) == 1
+
+    def no_expansion(pattern: str) -> list[str]:
+        raise AssertionError(f"expanded again: {pattern}")
+
+    monkeypatch.setattr(rules, "_EXPANSIONS", {})
+    monkeypatch.setattr(rules, "expand_pattern", no_expansion)
+    assert {rule.id: rule.phrase_groups() for rule in load_rules().rules} == expanded
+
+
+def _one_rule_file(tmp_path, pattern: str):
+    record = {
+        "id": "test.one-pattern",
+        "category": "efficacy_claim",
+        "severity": "medium",
+        "title": "A test rule",
+        "description": "A rule with one phrase pattern.",
+        "explanation": "Written for this test.",
+        "patterns": [pattern],
+    }
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump({"version": "test", "rules": [record]}), encoding="utf-8")
+    return path
+
+
+def test_a_malformed_pattern_is_still_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path / "data")
+    with pytest.raises(RuleError, match="unbalanced or nested parentheses"):
+        load_rules(_one_rule_file(tmp_path, "stem (cells|cell"))
+    (catalogue_rule,) = load_rules(_one_rule_file(tmp_path, "stem (cells|cell) (cure|heal)")).rules
+    assert catalogue_rule.phrase_groups()[0][1] == [
+        "stem cell cure",
+        "stem cell heal",
+        "stem cells cure",
+        "stem cells heal",
+    ]
