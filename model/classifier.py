@@ -298,9 +298,14 @@ class SentenceClassifier:
         return f"{self.blocks[block]}__{terms[column - self._block_starts[block]]}"
 
     @classmethod
-    def from_arrays(cls, arrays: Any, manifest: dict[str, Any]) -> SentenceClassifier:
+    def from_arrays(
+        cls, arrays: Any, manifest: dict[str, Any], *, keep: bool = False
+    ) -> SentenceClassifier:
+        """`keep`: keep the vectorizers' term indexes beside the data files, under the
+        manifest's SHA-256 of the arrays' file (`FastTfidf`'s `keep_key`)."""
         blocks = tuple(str(name) for name in arrays["feature_blocks"])
-        vectorizers = tuple(FastTfidf.from_arrays(arrays, f"{name}__") for name in blocks)
+        keep_key = str(manifest["sha256"][INFERENCE_NAME]).encode() if keep else None
+        vectorizers = tuple(FastTfidf.from_arrays(arrays, f"{name}__", keep_key) for name in blocks)
         # Stored once, a row per head (what scoring reads); `weights` is its transpose, a view.
         heads = np.ascontiguousarray(np.asarray(arrays["weights"], dtype=np.float64).T)
         return cls(
@@ -507,7 +512,7 @@ def load_classifier(artifact_dir: Path | None = None) -> SentenceClassifier:
     directory = artifact_dir or ARTIFACT_DIR
     manifest = verify_artifact(directory, files=(INFERENCE_NAME,))
     with np.load(directory / INFERENCE_NAME, allow_pickle=False) as arrays:
-        return SentenceClassifier.from_arrays(arrays, manifest)
+        return SentenceClassifier.from_arrays(arrays, manifest, keep=True)
 
 
 def load_pipeline(artifact_dir: Path | None = None) -> Any:

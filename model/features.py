@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from model.characters import alphanumeric, is_word_character
+from model.datafiles import kept_derived, model_source_digest
 
 _EMPTY = np.zeros(0, dtype=np.intp)
 # scikit-learn's default token pattern, the one that keeps apostrophes inside words, and the
@@ -199,6 +200,34 @@ class SparseFeatures:
         return dense
 
 
+# Change when what `_WordGrams.state` or `_CharTrie.state` holds changes.
+_INDEX_FORMAT = b"tfidf term index 1"
+ArrayState = tuple[str, tuple[int, ...], bytes]
+
+
+def _kept_index(kind: Any, build: Any, keep_key: bytes | None) -> Any:
+    """`build()`, or (with `keep_key`) the same index read back from what an earlier start kept
+    beside the data files (`model.datafiles.kept_derived`): building the classifier's word and
+    character indexes from 32,000 terms was a tenth of start-up. The key adds this package's
+    source (which builds them) and NumPy's version."""
+    if keep_key is None:
+        return build()
+    key = (_INDEX_FORMAT, model_source_digest(), np.__version__.encode(), keep_key)
+    # One file per kind of index: a file's other keys are removed when it is written.
+    name = f"tfidf_index.{kind.__name__.strip('_').lower()}"
+    return kind.from_state(kept_derived(name, key, lambda: build().state()))
+
+
+def _array_state(array: np.ndarray) -> ArrayState:
+    return array.dtype.str, array.shape, array.tobytes()
+
+
+def _array_of(state: ArrayState) -> np.ndarray:
+    """The array `_array_state` describes (read-only: it reads the kept bytes in place)."""
+    dtype, shape, data = state
+    return np.frombuffer(data, dtype=np.dtype(dtype)).reshape(shape)
+
+
 class _Batch:
     """Preprocessed texts joined by single spaces, with a space before and after, as an array
     of character codes; `rows[p]` is the text of position p (a separating space counts as the
@@ -231,7 +260,11 @@ class FastTfidf:
         strip_accents: bool,
         sublinear_tf: bool,
         token_pattern: str | None,
+        keep_key: bytes | None = None,
     ) -> None:
+        """`keep_key`: keep the term index built from `terms` beside the data files, for the
+        next start, under this key (which must name the terms: the artifact's SHA-256 and the
+        vectorizer's place in it); see `_kept_index`."""
         if analyzer not in ("word", "char_wb"):
             raise ValueError(f"unsupported analyzer {analyzer!r}")
         self.analyzer = analyzer
@@ -246,9 +279,11 @@ class FastTfidf:
             _combining_table()  # built at load time rather than on the first request
         if analyzer == "word":
             self.token_pattern = token_pattern or _TWO_CHARACTER_WORDS
-            self._words = _WordGrams(terms, self.min_n, self.max_n, self.token_pattern)
+            pattern = self.token_pattern
+            build = functools.partial(_WordGrams, terms, self.min_n, self.max_n, pattern)
+            self._words = _kept_index(_WordGrams, build, keep_key)
         else:
-            self._chars = _CharTrie(terms)
+            self._chars = _kept_index(_CharTrie, functools.partial(_CharTrie, terms), keep_key)
 
     @classmethod
     def from_vectorizer(cls, vectorizer: Any) -> FastTfidf:
@@ -289,7 +324,7 @@ class FastTfidf:
         }
 
     @classmethod
-    def from_arrays(cls, arrays: Any, prefix: str) -> FastTfidf:
+    def from_arrays(cls, arrays: Any, prefix: str, keep_key: bytes | None = None) -> FastTfidf:
         settings = json.loads(str(arrays[f"{prefix}settings"]))
         return cls(
             analyzer=settings["analyzer"],
@@ -300,6 +335,7 @@ class FastTfidf:
             strip_accents=settings["strip_accents"],
             sublinear_tf=settings["sublinear_tf"],
             token_pattern=settings["token_pattern"],
+            keep_key=None if keep_key is None else keep_key + b"/" + prefix.encode(),
         )
 
     def preprocess(self, texts: Sequence[str]) -> list[str]:
@@ -433,6 +469,35 @@ class _WordGrams:
                 np.array([key for key, _ in pairs], dtype=np.int64),
                 np.array([column for _, column in pairs], dtype=np.int32),
             )
+
+    def state(self) -> dict[str, Any]:
+        """What `from_state` rebuilds this index from: plain values `marshal` can keep."""
+        return {
+            "token_pattern": self.token_pattern,
+            "n": (self.min_n, self.max_n),
+            "token_ids": self.token_ids,
+            "unigram_column": _array_state(self.unigram_column),
+            "gram_keys": {
+                n: (_array_state(keys), _array_state(columns))
+                for n, (keys, columns) in self.gram_keys.items()
+            },
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _WordGrams:
+        grams = cls.__new__(cls)
+        grams.token_pattern = state["token_pattern"]
+        grams.runs = _TOKEN_RUNS[grams.token_pattern]
+        _class_table()  # built at load time rather than on the first request
+        grams.min_n, grams.max_n = state["n"]
+        grams.token_ids = state["token_ids"]
+        grams.base = len(grams.token_ids) + 1
+        grams.unigram_column = _array_of(state["unigram_column"])
+        grams.gram_keys = {
+            n: (_array_of(keys), _array_of(columns))
+            for n, (keys, columns) in state["gram_keys"].items()
+        }
+        return grams
 
     def _key(self, ids: list[int]) -> int:
         key = 0
@@ -599,6 +664,38 @@ class _CharTrie:
         self._build_rows(levels, first_node)
         self.column = np.full(first_node, -1, dtype=np.int32)
         self.column[node_of_term] = np.arange(count, dtype=np.int32)
+
+    _ARRAYS = (
+        "char_index",
+        "head_table",
+        "column",
+        "row_origin",
+        "row_child",
+        "row_owner",
+        "first_step",
+    )
+
+    def state(self) -> dict[str, Any]:
+        """What `from_state` rebuilds this trie from: plain values `marshal` can keep."""
+        state: dict[str, Any] = {name: _array_state(getattr(self, name)) for name in self._ARRAYS}
+        state.update(
+            depth=self.depth,
+            width=self.width,
+            lengths=sorted(self.lengths),
+            head=self.head,
+            node_dtype=self.node_dtype.str,
+        )
+        return state
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> _CharTrie:
+        trie = cls.__new__(cls)
+        for name in cls._ARRAYS:
+            setattr(trie, name, _array_of(state[name]))
+        trie.depth, trie.width, trie.head = state["depth"], state["width"], state["head"]
+        trie.lengths = set(state["lengths"])
+        trie.node_dtype = np.dtype(state["node_dtype"])
+        return trie
 
     def _build_rows(self, levels: list[np.ndarray], first_node: int) -> None:
         """The child table's rows (see the class). `levels` are the sorted keys of each length's

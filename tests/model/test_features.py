@@ -279,3 +279,60 @@ def test_node_numbers_past_two_bytes_are_kept_in_four() -> None:
     assert int(trie.head_table.max()) > np.iinfo(np.uint16).max  # a node number kept whole
     small = _CharTrie(terms[:1000])
     assert small.node_dtype == np.uint16
+
+
+def test_kept_term_indexes_are_the_ones_built(tmp_path, monkeypatch):
+    """The classifier's word and character indexes are kept beside the data files and read
+    back with the same attributes, arrays and their types included; another artifact (its
+    SHA-256 is the key) builds them again."""
+    from model import classifier as classifier_module
+    from model import datafiles, features
+
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path)
+    directory = classifier_module.ARTIFACT_DIR
+    manifest = classifier_module.verify_artifact(directory)
+    with np.load(directory / classifier_module.INFERENCE_NAME) as arrays:
+        built = classifier_module.SentenceClassifier.from_arrays(arrays, manifest)
+        classifier_module.SentenceClassifier.from_arrays(arrays, manifest, keep=True)
+        assert len(list((tmp_path / "__pycache__").glob("tfidf_index.*"))) == 2
+
+        def no_build(*args):
+            raise AssertionError("built again")
+
+        monkeypatch.setattr(features._WordGrams, "__init__", no_build)
+        monkeypatch.setattr(features._CharTrie, "__init__", no_build)
+        kept = classifier_module.SentenceClassifier.from_arrays(arrays, manifest, keep=True)
+        for fresh, read in zip(built.vectorizers, kept.vectorizers, strict=True):
+            name = "_words" if fresh.analyzer == "word" else "_chars"
+            _assert_same_attributes(getattr(fresh, name), getattr(read, name))
+        texts = TRAINING_TEXTS[:200]
+        assert np.array_equal(
+            built.probabilities(built.transform(texts)), kept.probabilities(kept.transform(texts))
+        )
+        hashes = {**manifest["sha256"], classifier_module.INFERENCE_NAME: "another artifact"}
+        other = {**manifest, "sha256": hashes}
+        with pytest.raises(AssertionError, match="built again"):
+            classifier_module.SentenceClassifier.from_arrays(arrays, other, keep=True)
+
+
+def _assert_same_attributes(built, read) -> None:
+    assert vars(built).keys() == vars(read).keys()
+    for name, value in vars(built).items():
+        if isinstance(value, dict):
+            assert value.keys() == vars(read)[name].keys(), name
+            for key, item in value.items():
+                _assert_same_value(item, vars(read)[name][key], f"{name}[{key}]")
+        else:
+            _assert_same_value(value, vars(read)[name], name)
+
+
+def _assert_same_value(value, read, name: str) -> None:
+    if isinstance(value, tuple):
+        assert len(value) == len(read), name
+        for part, read_part in zip(value, read, strict=True):
+            _assert_same_value(part, read_part, name)
+    elif isinstance(value, np.ndarray):
+        assert value.dtype == read.dtype and value.shape == read.shape, name
+        assert np.array_equal(value, read), name
+    else:
+        assert value == read, name
