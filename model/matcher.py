@@ -179,7 +179,7 @@ class PhraseMatcher:
             found[-1] = _not_words_in_capitals(text, found[-1])
         if not found:
             return Found([], {})
-        starts, ends, payloads, open_ended = (
+        starts, ends, payloads, open_ended, read_starts, read_ends = (
             np.concatenate(arrays) for arrays in zip(*found, strict=True)
         )
         counts = self._pair_start[payloads + 1] - self._pair_start[payloads]
@@ -193,16 +193,21 @@ class PhraseMatcher:
             rows, match_of = rows[keep], match_of[keep]
         groups, keys = self._pair_group[rows], self._pair_key[rows]
         starts, ends = starts[match_of], ends[match_of]
+        read_starts, read_ends = read_starts[match_of], read_ends[match_of]
         if self._condition_id >= 0 and not text.original.isascii():
             keep = self._korean_nouns_ended(text.original, groups, ends)
             if keep is not None:
                 groups, keys, starts, ends = groups[keep], keys[keep], starts[keep], ends[keep]
-        # Ends are at most `limit`: `limit - ends` sorts longest first.
-        limit = int(ends.max(initial=0))
+                read_starts, read_ends = read_starts[keep], read_ends[keep]
+        # Each group is resolved leftmost-longest in reading order: where text was stored
+        # reversed, "umbilical cord stem cell" is read before "stem cell injections" after
+        # it, though stored after the head it shares with it. Ends are at most `limit`:
+        # `limit - ends` sorts longest first.
+        limit = int(max(ends.max(initial=0), read_ends.max(initial=0)))
         order = lexsort_bounded(
             (groups, len(self._groups)),
-            (starts, limit + 1),
-            (limit - ends, limit + 1),
+            (read_starts, limit + 1),
+            (limit - read_ends, limit + 1),
             (keys, len(self._keys)),
         )
         group_names, key_names = self._groups, self._keys
@@ -217,8 +222,11 @@ class PhraseMatcher:
                 strict=True,
             ):
                 raw.setdefault(group_names[group], []).append((start, end, key_names[key]))
+            if text.reordered:  # in order of their stored spans, as for any text
+                for spans in raw.values():
+                    spans.sort(key=lambda span: (span[0], -span[1], span[2]))
             order = order[~spare]
-        chosen = order[kept_leftmost_longest(groups[order], starts[order], ends[order])]
+        chosen = order[kept_leftmost_longest(groups[order], read_starts[order], read_ends[order])]
         chosen = chosen[
             lexsort_bounded(
                 (starts[chosen], limit + 1),
@@ -261,10 +269,11 @@ class PhraseMatcher:
         origin: np.ndarray | None,
         *,
         reordered: bool = False,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray, ...]:
         """Every word-bounded match, as arrays of original-text starts and ends, of payload
-        indexes and of whether the match ends inside a word (kept only when its payload has an
-        open-ended phrase), in the automaton's order.
+        indexes, of whether the match ends inside a word (kept only when its payload has an
+        open-ended phrase) and of the starts and ends in reading order (the folded text's,
+        where it was `reordered`; else the original's again), in the automaton's order.
 
         The automaton's matches become arrays and the word-boundary test (a match may not
         start or end inside a word, between two `word_characters`) one vectorised comparison,
@@ -274,7 +283,7 @@ class PhraseMatcher:
         """
         start, last, payload = automaton.scan(haystack)
         if not start.size:
-            return start, start, start, start.astype(bool)
+            return start, start, start, start.astype(bool), start, start
         # alnum[i + 1] tells whether haystack[i] is a word character; both ends padded False.
         alnum = np.zeros(len(haystack) + 2, dtype=bool)
         alnum[1:-1] = word_characters(haystack)
@@ -289,11 +298,13 @@ class PhraseMatcher:
             last[inside] = word_end
         if reordered and origin is not None:
             spans = [origin[s : e + 1] for s, e in zip(start.tolist(), last.tolist(), strict=True)]
+            display_start, display_end = start, last + 1
             start = np.array([span.min() for span in spans], dtype=np.int64)
             last = np.array([span.max() for span in spans], dtype=np.int64)
-        elif origin is not None:
+            return start, last + 1, payload, inside, display_start, display_end
+        if origin is not None:
             start, last = origin[start], origin[last]
-        return start, last + 1, payload, inside
+        return start, last + 1, payload, inside, start, last + 1
 
 
 class _TermAutomaton:
@@ -383,8 +394,8 @@ _NEIGHBOUR_REACH = 80  # characters on each side
 
 
 def _not_words_in_capitals(
-    text: FoldedText, spans: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    text: FoldedText, spans: tuple[np.ndarray, ...]
+) -> tuple[np.ndarray, ...]:
     """The case-sensitive matches (`_spans` arrays, original offsets) without those that are
     words written in capitals: a case-sensitive abbreviation ("AIDS", "ELA", "ALS") is told
     from the word it spells ("aids", Portuguese "ela", German "als") by its capitals, and in a
@@ -404,7 +415,7 @@ def _not_words_in_capitals(
         keep[index] = not written_lower[word]
     if keep.all():
         return spans
-    return spans[0][keep], spans[1][keep], spans[2][keep], spans[3][keep]
+    return tuple(array[keep] for array in spans)
 
 
 def _lower_case_next_to(original: str, start: int, end: int) -> bool:

@@ -72,17 +72,10 @@ def test_the_violative_ads_are_high_with_a_pair_as_written(checker, written_pair
         assert written_pairs[ad], ad
 
 
-# Known misses since the languages merge, kept visible: spaced letters are re-joined into words
-# greedily, and "m u l t i p l e s c l e r o s i s" now reads as "multipl esclerosis" (the
-# Spanish "esclerosis" is a lexicon word); math letters move the classifier by 0.01 on an ad
-# that sits at the page model's threshold.
-KNOWN_MISSES: dict[str, str] = {  # transformation -> why it is still missed
-    "names stored backwards under an override": (
-        "levels and pairs are kept but for one: 'Umbilical cord' + 'stem cell injections' is "
-        "composed by model/analysis.py only when the source word is stored before its head, "
-        "and an override stores them the other way round (the generic stem-cell pair stands)"
-    ),
-}
+# Transformations still missed, kept visible as strict expected failures (none at present: names
+# stored backwards under an override lost their specific pair until the matcher resolved
+# overlapping names in reading order).
+KNOWN_MISSES: dict[str, str] = {}  # transformation -> why it is still missed
 
 
 @pytest.mark.parametrize(

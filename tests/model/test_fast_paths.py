@@ -515,26 +515,41 @@ def test_flag_replaced_is_dataclasses_replace():
 
 
 def _find_all_plain(matcher: PhraseMatcher, text) -> Found:
-    """`find_all` group by group in Python: the plain computation it replaced."""
+    """`find_all` group by group in Python: the plain computation it replaced. Each group is
+    resolved leftmost-longest in reading order (the folded text's, where text stored reversed
+    was reordered), each match then given its span in the original."""
     by_group: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    stored: dict[tuple[int, int], tuple[int, int]] = {}  # reading span -> original span
     origin = None if text.identity else text.origin
     for automaton, haystack in ((matcher._folded, text.folded), (matcher._exact, text.cased)):
         if automaton is not None:
-            starts, ends, payloads, inside = matcher._spans(automaton, haystack, origin)
-            for first, end, index, open_ended in zip(
-                starts.tolist(), ends.tolist(), payloads.tolist(), inside.tolist(), strict=True
+            starts, ends, payloads, inside, read_starts, read_ends = matcher._spans(
+                automaton, haystack, origin, reordered=text.reordered
+            )
+            for first, end, index, open_ended, read_first, read_end in zip(
+                starts.tolist(),
+                ends.tolist(),
+                payloads.tolist(),
+                inside.tolist(),
+                read_starts.tolist(),
+                read_ends.tolist(),
+                strict=True,
             ):
+                stored[read_first, read_end] = first, end
                 for group, key, open_end in matcher.payload_pairs(index):
                     if open_end or not open_ended:
-                        by_group[group].append((first, end, key))
+                        by_group[group].append((read_first, read_end, key))
     mentions: list[Mention] = []
     raw: dict[str, list[tuple[int, int, str]]] = {}
     for group, spans in by_group.items():
         if group in matcher.overlapping:
-            spans.sort(key=lambda s: (s[0], -s[1], s[2]))
-            raw[group] = spans
+            raw[group] = sorted(
+                ((*stored[s, e], key) for s, e, key in spans), key=lambda s: (s[0], -s[1], s[2])
+            )
         else:
-            mentions.extend([Mention(group, key, s, e) for s, e, key in leftmost_longest(spans)])
+            mentions.extend(
+                [Mention(group, key, *stored[s, e]) for s, e, key in leftmost_longest(spans)]
+            )
     mentions.sort(key=lambda m: (m.start, -m.end, m.group))
     return Found(mentions, raw)
 
@@ -546,8 +561,13 @@ def _as_tuples(found):
     )
 
 
+# With right-to-left overrides around words stored backwards, where reading order is not the
+# stored order.
+reordered_pieces = pieces | st.sampled_from(["\u202e", "\u202c", "sllec", "mets", "llec"])
+
+
 @SETTINGS
-@given(st.lists(pieces, max_size=25).map("".join))
+@given(st.lists(reordered_pieces, max_size=25).map("".join))
 def test_find_all_equals_the_plain_group_by_group_search(text):
     folded = fold_text(text)
     assert _as_tuples(MATCHER.find_all(folded)) == _as_tuples(_find_all_plain(MATCHER, folded))
@@ -605,6 +625,9 @@ def test_find_all_equals_the_plain_search_with_every_phrase(checker):
     matcher = checker.matcher
     texts = corpus.make_ads(5, 5000, 11) + corpus.make_foreign_ads(5, 3000, 12)
     texts += ["", "no phrase here", "Stem cells (MSC) for MS, ALS and T1D. 幹細胞治療 MS ms"]
+    # A name stored backwards under an override is read before the longer name it shares a
+    # head with ("stem cell injections"), though stored after it.
+    texts.append("Try \u202elleC mets droc lacilibmU\u202c injections for lupus.")
     found = 0
     for text in texts:
         folded = fold_text(text, vocabulary=matcher.vocabulary)
