@@ -186,7 +186,9 @@ def _keep_expansions(records: Any) -> None:
     for record in records if isinstance(records, list) else ():
         if not isinstance(record, dict):
             continue
-        lists = [record.get("patterns"), record.get("unless"), *(record.get("all_of") or [])]
+        all_of = record.get("all_of")
+        lists = [record.get("patterns"), record.get("unless")]
+        lists += all_of if isinstance(all_of, list) else []
         for phrases in lists:
             if isinstance(phrases, list):
                 patterns.update(p for p in phrases if isinstance(p, str) and p[:1] != "@")

@@ -24,7 +24,7 @@ def test_kept_expansions_are_the_ones_expanded(tmp_path, monkeypatch):
     assert {rule.id: rule.phrase_groups() for rule in load_rules().rules} == expanded
 
 
-def _one_rule_file(tmp_path, pattern: str):
+def _one_rule_file(tmp_path, pattern: str, **fields):
     record = {
         "id": "test.one-pattern",
         "category": "efficacy_claim",
@@ -33,6 +33,7 @@ def _one_rule_file(tmp_path, pattern: str):
         "description": "A rule with one phrase pattern.",
         "explanation": "Written for this test.",
         "patterns": [pattern],
+        **fields,
     }
     path = tmp_path / "rules.yaml"
     path.write_text(yaml.safe_dump({"version": "test", "rules": [record]}), encoding="utf-8")
@@ -50,3 +51,9 @@ def test_a_malformed_pattern_is_still_refused(tmp_path, monkeypatch):
         "stem cells cure",
         "stem cells heal",
     ]
+
+
+def test_malformed_phrase_lists_are_left_to_the_rule_checks(tmp_path, monkeypatch):
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path / "data")
+    with pytest.raises(RuleError, match="all_of must be a list of lists"):
+        load_rules(_one_rule_file(tmp_path, "stem cells", all_of=5))
