@@ -181,7 +181,7 @@ def _keep_expansions(records: Any) -> None:
     holds them) from what an earlier start kept beside the data files, or expand them and keep
     them there (`model.datafiles.kept_derived`): expanding 2,000 patterns into 50,000 phrases
     was a tenth of start-up. The key is the patterns and this package's source. A pattern that
-    does not expand is left to `parse_rule`, which says where it is."""
+    does not expand is left to `parse_rule`, which refuses it."""
     patterns: set[str] = set()
     for record in records if isinstance(records, list) else ():
         if not isinstance(record, dict):
