@@ -18,7 +18,13 @@ from typing import Any
 import numpy as np
 
 from model.lexicons import SourceAfterHead, page_cue_counts
-from model.matcher import COMPOSED_HEAD_GROUP, Mention, PhraseMatcher, leftmost_longest_sorted
+from model.matcher import (
+    COMPOSED_HEAD_GROUP,
+    Mention,
+    PhraseMatcher,
+    capitals_are_meant,
+    leftmost_longest_sorted,
+)
 from model.text import FoldedText, Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
@@ -206,6 +212,22 @@ def _composed_head_first(
     return found
 
 
+# Page cues that are pronouns. One of two letters written in capitals amid lower-case text is
+# an abbreviation ("US", the United States), not the pronoun ("us"); a longer one is the
+# pronoun stressed ("made for YOU").
+PRONOUN_CUE_GROUPS = frozenset({"page:first_person_plural", "page:second_person"})
+
+
+def _abbreviation(text: str, mention: Mention) -> bool:
+    written = text[mention.start : mention.end]
+    return (
+        mention.group in PRONOUN_CUE_GROUPS
+        and len(written) == 2
+        and written.isupper()
+        and capitals_are_meant(text, mention.start, mention.end)
+    )
+
+
 def analyse(
     text: str,
     matcher: PhraseMatcher,
@@ -234,7 +256,9 @@ def analyse(
     by_group: dict[str, list[Mention]] = defaultdict(list)
     sentence_of: dict[Mention, int] = dict(zip(mentions, sentence_indexes, strict=True))
     for mention in mentions:
-        if mention.group.startswith("page:") and not page_cue_counts(mention.key, language):
+        if mention.group.startswith("page:") and (
+            not page_cue_counts(mention.key, language) or _abbreviation(text, mention)
+        ):
             continue
         by_group[mention.group].append(mention)
     cues_by_sentence: dict[int, set[str]] = defaultdict(set)

@@ -407,7 +407,7 @@ def _not_words_in_capitals(
     written_lower: dict[str, bool] = {}
     original = text.original
     for index, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        if _lower_case_next_to(original, start, end) or not _among_capitals(original, start, end):
+        if capitals_are_meant(original, start, end):
             continue
         word = fold_term(original[start:end]).lower()
         if word not in written_lower:
@@ -416,6 +416,13 @@ def _not_words_in_capitals(
     if keep.all():
         return spans
     return tuple(array[keep] for array in spans)
+
+
+def capitals_are_meant(original: str, start: int, end: int) -> bool:
+    """Whether capitals written at [start, end) say something: the text around is not written
+    in capitals too, so a word in capitals there is an abbreviation ("ALS", "US") and not the
+    word it spells ("als", "us")."""
+    return _lower_case_next_to(original, start, end) or not _among_capitals(original, start, end)
 
 
 def _lower_case_next_to(original: str, start: int, end: int) -> bool:

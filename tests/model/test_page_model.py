@@ -141,11 +141,15 @@ def test_english_we_and_you_are_page_cues_in_the_sentences_that_hold_them():
         "The usable cells were counted in a trusted lab.",
         "Researchers found the effect was small.",
         "Ours is a US-based team.",
+        "WE TREAT KNEES. CALL US NOW.",
+        "Clinics in the US and in Mexico sell YOUR cells back to YOU.",
     ]
     document = shared_checker().document(" ".join(sentences))
+    # In capitals amid lower-case text, "US" is the country and not the pronoun; shouted in a
+    # line of capitals it is the pronoun again, and a longer pronoun in capitals is stressed.
     for family, expected in (
-        ("first_person_plural", {0, 1, 2, 7}),
-        ("second_person", {3, 4}),
+        ("first_person_plural", {0, 1, 2, 8, 9}),
+        ("second_person", {3, 4, 10}),
     ):
         found = {
             document.sentence_of[m]
