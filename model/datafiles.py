@@ -12,9 +12,9 @@ before it is read. Where the directory cannot be written (an installed package o
 user), every start parses the YAML, as it always did. Files outside `model/data/` (tests, a
 knowledge base given by path) are parsed each time and nothing is written beside them.
 
-`kept_derived` keeps other values derived from the data the same way, under a key its caller
-builds from everything the value depends on (the phrase matcher's automata and vocabulary,
-`model.matcher`).
+`kept_derived` keeps other values derived from the data the same way (the phrase matcher's
+index, automata and vocabulary, the rules' expanded patterns, the classifier's term indexes),
+under a key of this package's source and of whatever else its caller names.
 """
 
 from __future__ import annotations
@@ -66,12 +66,13 @@ def read_yaml(path: Path) -> Any:
 def kept_derived(name: str, key_parts: Iterable[bytes], derive: Callable[[], Any]) -> Any:
     """What `derive()` returns, kept in `model/data/__pycache__/<name>.<key>.marshal` and read
     back on later calls with the same key (checked as a kept parse is); derived again, and the
-    file rewritten, when it is missing, damaged or of another key. The key is a SHA-256 of
-    `key_parts` and of this interpreter's bytecode magic number: the caller's parts must name
-    everything the value depends on. Where the directory cannot be written, `derive` runs on
-    every call."""
+    file rewritten, when it is missing, damaged or of another key. The key is a SHA-256 of this
+    interpreter's bytecode magic number, of this package's source (`model_source_digest`: the
+    code that derives the value, so an edit to it derives the value again) and of `key_parts`,
+    which must name everything else the value depends on. Where the directory cannot be
+    written, `derive` runs on every call."""
     digest = hashlib.sha256()
-    for part in (MAGIC_NUMBER, *key_parts):
+    for part in (MAGIC_NUMBER, model_source_digest(), *key_parts):
         digest.update(len(part).to_bytes(8, "big") + part)
     kept = DATA_DIR / "__pycache__" / f"{name}.{digest.hexdigest()[:32]}{_CACHE_SUFFIX}"
     try:
@@ -85,14 +86,19 @@ def kept_derived(name: str, key_parts: Iterable[bytes], derive: Callable[[], Any
 
 @functools.cache
 def model_source_digest() -> bytes:
-    """A SHA-256 of the `model` package's Python source: part of the key of a value derived by
-    the package's own code (folding, say), so that any edit to that code derives it again."""
-    digest = hashlib.sha256()
+    """A SHA-256 of the `model` package's Python source, read once per process."""
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        name = path.relative_to(package).as_posix().encode()
-        source = path.read_bytes()
-        digest.update(len(name).to_bytes(8, "big") + name + len(source).to_bytes(8, "big") + source)
+    return files_digest(package, sorted(package.rglob("*.py")))
+
+
+def files_digest(root: Path, paths: Iterable[Path]) -> bytes:
+    """A SHA-256 of the files at `paths`, in that order: each one's name relative to `root` and
+    its bytes."""
+    digest = hashlib.sha256()
+    for path in paths:
+        name = path.relative_to(root).as_posix().encode()
+        data = path.read_bytes()
+        digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
     return digest.digest()
 
 

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from model.characters import alphanumeric, is_word_character
-from model.datafiles import kept_derived, model_source_digest
+from model.datafiles import kept_derived
 
 _EMPTY = np.zeros(0, dtype=np.intp)
 # scikit-learn's default token pattern, the one that keeps apostrophes inside words, and the
@@ -208,11 +208,11 @@ ArrayState = tuple[str, tuple[int, ...], bytes]
 def _kept_index(kind: Any, build: Any, keep_key: bytes | None) -> Any:
     """`build()`, or (with `keep_key`) the same index read back from what an earlier start kept
     beside the data files (`model.datafiles.kept_derived`): building the classifier's word and
-    character indexes from 32,000 terms was a tenth of start-up. The key adds this package's
-    source (which builds them) and NumPy's version."""
+    character indexes from 32,000 terms was a tenth of start-up. The key adds NumPy's version (and
+    this package's source, which builds them, as every kept value's key does)."""
     if keep_key is None:
         return build()
-    key = (_INDEX_FORMAT, model_source_digest(), np.__version__.encode(), keep_key)
+    key = (_INDEX_FORMAT, np.__version__.encode(), keep_key)
     # One file per kind of index: a file's other keys are removed when it is written.
     name = f"tfidf_index.{kind.__name__.strip('_').lower()}"
     return kind.from_state(kept_derived(name, key, lambda: build().state()))

@@ -15,7 +15,6 @@ word before them).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import marshal
 import operator
@@ -30,7 +29,7 @@ import daachorse
 import numpy as np
 
 from model.characters import word_characters
-from model.datafiles import kept_derived, model_source_digest
+from model.datafiles import files_digest, kept_derived
 from model.hangul import continues_a_noun, is_hangul_syllable
 from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_term, fold_terms
 
@@ -350,7 +349,8 @@ def _tables(folded: list[str], exact: list[str], *, keep: bool) -> Tables:
     (`model.datafiles.kept_derived`), or built and kept there: building the automata and the
     vocabulary was a third of start-up, reading them back takes a few milliseconds. The key is
     the terms themselves (in order: the i-th term is the automaton's pattern i), the daachorse
-    library's files (which build and read the automata) and `_vocabulary`'s compiled code."""
+    library's files (which build and read the automata) and `_vocabulary`'s compiled code (with
+    this package's source, as every kept value's)."""
     if not keep:
         return _automaton(folded), _automaton(exact), _vocabulary(folded, exact)
 
@@ -379,12 +379,8 @@ def _deserialized(data: bytes) -> daachorse.CharwiseDoubleArrayAhoCorasick | Non
 
 def _daachorse_digest() -> bytes:
     """A SHA-256 of the daachorse package's files (its compiled library among them)."""
-    digest = hashlib.sha256()
     package = Path(daachorse.__file__).parent
-    for path in sorted(package.iterdir()):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\x00" + path.read_bytes())
-    return digest.digest()
+    return files_digest(package, sorted(p for p in package.iterdir() if p.is_file()))
 
 
 # Where the words around a case-sensitive match are looked for: on its line and in its clause.
@@ -574,9 +570,9 @@ class _PhraseIndex:
     def kept(cls, phrases: list[Phrase]) -> _PhraseIndex:
         """`of(phrases)`, read from what an earlier start kept beside the data files
         (`model.datafiles.kept_derived`), or built and kept there: folding and indexing 65,000
-        phrases was a quarter of start-up. The key is the phrases themselves, this package's
-        source (which folds them), NumPy's version and the Unicode database's (which folding
-        reads)."""
+        phrases was a quarter of start-up. The key is the phrases themselves (and, as every kept
+        value's, this package's source, which folds them), NumPy's version and the Unicode
+        database's (which folding reads)."""
 
         def derive() -> tuple[list[str], list[str], list[str], list[str], list[bytes]]:
             index = cls.of(phrases)
@@ -586,7 +582,6 @@ class _PhraseIndex:
         columns = tuple(zip(*phrases, strict=True)) if phrases else ()
         key = (
             _INDEX_FORMAT,
-            model_source_digest(),
             np.__version__.encode(),
             unicodedata.unidata_version.encode(),
             marshal.dumps(columns),

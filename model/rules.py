@@ -44,7 +44,7 @@ from typing import Any
 
 import re2
 
-from model.datafiles import kept_derived, model_source_digest, read_yaml
+from model.datafiles import kept_derived, read_yaml
 from model.linear_regex import python_classes_for_re2
 from model.vocabulary import CATEGORIES, SEVERITIES
 
@@ -180,7 +180,8 @@ def _keep_expansions(records: Any) -> None:
     """Read the expansions of every phrase pattern of `records` (rule records as the YAML file
     holds them) from what an earlier start kept beside the data files, or expand them and keep
     them there (`model.datafiles.kept_derived`): expanding 2,000 patterns into 50,000 phrases
-    was a tenth of start-up. The key is the patterns and this package's source. A pattern that
+    was a tenth of start-up. The key is the patterns (and this package's source, which expands
+    them). A pattern that
     does not expand is left to `parse_rule`, which refuses it."""
     patterns: set[str] = set()
     for record in records if isinstance(records, list) else ():
@@ -203,7 +204,7 @@ def _keep_expansions(records: Any) -> None:
                 continue
         return expansions
 
-    key = (_EXPANSIONS_FORMAT, model_source_digest(), marshal.dumps(ordered))
+    key = (_EXPANSIONS_FORMAT, marshal.dumps(ordered))
     _EXPANSIONS.update(kept_derived("rule_phrases", key, derive))
 
 

@@ -778,7 +778,7 @@ def test_a_kept_phrase_index_is_the_one_built(tmp_path, monkeypatch):
     """The checker's phrase index is kept beside the data files and read back equal, arrays and
     their types included; other phrases, or another source of the package (which folds them),
     are another key."""
-    from model import datafiles, matcher
+    from model import datafiles
     from model.matcher import _PhraseIndex
 
     monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path)
@@ -800,7 +800,7 @@ def test_a_kept_phrase_index_is_the_one_built(tmp_path, monkeypatch):
             assert value == expected, name
     with pytest.raises(AssertionError, match="built again"):
         _PhraseIndex.kept([*LOADED_PHRASES, Phrase("condition", "x", "a term never seen")])
-    monkeypatch.setattr(matcher, "model_source_digest", lambda: b"edited source")
+    monkeypatch.setattr(datafiles, "model_source_digest", lambda: b"edited source")
     with pytest.raises(AssertionError, match="built again"):
         _PhraseIndex.kept(LOADED_PHRASES)
 
