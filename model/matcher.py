@@ -303,7 +303,8 @@ class PhraseMatcher:
             return start, last + 1, payload, inside, display_start, display_end
         if origin is not None:
             start, last = origin[start], origin[last]
-        return start, last + 1, payload, inside, start, last + 1
+        end = last + 1
+        return start, end, payload, inside, start, end
 
 
 class _TermAutomaton:
