@@ -52,6 +52,8 @@ MAIN_CLAIM_RULES = (
     "manipulation.enzymatic-activated",
     "route.nonhomologous-tissue",
     "evidence.patient-volume",
+    "efficacy.improvement-as-usual",
+    "efficacy.outcome-praise",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
