@@ -54,6 +54,7 @@ MAIN_CLAIM_RULES = (
     "evidence.patient-volume",
     "efficacy.improvement-as-usual",
     "efficacy.outcome-praise",
+    "efficacy.relieve-symptoms",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
