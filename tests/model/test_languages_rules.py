@@ -55,6 +55,7 @@ MAIN_CLAIM_RULES = (
     "efficacy.improvement-as-usual",
     "efficacy.outcome-praise",
     "efficacy.relieve-symptoms",
+    "efficacy.free-of-disease",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
