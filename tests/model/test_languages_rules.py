@@ -56,6 +56,7 @@ MAIN_CLAIM_RULES = (
     "efficacy.outcome-praise",
     "efficacy.relieve-symptoms",
     "efficacy.free-of-disease",
+    "efficacy.prevent-disease",
 )
 # Every main claim rule has match examples in each of these...
 CORE_LANGUAGES = frozenset({"pt", "fr", "de", "it", "ru", "vi"})
