@@ -4,14 +4,12 @@ claims reported by a critic do not.
 The families (twelfth session): improvement told as what most patients get, outcomes praised,
 symptoms relieved, patients left free of their disease, a disease prevented. Each rule's own
 examples test it sentence by sentence (`test_rules_examples.py`); these pages, written for this
-suite, test them through the page judgement.
+suite, test them through the page judgement, with the session's checker (`tests/conftest.py`).
 """
 
 from __future__ import annotations
 
 import pytest
-
-from model import load_checker
 
 OUTCOME_RULES = {
     "efficacy.improvement-as-usual",
@@ -61,11 +59,6 @@ REPORT = (
     "No controlled study has shown that stem cell infusions prevent Alzheimer's disease, the "
     "neurologist said, and the FDA has approved none of these products for arthritis."
 )
-
-
-@pytest.fixture(scope="module")
-def checker():
-    return load_checker()
 
 
 @pytest.mark.parametrize("code", sorted(CLINIC_PAGES))
