@@ -219,12 +219,10 @@ PRONOUN_CUE_GROUPS = frozenset({"page:first_person_plural", "page:second_person"
 
 
 def _abbreviation(text: str, mention: Mention) -> bool:
-    written = text[mention.start : mention.end]
-    return (
-        mention.group in PRONOUN_CUE_GROUPS
-        and len(written) == 2
-        and written.isupper()
-        and capitals_are_meant(text, mention.start, mention.end)
+    if mention.group not in PRONOUN_CUE_GROUPS or mention.end - mention.start != 2:
+        return False
+    return text[mention.start : mention.end].isupper() and capitals_are_meant(
+        text, mention.start, mention.end
     )
 
 
