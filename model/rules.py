@@ -179,10 +179,10 @@ def _expanded(pattern: str) -> list[str]:
 def _keep_expansions(records: Any) -> None:
     """Read the expansions of every phrase pattern of `records` (rule records as the YAML file
     holds them) from what an earlier start kept beside the data files, or expand them and keep
-    them there (`model.datafiles.kept_derived`): expanding 2,000 patterns into 50,000 phrases
-    was a tenth of start-up. The key is the patterns (and this package's source, which expands
-    them). A pattern that
-    does not expand is left to `parse_rule`, which refuses it."""
+    them there (`model.datafiles.kept_derived`): expanding the catalogue's patterns (some
+    59,000 phrases) was a tenth of start-up. The key is the patterns (and this package's source,
+    which expands them). A pattern that does not expand is left to `parse_rule`, which refuses
+    it."""
     patterns: set[str] = set()
     for record in records if isinstance(records, list) else ():
         if not isinstance(record, dict):
