@@ -29,6 +29,7 @@ from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -82,6 +83,20 @@ def kept_derived(name: str, key_parts: Iterable[bytes], derive: Callable[[], Any
     value = derive()
     _keep(kept, value)
     return value
+
+
+# An array as plain values `marshal` can keep (in a `kept_derived` value): dtype, shape, bytes.
+ArrayState = tuple[str, tuple[int, ...], bytes]
+
+
+def array_state(array: np.ndarray) -> ArrayState:
+    return array.dtype.str, array.shape, array.tobytes()
+
+
+def array_from_state(state: ArrayState) -> np.ndarray:
+    """The array `array_state` describes (read-only: it reads the kept bytes in place)."""
+    dtype, shape, data = state
+    return np.frombuffer(data, dtype=np.dtype(dtype)).reshape(shape)
 
 
 @functools.cache

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from model.characters import alphanumeric, is_word_character
-from model.datafiles import kept_derived
+from model.datafiles import array_from_state, array_state, kept_derived
 
 _EMPTY = np.zeros(0, dtype=np.intp)
 # scikit-learn's default token pattern, the one that keeps apostrophes inside words, and the
@@ -202,7 +202,6 @@ class SparseFeatures:
 
 # Change when what `_WordGrams.state` or `_CharTrie.state` holds changes.
 _INDEX_FORMAT = b"tfidf term index 1"
-ArrayState = tuple[str, tuple[int, ...], bytes]
 
 
 def _kept_index(kind: Any, build: Any, keep_key: bytes | None) -> Any:
@@ -216,16 +215,6 @@ def _kept_index(kind: Any, build: Any, keep_key: bytes | None) -> Any:
     # One file per kind of index: a file's other keys are removed when it is written.
     name = f"tfidf_index.{kind.__name__.strip('_').lower()}"
     return kind.from_state(kept_derived(name, key, lambda: build().state()))
-
-
-def _array_state(array: np.ndarray) -> ArrayState:
-    return array.dtype.str, array.shape, array.tobytes()
-
-
-def _array_of(state: ArrayState) -> np.ndarray:
-    """The array `_array_state` describes (read-only: it reads the kept bytes in place)."""
-    dtype, shape, data = state
-    return np.frombuffer(data, dtype=np.dtype(dtype)).reshape(shape)
 
 
 class _Batch:
@@ -476,9 +465,9 @@ class _WordGrams:
             "token_pattern": self.token_pattern,
             "n": (self.min_n, self.max_n),
             "token_ids": self.token_ids,
-            "unigram_column": _array_state(self.unigram_column),
+            "unigram_column": array_state(self.unigram_column),
             "gram_keys": {
-                n: (_array_state(keys), _array_state(columns))
+                n: (array_state(keys), array_state(columns))
                 for n, (keys, columns) in self.gram_keys.items()
             },
         }
@@ -492,9 +481,9 @@ class _WordGrams:
         grams.min_n, grams.max_n = state["n"]
         grams.token_ids = state["token_ids"]
         grams.base = len(grams.token_ids) + 1
-        grams.unigram_column = _array_of(state["unigram_column"])
+        grams.unigram_column = array_from_state(state["unigram_column"])
         grams.gram_keys = {
-            n: (_array_of(keys), _array_of(columns))
+            n: (array_from_state(keys), array_from_state(columns))
             for n, (keys, columns) in state["gram_keys"].items()
         }
         return grams
@@ -677,7 +666,7 @@ class _CharTrie:
 
     def state(self) -> dict[str, Any]:
         """What `from_state` rebuilds this trie from: plain values `marshal` can keep."""
-        state: dict[str, Any] = {name: _array_state(getattr(self, name)) for name in self._ARRAYS}
+        state: dict[str, Any] = {name: array_state(getattr(self, name)) for name in self._ARRAYS}
         state.update(
             depth=self.depth,
             width=self.width,
@@ -691,7 +680,7 @@ class _CharTrie:
     def from_state(cls, state: dict[str, Any]) -> _CharTrie:
         trie = cls.__new__(cls)
         for name in cls._ARRAYS:
-            setattr(trie, name, _array_of(state[name]))
+            setattr(trie, name, array_from_state(state[name]))
         trie.depth, trie.width, trie.head = state["depth"], state["width"], state["head"]
         trie.lengths = set(state["lengths"])
         trie.node_dtype = np.dtype(state["node_dtype"])

@@ -29,7 +29,13 @@ import daachorse
 import numpy as np
 
 from model.characters import word_characters
-from model.datafiles import files_digest, kept_derived
+from model.datafiles import (
+    ArrayState,
+    array_from_state,
+    array_state,
+    files_digest,
+    kept_derived,
+)
 from model.hangul import continues_a_noun, is_hangul_syllable
 from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_term, fold_terms
 
@@ -575,9 +581,9 @@ class _PhraseIndex:
         value's, this package's source, which folds them), NumPy's version and the Unicode
         database's (which folding reads)."""
 
-        def derive() -> tuple[list[str], list[str], list[str], list[str], list[bytes]]:
+        def derive() -> tuple[list[str], list[str], list[str], list[str], list[ArrayState]]:
             index = cls.of(phrases)
-            arrays = [getattr(index, name).tobytes() for name, _ in _INDEX_ARRAYS]
+            arrays = [array_state(getattr(index, name)) for name in _INDEX_ARRAYS]
             return index.folded_terms, index.exact_terms, index.groups, index.keys, arrays
 
         columns = tuple(zip(*phrases, strict=True)) if phrases else ()
@@ -588,22 +594,12 @@ class _PhraseIndex:
             marshal.dumps(columns),
         )
         folded_terms, exact_terms, groups, keys, arrays = kept_derived("phrase_index", key, derive)
-        read: list[np.ndarray] = [
-            np.frombuffer(data, dtype=dtype)
-            for data, (_, dtype) in zip(arrays, _INDEX_ARRAYS, strict=True)
-        ]
-        return cls(folded_terms, exact_terms, groups, keys, *read)
+        return cls(folded_terms, exact_terms, groups, keys, *map(array_from_state, arrays))
 
 
-# Change when what `_PhraseIndex.kept` keeps changes; its arrays, as kept, and their types.
-_INDEX_FORMAT = b"phrase index 1"
-_INDEX_ARRAYS = (
-    ("pair_start", np.int64),
-    ("pair_group", np.int64),
-    ("pair_key", np.int64),
-    ("pair_open", np.bool_),
-    ("any_open", np.bool_),
-)
+# Change when what `_PhraseIndex.kept` keeps changes; the arrays it keeps, in `of`'s order.
+_INDEX_FORMAT = b"phrase index 2"
+_INDEX_ARRAYS = ("pair_start", "pair_group", "pair_key", "pair_open", "any_open")
 
 
 def _vocabulary(folded_terms: Collection[str], exact_terms: Collection[str]) -> frozenset[str]:
