@@ -51,6 +51,16 @@ MIN_SENTENCE_WORDS = 4
 # category the model is reasonably sure of, not just a high violative score.
 MIN_FLAG_WORDS = 6
 MIN_CATEGORY_PROBABILITY = 0.4
+# A sentence that opens with a concession ("Although dialysis helps, our cells can cure kidney
+# disease") is also scored on its main clause, and the higher score counts: a bag of words reads
+# the conceded clause's neutral words as diluting the claim, where a reader reads past them.
+_CONCESSIVE_OPENING = LinearPattern(
+    r"^\s*(?:although|though|even though|while|whilst|whereas|despite|in spite of|aunque"
+    r"|si bien|a pesar de|embora|apesar de|bien que|même si|malgré|obwohl|auch wenn|trotz"
+    r"|sebbene|anche se|nonostante)\s[^,;:]{3,200}?[,;:]\s*",
+    ignore_case=True,
+)
+MIN_MAIN_CLAUSE_WORDS = 6
 
 
 class ArtifactError(RuntimeError):
@@ -193,6 +203,19 @@ def speaks_of_a_treatment(document: Document, index: int) -> bool:
             return True
     sentence = document.sentences[index]
     return _TREATMENT_REFERENCE.search(document.text, sentence.start, sentence.end) is not None
+
+
+def _main_clauses(texts: list[str]) -> dict[int, str]:
+    """Per text that opens with a concessive clause, its main clause (of MIN_MAIN_CLAUSE_WORDS
+    words or more), by the text's row."""
+    clauses: dict[int, str] = {}
+    for row, text in enumerate(texts):
+        opening = _CONCESSIVE_OPENING.search(text)
+        if opening is not None:
+            main = text[opening[1] :]
+            if len(main.split(None, MIN_MAIN_CLAUSE_WORDS - 1)) >= MIN_MAIN_CLAUSE_WORDS:
+                clauses[row] = main
+    return clauses
 
 
 def with_indefinite_article(noun_phrase: str) -> str:
@@ -383,6 +406,11 @@ class SentenceClassifier:
             return SentenceScores(document, [], None, np.zeros(0), self)
         features = self.transform(texts)
         violative = self.probabilities(features, slice(0, 1))[:, 0]
+        clauses = _main_clauses(texts)
+        if clauses:
+            rows = list(clauses)
+            main = self.probabilities(self.transform(list(clauses.values())), slice(0, 1))[:, 0]
+            violative[rows] = np.maximum(violative[rows], main)
         return SentenceScores(document, indexes, features, violative, self)
 
     def assess(

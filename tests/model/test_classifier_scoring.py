@@ -92,6 +92,34 @@ def test_score_scores_the_sentences_of_enough_words():
     assert scores.features.shape[0] == len(expected)
 
 
+CONCEDED = (
+    "Although the usual care for failing kidneys is dialysis or a transplant from a donor, "
+    "our infusions of cord stem cells can cure most patients of kidney disease."
+)
+
+
+def test_a_sentence_that_opens_with_a_concession_is_scored_on_its_main_clause_too():
+    main = "our infusions of cord stem cells can cure most patients of kidney disease."
+    whole, alone = PIPELINE.predict_proba([CONCEDED, main])[:, 0]
+    assert whole < alone  # the conceded clause's words dilute the claim in a bag of words
+    scores = CLASSIFIER.score(_document(CONCEDED))
+    assert scores.violative[0] == pytest.approx(alone)
+    assert scores.probabilities[0, 0] == pytest.approx(whole)  # the other heads: the sentence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stem cells, our doctors say, can cure most patients of kidney disease.",  # no opener
+        "Although rare, infections happen.",  # a main clause too short to read alone
+        "While stem cells are studied for kidney disease no treatment is approved yet.",  # no comma
+    ],
+)
+def test_only_a_concessive_opening_with_a_main_clause_is_read_apart(text):
+    scores = CLASSIFIER.score(_document(text))
+    assert scores.violative[0] == pytest.approx(PIPELINE.predict_proba([text])[0, 0])
+
+
 def test_score_of_a_document_without_sentences_to_score():
     scores = CLASSIFIER.score(_document("Hours: 9-5\nCall us now"))
     assert scores.indexes == []
