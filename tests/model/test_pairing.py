@@ -152,3 +152,15 @@ def test_a_product_named_head_first_is_paired_by_its_source(text, pair):
 
 def test_blood_forming_cells_from_marrow_for_leukaemia_are_an_approved_use():
     assert not _pairs("Blood-forming stem cells from bone marrow are used to treat leukemia.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For myeloma, doctors collect stem cells from your own bone marrow and return them after "
+        "high-dose chemotherapy.",
+        "Doctors have long used stem cells from your own bone marrow to treat lymphoma.",
+    ],
+)
+def test_a_transplant_of_ones_own_marrow_for_a_blood_cancer_is_an_approved_use(text):
+    assert not {pair for pair in _pairs(text) if pair[1] in {"multiple myeloma", "lymphoma"}}
