@@ -157,9 +157,9 @@ def test_blood_forming_cells_from_marrow_for_leukaemia_are_an_approved_use():
 @pytest.mark.parametrize(
     "text",
     [
-        "For myeloma, doctors collect stem cells from your own bone marrow and return them after "
-        "high-dose chemotherapy.",
-        "Doctors have long used stem cells from your own bone marrow to treat lymphoma.",
+        "For myeloma, doctors harvest your bone marrow before high-dose chemotherapy and return "
+        "its stem cells afterwards.",
+        "Marrow harvested from the patient's hip has been used to treat lymphoma for decades.",
     ],
 )
 def test_a_transplant_of_ones_own_marrow_for_a_blood_cancer_is_an_approved_use(text):
