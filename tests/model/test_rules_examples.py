@@ -1,7 +1,10 @@
 """Every rule's own examples are its tests.
 
 `match` examples must raise the rule's detector (the claims stage, before the page judgement
-decides which claims stand); `no_match` examples must raise neither the claim nor the flag.
+decides which claims stand). `no_match` examples must not raise the flag; those that name a cell
+product must not raise the claim either, since a claim about a product is found whatever the
+page (an example about a bakery or a gym may raise the phrase and be stopped by the rule's scope:
+the page promotes no cell product).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from model import load_checker
+from model.pipeline import CheckState, run_pipeline
 from model.rules import CATEGORIES, load_rules
 
 CATALOGUE = load_rules()
@@ -26,6 +30,14 @@ def _claim_ids(checker, text: str) -> set[str]:
 
 def _flag_ids(checker, text: str) -> set[str]:
     return {flag["rule_id"] for flag in checker.check(text)["flags"]}
+
+
+def _names_a_cell_product(checker, text: str) -> bool:
+    state = run_pipeline(
+        CheckState(text, frozenset(), False, len(text)), checker.parts, until="analyse"
+    )
+    assert state.document is not None
+    return bool(state.document.products)
 
 
 def test_catalogue_size_and_coverage():
@@ -53,6 +65,8 @@ def test_match_examples_raise_their_rule(rules_checker, rule_id, example):
 )
 def test_no_match_examples_do_not_raise_their_rule(rules_checker, rule_id, example):
     assert rule_id not in _flag_ids(rules_checker, example)
+    if _names_a_cell_product(rules_checker, example):
+        assert rule_id not in _claim_ids(rules_checker, example)
 
 
 def test_rule_references_exist_in_knowledge_base(rules_checker):
