@@ -216,6 +216,10 @@ def test_consumer_warnings_read_as_critical_in_five_languages(warning):
         "Estos tratamientos son aún experimentales y no han sido comprobados.",
         # a critic's register in English
         "The craze has raised concerns among surgeons, and its safety risks are poorly known.",
+        # an advocate's warning about medical tourism: what the companies claim, on what evidence
+        "Several companies claim to treat incurable disorders abroad, with little or no evidence.",
+        "Injecting donor cells into the spine carries a significant risk of infection.",
+        "Patients are recruited online by for-profit clinics in three countries.",
     ],
 )
 def test_a_reporters_distance_reads_as_critical(sentence):
