@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from model.lexicons import SourceAfterHead, page_cue_counts
+from model.linear_regex import LinearPattern
 from model.matcher import (
     COMPOSED_HEAD_GROUP,
     Mention,
@@ -30,6 +31,28 @@ from model.text import FoldedText, Section, Sentence, fold_text, segment
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
 # Reported speech that is the page's own story or claim, not a report of others' words.
 OWN_WORDS_CUES = frozenset({"prognosis", "own_voice"})
+# Where a contrast opens a new clause ("It is no miracle, but ...", "...; however, most of our
+# patients ..."): a denial or a critic's word before it does not reach what follows, nor one
+# after it what came before. RE2 (`model.linear_regex`); the match ends where the clause starts.
+CONTRAST = LinearPattern(
+    r"(?:[,:]\s*|\s[-–—]+\s*)(?:but|yet|however|pero|sin embargo|porém|mais|cependant"
+    r"|aber|doch|jedoch|ma|però|tuttavia|но|однако|nhưng|tuy nhiên|ama|fakat|ancak|ale|jednak"
+    r"|maar|echter|tapi|namun)\s+|但是|不过|不過|しかし|하지만\s*|그러나\s*",
+    ignore_case=True,
+)
+# Cues whose reach a contrast ends; reports and reported speech frame the whole sentence.
+CLAUSE_SCOPED_CUES = frozenset({"negation", "critical"})
+# "not only ..., but also ...": no contrast, the denial's reach goes on.
+ADDITIVE_WORDS = ("also", "too", "as well", "también", "tambem", "também", "aussi", "auch", "anche")
+
+
+def _suppressing(cues: set[str]) -> bool:
+    """Cues that set aside what a sentence (or a clause) says: a critic's, a denial's, a report's;
+    reported speech alone does not when the words are the page's own (`OWN_WORDS_CUES`)."""
+    if SUPPRESSING_CUES.isdisjoint(cues):
+        return False
+    own_words = not OWN_WORDS_CUES.isdisjoint(cues)
+    return not (own_words and SUPPRESSING_CUES & cues == {"informational"})
 
 
 @dataclass
@@ -55,6 +78,8 @@ class Document:
     _sentence_index: dict[int, tuple[list[Mention], list[Mention], list[int]]] = field(
         default_factory=dict, repr=False
     )
+    # sentence -> where its clauses after the first start (`is_suppressed_at`), found when asked
+    _clause_starts: dict[int, list[int]] = field(default_factory=dict, repr=False)
 
     def group(self, name: str) -> list[Mention]:
         return self.mentions_by_group.get(name, [])
@@ -101,10 +126,40 @@ class Document:
         never walk" opens a testimonial), nor words the page credits to its own people
         ("according to our doctors, ..." is the provider's claim)."""
         cues = self.cues_by_sentence.get(sentence)
+        return cues is not None and _suppressing(cues)
+
+    def is_suppressed_at(self, sentence: int, offset: int) -> bool:
+        """Whether what `sentence` says at `offset` is set aside (as `is_suppressed`), where a
+        contrast ends the reach of a denial or a critic's word said before it: "We don't
+        promise miracles, but 9 of 10 of our patients walk again" claims what follows the
+        "but". A caveat after the contrast still reaches back ("they help, but more research
+        is needed"), and a report frames the whole sentence ("clinics claim that ..., but")."""
+        cues = self.cues_by_sentence.get(sentence)
         if cues is None or SUPPRESSING_CUES.isdisjoint(cues):
             return False
-        own_words = not OWN_WORDS_CUES.isdisjoint(cues)
-        return not (own_words and SUPPRESSING_CUES & cues == {"informational"})
+        span = self.sentences[sentence]
+        clauses = self._clause_starts.get(sentence)
+        if clauses is None:
+            clauses = [
+                end
+                for _, end in CONTRAST.finditer(self.text, span.start, span.end)
+                if not self.text[end : end + 8].lower().startswith(ADDITIVE_WORDS)
+            ]
+            self._clause_starts[sentence] = clauses
+        after = bisect.bisect_right(clauses, offset)
+        if not after:  # no contrast before `offset`
+            return _suppressing(cues)
+        clause_start = clauses[after - 1]
+        reaching = {
+            kind
+            for kind in cues & (SUPPRESSING_CUES | OWN_WORDS_CUES)
+            if kind not in CLAUSE_SCOPED_CUES
+            or any(
+                m.start >= clause_start
+                for m in self.in_sentence(self.group(f"cue:{kind}"), sentence)
+            )
+        }
+        return _suppressing(reaching)
 
     def quote(self, mention: Mention) -> str:
         return self.text[mention.start : mention.end]
@@ -316,7 +371,7 @@ def analyse(
         m
         for m in sorted(explicit + composed, key=lambda m: m.start)
         if not _overlaps(m, approved, approved_starts)
-        and not document.is_suppressed(sentence_of[m])
+        and not document.is_suppressed_at(sentence_of[m], m.start)
     ]
     # A condition in a sentence about risks ("side effects include infertility") is a harm the
     # text warns of, not something the product is offered for; unless the sentence denies the
@@ -326,7 +381,7 @@ def analyse(
     document.conditions = [
         m
         for m in document.group("condition")
-        if not document.is_suppressed(sentence_of[m])
+        if not document.is_suppressed_at(sentence_of[m], m.start)
         and (
             "adverse" not in document.cues_by_sentence.get(sentence_of[m], ())
             or sentence_of[m] in denying

@@ -335,15 +335,15 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
     evidence: list[Span] = []
     sentences: set[int] = set()
     for sentence in sorted(candidates - unless):
-        if document.is_suppressed(sentence):
-            continue
         if rule.regex or rule.patterns:
             first = first_match[sentence]
+            if document.is_suppressed_at(sentence, first.start):
+                continue
             sentences.add(sentence)
             evidence.append(Span(first.start, first.end))
             continue
         hits = _all_of_hit(rule, document, lexicons, sentence)
-        if not hits:
+        if not hits or document.is_suppressed_at(sentence, min(m.start for m in hits)):
             continue
         sentences.add(sentence)
         evidence.append(Span(min(m.start for m in hits), max(m.end for m in hits)))

@@ -1,0 +1,72 @@
+"""A contrast ends the reach of a denial said before it (`Document.is_suppressed_at`).
+
+Clinics hedge and then claim in one breath ("It's no miracle, but ..."): issue 12 lists "We do
+not claim that stem cells cure MS, but 9 of 10 patients walk again" among the sentences that
+must not take a violative page to low. A caveat after the contrast still reaches back, a report
+frames the whole sentence, and "not only ..., but also" is no contrast. Texts written for this
+suite.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+OFFER = "We treat multiple sclerosis and knee arthritis with umbilical cord stem cells. "
+
+
+def _claims(checker, text: str) -> set[str]:
+    return {flag["rule_id"] for flag in checker.claims_before_judgement(OFFER + text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        (
+            "We do not claim that stem cells cure MS, but 9 of 10 of our patients walk again.",
+            "efficacy.functional-recovery",
+        ),
+        (
+            "Our therapy does not work for everyone, but most patients have a substantial "
+            "improvement in their symptoms.",
+            "efficacy.improvement-as-usual",
+        ),
+        (
+            "Hoy no existe ningún tratamiento perfecto, pero nuestras células madre reparan el "
+            "cartílago dañado.",
+            "efficacy.regenerate-repair",
+        ),
+    ],
+)
+def test_a_claim_after_a_hedge_and_a_contrast_is_read(checker, text, rule_id):
+    assert rule_id in _claims(checker, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # the caveat comes after the contrast and reaches back
+        (
+            "Most of our patients improve markedly, but more research is needed to know why.",
+            "efficacy.improvement-as-usual",
+        ),
+        # a report frames the whole sentence
+        (
+            "Some clinics claim that most patients improve, but instead of data they offer "
+            "testimonials.",
+            "efficacy.improvement-as-usual",
+        ),
+        # not only ..., but also: the denial goes on
+        (
+            "There is no evidence that stem cells cure multiple sclerosis, but also none that "
+            "most patients improve.",
+            "efficacy.improvement-as-usual",
+        ),
+    ],
+)
+def test_a_contrast_does_not_free_a_claim_still_under_a_caveat_or_a_report(checker, text, rule_id):
+    assert rule_id not in _claims(checker, text)
+
+
+def test_without_a_contrast_the_denial_still_covers_the_sentence(checker):
+    text = "We do not claim that most of our patients walk again after the infusion."
+    assert "efficacy.functional-recovery" not in _claims(checker, text)
