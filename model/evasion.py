@@ -57,8 +57,8 @@ LEET_LETTERS: dict[str, str] = {
     "|": "l",
 }
 _MAX_LEET_POSITIONS = 6
-# Character classes of ASCII, looked up with NumPy to find the few places worth a closer look
-# (a regular expression that can start at any letter costs 20 times more on a 5 KB ad).
+# Character classes of ASCII, looked up with NumPy to find exactly the few places worth a closer
+# look (Python's `re`, trying a pattern at every letter, costs 20 times more on a 5 KB ad).
 _OTHER, _ASCII_LETTER, _LEET, _DIGIT, _NON_ASCII = range(5)
 _CLASSES = np.zeros(129, dtype=np.uint8)
 _CLASSES[[ord(c) for c in "0123456789"]] = _DIGIT
@@ -66,6 +66,37 @@ _CLASSES[[ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _CLASSES[[ord(c) for c in LEET_LETTERS]] = _LEET
 _CLASSES[128] = _NON_ASCII
 _ASCII_CLASSES = ascii_table(_CLASSES)
+
+
+def _class_members(characters: str) -> str:
+    """`characters` as the members of an RE2 character class (ASCII punctuation escaped)."""
+    return "".join("\\" + c if c.isascii() and not c.isalnum() else c for c in characters)
+
+
+# An inserted mark between two ASCII letters (`_inner_marks`): the group is the mark, and the
+# next search starts after it, so the letter after it may begin the next match ("a.m.x").
+_INNER_MARK = LinearPattern(f"[A-Za-z]([{_class_members(_INSERTED_MARKS)}])[A-Za-z]")
+# Whether the array passes of `_spaced_letter_starts` and `_leet_contacts` can find anything,
+# as one RE2 search each (most pages have no spaced letters and no digit beside a letter, and
+# on a 5 KB ad the search costs a third to a half of the passes), written from the same
+# character classes: a text without a match has nothing to find. Outside a word: an ASCII
+# character of class _OTHER, or a wide spaced-letter mark.
+_OUTSIDE_WORD = (
+    f"(?:[^A-Za-z0-9{_class_members(''.join(LEET_LETTERS))}\\x{{80}}-\\x{{10ffff}}]"
+    f"|[{_WIDE_SPACED_LETTER_MARKS}])"
+)
+_LONE_LETTERS_GAP = f"(?:{_OUTSIDE_WORD}(?s:.)?{_OUTSIDE_WORD}|{_OUTSIDE_WORD})"
+# Three one-letter words, each at most four characters from the next.
+_THREE_LONE_LETTERS = LinearPattern(
+    f"(?:^|{_OUTSIDE_WORD})[A-Za-z]{_LONE_LETTERS_GAP}[A-Za-z]{_LONE_LETTERS_GAP}[A-Za-z]"
+    f"(?:{_OUTSIDE_WORD}|$)"
+)
+# A character that may stand for a letter beside an ASCII letter or apostrophe.
+_LEET_CLASS = f"[{_class_members(''.join(LEET_LETTERS))}]"
+_LEET_BESIDE_LETTER = LinearPattern(f"[A-Za-z']{_LEET_CLASS}|{_LEET_CLASS}[A-Za-z']")
+_SPACED_LETTERS_OR_LEET = LinearPattern(
+    f"{_THREE_LONE_LETTERS.pattern}|{_LEET_BESIDE_LETTER.pattern}"
+)
 # A word hyphenated at the end of a line: "multi-\nple" (a soft hyphen there is already gone).
 # (RE2 patterns that start with a literal scan fast; the letters on either side are checked
 # after.)
@@ -134,10 +165,20 @@ def repair_words(
         _marks_inside_words,
         _digit_swaps,
     )
+    # Whether the text holds no spaced letters and no letter beside a digit or symbol (most
+    # texts): one search for both spares the two stages that look for them. Asked again after
+    # a rewrite.
+    plain: bool | None = None
     for stage in stages:
+        if stage in _LETTER_STAGES:
+            if plain is None:
+                plain = vocabulary is None or _SPACED_LETTERS_OR_LEET.search(cased) is None
+            if plain:
+                continue
         rewrites = stage(original, cased, origin, vocabulary)
         if rewrites:
             rewritten = True
+            plain = None
             cased, origin = _apply(cased, origin, rewrites)
             records += [rewrite.record for rewrite in rewrites if rewrite.record is not None]
     return cased, origin, records, rewritten
@@ -385,16 +426,19 @@ def _character_classes(text: str) -> np.ndarray:
 
 def _spaced_letter_starts(cased: str) -> list[int]:
     """The one-letter words followed closely by two more: where runs may start."""
+    if _THREE_LONE_LETTERS.search(cased) is None:
+        return []
     classes = _character_classes(cased)
-    in_word = np.zeros(len(classes) + 2, dtype=bool)
-    in_word[1:-1] = classes != _OTHER
+    outside_words = np.ones(len(classes) + 2, dtype=bool)
+    outside_words[1:-1] = classes == _OTHER
     if not cased.isascii():  # the middle dot and the bullet separate letters like "." does
         for mark in _WIDE_SPACED_LETTER_MARKS:
             position = cased.find(mark)
             while position >= 0:
-                in_word[position + 1] = False
+                outside_words[position + 1] = True
                 position = cased.find(mark, position + 1)
-    letters = np.flatnonzero((classes == _ASCII_LETTER) & ~in_word[:-2] & ~in_word[2:])
+    lone = (classes == _ASCII_LETTER) & outside_words[:-2] & outside_words[2:]
+    letters = lone.nonzero()[0]
     if letters.size < _MIN_SPACED_LETTERS:
         return []
     close = np.diff(letters) <= 4  # "s t", "s.t", "s. t"
@@ -489,15 +533,7 @@ def _marks_inside_words(
 
 def _inner_marks(text: str) -> list[int]:
     """Positions of inserted marks with an ASCII letter on either side, in order."""
-    found: list[int] = []
-    for mark in _INSERTED_MARKS:
-        position = text.find(mark, 1)
-        while position >= 0:
-            before, after = text[position - 1], text[position + 1 : position + 2]
-            if before in _ASCII_LETTERS and after in _ASCII_LETTERS:
-                found.append(position)
-            position = text.find(mark, position + 1)
-    return sorted(found)
+    return [position for position, _ in _INNER_MARK.finditer(text)]
 
 
 def _marked_token(text: str, position: int) -> tuple[int, int]:
@@ -528,15 +564,8 @@ def _digit_swaps(
     if vocabulary is None:
         return []
     rewrites: list[_Rewrite] = []
-    classes = _character_classes(cased)
-    letter, leet = classes == _ASCII_LETTER, (classes == _LEET)
-    position = cased.find("'")
-    while position >= 0:  # "parkinson'5": the apostrophe of a word touches the swapped letter
-        letter[position] = True
-        position = cased.find("'", position + 1)
-    contacts = np.flatnonzero((letter[:-1] & leet[1:]) | (leet[:-1] & letter[1:]))
     token_end = -1
-    for contact in contacts.tolist():
+    for contact in _leet_contacts(cased):
         if contact < token_end:  # inside the token just read
             continue
         start, end, token_end = _leet_token(cased, contact)
@@ -546,6 +575,23 @@ def _digit_swaps(
             record = _record(ObfuscationKind.DIGIT_SWAP, origin, start, end, reads_as)
             rewrites.append(_Rewrite(start, end, reads_as, origin[start:end], record))
     return rewrites
+
+
+def _leet_contacts(cased: str) -> list[int]:
+    """Each position where an ASCII letter or apostrophe and a character of `LEET_LETTERS` meet:
+    the first of the two."""
+    if _LEET_BESIDE_LETTER.search(cased) is None:
+        return []
+    classes = _character_classes(cased)
+    letter, leet = classes == _ASCII_LETTER, (classes == _LEET)
+    position = cased.find("'")
+    while position >= 0:  # "parkinson'5": the apostrophe of a word touches the swapped letter
+        letter[position] = True
+        position = cased.find("'", position + 1)
+    contacts: list[int] = (
+        ((letter[:-1] & leet[1:]) | (leet[:-1] & letter[1:])).nonzero()[0].tolist()
+    )
+    return contacts
 
 
 def _leet_token(text: str, position: int) -> tuple[int, int, int]:
@@ -619,3 +665,7 @@ def _prefixes(vocabulary: frozenset[str]) -> frozenset[str]:
         if " " not in word and _MIN_LEET_WORD <= len(word) <= _MAX_LEET_WORD
         for end in range(1, len(word) + 1)
     )
+
+
+# The stages that find nothing in a text `_SPACED_LETTERS_OR_LEET` finds nothing in.
+_LETTER_STAGES: frozenset[_Stage] = frozenset({_spaced_letters, _digit_swaps})

