@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 
@@ -47,9 +46,6 @@ class Document:
     cover_only_keys: frozenset[str] = frozenset()
     generic_product_keys: frozenset[str] = frozenset()
     folded: FoldedText | None = field(default=None, repr=False)  # the text as matched
-    # Rule families' per-document memo (sentences per `@product` reference, the main product):
-    # values computed from the analysed document once, however many rules ask.
-    memo: dict[str, Any] = field(default_factory=dict, repr=False)
     # id(list) -> (the list, kept alive so its id stays unique; its mentions in sentence order,
     # and the sentence of each)
     _sentence_index: dict[int, tuple[list[Mention], list[Mention], list[int]]] = field(
@@ -132,6 +128,17 @@ class Document:
         """The page names a cell product and is not about an FDA-approved one (whether it
         promotes it at all is the page judgement's call)."""
         return bool(self.products) and not self.about_approved_product
+
+    @cached_property
+    def product_sentences(self) -> frozenset[int]:
+        """The sentences that name a cell product."""
+        return frozenset(self.sentence_of[m] for m in self.products)
+
+    @cached_property
+    def product_section_sentences(self) -> frozenset[int]:
+        """The sentences of the sections that name a cell product."""
+        sections = {self.sentences[i].section for i in self.product_sentences}
+        return frozenset(i for i, s in enumerate(self.sentences) if s.section in sections)
 
 
 def _overlaps(mention: Mention, others: list[Mention], starts: list[int]) -> bool:

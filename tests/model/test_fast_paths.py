@@ -696,14 +696,15 @@ def test_pairs_equal_those_found_without_shared_preparation(checker, monkeypatch
     rule = next(r for r in checker.rules.rules if r.kind == "pair")
     documents = [checker.document(t) for t in corpus.make_ads(6, 5000, 21)]
     documents += [checker.document(corpus.make_ads(1, 60000, 22)[0])]
-    fast = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
+    contexts = [detectors.ClaimContext(d, checker.lexicons) for d in documents]
+    fast = [detectors.detect_pairs(rule, context) for context in contexts]
     choose = detectors._choose
     monkeypatch.setattr(
         detectors,
         "_choose",
         lambda scoped, condition, main, prepared: choose(scoped, condition, main, {}),
     )
-    plain = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
+    plain = [detectors.detect_pairs(rule, context) for context in contexts]
     assert fast == plain and sum(map(len, fast)) > 50
 
 
