@@ -18,7 +18,7 @@ from model.analysis import Document
 from model.classifier import SentenceClassifier, SentenceScores
 from model.lexicons import Lexicons, Product
 from model.linear_regex import compiled_spans
-from model.matcher import Mention
+from model.matcher import PRODUCT_GROUP, Mention
 from model.report import Flag, Span
 from model.rules import Rule
 
@@ -253,12 +253,12 @@ def _lexicon_mentions(
 
 
 def _all_of_sentences(rule: Rule, context: ClaimContext) -> set[int]:
-    """The sentences where every `all_of` group has at least one match: the only ones
+    """The sentences where every `all_of` entry has at least one match: the only ones
     `_all_of_hit` can accept, so the others are never examined."""
     document = context.document
     candidates: set[int] | None = None
-    for group, references in zip(rule.groups.all_of, rule.groups.references, strict=True):
-        sentences = {document.sentence_of[m] for m in document.group(group)}
+    for entry, references in enumerate(rule.groups.references):
+        sentences = {document.sentence_of[m] for m in document.rule_all_of(rule, entry)}
         for reference in references:
             sentences |= context.reference_sentences(reference)
         candidates = sentences if candidates is None else candidates & sentences
@@ -271,11 +271,11 @@ def _all_of_hit(
     rule: Rule, document: Document, lexicons: Lexicons, sentence: int
 ) -> list[Mention] | None:
     chosen: list[Mention] = []
-    for group, references in zip(rule.groups.all_of, rule.groups.references, strict=True):
-        found = document.in_sentence(document.group(group), sentence)
+    for entry, references in enumerate(rule.groups.references):
+        found = document.in_sentence(document.rule_all_of(rule, entry), sentence)
         if references:
             found = sorted(
-                found + _lexicon_mentions(references, document, lexicons, sentence),
+                [*found, *_lexicon_mentions(references, document, lexicons, sentence)],
                 key=lambda m: m.start,
             )
         if not found:
@@ -336,7 +336,7 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
             first_match.setdefault(document.sentence_at(found.start), found)
     if rule.patterns:
         sentence_of = document.sentence_of
-        for found in document.group(rule.groups.any):  # in text order
+        for found in document.rule_phrases(rule):  # in text order
             sentence = sentence_of[found]
             if found.start < first_match.setdefault(sentence, found).start:
                 first_match[sentence] = found
@@ -346,7 +346,7 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
         candidates = _all_of_sentences(rule, context)
     if not candidates:
         return []
-    unless = {document.sentence_of[m] for m in document.group(rule.groups.unless)}
+    unless = {document.sentence_of[m] for m in document.rule_unless(rule)}
     near = rule.options.get("near_product")
     if near is not None:
         candidates &= _sentences_near_products(document, near)
@@ -574,7 +574,7 @@ def _excluded_for(
         if condition_key
         in (
             lexicons.products[key].legitimate_for
-            if group == "product"
+            if group == PRODUCT_GROUP
             else lexicons.approved[key].approved_conditions
         )
     )
@@ -588,10 +588,10 @@ def _usable_for(excluded: frozenset, candidates: list[_Candidate], document: Doc
         sentence = document.sentence_of[candidate.mention]
         by_sentence.setdefault(sentence, []).append(candidate)
         # An approved product named off-label counts only within its own sentence.
-        if candidate.mention.group == "product":
+        if candidate.mention.group == PRODUCT_GROUP:
             section = document.sentences[sentence].section
             by_section.setdefault(section, []).append(candidate)
-    cell_products = [c for c in usable if c.mention.group == "product"]
+    cell_products = [c for c in usable if c.mention.group == PRODUCT_GROUP]
     named = [c for c in cell_products if c.product_id != GENERIC_PRODUCT]
     return _Usable(by_sentence, by_section, cell_products, _main_names(named))
 
