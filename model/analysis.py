@@ -10,22 +10,33 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 
-from model.lexicons import SourceAfterHead, page_cue_counts
+from model.lexicons import (
+    CUE_GROUPS,
+    PAGE_CUE_GROUPS,
+    CueKind,
+    PageFamily,
+    SourceAfterHead,
+    page_cue_counts,
+)
 from model.linear_regex import LinearPattern
 from model.matcher import (
+    APPROVED_GROUP,
     COMPOSED_HEAD_GROUP,
+    COMPOSED_SOURCE_GROUP,
+    CONDITION_GROUP,
+    PRODUCT_GROUP,
     Mention,
     PhraseMatcher,
     capitals_are_meant,
     leftmost_longest_sorted,
 )
+from model.rules import Rule
 from model.text import FoldedText, Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
@@ -41,12 +52,12 @@ CONTRAST = LinearPattern(
     ignore_case=True,
 )
 # Cues whose reach a contrast ends; reports and reported speech frame the whole sentence.
-CLAUSE_SCOPED_CUES = frozenset({"negation", "critical"})
+CLAUSE_SCOPED_CUES: tuple[CueKind, ...] = ("negation", "critical")
 # "not only ..., but also ...": no contrast, the denial's reach goes on.
 ADDITIVE_WORDS = ("also", "too", "as well", "también", "tambem", "também", "aussi", "auch", "anche")
 
 
-def _suppressing(cues: set[str]) -> bool:
+def _suppressing(cues: Set[str]) -> bool:
     """Cues that set aside what a sentence (or a clause) says: a critic's, a denial's, a report's;
     reported speech alone does not when the words are the page's own (`OWN_WORDS_CUES`)."""
     if SUPPRESSING_CUES.isdisjoint(cues):
@@ -55,44 +66,88 @@ def _suppressing(cues: set[str]) -> bool:
     return not (own_words and SUPPRESSING_CUES & cues == {"informational"})
 
 
-@dataclass
+NO_MENTIONS: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
 class Document:
+    """An analysed text: its sentences and sections, and what the matcher found in it, in typed
+    layers. Frozen, and its layers typed read-only: no stage changes what analysis found.
+
+    The layers, each a sequence of mentions in text order:
+    - the lexicon entities a rule may speak of: `products` (cell products, named or composed of
+      a source and a head: "fat-derived stem cells"; none in a critical, informational or
+      negated sentence), `approved` (FDA-approved products and established procedures) and
+      `conditions` (none in such a sentence, nor among a sentence's warned-of risks);
+    - `cues(kind)`: a kind of context cue (`CueKind`: critical, negation, ...);
+      `cues_by_sentence` gives each sentence's kinds;
+    - `page_cues(family)`: a page cue family (`PageFamily`: offer, provider voice, ...), of
+      the page's language or English;
+    - `rule_phrases(rule)`, `rule_all_of(rule, entry)`, `rule_unless(rule)`: a rule's own
+      phrases (its `patterns`, the phrases of one `all_of` entry, its `unless` phrases).
+
+    The derived values below (`about_approved_product`, `product_sentences`, ...) and the
+    per-list index of `in_sentence` are computed when first asked and kept: caches of values
+    that depend only on the layers, so they never change an answer."""
+
     text: str
-    sentences: list[Sentence]
-    sections: list[Section]
-    mentions_by_group: dict[str, list[Mention]]
-    sentence_of: dict[Mention, int]
-    cues_by_sentence: dict[int, set[str]]
-    products: list[Mention] = field(default_factory=list)
-    approved: list[Mention] = field(default_factory=list)
-    conditions: list[Mention] = field(default_factory=list)
-    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    sentences: Sequence[Sentence]
+    sections: Sequence[Section]
+    sentence_of: Mapping[Mention, int]
+    cues_by_sentence: Mapping[int, Set[str]]
+    products: Sequence[Mention] = NO_MENTIONS
+    approved: Sequence[Mention] = NO_MENTIONS
+    conditions: Sequence[Mention] = NO_MENTIONS
     cover_only_keys: frozenset[str] = frozenset()
     generic_product_keys: frozenset[str] = frozenset()
     folded: FoldedText | None = field(default=None, repr=False)  # the text as matched
-    # Rule families' per-document memo (sentences per `@product` reference, the main product):
-    # values computed from the analysed document once, however many rules ask.
-    memo: dict[str, Any] = field(default_factory=dict, repr=False)
-    # id(list) -> (the list, kept alive so its id stays unique; its mentions in sentence order,
-    # and the sentence of each)
-    _sentence_index: dict[int, tuple[list[Mention], list[Mention], list[int]]] = field(
-        default_factory=dict, repr=False
+    # The matcher's mentions by group name (`model.matcher`): read through the accessors, so
+    # that no caller spells a group's name.
+    groups: Mapping[str, Sequence[Mention]] = field(default_factory=dict, repr=False)
+    # Cache of `in_sentence`: id(list) -> (the list, kept alive so its id stays unique; its
+    # mentions in sentence order, and the sentence of each).
+    _sentence_index: dict[int, tuple[Sequence[Mention], Sequence[Mention], list[int]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
     )
     # sentence -> where its clauses after the first start (`is_suppressed_at`), found when asked
-    _clause_starts: dict[int, list[int]] = field(default_factory=dict, repr=False)
+    _clause_starts: dict[int, list[int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    def group(self, name: str) -> list[Mention]:
-        return self.mentions_by_group.get(name, [])
+    def cues(self, kind: CueKind) -> Sequence[Mention]:
+        """The context cues of `kind` (`context_cues.yaml`, any language)."""
+        return self.groups.get(CUE_GROUPS[kind], NO_MENTIONS)
 
-    def in_sentence(self, mentions: list[Mention], sentence: int) -> list[Mention]:
+    def page_cues(self, family: PageFamily) -> Sequence[Mention]:
+        """The page cues of `family` (`page_cues.yaml`) that count on this page: of its
+        language or of English (`model.lexicons.page_cue_counts`)."""
+        return self.groups.get(PAGE_CUE_GROUPS[family], NO_MENTIONS)
+
+    def rule_phrases(self, rule: Rule) -> Sequence[Mention]:
+        """Matches of the rule's `patterns`."""
+        return self.groups.get(rule.groups.any, NO_MENTIONS)
+
+    def rule_all_of(self, rule: Rule, entry: int) -> Sequence[Mention]:
+        """Matches of the phrases of the rule's `all_of[entry]` (not its `@` references)."""
+        return self.groups.get(rule.groups.all_of[entry], NO_MENTIONS)
+
+    def rule_unless(self, rule: Rule) -> Sequence[Mention]:
+        """Matches of the rule's `unless` phrases."""
+        return self.groups.get(rule.groups.unless, NO_MENTIONS)
+
+    def layers(self) -> Iterable[Sequence[Mention]]:
+        """Every list of mentions the matcher found, one per group (for tests)."""
+        return self.groups.values()
+
+    def in_sentence(self, mentions: Sequence[Mention], sentence: int) -> Sequence[Mention]:
         """The members of `mentions` found in `sentence`, in their order in `mentions`.
 
         Each list is indexed once: its sentences, which are in order when its mentions are in
-        text order (every list the rules pass is), so a sentence's mentions are one slice found
-        by bisection. A list out of order is sorted by sentence first (stably). An empty list,
-        often a fresh `group()` default, is not indexed."""
+        text order (every layer is), so a sentence's mentions are one slice found by
+        bisection. A list out of order is sorted by sentence first (stably). An empty list is
+        not indexed."""
         if not mentions:
-            return []
+            return NO_MENTIONS
         cached = self._sentence_index.get(id(mentions))
         if cached is None:
             ordered = mentions
@@ -106,15 +161,16 @@ class Document:
             _, ordered, sentences = cached
         start = bisect.bisect_left(sentences, sentence)
         if start == len(sentences) or sentences[start] != sentence:
-            return []
+            return NO_MENTIONS
         return ordered[start : bisect.bisect_right(sentences, sentence, start)]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
 
     def sentence_at(self, offset: int) -> int:
         """The index of the sentence holding `offset` (the one before it, between sentences)."""
-        starts = self._sentence_starts
-        if not starts:
-            self._sentence_starts = starts = [s.start for s in self.sentences]
-        return max(bisect.bisect_right(starts, offset) - 1, 0)
+        return max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
 
     def is_question(self, sentence: int) -> bool:
         span = self.sentences[sentence]
@@ -154,18 +210,19 @@ class Document:
             kind
             for kind in cues & (SUPPRESSING_CUES | OWN_WORDS_CUES)
             if kind not in CLAUSE_SCOPED_CUES
-            or any(
-                m.start >= clause_start
-                for m in self.in_sentence(self.group(f"cue:{kind}"), sentence)
-            )
+        } | {
+            kind
+            for kind in CLAUSE_SCOPED_CUES
+            if kind in cues
+            and any(m.start >= clause_start for m in self.in_sentence(self.cues(kind), sentence))
         }
         return _suppressing(reaching)
 
     def quote(self, mention: Mention) -> str:
         return self.text[mention.start : mention.end]
 
-    def has_cue(self, kind: str) -> bool:
-        return bool(self.group(f"cue:{kind}"))
+    def has_cue(self, kind: CueKind) -> bool:
+        return bool(self.cues(kind))
 
     @cached_property
     def about_approved_product(self) -> bool:
@@ -188,8 +245,19 @@ class Document:
         promotes it at all is the page judgement's call)."""
         return bool(self.products) and not self.about_approved_product
 
+    @cached_property
+    def product_sentences(self) -> frozenset[int]:
+        """The sentences that name a cell product."""
+        return frozenset(self.sentence_of[m] for m in self.products)
 
-def _overlaps(mention: Mention, others: list[Mention], starts: list[int]) -> bool:
+    @cached_property
+    def product_section_sentences(self) -> frozenset[int]:
+        """The sentences of the sections that name a cell product."""
+        sections = {self.sentences[i].section for i in self.product_sentences}
+        return frozenset(i for i, s in enumerate(self.sentences) if s.section in sections)
+
+
+def _overlaps(mention: Mention, others: Sequence[Mention], starts: list[int]) -> bool:
     index = bisect.bisect_right(starts, mention.start)
     for other in others[max(index - 3, 0) : index + 3]:
         if other.start < mention.end and mention.start < other.end:
@@ -214,7 +282,7 @@ def _composed_products(
     """
     found: list[Mention] = []
     heads_of: dict[str, tuple[list[int], list[tuple[int, int, str]]]] = {}
-    for source in document.group("composed:source"):
+    for source in document.groups.get(COMPOSED_SOURCE_GROUP, NO_MENTIONS):
         accepted = heads_of.get(source.key)
         if accepted is None:
             allowed = heads_by_source.get(source.key, frozenset())
@@ -228,7 +296,7 @@ def _composed_products(
         if document.sentence_at(head_start) != document.sentence_of[source]:
             continue
         if _joins_one_name(document.text[source.end : head_start], window):
-            found.append(Mention("product", source.key, source.start, head_end))
+            found.append(Mention(PRODUCT_GROUP, source.key, source.start, head_end))
     return found
 
 
@@ -252,7 +320,7 @@ def _composed_head_first(
     kept = leftmost_longest_sorted([h for h in heads if h[2] in rule.heads])
     ends = [h[1] for h in kept]
     found: list[Mention] = []
-    for source in document.group("composed:source"):
+    for source in document.groups.get(COMPOSED_SOURCE_GROUP, NO_MENTIONS):
         index = bisect.bisect_right(ends, source.start) - 1
         if index < 0:
             continue
@@ -263,14 +331,18 @@ def _composed_head_first(
         if _joins_one_name(gap, rule.window) and not rule.linking_words.isdisjoint(
             gap.lower().split()
         ):
-            found.append(Mention("product", source.key, head_start, source.end))
+            found.append(Mention(PRODUCT_GROUP, source.key, head_start, source.end))
     return found
 
 
 # Page cues that are pronouns. One of two letters written in capitals amid lower-case text is
 # an abbreviation ("US", the United States), not the pronoun ("us"); a longer one is the
 # pronoun stressed ("made for YOU").
-PRONOUN_CUE_GROUPS = frozenset({"page:first_person_plural", "page:second_person"})
+PRONOUN_CUE_GROUPS = frozenset(
+    {PAGE_CUE_GROUPS["first_person_plural"], PAGE_CUE_GROUPS["second_person"]}
+)
+PAGE_CUE_GROUP_NAMES = frozenset(PAGE_CUE_GROUPS.values())
+CUE_GROUP_NAMES = frozenset(CUE_GROUPS.values())
 
 
 def _abbreviation(text: str, mention: Mention) -> bool:
@@ -290,11 +362,12 @@ def analyse(
     composed_source_after: SourceAfterHead | None = None,
     cover_only_keys: frozenset[str] = frozenset(),
     generic_product_keys: frozenset[str] = frozenset(),
-    harm_denials: frozenset[str] = frozenset(),
+    harm_denials: Sequence[Rule] = (),
     language: str | None = None,
 ) -> Document:
     """`language`: the page's identified language; page cues of other languages are dropped
-    (`page_cue_counts`). None keeps them all."""
+    (`page_cue_counts`). None keeps them all. `harm_denials`: rules whose phrases deny any
+    harm ("no side effects")."""
     sentences, sections = segment(text)
     folded = fold_text(text, vocabulary=matcher.vocabulary)
     found = matcher.find_all(folded)
@@ -309,32 +382,33 @@ def analyse(
     by_group: dict[str, list[Mention]] = defaultdict(list)
     sentence_of: dict[Mention, int] = dict(zip(mentions, sentence_indexes, strict=True))
     for mention in mentions:
-        if mention.group.startswith("page:") and (
+        if mention.group in PAGE_CUE_GROUP_NAMES and (
             not page_cue_counts(mention.key, language) or _abbreviation(text, mention)
         ):
             continue
         by_group[mention.group].append(mention)
     cues_by_sentence: dict[int, set[str]] = defaultdict(set)
     for group, members in by_group.items():
-        if group.startswith("cue:"):
+        if group in CUE_GROUP_NAMES:
             for mention in members:
                 cues_by_sentence[sentence_of[mention]].add(mention.key)
+    # Every layer but the lexicon entities, which are chosen with its help; then the document
+    # with them too, frozen from then on.
     document = Document(
         text,
         sentences,
         sections,
-        dict(by_group),
         sentence_of,
         cues_by_sentence,
         cover_only_keys=cover_only_keys,
         generic_product_keys=generic_product_keys,
         folded=folded,
+        groups=dict(by_group),
     )
 
-    approved = document.group("approved")
+    approved = document.groups.get(APPROVED_GROUP, NO_MENTIONS)
     approved_starts = [m.start for m in approved]
-    document.approved = approved
-    explicit = document.group("product")
+    explicit = document.groups.get(PRODUCT_GROUP, NO_MENTIONS)
     explicit_starts = [m.start for m in explicit]
     composed = [
         m
@@ -367,24 +441,21 @@ def analyse(
             composed += head_first
     for mention in composed:
         sentence_of[mention] = document.sentence_at(mention.start)
-    document.products = [
+    products = [
         m
-        for m in sorted(explicit + composed, key=lambda m: m.start)
+        for m in sorted([*explicit, *composed], key=lambda m: m.start)
         if not _overlaps(m, approved, approved_starts)
         and not document.is_suppressed_at(sentence_of[m], m.start)
     ]
     # A condition in a sentence about risks ("side effects include infertility") is a harm the
     # text warns of, not something the product is offered for; unless the sentence denies the
-    # risks ("treats MS with no side effects": `harm_denials`, the phrase groups of rules that
-    # find such claims).
-    denying = {sentence_of[m] for group in harm_denials for m in document.group(group)}
-    document.conditions = [
+    # risks ("treats MS with no side effects": `harm_denials`, the rules that find such
+    # claims by their phrases).
+    denying = {sentence_of[m] for rule in harm_denials for m in document.rule_phrases(rule)}
+    conditions = [
         m
-        for m in document.group("condition")
+        for m in document.groups.get(CONDITION_GROUP, NO_MENTIONS)
         if not document.is_suppressed_at(sentence_of[m], m.start)
-        and (
-            "adverse" not in document.cues_by_sentence.get(sentence_of[m], ())
-            or sentence_of[m] in denying
-        )
+        and ("adverse" not in cues_by_sentence.get(sentence_of[m], ()) or sentence_of[m] in denying)
     ]
-    return document
+    return replace(document, products=products, approved=approved, conditions=conditions)

@@ -85,10 +85,8 @@ class Checker:
             generic_product_keys=frozenset(
                 k for k, p in lexicons.products.items() if p.id == "stem_cell_unspecified"
             ),
-            harm_denials=frozenset(
-                rule.groups.any
-                for rule in rules.rules
-                if rule.category == "safety_claim" and rule.patterns
+            harm_denials=tuple(
+                rule for rule in rules.rules if rule.category == "safety_claim" and rule.patterns
             ),
         )
         # Per rule, its references' response fields for each detail level and their relevance

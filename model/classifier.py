@@ -33,6 +33,7 @@ from model.vocabulary import CATEGORIES
 
 if TYPE_CHECKING:
     from model.analysis import Document
+    from model.lexicons import PageFamily
 
 ARTIFACT_DIR = Path(__file__).parent / "artifacts"
 ARTIFACT_NAME = "classifier.joblib"  # the scikit-learn Pipeline (training, inspection, tests)
@@ -187,7 +188,7 @@ _TREATMENT_REFERENCE = LinearPattern(
     ignore_case=True,
     word_start_groups=frozenset({1}),
 )
-TREATMENT_GROUPS = ("page:offer", "page:protocol", "page:own_patients")
+TREATMENT_FAMILIES: tuple[PageFamily, ...] = ("offer", "protocol", "own_patients")
 
 
 def speaks_of_a_treatment(document: Document, index: int) -> bool:
@@ -196,8 +197,8 @@ def speaks_of_a_treatment(document: Document, index: int) -> bool:
     flag alone. A sentence that only describes a disease is none of these."""
     if document.in_sentence(document.products, index):
         return True
-    for group in TREATMENT_GROUPS:
-        mentions = document.group(group)
+    for family in TREATMENT_FAMILIES:
+        mentions = document.page_cues(family)
         # A group with no mention is skipped: `in_sentence` indexes each list it is given.
         if mentions and document.in_sentence(mentions, index):
             return True
@@ -229,7 +230,7 @@ def claims_of_a_treatment(document: Document, index: int) -> bool:
     such a sentence may be flagged by the classifier alone: read on real pages, the classifier's
     other confident sentences defined a product, told what a family decided, or pointed to an
     article, and a reviewer would flag none of them (issue 16)."""
-    effects = document.group("cue:claimed_effect")
+    effects = document.cues("claimed_effect")
     if not effects or not document.in_sentence(effects, index):
         return False
     return speaks_of_a_treatment(document, index)

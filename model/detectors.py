@@ -11,13 +11,14 @@ import bisect
 import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from model.analysis import Document
 from model.classifier import SentenceClassifier, SentenceScores
-from model.lexicons import Lexicons
+from model.lexicons import Lexicons, Product
 from model.linear_regex import compiled_spans
-from model.matcher import Mention
+from model.matcher import PRODUCT_GROUP, Mention
 from model.report import Flag, Span
 from model.rules import Rule
 
@@ -127,10 +128,66 @@ def _short_quote(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+@dataclass(frozen=True)
+class ClaimContext:
+    """What detectors read: the analysed document, the lexicons, and the sentence classifier
+    with its scores (absent when the checker runs without one); and what detectors derive from
+    the document and the lexicons, computed when a rule first asks and kept for the others
+    (caches of values that depend on these two only)."""
+
+    document: Document
+    lexicons: Lexicons
+    classifier: SentenceClassifier | None = None
+    scores: SentenceScores | None = None
+    # Cache of `reference_sentences`, by reference.
+    _reference_sentences: dict[str, frozenset[int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @cached_property
+    def main_product(self) -> Product | None:
+        """The page's main cell product: the most mentioned (named products before a generic
+        "stem cells"), then the first mentioned."""
+        document, products = self.document, self.lexicons.products
+        if not document.products:
+            return None
+        counts: dict[str, int] = {}
+        specific = [m for m in document.products if products[m.key].id != GENERIC_PRODUCT]
+        for mention in specific or document.products:
+            counts[mention.key] = counts.get(mention.key, 0) + 1
+        key = max(
+            counts,
+            key=lambda k: (counts[k], -min(m.start for m in document.products if m.key == k)),
+        )
+        return products[key]
+
+    def reference_sentences(self, reference: str) -> frozenset[int]:
+        """Sentences holding a mention that an `all_of` reference, `@product[:id]` or
+        `@condition[:group]`, stands for."""
+        found = self._reference_sentences.get(reference)
+        if found is None:
+            document, lexicons = self.document, self.lexicons
+            kind, _, narrow = reference[1:].partition(":")
+            if kind == "product":
+                mentions = [
+                    m
+                    for m in document.products
+                    if not narrow or lexicons.products[m.key].id == narrow
+                ]
+            else:
+                mentions = [
+                    m
+                    for m in document.conditions
+                    if not narrow or lexicons.conditions[m.key].group == narrow
+                ]
+            found = frozenset(document.sentence_of[m] for m in mentions)
+            self._reference_sentences[reference] = found
+        return found
+
+
 def _rule_flag(
     rule: Rule,
-    document: Document,
-    lexicons: Lexicons,
+    context: ClaimContext,
     evidence: list[Span],
     *,
     confidence: float,
@@ -139,7 +196,8 @@ def _rule_flag(
 ) -> Flag:
     """A flag of a whole-page or phrase rule: about the page's main product, explained from the
     rule's template with `values` and that product's label."""
-    product = _dominant_product(document, lexicons)
+    main = context.main_product
+    product = None if main is None else {"id": main.id, "label": main.label}
     values.setdefault("product", product["label"] if product else "the cell product")
     return Flag(
         rule_id=rule.id,
@@ -194,35 +252,15 @@ def _lexicon_mentions(
     return found
 
 
-def _reference_sentences(reference: str, document: Document, lexicons: Lexicons) -> set[int]:
-    """Sentences holding a mention that `@product[:id]` / `@condition[:group]` stands for
-    (computed once per document and reference)."""
-    cache = document.memo
-    found = cache.get(reference)
-    if found is None:
-        kind, _, narrow = reference[1:].partition(":")
-        if kind == "product":
-            mentions = [
-                m for m in document.products if not narrow or lexicons.products[m.key].id == narrow
-            ]
-        else:
-            mentions = [
-                m
-                for m in document.conditions
-                if not narrow or lexicons.conditions[m.key].group == narrow
-            ]
-        found = cache[reference] = {document.sentence_of[m] for m in mentions}
-    return found
-
-
-def _all_of_sentences(rule: Rule, document: Document, lexicons: Lexicons) -> set[int]:
-    """The sentences where every `all_of` group has at least one match: the only ones
+def _all_of_sentences(rule: Rule, context: ClaimContext) -> set[int]:
+    """The sentences where every `all_of` entry has at least one match: the only ones
     `_all_of_hit` can accept, so the others are never examined."""
+    document = context.document
     candidates: set[int] | None = None
-    for group, references in zip(rule.groups.all_of, rule.groups.references, strict=True):
-        sentences = {document.sentence_of[m] for m in document.group(group)}
+    for entry, references in enumerate(rule.groups.references):
+        sentences = {document.sentence_of[m] for m in document.rule_all_of(rule, entry)}
         for reference in references:
-            sentences |= _reference_sentences(reference, document, lexicons)
+            sentences |= context.reference_sentences(reference)
         candidates = sentences if candidates is None else candidates & sentences
         if not candidates:
             return set()
@@ -233,11 +271,11 @@ def _all_of_hit(
     rule: Rule, document: Document, lexicons: Lexicons, sentence: int
 ) -> list[Mention] | None:
     chosen: list[Mention] = []
-    for group, references in zip(rule.groups.all_of, rule.groups.references, strict=True):
-        found = document.in_sentence(document.group(group), sentence)
+    for entry, references in enumerate(rule.groups.references):
+        found = document.in_sentence(document.rule_all_of(rule, entry), sentence)
         if references:
             found = sorted(
-                found + _lexicon_mentions(references, document, lexicons, sentence),
+                [*found, *_lexicon_mentions(references, document, lexicons, sentence)],
                 key=lambda m: m.start,
             )
         if not found:
@@ -281,22 +319,15 @@ def _regex_mentions(rule: Rule, document: Document) -> list[Mention]:
     return mentions
 
 
-def _sentences_near_products(document: Document, scope: str) -> set[int]:
+def _sentences_near_products(document: Document, scope: str) -> frozenset[int]:
     """Sentences in the same `scope` (sentence or section) as a product mention."""
-    key = f"near_product:{scope}"
-    if key not in document.memo:
-        with_product = {document.sentence_of[m] for m in document.products}
-        if scope == "sentence":
-            document.memo[key] = with_product
-        else:
-            sections = {document.sentences[i].section for i in with_product}
-            document.memo[key] = {
-                i for i, s in enumerate(document.sentences) if s.section in sections
-            }
-    return document.memo[key]
+    if scope == "sentence":
+        return document.product_sentences
+    return document.product_section_sentences
 
 
-def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
+def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
+    document, lexicons = context.document, context.lexicons
     # A regex or phrase-list rule: the first match of each sentence, the sentence's evidence
     # (a regex's first hit, unless a phrase of the list starts before it).
     first_match: dict[int, Mention] = {}
@@ -305,17 +336,17 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
             first_match.setdefault(document.sentence_at(found.start), found)
     if rule.patterns:
         sentence_of = document.sentence_of
-        for found in document.group(rule.groups.any):  # in text order
+        for found in document.rule_phrases(rule):  # in text order
             sentence = sentence_of[found]
             if found.start < first_match.setdefault(sentence, found).start:
                 first_match[sentence] = found
     if rule.regex or rule.patterns:
         candidates = set(first_match)
     else:
-        candidates = _all_of_sentences(rule, document, lexicons)
+        candidates = _all_of_sentences(rule, context)
     if not candidates:
         return []
-    unless = {document.sentence_of[m] for m in document.group(rule.groups.unless)}
+    unless = {document.sentence_of[m] for m in document.rule_unless(rule)}
     near = rule.options.get("near_product")
     if near is not None:
         candidates &= _sentences_near_products(document, near)
@@ -353,8 +384,7 @@ def detect_phrase(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fl
     return [
         _rule_flag(
             rule,
-            document,
-            lexicons,
+            context,
             evidence[:8],
             confidence=0.8 if rule.patterns else 0.75,
             sentence_indexes=sentences,
@@ -394,27 +424,6 @@ def _product_candidates(document: Document, lexicons: Lexicons) -> list[_Candida
             candidate.names_a_source = document.sentence_of[candidate.mention] in acellular
     candidates.sort(key=lambda c: c.mention.start)
     return candidates
-
-
-def _dominant_product(document: Document, lexicons: Lexicons) -> dict[str, str] | None:
-    """The page's main cell product (most mentioned, then first), a fresh dict per flag."""
-    if not document.products:
-        return None
-    if "dominant_product" not in document.memo:
-        document.memo["dominant_product"] = _find_dominant_product(document, lexicons)
-    return dict(document.memo["dominant_product"])
-
-
-def _find_dominant_product(document: Document, lexicons: Lexicons) -> dict[str, str]:
-    counts: dict[str, int] = {}
-    specific = [m for m in document.products if lexicons.products[m.key].id != GENERIC_PRODUCT]
-    for mention in specific or document.products:
-        counts[mention.key] = counts.get(mention.key, 0) + 1
-    key = max(
-        counts, key=lambda k: (counts[k], -min(m.start for m in document.products if m.key == k))
-    )
-    product = lexicons.products[key]
-    return {"id": product.id, "label": product.label}
 
 
 def _nearest(candidates: list[_Candidate], mention: Mention) -> _Candidate:
@@ -565,7 +574,7 @@ def _excluded_for(
         if condition_key
         in (
             lexicons.products[key].legitimate_for
-            if group == "product"
+            if group == PRODUCT_GROUP
             else lexicons.approved[key].approved_conditions
         )
     )
@@ -579,15 +588,16 @@ def _usable_for(excluded: frozenset, candidates: list[_Candidate], document: Doc
         sentence = document.sentence_of[candidate.mention]
         by_sentence.setdefault(sentence, []).append(candidate)
         # An approved product named off-label counts only within its own sentence.
-        if candidate.mention.group == "product":
+        if candidate.mention.group == PRODUCT_GROUP:
             section = document.sentences[sentence].section
             by_section.setdefault(section, []).append(candidate)
-    cell_products = [c for c in usable if c.mention.group == "product"]
+    cell_products = [c for c in usable if c.mention.group == PRODUCT_GROUP]
     named = [c for c in cell_products if c.product_id != GENERIC_PRODUCT]
     return _Usable(by_sentence, by_section, cell_products, _main_names(named))
 
 
-def detect_pairs(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
+def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
+    document, lexicons = context.document, context.lexicons
     candidates = _product_candidates(document, lexicons)
     if not candidates:
         return []
@@ -742,7 +752,8 @@ def _link_quote(document: Document, sentence: Any) -> str:
 # --- one product for many unrelated diseases -----------------------------------------------------
 
 
-def detect_broad(rule: Rule, document: Document, lexicons: Lexicons) -> list[Flag]:
+def detect_broad(rule: Rule, context: ClaimContext) -> list[Flag]:
+    document, lexicons = context.document, context.lexicons
     min_conditions = int(rule.options.get("min_conditions", 4))
     min_groups = int(rule.options.get("min_groups", 3))
     covered = {
@@ -760,8 +771,7 @@ def detect_broad(rule: Rule, document: Document, lexicons: Lexicons) -> list[Fla
     return [
         _rule_flag(
             rule,
-            document,
-            lexicons,
+            context,
             [Span(first_mentions[n].start, first_mentions[n].end) for n in names[:10]],
             confidence=0.85,
             sentence_indexes={document.sentence_of[first_mentions[n]] for n in names},
@@ -793,9 +803,8 @@ def _claim_span(document: Document, claim: Flag) -> Span:
     return Span(sentence.start, sentence.end)
 
 
-def detect_missing_disclosure(
-    rule: Rule, document: Document, lexicons: Lexicons, flags: list[Flag]
-) -> list[Flag]:
+def detect_missing_disclosure(rule: Rule, context: ClaimContext, flags: list[Flag]) -> list[Flag]:
+    document = context.document
     if not document.products or document.has_cue("disclosure"):
         return []
     # Only a rule's claim is qualified: a classifier-only sentence is not evidence enough.
@@ -816,8 +825,7 @@ def detect_missing_disclosure(
     return [
         _rule_flag(
             rule,
-            document,
-            lexicons,
+            context,
             [span],
             confidence=0.7,
             sentence_indexes=set(claim.sentence_indexes),
@@ -827,17 +835,6 @@ def detect_missing_disclosure(
 
 
 # --- the registry: one detector per rule kind ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClaimContext:
-    """What detectors read: the analysed document, the lexicons, and the sentence classifier
-    with its scores (absent when the checker runs without one)."""
-
-    document: Document
-    lexicons: Lexicons
-    classifier: SentenceClassifier | None = None
-    scores: SentenceScores | None = None
 
 
 @dataclass
@@ -851,11 +848,9 @@ class ClaimsFound:
 Detector = Callable[[Rule, ClaimContext, ClaimsFound, bool], list[Flag]]
 
 
-def _sentence_rule(
-    detect: Callable[[Rule, Document, Lexicons], list[Flag]],
-) -> Detector:
+def _sentence_rule(detect: Callable[[Rule, ClaimContext], list[Flag]]) -> Detector:
     def run(rule: Rule, context: ClaimContext, found: ClaimsFound, explain: bool) -> list[Flag]:
-        return detect(rule, context.document, context.lexicons)
+        return detect(rule, context)
 
     return run
 
@@ -884,7 +879,7 @@ def _assess(context: ClaimContext, found: ClaimsFound, explain: bool) -> list[Fl
 def _missing_disclosure(
     rule: Rule, context: ClaimContext, found: ClaimsFound, explain: bool
 ) -> list[Flag]:
-    return detect_missing_disclosure(rule, context.document, context.lexicons, found.flags)
+    return detect_missing_disclosure(rule, context, found.flags)
 
 
 DETECTORS: dict[str, Detector] = {

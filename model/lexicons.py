@@ -48,11 +48,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast, get_args
 
 from model.datafiles import read_yaml
 from model.language import UNDETERMINED
-from model.matcher import COMPOSED_HEAD_GROUP, Phrase
+from model.matcher import (
+    APPROVED_GROUP,
+    COMPOSED_HEAD_GROUP,
+    COMPOSED_SOURCE_GROUP,
+    CONDITION_GROUP,
+    PRODUCT_GROUP,
+    Phrase,
+)
 from model.normalise import fold_terms
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -76,7 +83,11 @@ LANGUAGE_FILE_KEYS = frozenset(
 # Open-ended terms must be at least this long (letters and spaces): a short one would start too
 # many other words.
 MIN_OPEN_TERM = 4
-CUE_KINDS: tuple[str, ...] = (
+# The kinds of context cue (`context_cues.yaml`, `cues:` of a language file) and the page cue
+# families (`page_cues.yaml`): a file naming another is refused. Code reads a kind's mentions
+# as `Document.cues(kind)` and a family's as `Document.page_cues(family)`, so a misspelt one is
+# a type error.
+CueKind = Literal[
     "critical",
     "informational",
     "prognosis",
@@ -89,7 +100,29 @@ CUE_KINDS: tuple[str, ...] = (
     "veterinary",
     "other_treatment",
     "claimed_effect",
-)
+]
+CUE_KINDS: tuple[CueKind, ...] = get_args(CueKind)
+PageFamily = Literal[
+    "provider_voice",
+    "offer",
+    "call_to_action",
+    "booking",
+    "protocol",
+    "own_patients",
+    "attribution",
+    "third_party",
+    "research",
+    "registry",
+    "news",
+    "cosmetic",
+    "plant_source",
+    "first_person_plural",
+    "second_person",
+]
+PAGE_FAMILIES: tuple[PageFamily, ...] = get_args(PageFamily)
+# Their matcher groups.
+CUE_GROUPS: dict[CueKind, str] = {kind: f"cue:{kind}" for kind in CUE_KINDS}
+PAGE_CUE_GROUPS: dict[PageFamily, str] = {family: f"page:{family}" for family in PAGE_FAMILIES}
 
 
 class LexiconError(ValueError):
@@ -154,9 +187,9 @@ class Lexicons:
     composed_heads: dict[str, frozenset[str]] = field(default_factory=dict)
     # The same products named head first ("cells taken from your bone marrow").
     composed_source_after: SourceAfterHead | None = None
-    # The page cue families of `page_cues.yaml` (matched as group "page:<family>"), and the
+    # The page cue families of `page_cues.yaml` (matched as `PAGE_CUE_GROUPS`), and the
     # languages each family has phrases in.
-    page_families: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    page_families: dict[PageFamily, tuple[str, ...]] = field(default_factory=dict)
     # Languages with a `languages/<code>.yaml` file, and their number of terms.
     languages: dict[str, int] = field(default_factory=dict)
 
@@ -184,7 +217,7 @@ def page_cue_counts(key: str, language: str | None) -> bool:
     return language in languages or "en" in languages
 
 
-def _page_cue_phrases(family: str, by_language: Mapping[str, list[str]]) -> list[Phrase]:
+def _page_cue_phrases(family: PageFamily, by_language: Mapping[str, list[str]]) -> list[Phrase]:
     """One phrase per folded cue, keyed by its family and all its languages: the matcher keeps
     one of several keys on the same span, so a cue two languages share carries both."""
     languages_of: dict[str, set[str]] = defaultdict(set)
@@ -194,7 +227,7 @@ def _page_cue_phrases(family: str, by_language: Mapping[str, list[str]]) -> list
             languages_of[folded].add(language)
             written.setdefault(folded, cue)
     return [
-        Phrase(f"page:{family}", page_cue_key(family, languages), written[folded])
+        Phrase(PAGE_CUE_GROUPS[family], page_cue_key(family, languages), written[folded])
         for folded, languages in sorted(languages_of.items())
     ]
 
@@ -267,7 +300,7 @@ def _open_conditions(data: dict[str, Any], conditions: dict[str, Condition]) -> 
             conditions[name] = Condition(
                 name=name, mesh=record.get("mesh"), group=record["group"], icd10cm=record["icd10cm"]
             )
-        phrases += [Phrase("condition", name, term) for term in record["terms"]]
+        phrases += [Phrase(CONDITION_GROUP, name, term) for term in record["terms"]]
     return phrases
 
 
@@ -286,7 +319,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
             autologous=record.get("autologous"),
             legitimate_for=frozenset(record.get("legitimate_for") or ()),
         )
-        phrases += _phrases("product", record["key"], record, inflect=True)
+        phrases += _phrases(PRODUCT_GROUP, record["key"], record, inflect=True)
 
     approved: dict[str, ApprovedUse] = {}
     for section in ("approved_products", "legitimate_procedures"):
@@ -299,7 +332,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
                 note=record.get("note") or "",
                 cover_only=bool(record.get("cover_only", False)),
             )
-            phrases += _phrases("approved", record["key"], record)
+            phrases += _phrases(APPROVED_GROUP, record["key"], record)
 
     for record in products_data.get("not_cell_products") or []:
         approved[record["key"]] = ApprovedUse(
@@ -310,7 +343,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
             note="not a human cell product",
             cover_only=True,
         )
-        phrases += _phrases("approved", record["key"], record)
+        phrases += _phrases(APPROVED_GROUP, record["key"], record)
 
     composed = products_data.get("composed_products") or {}
     composed_heads: dict[str, frozenset[str]] = {}
@@ -322,7 +355,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
             autologous=None,
             legitimate_for=frozenset(record.get("legitimate_for") or ()),
         )
-        phrases += [Phrase("composed:source", record["key"], t) for t in record["terms"]]
+        phrases += [Phrase(COMPOSED_SOURCE_GROUP, record["key"], t) for t in record["terms"]]
         heads = record.get("heads") or composed.get("heads") or []
         phrases += [Phrase(COMPOSED_HEAD_GROUP, h, h) for h in heads]
         composed_heads[record["key"]] = frozenset(heads)
@@ -340,14 +373,14 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         conditions[record["name"]] = Condition(
             name=record["name"], mesh=record.get("mesh"), group=record["group"]
         )
-        phrases += _phrases("condition", record["name"], record)
+        phrases += _phrases(CONDITION_GROUP, record["name"], record)
 
     open_data = _read_open_conditions(data_dir / OPEN_CONDITIONS_FILENAME)
     phrases += _open_conditions(open_data, conditions)
 
     for kind in CUE_KINDS:
         for cue in cues_data.get(kind) or []:
-            phrases.append(Phrase(f"cue:{kind}", kind, cue))
+            phrases.append(Phrase(CUE_GROUPS[kind], kind, cue))
 
     language_phrases, language_versions, languages = _language_phrases(
         data_dir / LANGUAGES_DIRNAME, set(products), set(approved), set(conditions)
@@ -355,8 +388,11 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
     phrases += language_phrases
 
     page_cues_data = _read(data_dir / "page_cues.yaml")
-    page_families: dict[str, tuple[str, ...]] = {}
-    for family, by_language in page_cues_data["families"].items():
+    page_families: dict[PageFamily, tuple[str, ...]] = {}
+    for name, by_language in page_cues_data["families"].items():
+        if name not in PAGE_CUE_GROUPS:
+            raise LexiconError(f"page_cues.yaml: unknown family {name!r} (PAGE_FAMILIES)")
+        family = cast(PageFamily, name)
         page_families[family] = tuple(sorted(by_language))
         phrases += _page_cue_phrases(family, by_language)
 
@@ -417,14 +453,14 @@ def _language_phrases(
             raise LexiconError(f"{where}: open_endings must be true or false")
         count = len(phrases)
         for group, section, known in (
-            ("product", "products", products),
-            ("approved", "approved", approved),
-            ("condition", "conditions", conditions),
+            (PRODUCT_GROUP, "products", products),
+            (APPROVED_GROUP, "approved", approved),
+            (CONDITION_GROUP, "conditions", conditions),
         ):
             # Suffixes inflect nouns: they apply to products and conditions, not to approved
             # names, which are matched as written.
-            endings = suffixes if group != "approved" else [""]
-            open_end = open_endings and group != "approved"
+            endings = suffixes if group != APPROVED_GROUP else [""]
+            open_end = open_endings and group != APPROVED_GROUP
             for key, terms in _terms_of(data.get(section), known, f"{where} {section}").items():
                 phrases += [
                     Phrase(
@@ -440,10 +476,10 @@ def _language_phrases(
         for name, terms in abbreviations.items():
             if any(term == term.lower() for term in terms):
                 raise LexiconError(f"{where} abbreviations: {name!r} needs upper-case letters")
-            phrases += [Phrase("condition", name, term, True) for term in terms]
+            phrases += [Phrase(CONDITION_GROUP, name, term, True) for term in terms]
         cues = _terms_of(data.get("cues"), set(CUE_KINDS), f"{where} cues")
         for kind, terms in cues.items():
-            phrases += [Phrase(f"cue:{kind}", kind, term) for term in terms]
+            phrases += [Phrase(CUE_GROUPS[cast(CueKind, kind)], kind, term) for term in terms]
         versions.append(str(data.get("version", "0")))
         languages[path.stem] = len(phrases) - count
     return phrases, versions, languages

@@ -39,9 +39,15 @@ from model.datafiles import (
 from model.hangul import continues_a_noun, is_hangul_syllable
 from model.normalise import ABSENT_FROM_FOLDED, FoldedText, fold_term, fold_terms
 
-COMPOSED_HEAD_GROUP = "composed:head"
+# The matcher's groups of lexicon phrases (`model.lexicons` fills them; the context and page
+# cue groups are named there, the rule phrase groups in `model.rules.RuleGroups`). Only the
+# analysis reads mentions by group name: `model.analysis.Document` serves them as typed layers.
+PRODUCT_GROUP = "product"
+APPROVED_GROUP = "approved"
 # The group whose Korean names end only where a noun may end (`model.hangul`).
 CONDITION_GROUP = "condition"
+COMPOSED_SOURCE_GROUP = "composed:source"
+COMPOSED_HEAD_GROUP = "composed:head"
 # Surrogate code points, which the automaton (UTF-8 inside) cannot read: `scan` reads each as
 # ABSENT_FROM_FOLDED, a character no term holds (nor a surrogate).
 _SURROGATES_ABSENT = dict.fromkeys(range(0xD800, 0xE000), ABSENT_FROM_FOLDED)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,10 +184,10 @@ def _out_of_scope(document: Document) -> str | None:
     sentences or more amid cosmetics vocabulary (in three sentences, or a third of a short
     page's), with no named human cell product (a generic "stem cells" on such a page is the
     plant's)."""
-    veterinary = sentences_with(document, document.group("cue:veterinary"))
+    veterinary = sentences_with(document, document.cues("veterinary"))
     if veterinary - 1 >= max(3, VETERINARY_SHARE * len(document.sentences)):
         return "veterinary"
-    cosmetic = document.group("page:cosmetic")
+    cosmetic = document.page_cues("cosmetic")
     if len(_plant_stem_cell_sentences(document, cosmetic)) >= 2:
         if sentences_with(document, cosmetic) >= min(3, COSMETIC_SHARE * len(document.sentences)):
             named = [
@@ -198,13 +199,13 @@ def _out_of_scope(document: Document) -> str | None:
     return None
 
 
-def _plant_stem_cell_sentences(document: Document, cosmetic: list[Mention]) -> set[int]:
+def _plant_stem_cell_sentences(document: Document, cosmetic: Sequence[Mention]) -> set[int]:
     """Sentences that speak of plant "stem cells": a named plant stem cell ("apple stem
     cells"), or a plant or fruit beside a generic or cosmetic stem cell mention ("stem cells
     taken from a rare apple", "células madre vegetales")."""
     sentence_of = document.sentence_of
     named_plants = {sentence_of[m] for m in cosmetic if "stem cell" in document.quote(m).lower()}
-    plants = {sentence_of[m] for m in document.group("page:plant_source")}
+    plants = {sentence_of[m] for m in document.page_cues("plant_source")}
     generic = {
         sentence_of[m]
         for m in document.products

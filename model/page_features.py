@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from model.analysis import Document
 from model.characters import is_word_character
-from model.lexicons import page_cue_languages
+from model.lexicons import CueKind, PageFamily, page_cue_languages
 from model.linear_regex import NOT_WORD_OR_END, LinearPattern
+from model.matcher import Mention
 from model.report import Flag, Span
 
 # A missing disclosure is the absence of a sentence, not a claim: a disclaimer appended to an ad
@@ -160,32 +161,36 @@ class Quotations:
         return bool(claim.evidence)
 
 
-def _first(mentions: list[Any]) -> Span | None:
+def _first(mentions: Sequence[Any]) -> Span | None:
     return Span(mentions[0].start, mentions[0].end) if mentions else None
 
 
-def sentences_with(document: Document, mentions: list[Any]) -> int:
+def sentences_with(document: Document, mentions: Sequence[Any]) -> int:
     return len({document.sentence_of[m] for m in mentions})
 
 
-def _sentences_of(group: str) -> Callable[[PageInputs], FeatureValue]:
-    """Sentences holding a mention of a matcher group: a `page_cues.yaml` family
-    ("page:<family>") or a `context_cues.yaml` cue ("cue:<kind>")."""
+Layer = Callable[[Document], Sequence[Mention]]
+
+
+def _sentences_of(layer: Layer) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a mention of a layer of cues."""
 
     def compute(inputs: PageInputs) -> FeatureValue:
         document = inputs.document
-        mentions = document.group(group)
+        mentions = layer(document)
         return FeatureValue(math.log1p(sentences_with(document, mentions)), _first(mentions))
 
     return compute
 
 
-def _family(name: str) -> Callable[[PageInputs], FeatureValue]:
-    return _sentences_of(f"page:{name}")
+def _family(family: PageFamily) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a page cue of `family` (`page_cues.yaml`)."""
+    return _sentences_of(lambda document: document.page_cues(family))
 
 
-def _cue(kind: str) -> Callable[[PageInputs], FeatureValue]:
-    return _sentences_of(f"cue:{kind}")
+def _cue(kind: CueKind) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a context cue of `kind` (`context_cues.yaml`)."""
+    return _sentences_of(lambda document: document.cues(kind))
 
 
 def _find(document: Document, pattern: LinearPattern) -> list[Span]:
@@ -214,9 +219,16 @@ def _pattern(pattern: LinearPattern) -> Callable[[PageInputs], FeatureValue]:
     return compute
 
 
-def _cue_spans(group: str) -> Callable[[Document], list[Span]]:
+def _cue_spans(kind: CueKind) -> Callable[[Document], list[Span]]:
     def locate(document: Document) -> list[Span]:
-        return [Span(m.start, m.end) for m in document.group(group)]
+        return [Span(m.start, m.end) for m in document.cues(kind)]
+
+    return locate
+
+
+def _family_spans(family: PageFamily) -> Callable[[Document], list[Span]]:
+    def locate(document: Document) -> list[Span]:
+        return [Span(m.start, m.end) for m in document.page_cues(family)]
 
     return locate
 
@@ -261,7 +273,7 @@ def _character_spans(characters: str) -> Callable[[Document], list[Span]]:
 
 def _registry_spans(document: Document) -> list[Span]:
     return sorted(
-        _cue_spans("page:registry")(document) + _pattern_spans(_NCT)(document),
+        _family_spans("registry")(document) + _pattern_spans(_NCT)(document),
         key=lambda span: span.start,
     )
 
@@ -281,19 +293,19 @@ STANCE_SOURCES = frozenset({"critical", "informational_cues", "disclosure"})
 STANCE_ALLOWANCE = 1
 # Where a page shows that it reports, in the order a sentence is credited to them.
 REPORTING_SOURCES: tuple[tuple[str, Callable[[Document], list[Span]]], ...] = (
-    ("critical", _cue_spans("cue:critical")),
-    ("informational_cues", _cue_spans("cue:informational")),
+    ("critical", _cue_spans("critical")),
+    ("informational_cues", _cue_spans("informational")),
     ("registry", _registry_spans),
-    ("research", _cue_spans("page:research")),
+    ("research", _family_spans("research")),
     ("citations", _pattern_spans(_CITATION)),
-    ("attribution", _cue_spans("page:attribution")),
+    ("attribution", _family_spans("attribution")),
     ("quotation", _character_spans(QUOTATION_MARKS)),
-    ("third_party", _cue_spans("page:third_party")),
-    ("news", _cue_spans("page:news")),
+    ("third_party", _family_spans("third_party")),
+    ("news", _family_spans("news")),
     ("dateline", _pattern_spans(_DATELINE, on_lines=True)),
-    ("disclosure", _cue_spans("cue:disclosure")),
-    ("cosmetic", _cue_spans("page:cosmetic")),
-    ("veterinary", _cue_spans("cue:veterinary")),
+    ("disclosure", _cue_spans("disclosure")),
+    ("cosmetic", _family_spans("cosmetic")),
+    ("veterinary", _cue_spans("veterinary")),
 )
 
 
@@ -413,7 +425,7 @@ def _claim_categories(inputs: PageInputs) -> FeatureValue:
 
 def _testimonials(inputs: PageInputs) -> FeatureValue:
     stories = [f for f in inputs.claims if f.category == "testimonial"]
-    own = inputs.document.group("page:own_patients")
+    own = inputs.document.page_cues("own_patients")
     value = math.log1p(len(stories) + sentences_with(inputs.document, own))
     evidence = stories[0].evidence[0] if stories else _first(own)
     return FeatureValue(value, evidence)
@@ -445,19 +457,21 @@ def _classifier_count(inputs: PageInputs) -> FeatureValue:
     return FeatureValue(MISSING if values is None else math.log1p(sum(v >= 0.5 for v in values)))
 
 
+# The page cue families in which the page speaks as the provider.
+PROVIDER_FAMILIES: tuple[PageFamily, ...] = ("provider_voice", "offer")
+
+
 def _product_offer(inputs: PageInputs) -> FeatureValue:
     """Sentences in which the page speaks as the provider ("we", "our", an offer verb) and
     names a cell product: "We use bone marrow stem cells to…" is an offer in one line."""
     document = inputs.document
     voice = {
-        document.sentence_of[m]
-        for group in ("page:provider_voice", "page:offer")
-        for m in document.group(group)
+        document.sentence_of[m] for family in PROVIDER_FAMILIES for m in document.page_cues(family)
     }
     # "we" and "our" in English on a page in any language, as the offer families are read.
     voice |= {
         document.sentence_of[m]
-        for m in document.group("page:first_person_plural")
+        for m in document.page_cues("first_person_plural")
         if "en" in page_cue_languages(m.key)
     }
     offered = sorted(

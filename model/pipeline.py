@@ -29,7 +29,7 @@ from model.page import PageJudgement, PageModel, judge_page
 from model.page_features import PageInputs, Quotations
 from model.report import Flag
 from model.risk import risk_level, risk_score
-from model.rules import RuleCatalogue
+from model.rules import Rule, RuleCatalogue
 
 # Claims that endanger patients: a red flag wherever they stand on a promotional page.
 ENDANGERING_CATEGORIES = frozenset(
@@ -53,7 +53,7 @@ class PipelineParts:
     page_model: PageModel
     cover_only_keys: frozenset[str]
     generic_product_keys: frozenset[str]
-    harm_denials: frozenset[str] = frozenset()  # phrase groups of rules that deny any harm
+    harm_denials: tuple[Rule, ...] = ()  # rules whose phrases deny any harm
 
 
 @dataclass

@@ -51,7 +51,6 @@ def _document(text: str) -> Document:
         text=text,
         sentences=sentences,
         sections=sections,
-        mentions_by_group={},
         sentence_of={},
         cues_by_sentence={},
     )

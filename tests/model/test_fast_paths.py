@@ -643,7 +643,7 @@ def test_each_mention_is_in_the_sentence_bisection_finds(checker):
     for text in [*corpus.make_ads(3, 5000, 13), "", "   ", "Stem cells cure MS."]:
         document = checker.document(text)
         starts = [s.start for s in document.sentences]
-        for mentions in document.mentions_by_group.values():
+        for mentions in document.layers():
             for mention in mentions:
                 expected = max(bisect.bisect_right(starts, mention.start) - 1, 0)
                 assert document.sentence_of[mention] == expected
@@ -656,15 +656,15 @@ def test_in_sentence_is_the_plain_filter_of_each_list(checker):
 
     for text in [*corpus.make_ads(3, 5000, 14), "", "Stem cells cure MS. And ALS."]:
         document = checker.document(text)
-        lists = [document.products, document.conditions, document.group("no such group")]
-        lists += document.mentions_by_group.values()
+        lists = [document.products, document.conditions, []]
+        lists += document.layers()
         lists += [mentions[::-1] for mentions in lists]
         lists += [mentions[1::2] + mentions[::2] for mentions in lists]
         sentences = range(-1, len(document.sentences) + 1)
         for mentions in lists:
             for sentence in sentences:
                 expected = [m for m in mentions if document.sentence_of[m] == sentence]
-                assert document.in_sentence(mentions, sentence) == expected
+                assert list(document.in_sentence(mentions, sentence)) == expected
 
 
 def test_lazy_heads_give_the_bits_of_every_head_at_once(checker):
@@ -696,14 +696,15 @@ def test_pairs_equal_those_found_without_shared_preparation(checker, monkeypatch
     rule = next(r for r in checker.rules.rules if r.kind == "pair")
     documents = [checker.document(t) for t in corpus.make_ads(6, 5000, 21)]
     documents += [checker.document(corpus.make_ads(1, 60000, 22)[0])]
-    fast = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
+    contexts = [detectors.ClaimContext(d, checker.lexicons) for d in documents]
+    fast = [detectors.detect_pairs(rule, context) for context in contexts]
     choose = detectors._choose
     monkeypatch.setattr(
         detectors,
         "_choose",
         lambda scoped, condition, main, prepared: choose(scoped, condition, main, {}),
     )
-    plain = [detectors.detect_pairs(rule, d, checker.lexicons) for d in documents]
+    plain = [detectors.detect_pairs(rule, context) for context in contexts]
     assert fast == plain and sum(map(len, fast)) > 50
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,7 @@ def test_a_warning_in_another_language_is_read_as_critical(text, critical_words)
     speculative, efficacy not shown, sites that sell): each is a critical cue the page judgement
     counts."""
     document = CHECKER.document(text)
-    assert len(document.group("cue:critical")) == critical_words
+    assert len(document.cues("critical")) == critical_words
     body = CHECKER.check(text)
     assert body["page"]["kind"] == "informational" and body["risk"]["level"] == "low"
 
@@ -179,9 +180,9 @@ def test_a_consumer_warning_in_spanish_is_not_flagged():
     assert result["page"]["kind"] == "informational", result["page"]
 
 
-def _cues(text: str, kind: str) -> list:
+def _cues(text: str, kind: str) -> Sequence:
     """The context cues of `kind` ("critical", "informational", ...) that analysis finds."""
-    return CHECKER.document(text).group(f"cue:{kind}")
+    return CHECKER.document(text).cues(kind)
 
 
 @pytest.mark.parametrize(
@@ -419,7 +420,7 @@ CRITICAL_REPORTS = {
 def test_a_critics_page_reads_as_critical_in_five_languages(language):
     text = CRITICAL_REPORTS[language]
     document = CHECKER.document(text)
-    critical = document.group("cue:critical")
+    critical = document.cues("critical")
     assert len({document.sentence_of[m] for m in critical}) >= 3, language
     result = CHECKER.check(text)
     assert result["page"]["kind"] == "informational" and result["risk"]["level"] == "low"

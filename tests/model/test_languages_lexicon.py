@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from model import load_checker
-from model.lexicons import DATA_DIR, LexiconError, load_lexicons
+from model.lexicons import DATA_DIR, PAGE_FAMILIES, LexiconError, load_lexicons
 from model.text import fold_term
 
 LANGUAGES_DIR = DATA_DIR / "languages"
@@ -163,6 +163,19 @@ def test_a_file_with_an_unknown_key_or_the_wrong_language_is_refused(tmp_path: P
         load_lexicons(data_dir)
     path.write_text(original.replace("language: de", "language: nl"), encoding="utf-8")
     with pytest.raises(LexiconError, match="'language' must be 'de'"):
+        load_lexicons(data_dir)
+
+
+def test_page_cue_families_are_the_ones_the_code_names(tmp_path: Path) -> None:
+    """`page_cues.yaml` holds every `PageFamily` and no other: code reads a family by that name
+    (`Document.page_cues`), so a family it does not name could never be read."""
+    families = yaml.safe_load((DATA_DIR / "page_cues.yaml").read_text(encoding="utf-8"))
+    assert set(families["families"]) == set(PAGE_FAMILIES)
+    data_dir, _, _ = _copied_language_file(tmp_path, "de")
+    path = data_dir / "page_cues.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  offer:", "  offers:", 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match="unknown family 'offers'"):
         load_lexicons(data_dir)
 
 

@@ -153,7 +153,7 @@ def test_english_we_and_you_are_page_cues_in_the_sentences_that_hold_them():
     ):
         found = {
             document.sentence_of[m]
-            for m in document.group(f"page:{family}")
+            for m in document.page_cues(family)
             if "en" in page_cue_languages(m.key)
         }
         assert found == expected, family
