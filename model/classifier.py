@@ -260,8 +260,10 @@ class Assessment:
 @dataclass
 class SentenceScores:
     """The classifier's scores for the sentences of one document: the violative head's
-    probability of each scored sentence (`violative`); every head's (`probabilities`, rows as
-    `indexes`) is computed when first asked for, as most checks read only the violative one."""
+    probability of each scored sentence (`violative`; for a sentence that opens with a
+    concession, the higher of the sentence's and its main clause's); every head's
+    (`probabilities`, rows as `indexes`, of the whole sentences) is computed when first asked
+    for, as most checks read only the violative one."""
 
     document: Document
     indexes: list[int]
