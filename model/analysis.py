@@ -42,9 +42,10 @@ from model.text import FoldedText, Section, Sentence, fold_text, segment
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
 # Reported speech that is the page's own story or claim, not a report of others' words.
 OWN_WORDS_CUES = frozenset({"prognosis", "own_voice"})
-# Where a contrast opens a new clause ("It is no miracle, but ...", "...; however, most of our
-# patients ..."): a denial or a critic's word before it does not reach what follows, nor one
-# after it what came before. RE2 (`model.linear_regex`); the match ends where the clause starts.
+# Where a contrast opens a new clause ("It is no miracle, but ...", "... — however, most of our
+# patients ..."; a comma, colon or dash before the word, or 但是, しかし ...): a denial or a
+# critic's word before it does not reach what follows (`Document.is_suppressed_at`). RE2
+# (`model.linear_regex`); the match ends where the clause starts.
 CONTRAST = LinearPattern(
     r"(?:[,:]\s*|\s[-–—]+\s*)(?:but|yet|however|pero|sin embargo|porém|mais|cependant"
     r"|aber|doch|jedoch|ma|però|tuttavia|но|однако|nhưng|tuy nhiên|ama|fakat|ancak|ale|jednak"

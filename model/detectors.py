@@ -374,10 +374,13 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
             evidence.append(Span(first.start, first.end))
             continue
         hits = _all_of_hit(rule, document, lexicons, sentence)
-        if not hits or document.is_suppressed_at(sentence, min(m.start for m in hits)):
+        if not hits:
+            continue
+        start = min(m.start for m in hits)
+        if document.is_suppressed_at(sentence, start):
             continue
         sentences.add(sentence)
-        evidence.append(Span(min(m.start for m in hits), max(m.end for m in hits)))
+        evidence.append(Span(start, max(m.end for m in hits)))
     if not evidence:
         return []
     first_quote = document.text[evidence[0].start : evidence[0].end]

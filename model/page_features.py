@@ -219,18 +219,21 @@ def _pattern(pattern: LinearPattern) -> Callable[[PageInputs], FeatureValue]:
     return compute
 
 
-def _cue_spans(kind: CueKind) -> Callable[[Document], list[Span]]:
+def _layer_spans(layer: Layer) -> Callable[[Document], list[Span]]:
+    """Where the mentions of a layer of cues are."""
+
     def locate(document: Document) -> list[Span]:
-        return [Span(m.start, m.end) for m in document.cues(kind)]
+        return [Span(m.start, m.end) for m in layer(document)]
 
     return locate
+
+
+def _cue_spans(kind: CueKind) -> Callable[[Document], list[Span]]:
+    return _layer_spans(lambda document: document.cues(kind))
 
 
 def _family_spans(family: PageFamily) -> Callable[[Document], list[Span]]:
-    def locate(document: Document) -> list[Span]:
-        return [Span(m.start, m.end) for m in document.page_cues(family)]
-
-    return locate
+    return _layer_spans(lambda document: document.page_cues(family))
 
 
 def _pattern_spans(
