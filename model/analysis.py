@@ -190,7 +190,7 @@ class Document:
         contrast ends the reach of a denial or a critic's word said before it: "We don't
         promise miracles, but 9 of 10 of our patients walk again" claims what follows the
         "but". A caveat after the contrast still reaches back ("they help, but more research
-        is needed"), and a report frames the whole sentence ("clinics claim that ..., but")."""
+        is needed"), and a report frames the whole sentence ("a brochure claims that ..., but")."""
         cues = self.cues_by_sentence.get(sentence)
         if cues is None or SUPPRESSING_CUES.isdisjoint(cues):
             return False

@@ -52,8 +52,8 @@ MIN_SENTENCE_WORDS = 4
 # category the model is reasonably sure of, not just a high violative score.
 MIN_FLAG_WORDS = 6
 MIN_CATEGORY_PROBABILITY = 0.4
-# A sentence that opens with a concession ("Although dialysis helps, our cells can cure kidney
-# disease") is also scored on its main clause, and the higher score counts: a bag of words reads
+# A sentence that opens with a concession ("Although painkillers help, our cells can cure
+# arthritis") is also scored on its main clause, and the higher score counts: a bag of words reads
 # the conceded clause's neutral words as diluting the claim, where a reader reads past them.
 _CONCESSIVE_OPENING = LinearPattern(
     r"^\s*(?:although|though|even though|while|whilst|whereas|despite|in spite of|aunque"

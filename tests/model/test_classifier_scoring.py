@@ -92,13 +92,13 @@ def test_score_scores_the_sentences_of_enough_words():
 
 
 CONCEDED = (
-    "Although the usual care for failing kidneys is dialysis or a transplant from a donor, "
-    "our infusions of cord stem cells can cure most patients of kidney disease."
+    "Although physiotherapy and painkillers help some people for a while, "
+    "our injections of cord stem cells can cure knee arthritis for good."
 )
 
 
 def test_a_sentence_that_opens_with_a_concession_is_scored_on_its_main_clause_too():
-    main = "our infusions of cord stem cells can cure most patients of kidney disease."
+    main = "our injections of cord stem cells can cure knee arthritis for good."
     whole, alone = PIPELINE.predict_proba([CONCEDED, main])[:, 0]
     assert whole < alone  # the conceded clause's words dilute the claim in a bag of words
     scores = CLASSIFIER.score(_document(CONCEDED))
@@ -109,9 +109,9 @@ def test_a_sentence_that_opens_with_a_concession_is_scored_on_its_main_clause_to
 @pytest.mark.parametrize(
     "text",
     [
-        "Stem cells, our doctors say, can cure most patients of kidney disease.",  # no opener
+        "Stem cells, our doctors say, can cure knee arthritis for good.",  # no opener
         "Although rare, infections happen.",  # a main clause too short to read alone
-        "While stem cells are studied for kidney disease no treatment is approved yet.",  # no comma
+        "While stem cells are studied for arthritis no treatment is approved yet.",  # no comma
     ],
 )
 def test_only_a_concessive_opening_with_a_main_clause_is_read_apart(text):

@@ -51,8 +51,8 @@ def test_a_claim_after_a_hedge_and_a_contrast_is_read(checker, text, rule_id):
         ),
         # a report frames the whole sentence
         (
-            "Some clinics claim that most patients improve, but instead of data they offer "
-            "testimonials.",
+            "A rival's brochure claims that most patients improve, but it shows testimonials "
+            "instead of data.",
             "efficacy.improvement-as-usual",
         ),
         # not only ..., but also: the denial goes on

@@ -218,9 +218,9 @@ def test_consumer_warnings_read_as_critical_in_five_languages(warning):
         # a critic's register in English
         "The craze has raised concerns among surgeons, and its safety risks are poorly known.",
         # an advocate's warning about medical tourism: what the companies claim, on what evidence
-        "Several companies claim to treat incurable disorders abroad, with little or no evidence.",
-        "Injecting donor cells into the spine carries a significant risk of infection.",
-        "Patients are recruited online by for-profit clinics in three countries.",
+        "Sellers of these shots say they reverse arthritis, on little or no evidence.",
+        "A spinal injection of donor cells carries a significant risk for the patient.",
+        "A chain of for-profit clinics pays for the ads seen on this forum.",
     ],
 )
 def test_a_reporters_distance_reads_as_critical(sentence):
