@@ -101,9 +101,10 @@ def array_from_state(state: ArrayState) -> np.ndarray:
 
 @functools.cache
 def model_source_digest() -> bytes:
-    """A SHA-256 of the `model` package's Python source, read once per process."""
+    """A SHA-256 of the `model` package's Python source and of the tables folding reads
+    (`data/*.tsv`), read once per process."""
     package = Path(__file__).resolve().parent
-    return files_digest(package, sorted(package.rglob("*.py")))
+    return files_digest(package, sorted([*package.rglob("*.py"), *package.glob("data/*.tsv")]))
 
 
 def files_digest(root: Path, paths: Iterable[Path]) -> bytes:

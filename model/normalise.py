@@ -22,6 +22,7 @@ import functools
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -101,8 +102,32 @@ _UNDECOMPOSED_LETTERS = {
 }  # fmt: skip
 
 
+def _read_han_simplified(path: Path) -> dict[str, str]:
+    """`model/data/han_simplified.tsv` (built by `training/han_variants.py` from OpenCC)."""
+    pairs: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            traditional, simplified = line.split("\t")
+            pairs[traditional] = simplified
+    return pairs
+
+
+# Traditional Chinese characters read as their simplified forms, one for one: a lexicon term in
+# either script meets a page in the other, or in the mix a machine conversion leaves. Japanese
+# kanji that are traditional forms fold too, in terms and text alike, so they still meet.
+_HAN_SIMPLIFIED = _read_han_simplified(
+    Path(__file__).resolve().parent / "data" / "han_simplified.tsv"
+)
+
+
 def _fold_char(char: str) -> str:
     """How one character reads, case kept: "" (invisible), " ", or one or more characters."""
+    folded = _fold_char_form(char)
+    return _HAN_SIMPLIFIED.get(folded, folded)
+
+
+def _fold_char_form(char: str) -> str:
+    """`_fold_char` before the Han script fold."""
     if char in _UNDECOMPOSED_LETTERS:
         return _UNDECOMPOSED_LETTERS[char]
     code = ord(char)

@@ -595,3 +595,43 @@ def test_letters_unicode_does_not_decompose_read_as_their_base_letters(
 def test_vietnamese_d_with_stroke_is_kept() -> None:
     # Written "d", Vietnamese words become English ones ("đội", a team, would read "doi").
     assert fold_term("đội ngũ bác sĩ") == "đoi ngu bac si"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "間充質幹細胞",  # traditional
+        "间充质干细胞",  # simplified
+        "間充質干細胞",  # the mix a converter to traditional leaves: one character missed
+        "间充質幹细胞",
+    ],
+)
+def test_chinese_in_either_script_or_a_mix_folds_to_one_spelling(spelling):
+    assert fold_term(spelling) == "间充质干细胞"
+
+
+def test_the_script_fold_keeps_one_character_for_one_and_quotes_the_original():
+    text = "本院提供干細胞療程"
+    folded = fold_text(text)
+    assert folded.folded == "本院提供干细胞疗程"
+    start = folded.folded.index("干细胞")
+    assert folded.span_in_original(start, start + 3) == (4, 7)
+    assert text[4:7] == "干細胞"
+
+
+def test_a_mixed_script_chinese_ad_pairs_its_product_with_its_condition(checker):
+    # Traditional characters throughout except the first of "stem cell", as a converter leaves it.
+    answer = checker.check("我們的干細胞療程可以根治糖尿病,三個月內見效。")
+    pairs = {
+        (f["entities"]["product"]["id"], f["entities"]["condition"]["name"])
+        for f in answer["flags"]
+        if f.get("entities", {}).get("condition")
+    }
+    assert ("stem_cell_unspecified", "diabetes") in pairs, answer["flags"]
+    assert any(e["quote"] == "干細胞" for f in answer["flags"] for e in f["evidence"])
+
+
+def test_japanese_terms_written_in_traditional_forms_still_match(checker):
+    # Japanese keeps forms that are traditional in Chinese (幹, 臍); terms and text fold alike.
+    answer = checker.check("当院では臍帯由来幹細胞の点滴で、関節リウマチを改善します。")
+    assert any(f["entities"].get("product") for f in answer["flags"]), answer["flags"]
