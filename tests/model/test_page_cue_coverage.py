@@ -92,3 +92,15 @@ def test_an_offer_reads_as_the_provider_and_a_report_as_research(checker, code, 
     reported = _features(checker, report)
     assert reported["research"] > 0, reported
     assert reported["provider_voice"] == 0 and reported["offer"] == 0, reported
+
+
+def test_turkish_gore_is_a_report_only_after_a_speaker_or_a_source(checker):
+    # "göre" is "according to" after a source, but also "depending on", which clinics write in
+    # every treatment plan.
+    plan = (
+        "Kliniğimizde kök hücre tedavisi, hastanın durumuna göre planlanır ve seans sayısı "
+        "yaşa göre belirlenir."
+    )
+    assert _features(checker, plan)["attribution"] == 0
+    report = "Bakanlığın açıklamasına göre kök hücre tedavisi için yeni bir düzenleme hazırlanıyor."
+    assert _features(checker, report)["attribution"] > 0
