@@ -5,9 +5,9 @@
 
 Folding (`model.normalise`) reads every traditional character as its simplified one, so a
 lexicon term written in either script matches a page written in the other, or in the mix that
-a machine conversion leaves ("干細胞": a simplified first character before two traditional ones,
-which neither the simplified nor the traditional spelling of the word matches). The table is
-OpenCC's character table (`TSCharacters.txt`, Apache-2.0), read through the
+a machine conversion leaves ("干細胞": the simplified form of its first character, the
+traditional form of its second, which neither spelling of the word in the lexicons matches).
+The table is OpenCC's character table (`TSCharacters.txt`, Apache-2.0), read through the
 `opencc-python-reimplemented` package (a dev dependency: the checker reads only the built file).
 
 Only one-for-one pairs are kept, so folding keeps one character for one and the offset map stays
