@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from evaluation.real_pages import real_pages_available
 from model import shared_checker
@@ -433,3 +434,96 @@ def test_provider_voice_and_address_are_read_in_other_languages(
     _, values = _page_features(text)
     assert (values["first_person_plural"].value > 0) is speaks_as_we
     assert (values["second_person"].value > 0) is addresses_you
+
+
+# --- page cues in every language -----------------------------------------------------------------
+# A language with products and conditions but no page cues is judged by the claims alone: its
+# clinic pages show no provider voice and its research summaries no study, so the page model
+# falls back on its prior. The sentences below are written for these tests.
+DATA = Path(__file__).resolve().parents[2] / "model" / "data"
+LANGUAGES = sorted(path.stem for path in (DATA / "languages").glob("*.yaml"))
+# The families the page model leans on most, on either side.
+CORE_FAMILIES = (
+    "provider_voice",
+    "offer",
+    "call_to_action",
+    "attribution",
+    "research",
+    "news",
+    "first_person_plural",
+    "second_person",
+)
+
+
+def test_every_language_has_the_core_page_cue_families() -> None:
+    families = yaml.safe_load((DATA / "page_cues.yaml").read_text(encoding="utf-8"))["families"]
+    missing = [
+        f"{family}: {code}"
+        for family in CORE_FAMILIES
+        for code in LANGUAGES
+        if not families[family].get(code)
+    ]
+    assert not missing, missing
+
+
+# (language, a clinic's offer, a report of a study)
+PAGES = [
+    (
+        "cs",
+        "V naší klinice nabízíme léčbu kmenovými buňkami. Objednejte se na konzultaci.",
+        "Vědci popsali klinickou studii, do které se zapojilo čtyřicet účastníků.",
+    ),
+    (
+        "sk",
+        "V našej klinike ponúkame liečbu kmeňovými bunkami pre pacientov s artrózou kolena. "
+        "Objednajte sa ešte dnes na bezplatnú konzultáciu.",
+        "Klinická štúdia zahŕňala štyridsať účastníkov a skupinu s placebom.",
+    ),
+    (
+        "bg",
+        "В нашата клиника предлагаме лечение със стволови клетки. Запишете се за консултация.",
+        "Учените описаха клинично изпитване с четиридесет участници и плацебо.",
+    ),
+    (
+        "el",
+        "Στην κλινική μας προσφέρουμε θεραπεία με βλαστοκύτταρα. Κλείστε ραντεβού σήμερα.",
+        "Οι ερευνητές δημοσίευσαν μια κλινική μελέτη με σαράντα συμμετέχοντες.",
+    ),
+    (
+        "fa",
+        "در کلینیک ما درمان با سلول\u200cهای بنیادی ارائه می\u200cدهیم. همین امروز تماس بگیرید.",
+        "پژوهشگران نتایج یک کارآزمایی بالینی با چهل شرکت\u200cکننده را منتشر کردند.",
+    ),
+    (
+        "th",
+        "คลินิกของเราให้บริการรักษาด้วยสเต็มเซลล์ ติดต่อเราเพื่อนัดหมายได้ทุกวัน",
+        "นักวิจัยรายงานผลการทดลองทางคลินิกที่มีผู้เข้าร่วมสี่สิบคนในวารสารการแพทย์",
+    ),
+]
+
+
+def _values(text: str) -> dict[str, float]:
+    return {name: value.value for name, value in _page_features(text)[1].items()}
+
+
+@pytest.mark.parametrize(("code", "offer", "report"), PAGES, ids=[p[0] for p in PAGES])
+def test_an_offer_reads_as_the_provider_and_a_report_as_research(code, offer, report):
+    assert shared_checker().check(offer)["language"]["code"] == code
+    offered = _values(offer)
+    assert offered["provider_voice"] > 0 and offered["call_to_action"] > 0, offered
+    assert offered["research"] == 0, offered
+    reported = _values(report)
+    assert reported["research"] > 0, reported
+    assert reported["provider_voice"] == 0 and reported["offer"] == 0, reported
+
+
+def test_turkish_gore_is_a_report_only_after_a_speaker_or_a_source():
+    # "göre" is "according to" after a source, but also "depending on", which clinics write in
+    # every treatment plan.
+    plan = (
+        "Kliniğimizde kök hücre tedavisi, hastanın durumuna göre planlanır ve seans sayısı "
+        "yaşa göre belirlenir."
+    )
+    assert _values(plan)["attribution"] == 0
+    report = "Bakanlığın açıklamasına göre kök hücre tedavisi için yeni bir düzenleme hazırlanıyor."
+    assert _values(report)["attribution"] > 0
