@@ -35,6 +35,11 @@ def _page_features(text: str) -> tuple[Document, dict[str, FeatureValue]]:
     return state.document, page_features(page_inputs(state))
 
 
+def _values(text: str) -> dict[str, float]:
+    """The page features' values alone."""
+    return {name: value.value for name, value in _page_features(text)[1].items()}
+
+
 AD = (
     "Knee pain? Our clinic offers same-day fat-derived stem cell injections for knee "
     "osteoarthritis. Packages start at $3,900. Call 555-010-2233 to book your consultation."
@@ -121,10 +126,7 @@ def test_naming_the_subject_again_is_no_sign_of_offering():
         ("name mesenchymal stem cells", "name of these cells"),
     ):
         plain = plain.replace(before, after)
-    named_features, plain_features = (
-        {name: value.value for name, value in _page_features(text)[1].items()}
-        for text in (named, plain)
-    )
+    named_features, plain_features = _values(named), _values(plain)
     assert len(shared_checker().document(named).products) > len(
         shared_checker().document(plain).products
     )
@@ -500,10 +502,6 @@ PAGES = [
         "นักวิจัยรายงานผลการทดลองทางคลินิกที่มีผู้เข้าร่วมสี่สิบคนในวารสารการแพทย์",
     ),
 ]
-
-
-def _values(text: str) -> dict[str, float]:
-    return {name: value.value for name, value in _page_features(text)[1].items()}
 
 
 @pytest.mark.parametrize(("code", "offer", "report"), PAGES, ids=[p[0] for p in PAGES])
