@@ -270,7 +270,10 @@ def _all_of_sentences(rule: Rule, context: ClaimContext) -> set[int]:
 def _all_of_hit(
     rule: Rule, document: Document, lexicons: Lexicons, sentence: int
 ) -> list[Mention] | None:
-    chosen: list[Mention] = []
+    """The first anchor (a match of the first entry) around which every later entry has a
+    match within the window: one anchor too far from the rest ("regenerative capacity, with a
+    high rate of success restoring tissue") does not hide a later one that holds the claim."""
+    entries: list[list[Mention]] = []
     for entry, references in enumerate(rule.groups.references):
         found = document.in_sentence(document.rule_all_of(rule, entry), sentence)
         if references:
@@ -280,18 +283,23 @@ def _all_of_hit(
             )
         if not found:
             return None
-        if chosen:
-            found = [
+        entries.append(list(found))
+    for anchor in entries[0]:
+        chosen = [anchor]
+        for found in entries[1:]:
+            near = [
                 m
                 for m in found
-                if _words_between(document.text, chosen[0], m, rule.window) <= rule.window
+                if _words_between(document.text, anchor, m, rule.window) <= rule.window
             ]
-            if not found:
-                return None
-        # The anchor is the first match; later groups take their farthest match within the
-        # window, so the evidence spans the whole claim ("repairs worn cartilage").
-        chosen.append(found[0] if not chosen else max(found, key=lambda m: m.end))
-    return chosen
+            if not near:
+                break
+            # Later entries take their farthest match within the window, so the evidence
+            # spans the whole claim ("repairs worn cartilage").
+            chosen.append(max(near, key=lambda m: m.end))
+        else:
+            return chosen
+    return None
 
 
 OPENING_QUOTES = '"\u201c\u201e\u00ab'
