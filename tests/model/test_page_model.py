@@ -282,6 +282,21 @@ def test_a_clinic_that_also_mentions_plant_stem_cells_stays_in_scope():
     assert body["page"]["kind"] != "out_of_scope"
 
 
+def test_drawing_cells_from_a_patient_is_no_cosmetic_cue():
+    # "extract" is what a clinic does to fat or marrow; only a plant or fruit extract is the
+    # skin-care word the cosmetic family means.
+    clinic = _values(
+        "We extract stem cells from the fat of your belly under local anaesthetic.\n"
+        "The cells we extract are injected into your knee the same day."
+    )
+    skin_care = _values(
+        "This night serum blends an apple fruit extract with plant stem cells.\n"
+        "Apply daily to clean skin."
+    )
+    assert clinic["cosmetic"] == 0
+    assert skin_care["cosmetic"] > 0
+
+
 def test_every_coefficient_keeps_its_features_sign():
     english = load_page_model()
     assert english.other_languages is not None
