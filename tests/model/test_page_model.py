@@ -297,6 +297,18 @@ def test_drawing_cells_from_a_patient_is_no_cosmetic_cue():
     assert skin_care["cosmetic"] > 0
 
 
+def test_a_clinic_stating_its_objective_is_no_research_report():
+    # An abstract's "Objective:" heading reads as study design; in a clinic's prose the word
+    # is its goal, so the research family does not count it (its other words do the work).
+    clinic = _values("Our objective is simple: to get you back to golf without knee surgery.")
+    abstract = _values(
+        "Objective: to compare two doses in 40 participants.\n"
+        "Methods: participants were followed for a year."
+    )
+    assert clinic["research"] == 0
+    assert abstract["research"] > 0
+
+
 def test_every_coefficient_keeps_its_features_sign():
     english = load_page_model()
     assert english.other_languages is not None
