@@ -179,6 +179,16 @@ def test_page_cue_families_are_the_ones_the_code_names(tmp_path: Path) -> None:
         load_lexicons(data_dir)
 
 
+def test_no_page_cue_is_listed_twice_in_one_family_and_language() -> None:
+    """A phrase listed twice counts once, so a second copy is a slip (often a traditional
+    Chinese form that folding now makes the simplified one: write it once)."""
+    families = yaml.safe_load((DATA_DIR / "page_cues.yaml").read_text(encoding="utf-8"))
+    for family, languages in families["families"].items():
+        for language, phrases in languages.items():
+            twice = sorted({p for p in phrases if phrases.count(p) > 1})
+            assert not twice, (family, language, twice)
+
+
 # --- sentences per language --------------------------------------------------------------------
 
 # (language, sentence, product id, canonical condition name): the pair the checker must find.
