@@ -57,3 +57,17 @@ def test_malformed_phrase_lists_are_left_to_the_rule_checks(tmp_path, monkeypatc
     monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path / "data")
     with pytest.raises(RuleError, match="all_of must be a list of lists"):
         load_rules(_one_rule_file(tmp_path, "stem cells", all_of=5))
+
+
+def test_no_rule_lists_a_phrase_twice() -> None:
+    """A phrase, regex or example listed twice in one list of a rule counts once: the second
+    copy is a slip left by an edit (the loader does not mind, so the data is checked here)."""
+    data = yaml.safe_load(rules.RULES_PATH.read_text(encoding="utf-8"))
+    for rule in data["rules"]:
+        lists = {key: rule.get(key) or [] for key in ("patterns", "regex", "unless")}
+        examples = rule.get("examples") or {}
+        lists.update({kind: examples.get(kind) or [] for kind in ("match", "no_match")})
+        for key, values in lists.items():
+            texts = [v if isinstance(v, str) else repr(v) for v in values]
+            twice = sorted({t for t in texts if texts.count(t) > 1})
+            assert not twice, (rule["id"], key, twice)
