@@ -26,13 +26,13 @@ run: $(VENV)/.installed bytecode
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check service model training tests evaluation bench
-	$(BIN)/mypy model
+	$(BIN)/mypy model service training evaluation bench
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check service model training tests evaluation bench
 	$(BIN)/ruff format --check service model training tests
-	$(BIN)/mypy model
+	$(BIN)/mypy model service training evaluation bench
 
 train: $(VENV)/.installed-dev
 	$(BIN)/redflags train

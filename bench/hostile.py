@@ -262,14 +262,14 @@ def serving(
         for name, extra in CANDIDATES.items():
             run = _measure(extra, bodies, seconds, connections, slow_levels)
             runs[name].append(run)
-            sieges = "; ".join(
+            siege_report = "; ".join(
                 f"{slow} slow clients: {s.rps:.0f} req/s, {s.errors} errors, health "
                 f"{s.health_answered}/10"
                 for slow, s in run.sieges.items()
             )
             progress(
                 f"serving round {round_number + 1}/{rounds}, {name}: clean {run.clean_rps:.0f} "
-                f"req/s (p99 {run.clean_p99_ms:.0f} ms); {sieges}; "
+                f"req/s (p99 {run.clean_p99_ms:.0f} ms); {siege_report}; "
                 f"{run.worker_timeouts} worker timeouts"
             )
     rows: list[Row] = []

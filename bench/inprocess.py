@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import statistics
 import time
@@ -36,7 +37,7 @@ def _median_ms(
     times = []
     most_flags = 0
     for text in texts:
-        elapsed, body = _time_call(lambda text=text: checker.check(text, **kwargs))
+        elapsed, body = _time_call(functools.partial(checker.check, text, **kwargs))
         times.append(elapsed)
         most_flags = max(most_flags, len(body["flags"]))
         if reference is not None:
@@ -161,7 +162,7 @@ def normalise_5k(*, runs: int, calls: int, progress: Progress) -> Figure:
         times: dict[str, list[float]] = {name: [] for name in steps}
         for text in ads:
             for name, step in steps.items():
-                elapsed, _ = _time_call(lambda step=step, text=text: step(text))
+                elapsed, _ = _time_call(functools.partial(step, text))
                 times[name].append(elapsed)
             reference.after_call()
         for name in steps:
@@ -280,10 +281,10 @@ def page_100k(*, runs: int, pages: int, progress: Progress) -> Figure:
         texts = [corpus.make_ad(rng, 100_000) for _ in range(pages)]
         htmls = [corpus.make_page_html(rng, 100_000) for _ in range(pages)]
         gc.collect()
-        text_times = [_time_call(lambda t=t: checker.check(t))[0] for t in texts]
+        text_times = [_time_call(functools.partial(checker.check, t))[0] for t in texts]
         html_times = []
         for page in htmls:
-            elapsed, body = _time_call(lambda p=page: checker.check(p, format="html"))
+            elapsed, body = _time_call(functools.partial(checker.check, page, format="html"))
             html_times.append(elapsed)
             extracted.append(len(body["extracted_text"]))
         text_medians.append(percentile(text_times, 50))

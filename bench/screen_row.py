@@ -52,7 +52,7 @@ def screen(*, ads: int, runs: int, progress: Callable[[str], None]) -> Figure:
         progress("screen: " + figure.skipped)
         return figure
     cores = _cores()
-    figure = None
+    combined: Figure | None = None
     for detail, extra in (("full", []), ("compact", ["--compact"])):
         measured = _run_script(argv + extra, progress)
         for row in measured.rows:
@@ -62,11 +62,11 @@ def screen(*, ads: int, runs: int, progress: Callable[[str], None]) -> Figure:
                 limit = SCREEN_TARGETS[detail]
                 row.target, row.limit, row.higher_is_better = f"≥ {limit:,.0f} ads/s", limit, True
         measured.details = [f"{detail}: {line}" for line in measured.details]
-        if figure is None:
-            figure = measured
-            figure.command = "python " + " ".join(argv) + "  # and again with --compact"
+        if combined is None:
+            combined = measured
+            combined.command = "python " + " ".join(argv) + "  # and again with --compact"
         else:
-            figure.rows += measured.rows
-            figure.details += measured.details
-    assert figure is not None
-    return figure
+            combined.rows += measured.rows
+            combined.details += measured.details
+    assert combined is not None
+    return combined

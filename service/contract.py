@@ -142,7 +142,9 @@ class CheckRequestSchema(Schema):
         validate=validate.OneOf(SEVERITIES),
         metadata={"description": "Return only flags at least this severe."},
     )
-    exclude = BoundedList(
+    # SPEC names this field `exclude`, as marshmallow names a Schema option; the metaclass
+    # takes declared fields off the class, so the option is not shadowed at run time.
+    exclude = BoundedList(  # type: ignore[assignment]
         UnicodeString(),
         max_items=MAX_EXCLUDE_NAMES,
         allow_none=True,

@@ -103,9 +103,9 @@ def _init_worker(options: ScreenOptions, lifeline: Connection | None = None) -> 
         os._exit(1)
 
 
-def _screen_chunk(chunk: list[tuple[int, Record]]) -> list[tuple[bytes, tuple[Any, ...]]]:
+def _screen_chunk(chunk: list[tuple[int, Record]]) -> list[tuple[bytes, SummaryRow]]:
     checker = cached_checker(_WORKER_OPTIONS.use_classifier)
-    done = []
+    done: list[tuple[bytes, SummaryRow]] = []
     for line, record in chunk:
         output = screen_record(checker, line, record, _WORKER_OPTIONS)
         # Encoded here, in the worker: the main process only orders and writes bytes.
@@ -115,7 +115,7 @@ def _screen_chunk(chunk: list[tuple[int, Record]]) -> list[tuple[bytes, tuple[An
 
 def _ordered_results(
     chunks: Iterable[list[tuple[int, Record]]], workers: int, options: ScreenOptions
-) -> Iterator[list[tuple[bytes, tuple[Any, ...]]]]:
+) -> Iterator[list[tuple[bytes, SummaryRow]]]:
     """Screen chunks in input order, with at most a few chunks per worker in flight."""
     if workers == 1:
         _init_worker(options)
@@ -391,7 +391,7 @@ def _run(
             sink.write(b"".join(line for line, _ in batch))
             sink.flush()
             for _, row in batch:
-                counts["error" if row.error_code else row.risk_level] += 1
+                counts["error" if row.error_code else row.risk_level or "error"] += 1
             if summary_writer is not None and summary is not None:
                 summary_writer.writerows(_summary_values(row) for _, row in batch)
                 summary.flush()

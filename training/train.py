@@ -211,7 +211,8 @@ def train(artifact_dir: Path = ARTIFACT_DIR, folds: int = CV_FOLDS, quiet: bool 
     artifact = artifact_dir / ARTIFACT_NAME
     joblib.dump(pipeline, artifact, compress=3)
     inference = artifact_dir / INFERENCE_NAME
-    np.savez_compressed(inference, **export_inference(pipeline))
+    arrays: dict[str, Any] = export_inference(pipeline)
+    np.savez_compressed(inference, **arrays)
     training_hash = data_hash()
     manifest: dict[str, Any] = {
         "model_version": f"{dt.date.today():%Y.%m.%d}-{training_hash[:8]}",
