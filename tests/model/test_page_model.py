@@ -282,31 +282,32 @@ def test_a_clinic_that_also_mentions_plant_stem_cells_stays_in_scope():
     assert body["page"]["kind"] != "out_of_scope"
 
 
-def test_drawing_cells_from_a_patient_is_no_cosmetic_cue():
-    # "extract" is what a clinic does to fat or marrow; only a plant or fruit extract is the
-    # skin-care word the cosmetic family means.
-    clinic = _values(
+# A word a clinic writes in its own sense is no cue of a reporting family: "extract" is what
+# it does to fat or marrow (only a plant or fruit extract is the skin-care word), "objective"
+# its goal (an abstract's heading reads as study design). The family still reads its own page.
+AMBIGUOUS_CUE_WORDS = [
+    (
+        "cosmetic",
         "We extract stem cells from the fat of your belly under local anaesthetic.\n"
-        "The cells we extract are injected into your knee the same day."
-    )
-    skin_care = _values(
+        "The cells we extract are injected into your knee the same day.",
         "This night serum blends an apple fruit extract with plant stem cells.\n"
-        "Apply daily to clean skin."
-    )
-    assert clinic["cosmetic"] == 0
-    assert skin_care["cosmetic"] > 0
-
-
-def test_a_clinic_stating_its_objective_is_no_research_report():
-    # An abstract's "Objective:" heading reads as study design; in a clinic's prose the word
-    # is its goal, so the research family does not count it (its other words do the work).
-    clinic = _values("Our objective is simple: to get you back to golf without knee surgery.")
-    abstract = _values(
+        "Apply daily to clean skin.",
+    ),
+    (
+        "research",
+        "Our objective is simple: to get you back to golf without knee surgery.",
         "Objective: to compare two doses in 40 participants.\n"
-        "Methods: participants were followed for a year."
-    )
-    assert clinic["research"] == 0
-    assert abstract["research"] > 0
+        "Methods: participants were followed for a year.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("family", "clinic", "own_kind"), AMBIGUOUS_CUE_WORDS, ids=["extract", "objective"]
+)
+def test_a_clinic_word_is_no_cue_of_a_reporting_family(family, clinic, own_kind):
+    assert _values(clinic)[family] == 0
+    assert _values(own_kind)[family] > 0
 
 
 def test_every_coefficient_keeps_its_features_sign():
