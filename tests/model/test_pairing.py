@@ -164,3 +164,27 @@ def test_blood_forming_cells_from_marrow_for_leukaemia_are_an_approved_use():
 )
 def test_a_transplant_of_ones_own_marrow_for_a_blood_cancer_is_an_approved_use(text):
     assert not {pair for pair in _pairs(text) if pair[1] in {"multiple myeloma", "lymphoma"}}
+
+
+def test_an_approved_procedure_sold_for_another_condition_is_a_cell_product_on_offer():
+    # The page names no cell product but "stem cell transplant", an approved procedure for blood
+    # cancers; sold for a spinal cord injury it is offered off-label, and its claims stand.
+    answer = CHECKER.check(
+        "Our institute treats spinal cord injury with a stem cell transplant into the injured "
+        "segment of the cord. The transplant rebuilds damaged nerve fibres, and most of our "
+        "patients regain feeling in their legs. Book your assessment today.",
+        explain=False,
+    )
+    assert answer["risk"]["level"] == "high"
+    assert {"unapproved-use.cell-product-for-disease", "efficacy.regenerate-repair"} <= {
+        flag["rule_id"] for flag in answer["flags"]
+    }
+
+
+def test_the_same_procedure_offered_for_its_approved_use_stays_low():
+    answer = CHECKER.check(
+        "Our hospital performs stem cell transplants for leukemia and lymphoma. Book your "
+        "assessment today.",
+        explain=False,
+    )
+    assert answer["risk"]["level"] == "low" and not answer["flags"]
