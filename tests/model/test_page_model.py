@@ -310,6 +310,30 @@ def test_a_clinic_word_is_no_cue_of_a_reporting_family(family, clinic, own_kind)
     assert _values(own_kind)[family] > 0
 
 
+# A journal's furniture (volume and issue, article type, key words, publication dates) marks a
+# research page even where its prose, like an abstract's, describes a treatment.
+JOURNAL_FURNITURE = (
+    "Orthopaedic Cell Reports, Vol 7, Issue 2\n"
+    "Review article\n"
+    "Umbilical cord cells for hip arthritis: a treatment pathway\n"
+    "Hip arthritis wears away cartilage and limits walking.\n"
+    "Key words: hip arthritis; umbilical cord cells; physiotherapy.\n"
+    "Published online 20 April 2021. J Orthop Cells 7(2): e1043."
+)
+SAME_PROSE_WITHOUT_FURNITURE = (
+    "Umbilical cord cells for hip arthritis: a treatment pathway\n"
+    "Hip arthritis wears away cartilage and limits walking."
+)
+
+
+def test_a_journals_furniture_reads_as_research_and_citation():
+    furnished, bare = _values(JOURNAL_FURNITURE), _values(SAME_PROSE_WITHOUT_FURNITURE)
+    assert furnished["research"] > bare["research"] == 0
+    assert furnished["citations"] > bare["citations"] == 0
+    # "Vol" inside a word, or a bracketed figure without a page, is no citation.
+    assert _values("Our volunteers help 12(3) families a week.")["citations"] == 0
+
+
 def test_every_coefficient_keeps_its_features_sign():
     english = load_page_model()
     assert english.other_languages is not None
