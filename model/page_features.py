@@ -65,7 +65,7 @@ _PRICE = LinearPattern(
 _PHONE = LinearPattern(r"\+?\(?\d{1,4}\)?[ .\-]\d{2,4}[ .\-]\d{3,4}(?:[ .\-]\d{2,4})?")
 _NCT = LinearPattern(rf"\b(NCT\d{{8}}){NOT_WORD_OR_END}", word_start_groups=frozenset({1}))
 # A citation: "et al", a DOI, a numbered reference, a year in brackets, or a journal's volume
-# and issue ("Vol 12", "96(6): e29757", "12(3):45").
+# and issue ("Vol 12", "7(2): e1043", "12(3):45").
 _CITATION = LinearPattern(
     rf"\b(et al){NOT_WORD_OR_END}|\b(doi[:\s])|(\[\d{{1,3}}\])|(\(\d{{4}}\))"
     rf"|\b(vol\.?\s?\d{{1,4}}){NOT_WORD_OR_END}|(\d{{1,4}}\(\d{{1,3}}\):\s?e?\d{{1,6}})",

@@ -315,13 +315,13 @@ def test_a_clinic_word_is_no_cue_of_a_reporting_family(family, clinic, own_kind)
 JOURNAL_FURNITURE = (
     "Orthopaedic Cell Reports, Vol 7, Issue 2\n"
     "Review article\n"
-    "Umbilical cord cells for hip arthritis: a treatment pathway\n"
+    "Hip arthritis and umbilical cord cells: a narrative review\n"
     "Hip arthritis wears away cartilage and limits walking.\n"
     "Key words: hip arthritis; umbilical cord cells; physiotherapy.\n"
     "Published online 20 April 2021. J Orthop Cells 7(2): e1043."
 )
 SAME_PROSE_WITHOUT_FURNITURE = (
-    "Umbilical cord cells for hip arthritis: a treatment pathway\n"
+    "Hip arthritis and umbilical cord cells: a narrative review\n"
     "Hip arthritis wears away cartilage and limits walking."
 )
 
