@@ -171,7 +171,7 @@ def test_an_approved_procedure_sold_for_another_condition_is_a_cell_product_on_o
     # cancers; sold for a spinal cord injury it is offered off-label, and its claims stand.
     answer = CHECKER.check(
         "Our institute treats spinal cord injury with a stem cell transplant into the injured "
-        "segment of the cord. The transplant rebuilds damaged nerve fibres, and most of our "
+        "segment of the cord. The transplant repairs the damaged cord, and most of our "
         "patients regain feeling in their legs. Book your assessment today.",
         explain=False,
     )
