@@ -53,14 +53,6 @@ DEV_SET = Path(__file__).resolve().parents[1] / "evaluation" / "dev_set.jsonl"
 # written sets are English and Spanish): what a short ad looks like where the sentence
 # classifier reads less.
 LANGUAGE_PAGES = Path(__file__).resolve().parent / "pages" / "languages.jsonl"
-# Longer English pages written for the page model in the structures its false alarms on real
-# pages take (abstracts with a journal's furniture, news of regulators and lawsuits, explainers,
-# insurers' policies, forums, watchdog reports) and clinic pages that are mostly disease
-# education with one to three offers: real pages' structures, in our own words. They count with
-# the real pages for the false-alarm bound on thresholds (the written sets' target is for short
-# written hard negatives), and only the English model learns from them: fitted on every page,
-# the other-language model moved and written other-language clinic pages fell under it.
-STRUCTURE_PAGES = Path(__file__).resolve().parent / "pages" / "english_reports.jsonl"
 SEED = 20261202
 FOLDS = 5
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -97,7 +89,7 @@ OUT_OF_SCOPE_GENRES = frozenset({"veterinary", "cosmetic"})
 class TrainingPage:
     id: str
     group: str
-    source: str  # "written", "structures" (`STRUCTURE_PAGES`) or "real"
+    source: str  # "written" or "real"
     text: str
     format: str
     promotional: bool
@@ -109,7 +101,7 @@ def length_bucket(text: str) -> str:
     return "one-liner" if len(text) < 200 else "short ad" if len(text) < 1500 else "page"
 
 
-def written_pages(path: Path, source: str = "written") -> list[TrainingPage]:
+def written_pages(path: Path) -> list[TrainingPage]:
     """Pages in the written sets' format: each its own site, in the language it is written in."""
     pages = []
     with path.open(encoding="utf-8") as handle:
@@ -120,7 +112,7 @@ def written_pages(path: Path, source: str = "written") -> list[TrainingPage]:
                 TrainingPage(
                     id=item["id"],
                     group=item["id"],
-                    source=source,
+                    source="written",
                     text=item["text"],
                     format=item.get("format", "text"),
                     promotional=violative or item["negative_type"] in PROMOTIONAL_NEGATIVE_TYPES,
@@ -132,11 +124,7 @@ def written_pages(path: Path, source: str = "written") -> list[TrainingPage]:
 
 
 def training_pages() -> list[TrainingPage]:
-    pages = (
-        written_pages(DEV_SET)
-        + written_pages(LANGUAGE_PAGES)
-        + written_pages(STRUCTURE_PAGES, source="structures")
-    )
+    pages = written_pages(DEV_SET) + written_pages(LANGUAGE_PAGES)
     if not real_pages_available():
         raise SystemExit("the page model is fitted on ../shared/real_pages: not found here")
     development = set(load_split()["development"])
@@ -430,7 +418,7 @@ def fit_heads(
         violative[judged],
         first.out_of_fold[judged],
         second.out_of_fold[judged],
-        np.asarray([p.source != "written" for p in pages])[judged],
+        real[judged],
         written_false_alarms,
     )
     first.head["threshold"], second.head["threshold"] = t_promotional, t_violative
@@ -469,12 +457,7 @@ def fit_page_model(pages: list[TrainingPage]) -> dict[str, Any]:
     )
     # The other model learns from every page, and its thresholds are chosen on the written
     # pages and the real pages it will judge (those not in English).
-    other_rows = [i for i, p in enumerate(pages) if p.source != "structures"]
-    other = fit_heads(
-        [pages[i] for i in other_rows],
-        x[other_rows],
-        lambda page: page.source == "written" or page.language != "en",
-    )
+    other = fit_heads(pages, x, lambda page: page.source == "written" or page.language != "en")
     body = {
         "version": dt.date.today().strftime("%Y.%m.%d"),
         "features": list(FEATURE_NAMES),
@@ -497,15 +480,12 @@ def routed_decision(
     parts: dict[str, list[TrainingPage]] = {
         "written": [],
         "written other": [],
-        "structures": [],
         "real en": [],
         "real other": [],
     }
     for page in pages:
         if page.source == "written":
             part = "written" if page.language == "en" else "written other"
-        elif page.source == "structures":
-            part = "structures"
         else:
             part = f"real {'en' if page.language == 'en' else 'other'}"
         parts[part].append(page)
@@ -557,7 +537,6 @@ def write_artifact(fitted: dict[str, Any], pages: list[TrainingPage], classifier
         "classifier_version": classifier,
         "pages": {
             "written": sum(p.source == "written" for p in pages),
-            "structures": sum(p.source == "structures" for p in pages),
             "real": sum(p.source == "real" for p in pages),
         },
         "sklearn_version": sklearn.__version__,
