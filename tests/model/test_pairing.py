@@ -179,6 +179,11 @@ def test_an_approved_procedure_sold_for_another_condition_is_a_cell_product_on_o
     assert {"unapproved-use.cell-product-for-disease", "efficacy.regenerate-repair"} <= {
         flag["rule_id"] for flag in answer["flags"]
     }
+    # The title names what the page sells, a stem cell transplant, and not the blood-forming
+    # transplant of the approved use, which the page never names.
+    (pair,) = [f for f in answer["flags"] if f["rule_id"].startswith("unapproved-use.cell")]
+    assert pair["title"] == "Stem cell transplant marketed for spinal cord injury"
+    assert "hematopoietic" not in pair["explanation"].lower()
 
 
 def test_the_same_procedure_offered_for_its_approved_use_stays_low():
