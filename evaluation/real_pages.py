@@ -94,31 +94,52 @@ def real_pages_available(directory: Path = REAL_PAGES_DIR) -> bool:
 
 
 def load_real_pages(directory: Path = REAL_PAGES_DIR) -> list[RealPage]:
+    return [page for name in PAGE_FILES for page in load_pages_file(directory / name)]
+
+
+def load_pages_file(path: Path) -> list[RealPage]:
+    """Pages in the shared set's format, one JSON object per line."""
     pages = []
-    for name in PAGE_FILES:
-        with (directory / name).open(encoding="utf-8") as handle:
-            for line in handle:
-                if not line.strip():
-                    continue
-                row = json.loads(line)
-                pages.append(
-                    RealPage(
-                        id=row["id"],
-                        url=row["url"],
-                        lang=row["lang"],
-                        label=row["label"],
-                        genre=row["genre"],
-                        text=row["text"],
-                        format=row.get("format", "text"),
-                        claims=tuple(row.get("claims") or ()),
-                        traps=tuple(row.get("traps") or ()),
-                        expected_pairs=tuple(
-                            (p["product"], p["condition"]) for p in row.get("expected_pairs") or ()
-                        ),
-                        borderline=bool(row.get("borderline")),
-                    )
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            pages.append(
+                RealPage(
+                    id=row["id"],
+                    url=row["url"],
+                    lang=row["lang"],
+                    label=row["label"],
+                    genre=row["genre"],
+                    text=row["text"],
+                    format=row.get("format", "text"),
+                    claims=tuple(row.get("claims") or ()),
+                    traps=tuple(row.get("traps") or ()),
+                    expected_pairs=tuple(
+                        (p["product"], p["condition"]) for p in row.get("expected_pairs") or ()
+                    ),
+                    borderline=bool(row.get("borderline")),
                 )
+            )
     return pages
+
+
+def load_sample(paths: Iterable[Path], known_sites: set[str]) -> tuple[list[RealPage], int]:
+    """A sample of real pages kept outside the project, in the shared set's format, without the
+    pages of a site in `known_sites` (the page model learnt from those sites' pages) and without
+    a page whose id another file already used. Returns the pages and how many were left out."""
+    pages: list[RealPage] = []
+    seen: set[str] = set()
+    left_out = 0
+    for path in paths:
+        for page in load_pages_file(path):
+            if page.site in known_sites or page.id in seen:
+                left_out += 1
+                continue
+            seen.add(page.id)
+            pages.append(page)
+    return pages, left_out
 
 
 # --- the split ---------------------------------------------------------------------------------
@@ -415,7 +436,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--misses", action="store_true", help="list pages judged wrongly")
     parser.add_argument("--make-split", action="store_true", help="(re)write real_split.json")
+    parser.add_argument(
+        "--sample",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="score labelled pages kept outside the project instead (JSONL in the shared set's "
+        "format); pages of the shared set's sites are left out; nothing is logged or written",
+    )
     args = parser.parse_args(argv)
+    if args.sample:
+        return _score_sample(args.sample, args.json, args.misses)
     if not real_pages_available():
         print(f"skipped: no real pages at {REAL_PAGES_DIR} (a clone without ../shared)")
         return 0
@@ -431,14 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = set(load_split()[part])
     chosen = [p for p in pages if p.id in wanted]
 
-    from model import load_checker
-
-    checker = load_checker()
-    outcomes = evaluate_pages(
-        canonical_conditions(chosen, checker.lexicons),
-        lambda p: checker.check(p.text, format=p.format, explain=False),
-        lambda p: checker.claims_before_judgement(p.text, format=p.format),
-    )
+    outcomes = check_pages(chosen)
     figures = report(outcomes)
     if args.set_aside:
         entry = {
@@ -452,10 +476,45 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(figures, indent=1) if args.json else markdown(figures))
     print(f"\n{part}: {len(chosen)} pages", file=sys.stderr)
     if args.misses:
-        for o in outcomes:
-            if o.flagged != o.page.violative:
-                print(f"{o.page.id} {o.page.lang} {o.page.genre}: kind={o.kind}", file=sys.stderr)
+        _print_misses(outcomes)
     return 0
+
+
+def _score_sample(paths: list[Path], as_json: bool, misses: bool) -> int:
+    """`--sample`: a fresh sample of real pages (drawn from sites the project never learnt from)
+    scored like the shared set, so a change can be measured on pages nobody tuned on. The
+    sample's text stays where it is: third-party text is never kept in the project."""
+    known = {page.site for page in load_real_pages()} if real_pages_available() else set()
+    pages, left_out = load_sample(paths, known)
+    outcomes = check_pages(pages)
+    figures = report(outcomes)
+    print(json.dumps(figures, indent=1) if as_json else markdown(figures))
+    shared = "" if known else " (../shared absent: no site left out for being in the shared set)"
+    print(
+        f"\nsample: {len(pages)} pages from {len(paths)} file(s), {left_out} left out{shared}",
+        file=sys.stderr,
+    )
+    if misses:
+        _print_misses(outcomes)
+    return 0
+
+
+def check_pages(pages: list[RealPage]) -> list[PageOutcome]:
+    """Every page checked by the project's checker and scored."""
+    from model import load_checker
+
+    checker = load_checker()
+    return evaluate_pages(
+        canonical_conditions(pages, checker.lexicons),
+        lambda p: checker.check(p.text, format=p.format, explain=False),
+        lambda p: checker.claims_before_judgement(p.text, format=p.format),
+    )
+
+
+def _print_misses(outcomes: list[PageOutcome]) -> None:
+    for o in outcomes:
+        if o.flagged != o.page.violative:
+            print(f"{o.page.id} {o.page.lang} {o.page.genre}: kind={o.kind}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from evaluation.real_pages import RealPage, canonical_conditions, score_page
+import json
+from pathlib import Path
+
+from evaluation.real_pages import (
+    LOOKS_PATH,
+    RealPage,
+    canonical_conditions,
+    load_sample,
+    main,
+    score_page,
+)
 from model import shared_checker
 
 
@@ -31,3 +41,47 @@ def test_an_annotated_condition_is_scored_under_its_lexicon_entry():
     outcome = score_page(named, body, checker.claims_before_judgement(page.text))
     assert outcome.pairs_found == 1
     assert score_page(page, body, checker.claims_before_judgement(page.text)).pairs_found == 0
+
+
+def _write_sample(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+_CLINIC = {
+    "id": "s1",
+    "url": "https://www.knee-clinic.example/stem-cells",
+    "lang": "en",
+    "label": "violative",
+    "genre": "clinic treatment page",
+    "text": "Our clinic injects your own fat-derived stem cells to regrow knee cartilage. "
+    "Book your consultation today.",
+    "claims": [{"quote": "regrow knee cartilage", "category": "efficacy_claim"}],
+}
+_NEWS = {
+    "id": "s2",
+    "url": "https://news.paper.example/2026/stem-cell-warning",
+    "lang": "en",
+    "label": "ok",
+    "genre": "news",
+    "text": "Regulators warned consumers that clinics selling stem cell injections for knee "
+    "pain have not shown that they work, the agency said on Tuesday.",
+}
+
+
+def test_a_sample_leaves_out_known_sites_and_repeated_ids(tmp_path: Path):
+    first = _write_sample(tmp_path / "a.jsonl", [_CLINIC, _NEWS])
+    second = _write_sample(
+        tmp_path / "b.jsonl", [{**_NEWS, "id": "s1", "url": "https://o.example"}]
+    )
+    pages, left_out = load_sample([first, second], known_sites={"paper.example"})
+    assert [page.id for page in pages] == ["s1"] and left_out == 2
+
+
+def test_a_sample_is_scored_and_nothing_is_written(tmp_path: Path, capsys):
+    sample = _write_sample(tmp_path / "pages.jsonl", [_CLINIC, _NEWS])
+    looks = LOOKS_PATH.read_bytes()
+    assert main(["--sample", str(sample), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["all"]["pages"] == 2 and figures["all"]["violative"] == 1
+    assert LOOKS_PATH.read_bytes() == looks
