@@ -93,5 +93,10 @@ def on_exit(server: Any) -> None:
     gunicorn_hooks.remove_metrics_dir()
 
 
+def pre_request(worker: Any, req: Any) -> None:
+    if worker_class == "gevent":
+        gunicorn_hooks.take_turns()
+
+
 def when_ready(server: Any) -> None:
     gunicorn_hooks.freeze_loaded_app()
