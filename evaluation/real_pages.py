@@ -9,6 +9,8 @@ The pages are split once, by site and stratified by language and label, into a d
 (read, tuned on, used to fit the page model) and a part set aside. The set-aside part is scored
 only with `--set-aside --look NAME`; every such look is appended to `real_looks.jsonl` with its
 date and commit, so the README can say which figures were seen before which change.
+`--sample FILE...` scores labelled pages kept outside the project instead (fresh samples drawn
+from other sites, in the same format): the check of a change on pages nobody tuned on.
 
 Figures (each with n and a 95% interval):
 * page level: a page counts as flagged when `risk.level` is not low; precision, recall, F1 on
