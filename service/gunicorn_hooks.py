@@ -167,7 +167,7 @@ def take_turns() -> None:
     and a keep-alive client that sends its next request as soon as it reads an answer (wrk, a
     batch script, an extension's queue) has it waiting before the worker looks again: the same
     few connections were served back to back while the rest waited for seconds (16 such clients
-    on 2 workers: p99 1.3-1.7 s, max 2-3 s, and 0 of 200 answers for 2 of 4 connections on one
+    on 2 workers: p99 1.3-2.2 s, max 2-3 s, and 0 of 200 answers for 2 of 4 connections on one
     worker; `tests/service/test_serving_fairness.py`). Waiting until the event loop is idle puts
     this request behind the others ready now; the wait is bounded so that a stream of other
     events can never hold it back for long."""
