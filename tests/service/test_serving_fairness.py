@@ -32,7 +32,8 @@ def _request() -> bytes:
 
 def _answers_per_connection(port: int) -> list[int]:
     """Keep every connection busy until ANSWERS answers have come back; count them per
-    connection."""
+    connection. The sockets stay blocking: `recv` is called only on one the selector reports
+    readable, and `sendall` of a request never waits long."""
     request = _request()
     selector = selectors.DefaultSelector()
     sockets = [socket.create_connection(("127.0.0.1", port), 30) for _ in range(CONNECTIONS)]
@@ -41,7 +42,6 @@ def _answers_per_connection(port: int) -> list[int]:
     try:
         for index, sock in enumerate(sockets):
             sock.sendall(request)
-            sock.setblocking(False)
             selector.register(sock, selectors.EVENT_READ, index)
         while sum(counts) < ANSWERS:
             events = selector.select(timeout=60)
@@ -59,9 +59,7 @@ def _answers_per_connection(port: int) -> list[int]:
                         break
                     received[index] = received[index][end + 4 + length :]
                     counts[index] += 1
-                    sockets[index].setblocking(True)
                     sockets[index].sendall(request)
-                    sockets[index].setblocking(False)
     finally:
         for sock in sockets:
             sock.close()
