@@ -194,15 +194,18 @@ class Lexicons:
     languages: dict[str, int] = field(default_factory=dict)
 
 
-def page_cue_key(family: str, languages: Iterable[str]) -> str:
-    """The matcher key of a page cue: its family and every language it is a cue in
-    ("second_person@es+fr" for "tu")."""
-    return f"{family}@{'+'.join(sorted(languages))}"
+def page_cue_key(family: str, languages: Iterable[str], not_on: Iterable[str] = ()) -> str:
+    """The matcher key of a page cue: its family, every language it is a cue in, and the
+    languages whose pages it does not count on, if any ("second_person@es+fr" for "tu",
+    "first_person_plural@en!pl" for "we")."""
+    key = f"{family}@{'+'.join(sorted(languages))}"
+    excluded = sorted(not_on)
+    return f"{key}!{'+'.join(excluded)}" if excluded else key
 
 
 def page_cue_languages(key: str) -> list[str]:
     """The languages a page cue with matcher `key` is a cue in."""
-    return key.partition("@")[2].split("+")
+    return key.partition("@")[2].partition("!")[0].split("+")
 
 
 def page_cue_counts(key: str, language: str | None) -> bool:
@@ -210,16 +213,27 @@ def page_cue_counts(key: str, language: str | None) -> bool:
     language or of English (English phrases stand on pages in any language: "contact us",
     "book now"), or any cue where the language is unknown. Italian "noi" (we) is Vietnamese
     "nói" (to say) folded, Spanish "tu" (you) Vietnamese "tự" and "từ": on a Vietnamese page
-    they counted a provider's voice in every other sentence."""
+    they counted a provider's voice in every other sentence. An English cue that is a common
+    word of the page's language (`english_false_friends`: Polish "we" is "in") does not count
+    there."""
     if language is None or language == UNDETERMINED:
         return True
-    languages = page_cue_languages(key)
-    return language in languages or "en" in languages
+    languages, _, not_on = key.partition("@")[2].partition("!")
+    if not_on and language in not_on.split("+"):
+        return False
+    codes = languages.split("+")
+    return language in codes or "en" in codes
 
 
-def _page_cue_phrases(family: PageFamily, by_language: Mapping[str, list[str]]) -> list[Phrase]:
+def _page_cue_phrases(
+    family: PageFamily,
+    by_language: Mapping[str, list[str]],
+    false_friends: Mapping[str, frozenset[str]],
+) -> list[Phrase]:
     """One phrase per folded cue, keyed by its family and all its languages: the matcher keeps
-    one of several keys on the same span, so a cue two languages share carries both."""
+    one of several keys on the same span, so a cue two languages share carries both. An
+    English cue's key also names the languages it is a false friend in (`false_friends`: the
+    folded English cue -> those languages)."""
     languages_of: dict[str, set[str]] = defaultdict(set)
     written: dict[str, str] = {}
     for language, cues in by_language.items():
@@ -227,9 +241,34 @@ def _page_cue_phrases(family: PageFamily, by_language: Mapping[str, list[str]]) 
             languages_of[folded].add(language)
             written.setdefault(folded, cue)
     return [
-        Phrase(PAGE_CUE_GROUPS[family], page_cue_key(family, languages), written[folded])
+        Phrase(
+            PAGE_CUE_GROUPS[family],
+            page_cue_key(
+                family, languages, false_friends.get(folded, ()) if "en" in languages else ()
+            ),
+            written[folded],
+        )
         for folded, languages in sorted(languages_of.items())
     ]
+
+
+def _english_false_friends(data: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """`page_cues.yaml`'s `english_false_friends` (language -> English cues that are a common
+    word of that language with another meaning), as folded cue -> languages. A cue that is not
+    an English cue of some family, or that the language lists as a cue of its own, is refused."""
+    families: Mapping[str, Mapping[str, list[str]]] = data["families"]
+    english = {folded for by in families.values() for folded in fold_terms(by.get("en", []))}
+    languages_of: dict[str, set[str]] = defaultdict(set)
+    for language, cues in (data.get("english_false_friends") or {}).items():
+        own = {folded for by in families.values() for folded in fold_terms(by.get(language, []))}
+        for folded in fold_terms(cues):
+            if folded not in english or folded in own:
+                raise LexiconError(
+                    f"page_cues.yaml: english_false_friends: {language}: {folded!r} must be an "
+                    f"English cue and not a cue in {language}"
+                )
+            languages_of[folded].add(language)
+    return {folded: frozenset(languages) for folded, languages in languages_of.items()}
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -388,13 +427,17 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
     phrases += language_phrases
 
     page_cues_data = _read(data_dir / "page_cues.yaml")
+    unknown_sections = set(page_cues_data) - {"version", "families", "english_false_friends"}
+    if unknown_sections:
+        raise LexiconError(f"page_cues.yaml: unknown keys {sorted(unknown_sections)}")
+    false_friends = _english_false_friends(page_cues_data)
     page_families: dict[PageFamily, tuple[str, ...]] = {}
     for name, by_language in page_cues_data["families"].items():
         if name not in PAGE_CUE_GROUPS:
             raise LexiconError(f"page_cues.yaml: unknown family {name!r} (PAGE_FAMILIES)")
         family = cast(PageFamily, name)
         page_families[family] = tuple(sorted(by_language))
-        phrases += _page_cue_phrases(family, by_language)
+        phrases += _page_cue_phrases(family, by_language, false_friends)
 
     version = "+".join(
         str(d.get("version", "0"))

@@ -65,9 +65,11 @@ _PRICE = LinearPattern(
 _PHONE = LinearPattern(r"\+?\(?\d{1,4}\)?[ .\-]\d{2,4}[ .\-]\d{3,4}(?:[ .\-]\d{2,4})?")
 _NCT = LinearPattern(rf"\b(NCT\d{{8}}){NOT_WORD_OR_END}", word_start_groups=frozenset({1}))
 # A citation: "et al", a DOI, a numbered reference, a year in brackets, or a journal's volume
-# and issue ("Vol 12", "7(2): e1043", "12(3):45").
+# and issue ("Vol 12", "7(2): e1043", "12(3):45"). A DOI is read with its "10." prefix
+# ("doi:10.1038", "doi.org/10.1016"): folded, Portuguese "dói" (it hurts), Vietnamese "dõi" and
+# Romanian "doi" (two) are "doi" too.
 _CITATION = LinearPattern(
-    rf"\b(et al){NOT_WORD_OR_END}|\b(doi[:\s])|(\[\d{{1,3}}\])|(\(\d{{4}}\))"
+    rf"\b(et al){NOT_WORD_OR_END}|\b(doi(?:\.org)?:?\s?10\.\d)|(\[\d{{1,3}}\])|(\(\d{{4}}\))"
     rf"|\b(vol\.?\s?\d{{1,4}}){NOT_WORD_OR_END}|(\d{{1,4}}\(\d{{1,3}}\):\s?e?\d{{1,6}})",
     ignore_case=True,
     word_start_groups=frozenset({1, 2, 5}),

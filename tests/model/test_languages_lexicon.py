@@ -179,6 +179,24 @@ def test_page_cue_families_are_the_ones_the_code_names(tmp_path: Path) -> None:
         load_lexicons(data_dir)
 
 
+def test_a_false_friend_must_be_an_english_cue_not_a_cue_of_its_language(tmp_path: Path) -> None:
+    data_dir, _, _ = _copied_language_file(tmp_path, "de")
+    path = data_dir / "page_cues.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('  pl: ["we"]', '  pl: ["we", "zdrowie"]', 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match="'zdrowie' must be an English cue"):
+        load_lexicons(data_dir)
+    # "rats" is a research cue in French as in English: it cannot be a false friend there.
+    path.write_text(
+        text.replace('  fr: ["identifier"', '  fr: ["rats", "identifier"', 1), encoding="utf-8"
+    )
+    with pytest.raises(LexiconError, match="'rats' must be an English cue and not a cue in fr"):
+        load_lexicons(data_dir)
+    path.write_text(text + "false_friends: {}\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="unknown keys"):
+        load_lexicons(data_dir)
+
+
 def test_no_page_cue_is_listed_twice_in_one_family_and_language() -> None:
     """A phrase listed twice counts once, so a second copy is a slip (often a traditional
     Chinese form that folding now makes the simplified one: write it once)."""

@@ -386,7 +386,7 @@ def test_word_boundary_is_python_s_not_ascii():
     assert SECOND_PERSON.spans("\u00e9you you") == [(5, 8)]
     assert page_features._NCT.spans("NCT1234567\u0663 x") == [(0, 11)]
     # ... and IGNORECASE's dotted and dotless i, which RE2's case folding leaves out.
-    assert page_features._CITATION.spans("do\u0130: x") == [(0, 4)]
+    assert page_features._CITATION.spans("do\u0130: 10.1 x") == [(0, 9)]
 
 
 def test_lone_surrogates_are_one_non_word_character():

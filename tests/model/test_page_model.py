@@ -490,6 +490,55 @@ def test_provider_voice_and_address_are_read_in_other_languages(
     assert (values["second_person"].value > 0) is addresses_you
 
 
+# An English cue that is a common word of the page's language, with another meaning, is that
+# word there (`english_false_friends` in page_cues.yaml); the same cue still counts in English.
+# (sentence, the features it must not light)
+FALSE_FRIENDS = [
+    # Polish "we" is "in".
+    (
+        "Lekarz mówi, że komórki zmieniają się we wszystkie rodzaje tkanek.",
+        ("first_person_plural", "product_offer"),
+    ),
+    # Portuguese "dói" (it hurts) folds to "doi".
+    (
+        "Seu ombro dói de manhã? Muitos pacientes sentem isso depois dos cinquenta anos.",
+        ("research", "citations"),
+    ),
+    # Vietnamese "theo dõi" (to monitor).
+    (
+        "Bác sĩ theo dõi huyết áp của người bệnh hằng tuần tại phòng khám.",
+        ("research", "citations"),
+    ),
+    # Romanian "doi" (two).
+    ("Tratamentul durează doi ani și este decontat de asigurare.", ("research", "citations")),
+    # French "identifier" (to identify).
+    ("Le médecin cherche à identifier l'origine de la douleur au genou.", ("registry",)),
+    # Dutch "offers" (victims).
+    ("De offers van de kliniek vertelden hun verhaal aan de krant.", ("offer",)),
+]
+
+
+@pytest.mark.parametrize(("text", "unlit"), FALSE_FRIENDS)
+def test_an_english_cue_that_is_a_word_of_the_page_language_does_not_count_there(
+    text: str, unlit: tuple[str, ...]
+) -> None:
+    values = _values(text)
+    assert {name: values[name] for name in unlit} == {name: 0.0 for name in unlit}
+
+
+def test_english_false_friends_still_count_in_english() -> None:
+    assert _values("We treat knee pain with stem cells.")["first_person_plural"] > 0
+    cited = _values("Knee pain and stem cells: the full text is at doi:10.1000/182.")
+    assert cited["research"] + cited["citations"] > 0
+
+
+def test_a_german_verb_is_no_plant_source() -> None:
+    """German "plant" (plans) beside stem cells is no plant "stem cell" of skin care."""
+    document, _ = _page_features("Das Universitätsklinikum plant eine Studie mit Stammzellen.")
+    assert not document.page_cues("plant_source")
+    assert _page_features("Apple stem cells in our serum.")[0].page_cues("plant_source")
+
+
 # --- page cues in every language -----------------------------------------------------------------
 # A language with products and conditions but no page cues is judged by the claims alone: its
 # clinic pages show no provider voice and its research summaries no study, so the page model
