@@ -412,7 +412,7 @@ def http_throughput(
             for d in details
         )
         + ". The server runs the production config (`make run`: gevent workers, keep-alive "
-        "2 s, max_requests 5,000 with jitter, access log on).",
+        "2 s and 100 requests per connection, max_requests 5,000 with jitter, access log on).",
     ]
     return figure
 

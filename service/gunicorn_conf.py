@@ -94,6 +94,7 @@ def on_exit(server: Any) -> None:
 
 
 def pre_request(worker: Any, req: Any) -> None:
+    gunicorn_hooks.close_long_connections(req)
     if worker_class == "gevent":
         gunicorn_hooks.take_turns()
 

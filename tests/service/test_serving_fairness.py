@@ -1,4 +1,6 @@
-"""A gevent worker serves its keep-alive connections in turn (`gunicorn_hooks.take_turns`).
+"""A gevent worker serves its keep-alive connections in turn (`gunicorn_hooks.take_turns`), and
+a keep-alive connection is closed after MAX_REQUESTS_PER_CONNECTION requests
+(`gunicorn_hooks.close_long_connections`), so that clients spread again over the workers.
 
 The client below sends each connection's next request the moment its answer is complete, from
 one thread, as wrk does. Without turns, a worker answered the same one or two connections back
@@ -12,6 +14,7 @@ import selectors
 import socket
 
 from service.cli import gunicorn_argv
+from service.gunicorn_hooks import MAX_REQUESTS_PER_CONNECTION
 
 CONNECTIONS = 4
 ANSWERS = 200
@@ -72,4 +75,39 @@ def test_a_worker_serves_its_busy_keep_alive_connections_in_turn(start_server):
     # A fair share is ANSWERS / CONNECTIONS (50); in turn, each connection got exactly that,
     # and without turns the least served got 0 or 18 in five runs.
     assert min(counts) >= 4 * (ANSWERS // CONNECTIONS) // 5, counts
+    server.stop()
+
+
+def _answer(sock: socket.socket, pending: bytes) -> tuple[str, bytes]:
+    """One response's head (lower case) from a blocking socket, and the bytes after it."""
+    while (end := pending.find(b"\r\n\r\n")) < 0:
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed the connection before answering"
+        pending += chunk
+    head = pending[:end].decode("latin-1").lower()
+    length = int(head.split("content-length:")[1].split("\r\n")[0])
+    while len(pending) < end + 4 + length:
+        chunk = sock.recv(65536)
+        assert chunk, "the server closed the connection inside an answer"
+        pending += chunk
+    return head, pending[end + 4 + length :]
+
+
+def test_a_keep_alive_connection_is_closed_after_its_last_allowed_request(start_server):
+    server = start_server(gunicorn_argv("127.0.0.1", "{port}", 1))
+    body = json.dumps({"text": "Knee pain? Ask us about stem cells.", "detail": "compact"})
+    request = (
+        "POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n{body}"
+    ).encode()
+    closing = []
+    with socket.create_connection(("127.0.0.1", server.port), 30) as sock:
+        pending = b""
+        for _ in range(MAX_REQUESTS_PER_CONNECTION):
+            sock.sendall(request)
+            head, pending = _answer(sock, pending)
+            assert head.startswith("http/1.1 200"), head.splitlines()[0]
+            closing.append("connection: close" in head)
+        assert pending == b"" and sock.recv(1) == b""
+    assert closing == [False] * (MAX_REQUESTS_PER_CONNECTION - 1) + [True]
     server.stop()
