@@ -33,6 +33,7 @@ from typing import Any
 from model.analysis import Document
 from model.evasion import ObfuscationKind
 from model.language import UNDETERMINED
+from model.lexicons import PageFamily
 from model.matcher import Mention
 from model.page_features import (
     EITHER,
@@ -214,6 +215,39 @@ def _plant_stem_cell_sentences(document: Document, cosmetic: Sequence[Mention]) 
     return named_plants | (plants & generic)
 
 
+# The promotional and informational context cues are catch-all lists: words of booking, calls
+# to action and "our patients" on one side, of research, attribution, registries and news on the
+# other. Their features stand for `offer` and `news_report`, but a signal quoting "Schedule",
+# "Researchers" or "According to" says more truly what it is when it takes the name of the page
+# cue family its evidence also belongs to (the first that does, in this order).
+SIGNAL_OF_FAMILY: dict[str, tuple[tuple[PageFamily, str], ...]] = {
+    "promotional_cues": (
+        ("call_to_action", "call_to_action"),
+        ("booking", "booking_or_contact"),
+        ("own_patients", "patient_story"),
+        ("provider_voice", "provider_voice"),
+        ("first_person_plural", "provider_voice"),
+    ),
+    "informational_cues": (
+        ("registry", "registry_fields"),
+        ("research", "research_report"),
+        ("attribution", "reported_speech"),
+        ("third_party", "critical_stance"),
+        ("news", "news_report"),
+    ),
+}
+
+
+def _signal_name(document: Document, feature: str, signal: str, evidence: Span) -> str:
+    """The SPEC signal a feature's evidence stands for (`SIGNAL_OF_FAMILY`)."""
+    for family, name in SIGNAL_OF_FAMILY.get(feature, ()):
+        if any(
+            m.start < evidence.end and evidence.start < m.end for m in document.page_cues(family)
+        ):
+            return name
+    return signal
+
+
 def _obfuscation_signals(document: Document) -> list[Signal]:
     """The first product or condition name disguised to slip past screening (invisible
     characters, look-alike letters, spaced letters, digits for letters), as a signal."""
@@ -258,13 +292,19 @@ def judge_page(inputs: PageInputs, model: PageModel, language: str = "en") -> Pa
         ]
     signals: list[Signal] = _obfuscation_signals(inputs.document)
     seen: set[str] = {s.name for s in signals}
+    quoted: set[Span] = {s.evidence for s in signals}
     by_name = {f.name: f for f in FEATURES}
     for name in ranked:  # feature names (the out-of-scope signals are features too)
         signal = by_name[name].signal
         evidence = values[name].evidence
-        if signal is None or signal in seen or evidence is None:
+        if signal is None or evidence is None:
+            continue
+        signal = _signal_name(inputs.document, name, signal, evidence)
+        # One quote is one reason: two signals quoting the same words would repeat it.
+        if signal in seen or evidence in quoted:
             continue
         seen.add(signal)
+        quoted.add(evidence)
         signals.append(Signal(signal, evidence))
         if len(signals) == MAX_SIGNALS:
             break

@@ -109,6 +109,35 @@ def test_a_claims_signal_quotes_the_sentence_that_makes_the_claim():
     assert "umbilical cord stem cell" in text[evidence.start : evidence.end]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Catch-all cue lists name their signal by the family their words belong to.
+        (
+            "Researchers tested bone marrow cells for knee arthritis in a small group of people.",
+            [("research_report", "Researchers")],
+        ),
+        (
+            "According to the regulator, fat-derived cells for lupus are not an approved product.",
+            [("reported_speech", "According to")],
+        ),
+        # One quote is one reason: "Sign up" is a call to action, not also an offer, and "Our
+        # patients" a patient story, not also an offer.
+        (
+            "Sign up today for our knee program.",
+            [("call_to_action", "Sign up"), ("provider_voice", "our")],
+        ),
+        (
+            "Our patients love us. Stem cells for knees.",
+            [("patient_story", "Our patients"), ("provider_voice", "Our")],
+        ),
+    ],
+)
+def test_a_signal_names_what_its_words_are_and_no_quote_is_given_twice(text, expected):
+    signals = shared_checker().check(text, explain=False)["page"]["signals"]
+    assert [(s["signal"], s["evidence"]["quote"]) for s in signals] == expected
+
+
 def test_naming_the_subject_again_is_no_sign_of_offering():
     # A glossary entry says "mesenchymal stem cells" in every sentence; the same entry with
     # "these cells" in four of them. Only the classifier, which reads the words, may differ.
