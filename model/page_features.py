@@ -299,10 +299,6 @@ SHARE_MIN_SENTENCES = 10
 # nothing the allowance could protect: a one-line warning is the page's own stance.
 STANCE_SOURCES = frozenset({"critical", "informational_cues", "disclosure"})
 STANCE_ALLOWANCE = 1
-# Pages out of scope are about skin care or animals throughout; one line of either on a clinic's
-# page ("our serum holds apple stem cell extract", "we also treat horses") says nothing of what
-# the page is, and it took a fifth of the clinic pages found in other languages to informational.
-ONE_LINE_SOURCES = STANCE_SOURCES | {"cosmetic", "veterinary"}
 # Where a page shows that it reports, in the order a sentence is credited to them.
 REPORTING_SOURCES: tuple[tuple[str, Callable[[Document], list[Span]]], ...] = (
     ("critical", _cue_spans("critical")),
@@ -325,7 +321,7 @@ def _reporting_value(inputs: PageInputs, name: str, share: bool) -> FeatureValue
     """Sentences credited to a reporting source beyond its allowance: log(1 + n), or as a share
     of the page's sentences."""
     sentences, evidence = inputs.reporting[name]
-    allowance = STANCE_ALLOWANCE if name in ONE_LINE_SOURCES else REPORTING_ALLOWANCE
+    allowance = STANCE_ALLOWANCE if name in STANCE_SOURCES else REPORTING_ALLOWANCE
     allowance = min(allowance, inputs.body_sentences - 1)
     count = max(0, len(sentences) - allowance)
     value = (
