@@ -30,6 +30,7 @@ from model.matcher import (
     COMPOSED_HEAD_GROUP,
     COMPOSED_SOURCE_GROUP,
     CONDITION_GROUP,
+    FALSE_FRIEND_GROUP,
     PRODUCT_GROUP,
     Mention,
     PhraseMatcher,
@@ -343,6 +344,7 @@ PRONOUN_CUE_GROUPS = frozenset(
     {PAGE_CUE_GROUPS["first_person_plural"], PAGE_CUE_GROUPS["second_person"]}
 )
 PAGE_CUE_GROUP_NAMES = frozenset(PAGE_CUE_GROUPS.values())
+LEXICON_GROUPS = frozenset({PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP})
 CUE_GROUP_NAMES = frozenset(CUE_GROUPS.values())
 
 
@@ -382,9 +384,20 @@ def analyse(
     sentence_indexes = np.maximum(indexes - 1, 0).tolist()
     by_group: dict[str, list[Mention]] = defaultdict(list)
     sentence_of: dict[Mention, int] = dict(zip(mentions, sentence_indexes, strict=True))
+    # A lexicon term that is a word of the page's language with another meaning is that word
+    # there (a language file's `false_friends`: French "goût" is no gout).
+    false_friends = {
+        (m.start, m.end) for m in mentions if m.group == FALSE_FRIEND_GROUP and m.key == language
+    }
     for mention in mentions:
         if mention.group in PAGE_CUE_GROUP_NAMES and (
             not page_cue_counts(mention.key, language) or _abbreviation(text, mention)
+        ):
+            continue
+        if (
+            false_friends
+            and mention.group in LEXICON_GROUPS
+            and (mention.start, mention.end) in false_friends
         ):
             continue
         by_group[mention.group].append(mention)

@@ -57,6 +57,7 @@ from model.matcher import (
     COMPOSED_HEAD_GROUP,
     COMPOSED_SOURCE_GROUP,
     CONDITION_GROUP,
+    FALSE_FRIEND_GROUP,
     PRODUCT_GROUP,
     Phrase,
 )
@@ -68,6 +69,7 @@ OPEN_CONDITION_KEYS = frozenset({"name", "icd10cm", "extends", "mesh", "group", 
 LANGUAGES_DIRNAME = "languages"
 LANGUAGE_FILE_KEYS = frozenset(
     {
+        "false_friends",
         "language",
         "name",
         "version",
@@ -425,6 +427,7 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         data_dir / LANGUAGES_DIRNAME, set(products), set(approved), set(conditions)
     )
     phrases += language_phrases
+    _check_false_friends(phrases)
 
     page_cues_data = _read(data_dir / "page_cues.yaml")
     unknown_sections = set(page_cues_data) - {"version", "families", "english_false_friends"}
@@ -457,6 +460,19 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         page_families=page_families,
         languages=languages,
     )
+
+
+def _check_false_friends(phrases: list[Phrase]) -> None:
+    """A language file's `false_friends` must each be a product, approved or condition term
+    (folded alike): one that is none would never drop anything, and is a slip."""
+    lexicon_groups = (PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP)
+    terms = set(fold_terms([p.text for p in phrases if p.group in lexicon_groups]))
+    friends = [p for p in phrases if p.group == FALSE_FRIEND_GROUP]
+    for phrase, folded in zip(friends, fold_terms([p.text for p in friends]), strict=True):
+        if folded not in terms:
+            raise LexiconError(
+                f"languages/{phrase.key}.yaml: false_friends: {phrase.text!r} is no lexicon term"
+            )
 
 
 def _terms_of(entries: Any, known: set[str], where: str) -> dict[str, list[str]]:
@@ -523,6 +539,10 @@ def _language_phrases(
         cues = _terms_of(data.get("cues"), set(CUE_KINDS), f"{where} cues")
         for kind, terms in cues.items():
             phrases += [Phrase(CUE_GROUPS[cast(CueKind, kind)], kind, term) for term in terms]
+        false_friends = data.get("false_friends") or []
+        if not all(isinstance(term, str) for term in false_friends):
+            raise LexiconError(f"{where}: false_friends must be a list of terms")
+        phrases += [Phrase(FALSE_FRIEND_GROUP, path.stem, term) for term in false_friends]
         versions.append(str(data.get("version", "0")))
         languages[path.stem] = len(phrases) - count
     return phrases, versions, languages

@@ -48,6 +48,10 @@ APPROVED_GROUP = "approved"
 CONDITION_GROUP = "condition"
 COMPOSED_SOURCE_GROUP = "composed:source"
 COMPOSED_HEAD_GROUP = "composed:head"
+# Lexicon terms that are a common word of a language with another meaning (French "goût" folds
+# to "gout"), keyed by that language: `model.analysis` drops the lexicon mention they coincide
+# with on a page in it.
+FALSE_FRIEND_GROUP = "false_friend"
 # Surrogate code points, which the automaton (UTF-8 inside) cannot read: `scan` reads each as
 # ABSENT_FROM_FOLDED, a character no term holds (nor a surrogate).
 _SURROGATES_ABSENT = dict.fromkeys(range(0xD800, 0xE000), ABSENT_FROM_FOLDED)

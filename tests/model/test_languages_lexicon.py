@@ -559,3 +559,21 @@ def test_inflected_compounded_and_prefixed_forms_pair(
     rules_checker, code: str, text: str, product: str, condition: str
 ) -> None:
     assert (product, condition) in _pairs(rules_checker, text)
+
+
+# A lexicon term that is a common word of the page's language with another meaning is that word
+# there (a language file's `false_friends`); in English it is still the term.
+def test_a_french_taste_is_no_gout(rules_checker) -> None:
+    french = "Nos cellules souches vous redonnent le goût de vivre. Prenez rendez-vous."
+    assert not _pairs(rules_checker, french)
+    english = "Our clinic offers stem cell injections for gout. Book your visit today."
+    assert ("stem_cell_unspecified", "arthritis") in _pairs(rules_checker, english)
+
+
+def test_a_false_friend_must_be_a_lexicon_term(tmp_path: Path) -> None:
+    data_dir, path, original = _copied_language_file(tmp_path, "fr")
+    path.write_text(
+        original.replace("false_friends: [gout]", "false_friends: [gout, gouter]"), encoding="utf-8"
+    )
+    with pytest.raises(LexiconError, match="'gouter' is no lexicon term"):
+        load_lexicons(data_dir)
