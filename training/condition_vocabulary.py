@@ -83,10 +83,12 @@ def _tsv(path: Path) -> Iterator[tuple[str, str, str]]:
             yield tuple(cell.strip('"') for cell in row[:3])  # type: ignore[misc]
 
 
-def disease_ontology(directory: Path = TERMINOLOGY / "doid") -> dict[str, tuple[str, str | None]]:
-    """ICD-10-CM code (dotted) -> (DO label, MeSH descriptor id or None). Where several DO entries
-    share a code, the shortest label (the most general entry: "hypertension" before "essential
-    hypertension") names it."""
+def disease_ontology(
+    directory: Path = TERMINOLOGY / "doid",
+) -> dict[str, list[tuple[str, str | None]]]:
+    """ICD-10-CM code (dotted) -> its DO entries as (label, MeSH descriptor id or None), the
+    shortest label first (the most general entry: "hypertension" before "essential
+    hypertension"); `build` prefers the one that is the code's own title."""
     mesh: dict[str, str] = {}
     for doid, _label, xrefs in _tsv(directory / "MESHinDO.tsv"):
         for xref in xrefs.split(","):
@@ -98,11 +100,28 @@ def disease_ontology(directory: Path = TERMINOLOGY / "doid") -> dict[str, tuple[
             if xref.strip().startswith("ICD10CM:"):
                 code = xref.strip().removeprefix("ICD10CM:")
                 by_code.setdefault(code, []).append((doid, label))
-    named = {}
-    for code, entries in by_code.items():
-        doid, label = min(entries, key=lambda entry: (len(entry[1]), entry[1]))
-        named[code] = (label.lower(), mesh.get(doid))
-    return named
+    return {
+        code: [
+            (label.lower(), mesh.get(doid))
+            for doid, label in sorted(entries, key=lambda entry: (len(entry[1]), entry[1]))
+        ]
+        for code, entries in by_code.items()
+    }
+
+
+def ontology_entry(
+    entries: list[tuple[str, str | None]], title: str | None
+) -> tuple[str | None, str | None]:
+    """The DO entry that names a code: the shortest, the most general ("hypertension" for
+    "essential hypertension"), unless it is no part of the code's title and another entry is
+    the title itself. Guillain-Barré syndrome's code (G61.0) also holds Miller Fisher
+    syndrome, a variant whose shorter label named it (with that variant's MeSH id)."""
+    if not entries:
+        return None, None
+    shortest = entries[0]
+    if title is None or fold_term(shortest[0]) in title:
+        return shortest
+    return next((entry for entry in entries if fold_term(entry[0]) == title), shortest)
 
 
 def clean_title(title: str, stop_terms: frozenset[str]) -> str | None:
@@ -174,9 +193,13 @@ def build(icd: Any, selection: dict[str, Any], curated: dict[str, Any]) -> list[
         # Lay names first: where no DO label names the code, the first lay name does.
         terms = [fold_term(name) for name in lay_names.pop(code, ())]
         terms += [t for t in (clean_title(c, stop_terms) for c in candidates) if t]
-        label, mesh = ontology.get(code, (None, None))
-        if label and clean_title(label, frozenset()):
-            terms.append(fold_term(label))
+        code_entries = ontology.get(code, [])
+        label, mesh = ontology_entry(code_entries, clean_title(candidates[0], stop_terms))
+        # The shortest DO label stays a name of the code when another one names it.
+        names = [label, code_entries[0][0]] if label and code_entries else []
+        for name in dict.fromkeys(names):
+            if clean_title(name, frozenset()):
+                terms.append(fold_term(name))
         spelled = list(dict.fromkeys(v for term in terms for v in british(term)))
         curated_name = next(
             (curated_by_term[t] for t in spelled if t in curated_by_term), None
