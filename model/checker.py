@@ -100,8 +100,10 @@ class Checker:
         self._label_forms = {
             label: (is_normal(label), AGREEMENT_FORMS[is_plural(label)]) for label in labels
         }
+        # Relevance texts name a condition as prose writes it (`Condition.display`).
+        self._displays = {name: c.display for name, c in lexicons.conditions.items()}
         self._normal_names = frozenset(
-            name for name in [*lexicons.conditions, DEFAULT_CONDITION] if is_normal(name)
+            name for name in [*self._displays.values(), DEFAULT_CONDITION] if is_normal(name)
         )
         self._precedent_dicts: dict[
             tuple[str, str | None, str | None, bool], list[dict[str, str | None]]
@@ -298,9 +300,8 @@ class Checker:
                 if values is None:
                     first = min(flag.evidence, key=_start_of)
                     product = flag.product["label"] if flag.product else DEFAULT_PRODUCT
-                    condition = (
-                        flag.condition["name"] if flag.condition else None
-                    ) or DEFAULT_CONDITION
+                    named = flag.condition["name"] if flag.condition else None
+                    condition = self._displays.get(named, named) if named else DEFAULT_CONDITION
                     quote = " ".join(text[first.start : first.end].split())[:120]
                     forms = self._label_forms.get(product)
                     if forms is None:

@@ -675,7 +675,7 @@ def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
     for (product_id, condition_name), (scope, paired, condition) in best.items():
         info = lexicons.conditions[condition_name]
         label = paired.label
-        title = f"{label[0].upper()}{label[1:]} marketed for {condition_name}"
+        title = f"{label[0].upper()}{label[1:]} marketed for {info.display}"
         where = pair_link(document, paired.mention, condition)
         anchor = Span(paired.mention.start, paired.mention.end)
         flags.append(
@@ -687,7 +687,7 @@ def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
                 explanation=render(
                     rule.explanation,
                     product=label,
-                    condition=condition_name,
+                    condition=info.display,
                     quote=_short_quote(document.quote(condition)) if reads_quote else "",
                     where=where,
                 ),
@@ -778,7 +778,9 @@ def detect_broad(rule: Rule, context: ClaimContext) -> list[Flag]:
     if len(first_mentions) < min_conditions or len(groups) < min_groups:
         return []
     names = sorted(first_mentions, key=lambda n: first_mentions[n].start)
-    listed = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    listed = ", ".join(lexicons.conditions[n].display for n in names[:6]) + (
+        f" and {len(names) - 6} more" if len(names) > 6 else ""
+    )
     return [
         _rule_flag(
             rule,

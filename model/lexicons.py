@@ -65,7 +65,7 @@ from model.normalise import fold_terms
 
 DATA_DIR = Path(__file__).parent / "data"
 OPEN_CONDITIONS_FILENAME = "conditions_open.yaml"
-OPEN_CONDITION_KEYS = frozenset({"name", "icd10cm", "extends", "mesh", "group", "terms"})
+OPEN_CONDITION_KEYS = frozenset({"name", "label", "icd10cm", "extends", "mesh", "group", "terms"})
 LANGUAGES_DIRNAME = "languages"
 LANGUAGE_FILE_KEYS = frozenset(
     {
@@ -160,6 +160,13 @@ class Condition:
     mesh: str | None
     group: str
     icd10cm: str | None = None  # set on conditions of the open vocabulary only
+    # The name as prose writes it, where that is not the lower-case canonical name
+    # ("Alzheimer's disease", "Sjögren's syndrome", "COVID-19"): titles and explanations.
+    label: str | None = None
+
+    @property
+    def display(self) -> str:
+        return self.label or self.name
 
     @property
     def code(self) -> str | None:
@@ -317,6 +324,14 @@ def _phrases(
     return phrases
 
 
+def _label(record: dict[str, Any], where: str) -> str | None:
+    """A condition's `label`: its name as prose writes it, which must fold to the name."""
+    label = record.get("label")
+    if label is not None and fold_terms([label]) != fold_terms([record["name"]]):
+        raise LexiconError(f"{where}: {record['name']}: label {label!r} is not the name")
+    return label
+
+
 def _read_open_conditions(path: Path) -> dict[str, Any]:
     return _read(path) if path.exists() else {"version": "0", "conditions": []}
 
@@ -339,7 +354,11 @@ def _open_conditions(data: dict[str, Any], conditions: dict[str, Condition]) -> 
             raise ValueError(f"{OPEN_CONDITIONS_FILENAME}: {name!r} is defined twice")
         else:
             conditions[name] = Condition(
-                name=name, mesh=record.get("mesh"), group=record["group"], icd10cm=record["icd10cm"]
+                name=name,
+                mesh=record.get("mesh"),
+                group=record["group"],
+                icd10cm=record["icd10cm"],
+                label=_label(record, OPEN_CONDITIONS_FILENAME),
             )
         phrases += [Phrase(CONDITION_GROUP, name, term) for term in record["terms"]]
     return phrases
@@ -412,7 +431,10 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
     conditions: dict[str, Condition] = {}
     for record in conditions_data["conditions"]:
         conditions[record["name"]] = Condition(
-            name=record["name"], mesh=record.get("mesh"), group=record["group"]
+            name=record["name"],
+            mesh=record.get("mesh"),
+            group=record["group"],
+            label=_label(record, "conditions.yaml"),
         )
         phrases += _phrases(CONDITION_GROUP, record["name"], record)
 

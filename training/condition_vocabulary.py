@@ -73,6 +73,7 @@ class Entry:
     mesh: str | None
     terms: list[str] = field(default_factory=list)
     extends: bool = False
+    label: str | None = None  # the name as the DO writes it, where it has capitals
 
 
 def _tsv(path: Path) -> Iterator[tuple[str, str, str]]:
@@ -86,8 +87,8 @@ def _tsv(path: Path) -> Iterator[tuple[str, str, str]]:
 def disease_ontology(
     directory: Path = TERMINOLOGY / "doid",
 ) -> dict[str, list[tuple[str, str | None]]]:
-    """ICD-10-CM code (dotted) -> its DO entries as (label, MeSH descriptor id or None), the
-    shortest label first (the most general entry: "hypertension" before "essential
+    """ICD-10-CM code (dotted) -> its DO entries as (label as the DO writes it, MeSH descriptor id
+    or None), the shortest label first (the most general entry: "hypertension" before "essential
     hypertension"); `build` prefers the one that is the code's own title."""
     mesh: dict[str, str] = {}
     for doid, _label, xrefs in _tsv(directory / "MESHinDO.tsv"):
@@ -102,7 +103,7 @@ def disease_ontology(
                 by_code.setdefault(code, []).append((doid, label))
     return {
         code: [
-            (label.lower(), mesh.get(doid))
+            (label, mesh.get(doid))
             for doid, label in sorted(entries, key=lambda entry: (len(entry[1]), entry[1]))
         ]
         for code, entries in by_code.items()
@@ -208,17 +209,21 @@ def build(icd: Any, selection: dict[str, Any], curated: dict[str, Any]) -> list[
         if not fresh:
             continue
         taken.update(fresh)
+        written = None  # the name as the DO writes it, where that has capitals
         if curated_name:
             name, mesh, extends = curated_name, None, True
         else:
-            name = label if label and fold_term(label) in spelled else fresh[0]
+            named_by_label = label is not None and fold_term(label) in spelled
+            name = label.lower() if label is not None and named_by_label else fresh[0]
+            if label is not None and named_by_label and label != name:
+                written = label
             extends = False
             twin = next((e for e in entries.values() if mesh and e.mesh == mesh), None)
             if twin is not None:
-                name = twin.name
+                name, written = twin.name, twin.label
         entry = entries.get(name)
         if entry is None:
-            entry = entries[name] = Entry(code, name, group, mesh, extends=extends)
+            entry = entries[name] = Entry(code, name, group, mesh, extends=extends, label=written)
         entry.terms += fresh
     if lay_names:
         raise ValueError(f"lay names for codes outside the selection: {sorted(lay_names)}")
@@ -239,6 +244,8 @@ def render(entries: list[Entry], selection: dict[str, Any]) -> str:
     records = []
     for entry in entries:
         record: dict[str, Any] = {"name": entry.name, "icd10cm": entry.code}
+        if entry.label is not None:
+            record["label"] = entry.label
         if entry.extends:
             record["extends"] = True
         else:

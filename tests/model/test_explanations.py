@@ -175,3 +175,39 @@ def test_a_product_label_reads_without_an_article():
 )
 def test_a_classifier_flag_names_its_category_with_the_right_article(category, phrase):
     assert with_indefinite_article(category.replace("_", " ")) == phrase
+
+
+def test_prose_writes_a_condition_as_its_label_and_the_entity_keeps_the_canonical_name():
+    text = (
+        "Our clinic treats Alzheimer's disease, Sjögren's syndrome, Bell's palsy and type 1 "
+        "diabetes with umbilical cord stem cells. Book now."
+    )
+    flags = shared_checker().check(text)["flags"]
+    pairs = {
+        f["entities"]["condition"]["name"]: f
+        for f in flags
+        if f["rule_id"] == "unapproved-use.cell-product-for-disease"
+    }
+    assert {"alzheimer's disease", "sjogren's syndrome", "bell's palsy"} <= set(pairs)
+    for label in ("Alzheimer's disease", "Sjögren's syndrome", "Bell's palsy"):
+        flag = next(f for f in pairs.values() if f["title"].endswith(label))
+        assert label in flag["explanation"]
+        assert any(label in item["relevance"] for item in flag["regulatory_context"])
+    broad = next(f for f in flags if f["category"] == "broad_claims")
+    assert "Alzheimer's disease" in broad["explanation"]
+
+
+def test_a_condition_label_must_be_its_name_written_otherwise(tmp_path: Path) -> None:
+    import shutil
+
+    from model.lexicons import DATA_DIR, LexiconError, load_lexicons
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    path = data_dir / "conditions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('label: "Lyme disease"', 'label: "Lyme borreliosis"', 1), encoding="utf-8"
+    )
+    with pytest.raises(LexiconError, match="label 'Lyme borreliosis' is not the name"):
+        load_lexicons(data_dir)
