@@ -171,30 +171,36 @@ def test_page_cue_families_are_the_ones_the_code_names(tmp_path: Path) -> None:
     (`Document.page_cues`), so a family it does not name could never be read."""
     families = yaml.safe_load((DATA_DIR / "page_cues.yaml").read_text(encoding="utf-8"))
     assert set(families["families"]) == set(PAGE_FAMILIES)
-    data_dir, _, _ = _copied_language_file(tmp_path, "de")
+    _assert_page_cues_refused(tmp_path, ("  offer:", "  offers:"), "unknown family 'offers'")
+
+
+def _assert_page_cues_refused(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
+    """A copy of the data folder whose `page_cues.yaml` has `edit` (old, new) made once, or
+    `new` appended where `old` is empty, is refused at load with `message`."""
+    data_dir = tmp_path / f"data-{len(list(tmp_path.iterdir()))}"
+    shutil.copytree(DATA_DIR, data_dir)
     path = data_dir / "page_cues.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  offer:", "  offers:", 1), encoding="utf-8")
-    with pytest.raises(LexiconError, match="unknown family 'offers'"):
+    old, new = edit
+    path.write_text(text.replace(old, new, 1) if old else text + new, encoding="utf-8")
+    with pytest.raises(LexiconError, match=message):
         load_lexicons(data_dir)
 
 
-def test_a_false_friend_must_be_an_english_cue_not_a_cue_of_its_language(tmp_path: Path) -> None:
-    data_dir, _, _ = _copied_language_file(tmp_path, "de")
-    path = data_dir / "page_cues.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('  pl: ["we"]', '  pl: ["we", "zdrowie"]', 1), encoding="utf-8")
-    with pytest.raises(LexiconError, match="'zdrowie' must be an English cue"):
-        load_lexicons(data_dir)
-    # "rats" is a research cue in French as in English: it cannot be a false friend there.
-    path.write_text(
-        text.replace('  fr: ["identifier"', '  fr: ["rats", "identifier"', 1), encoding="utf-8"
-    )
-    with pytest.raises(LexiconError, match="'rats' must be an English cue and not a cue in fr"):
-        load_lexicons(data_dir)
-    path.write_text(text + "false_friends: {}\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="unknown keys"):
-        load_lexicons(data_dir)
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('  pl: ["we"]', '  pl: ["we", "zdrowie"]'), "'zdrowie' must be an English cue"),
+        # "rats" is a research cue in French as in English: it cannot be a false friend there.
+        (('  fr: ["identifier"', '  fr: ["rats", "identifier"'),
+         "'rats' must be an English cue and not a cue in fr"),
+        (("", "false_friends: {}\n"), "unknown keys"),
+    ],
+)  # fmt: skip
+def test_a_false_friend_must_be_an_english_cue_not_a_cue_of_its_language(
+    tmp_path: Path, edit: tuple[str, str], message: str
+) -> None:
+    _assert_page_cues_refused(tmp_path, edit, message)
 
 
 def test_no_page_cue_is_listed_twice_in_one_family_and_language() -> None:
