@@ -344,7 +344,10 @@ PRONOUN_CUE_GROUPS = frozenset(
     {PAGE_CUE_GROUPS["first_person_plural"], PAGE_CUE_GROUPS["second_person"]}
 )
 PAGE_CUE_GROUP_NAMES = frozenset(PAGE_CUE_GROUPS.values())
-LEXICON_GROUPS = frozenset({PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP})
+# The mentions a language file's `false_friends` may set aside.
+FALSE_FRIEND_TARGETS = frozenset({PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP}) | frozenset(
+    PAGE_CUE_GROUPS.values()
+)
 CUE_GROUP_NAMES = frozenset(CUE_GROUPS.values())
 
 
@@ -384,10 +387,13 @@ def analyse(
     sentence_indexes = np.maximum(indexes - 1, 0).tolist()
     by_group: dict[str, list[Mention]] = defaultdict(list)
     sentence_of: dict[Mention, int] = dict(zip(mentions, sentence_indexes, strict=True))
-    # A lexicon term that is a word of the page's language with another meaning is that word
-    # there (a language file's `false_friends`: French "goût" is no gout).
+    # A lexicon term or English page cue that is a word of the page's language with another
+    # meaning is that word there (a language file's `false_friends`: French "goût" is no gout,
+    # Polish "we" is "in").
     false_friends = {
-        (m.start, m.end) for m in mentions if m.group == FALSE_FRIEND_GROUP and m.key == language
+        (m.start, m.end)
+        for m in mentions
+        if m.group == FALSE_FRIEND_GROUP and language in m.key.split("+")
     }
     for mention in mentions:
         if mention.group in PAGE_CUE_GROUP_NAMES and (
@@ -396,7 +402,7 @@ def analyse(
             continue
         if (
             false_friends
-            and mention.group in LEXICON_GROUPS
+            and mention.group in FALSE_FRIEND_TARGETS
             and (mention.start, mention.end) in false_friends
         ):
             continue

@@ -203,18 +203,15 @@ class Lexicons:
     languages: dict[str, int] = field(default_factory=dict)
 
 
-def page_cue_key(family: str, languages: Iterable[str], not_on: Iterable[str] = ()) -> str:
-    """The matcher key of a page cue: its family, every language it is a cue in, and the
-    languages whose pages it does not count on, if any ("second_person@es+fr" for "tu",
-    "first_person_plural@en!pl" for "we")."""
-    key = f"{family}@{'+'.join(sorted(languages))}"
-    excluded = sorted(not_on)
-    return f"{key}!{'+'.join(excluded)}" if excluded else key
+def page_cue_key(family: str, languages: Iterable[str]) -> str:
+    """The matcher key of a page cue: its family and every language it is a cue in
+    ("second_person@es+fr" for "tu")."""
+    return f"{family}@{'+'.join(sorted(languages))}"
 
 
 def page_cue_languages(key: str) -> list[str]:
     """The languages a page cue with matcher `key` is a cue in."""
-    return key.partition("@")[2].partition("!")[0].split("+")
+    return key.partition("@")[2].split("+")
 
 
 def page_cue_counts(key: str, language: str | None) -> bool:
@@ -222,27 +219,16 @@ def page_cue_counts(key: str, language: str | None) -> bool:
     language or of English (English phrases stand on pages in any language: "contact us",
     "book now"), or any cue where the language is unknown. Italian "noi" (we) is Vietnamese
     "nói" (to say) folded, Spanish "tu" (you) Vietnamese "tự" and "từ": on a Vietnamese page
-    they counted a provider's voice in every other sentence. An English cue that is a common
-    word of the page's language (`english_false_friends`: Polish "we" is "in") does not count
-    there."""
+    they counted a provider's voice in every other sentence."""
     if language is None or language == UNDETERMINED:
         return True
-    languages, _, not_on = key.partition("@")[2].partition("!")
-    if not_on and language in not_on.split("+"):
-        return False
-    codes = languages.split("+")
-    return language in codes or "en" in codes
+    languages = page_cue_languages(key)
+    return language in languages or "en" in languages
 
 
-def _page_cue_phrases(
-    family: PageFamily,
-    by_language: Mapping[str, list[str]],
-    false_friends: Mapping[str, frozenset[str]],
-) -> list[Phrase]:
+def _page_cue_phrases(family: PageFamily, by_language: Mapping[str, list[str]]) -> list[Phrase]:
     """One phrase per folded cue, keyed by its family and all its languages: the matcher keeps
-    one of several keys on the same span, so a cue two languages share carries both. An
-    English cue's key also names the languages it is a false friend in (`false_friends`: the
-    folded English cue -> those languages)."""
+    one of several keys on the same span, so a cue two languages share carries both."""
     languages_of: dict[str, set[str]] = defaultdict(set)
     written: dict[str, str] = {}
     for language, cues in by_language.items():
@@ -250,34 +236,9 @@ def _page_cue_phrases(
             languages_of[folded].add(language)
             written.setdefault(folded, cue)
     return [
-        Phrase(
-            PAGE_CUE_GROUPS[family],
-            page_cue_key(
-                family, languages, false_friends.get(folded, ()) if "en" in languages else ()
-            ),
-            written[folded],
-        )
+        Phrase(PAGE_CUE_GROUPS[family], page_cue_key(family, languages), written[folded])
         for folded, languages in sorted(languages_of.items())
     ]
-
-
-def _english_false_friends(data: Mapping[str, Any]) -> dict[str, frozenset[str]]:
-    """`page_cues.yaml`'s `english_false_friends` (language -> English cues that are a common
-    word of that language with another meaning), as folded cue -> languages. A cue that is not
-    an English cue of some family, or that the language lists as a cue of its own, is refused."""
-    families: Mapping[str, Mapping[str, list[str]]] = data["families"]
-    english = {folded for by in families.values() for folded in fold_terms(by.get("en", []))}
-    languages_of: dict[str, set[str]] = defaultdict(set)
-    for language, cues in (data.get("english_false_friends") or {}).items():
-        own = {folded for by in families.values() for folded in fold_terms(by.get(language, []))}
-        for folded in fold_terms(cues):
-            if folded not in english or folded in own:
-                raise LexiconError(
-                    f"page_cues.yaml: english_false_friends: {language}: {folded!r} must be an "
-                    f"English cue and not a cue in {language}"
-                )
-            languages_of[folded].add(language)
-    return {folded: frozenset(languages) for folded, languages in languages_of.items()}
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -449,21 +410,20 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
         data_dir / LANGUAGES_DIRNAME, set(products), set(approved), set(conditions)
     )
     phrases += language_phrases
-    _check_false_friends(phrases)
 
     page_cues_data = _read(data_dir / "page_cues.yaml")
-    unknown_sections = set(page_cues_data) - {"version", "families", "english_false_friends"}
+    unknown_sections = set(page_cues_data) - {"version", "families"}
     if unknown_sections:
         raise LexiconError(f"page_cues.yaml: unknown keys {sorted(unknown_sections)}")
-    false_friends = _english_false_friends(page_cues_data)
     page_families: dict[PageFamily, tuple[str, ...]] = {}
     for name, by_language in page_cues_data["families"].items():
         if name not in PAGE_CUE_GROUPS:
             raise LexiconError(f"page_cues.yaml: unknown family {name!r} (PAGE_FAMILIES)")
         family = cast(PageFamily, name)
         page_families[family] = tuple(sorted(by_language))
-        phrases += _page_cue_phrases(family, by_language, false_friends)
+        phrases += _page_cue_phrases(family, by_language)
 
+    _check_false_friends(phrases)
     version = "+".join(
         str(d.get("version", "0"))
         for d in (products_data, conditions_data, open_data, cues_data, page_cues_data)
@@ -485,16 +445,40 @@ def load_lexicons(data_dir: Path = DATA_DIR) -> Lexicons:
 
 
 def _check_false_friends(phrases: list[Phrase]) -> None:
-    """A language file's `false_friends` must each be a product, approved or condition term
-    (folded alike): one that is none would never drop anything, and is a slip."""
-    lexicon_groups = (PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP)
-    terms = set(fold_terms([p.text for p in phrases if p.group in lexicon_groups]))
+    """A language file's `false_friends` must each be a product, approved or condition term or
+    an English page cue (folded alike): one that is none would never drop anything, and is a
+    slip; and no page cue of that language, which it would drop on the language's own pages."""
     friends = [p for p in phrases if p.group == FALSE_FRIEND_GROUP]
-    for phrase, folded in zip(friends, fold_terms([p.text for p in friends]), strict=True):
-        if folded not in terms:
-            raise LexiconError(
-                f"languages/{phrase.key}.yaml: false_friends: {phrase.text!r} is no lexicon term"
-            )
+    if not friends:
+        return
+    english_cue_groups = set(PAGE_CUE_GROUPS.values())
+    # Folding keeps a word's length within a character or two: only phrases of about a false
+    # friend's length are folded to be compared (the lexicons hold some 65,000 phrases).
+    lengths = {n for p in friends for n in range(len(p.text) - 2, len(p.text) + 3)}
+    candidates = [
+        p.text
+        for p in phrases
+        if len(p.text) in lengths
+        and (
+            p.group in (PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP)
+            or (p.group in english_cue_groups and "en" in page_cue_languages(p.key))
+        )
+    ]
+    terms = set(fold_terms(candidates))
+    # A page cue of the friend's own language is no false friend there: it would drop itself.
+    cues = [p for p in phrases if p.group in english_cue_groups and len(p.text) in lengths]
+    own_cues = {
+        (language, folded)
+        for cue, folded in zip(cues, fold_terms([p.text for p in cues]), strict=True)
+        for language in page_cue_languages(cue.key)
+    }
+    for phrase in friends:
+        for language in phrase.key.split("+"):
+            if phrase.text not in terms or (language, phrase.text) in own_cues:
+                raise LexiconError(
+                    f"languages/{language}.yaml: false_friends: {phrase.text!r} must be a "
+                    f"lexicon term or an English page cue, and not a page cue in {language}"
+                )
 
 
 def _terms_of(entries: Any, known: set[str], where: str) -> dict[str, list[str]]:
@@ -518,6 +502,7 @@ def _language_phrases(
     phrases: list[Phrase] = []
     versions: list[str] = []
     languages: dict[str, int] = {}
+    friend_languages: dict[str, set[str]] = defaultdict(set)
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
         data = _read(path)
         where = f"{directory.name}/{path.name}"
@@ -564,7 +549,14 @@ def _language_phrases(
         false_friends = data.get("false_friends") or []
         if not all(isinstance(term, str) for term in false_friends):
             raise LexiconError(f"{where}: false_friends must be a list of terms")
-        phrases += [Phrase(FALSE_FRIEND_GROUP, path.stem, term) for term in false_friends]
+        for folded in fold_terms(false_friends):
+            friend_languages[folded].add(path.stem)
         versions.append(str(data.get("version", "0")))
         languages[path.stem] = len(phrases) - count
+    # One phrase per false friend, keyed by every language listing it (the matcher keeps one key
+    # of several on the same span: folded, Portuguese "dói" and Vietnamese "dõi" are one "doi").
+    phrases += [
+        Phrase(FALSE_FRIEND_GROUP, "+".join(sorted(codes)), folded)
+        for folded, codes in sorted(friend_languages.items())
+    ]
     return phrases, versions, languages

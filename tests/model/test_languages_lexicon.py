@@ -177,9 +177,15 @@ def test_page_cue_families_are_the_ones_the_code_names(tmp_path: Path) -> None:
 def _assert_page_cues_refused(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
     """A copy of the data folder whose `page_cues.yaml` has `edit` (old, new) made once, or
     `new` appended where `old` is empty, is refused at load with `message`."""
+    _assert_refused(tmp_path, "page_cues.yaml", edit, message)
+
+
+def _assert_refused(tmp_path: Path, name: str, edit: tuple[str, str], message: str) -> None:
+    """A copy of the data folder whose file `name` has `edit` (old, new) made once, or `new`
+    appended where `old` is empty, is refused at load with `message`."""
     data_dir = tmp_path / f"data-{len(list(tmp_path.iterdir()))}"
     shutil.copytree(DATA_DIR, data_dir)
-    path = data_dir / "page_cues.yaml"
+    path = data_dir / name
     text = path.read_text(encoding="utf-8")
     old, new = edit
     path.write_text(text.replace(old, new, 1) if old else text + new, encoding="utf-8")
@@ -188,19 +194,22 @@ def _assert_page_cues_refused(tmp_path: Path, edit: tuple[str, str], message: st
 
 
 @pytest.mark.parametrize(
-    ("edit", "message"),
+    ("name", "edit", "message"),
     [
-        (('  pl: ["we"]', '  pl: ["we", "zdrowie"]'), "'zdrowie' must be an English cue"),
-        # "rats" is a research cue in French as in English: it cannot be a false friend there.
-        (('  fr: ["identifier"', '  fr: ["rats", "identifier"'),
-         "'rats' must be an English cue and not a cue in fr"),
-        (("", "false_friends: {}\n"), "unknown keys"),
+        ("languages/pl.yaml", ("false_friends: [we]", "false_friends: [we, zdrowie]"),
+         "'zdrowie' must be a lexicon term or an English page cue"),
+        ("languages/fr.yaml", ("false_friends: [gout,", "false_friends: [gouter, gout,"),
+         "'gouter' must be a lexicon term or an English page cue"),
+        # "rats" is a research cue in French as in English: on French pages it would drop itself.
+        ("languages/fr.yaml", ("false_friends: [gout,", "false_friends: [rats, gout,"),
+         "not a page cue in fr"),
+        ("page_cues.yaml", ("", "false_friends: {}\n"), "unknown keys"),
     ],
 )  # fmt: skip
-def test_a_false_friend_must_be_an_english_cue_not_a_cue_of_its_language(
-    tmp_path: Path, edit: tuple[str, str], message: str
+def test_a_false_friend_must_be_a_term_or_an_english_cue_not_a_cue_of_its_language(
+    tmp_path: Path, name: str, edit: tuple[str, str], message: str
 ) -> None:
-    _assert_page_cues_refused(tmp_path, edit, message)
+    _assert_refused(tmp_path, name, edit, message)
 
 
 def test_no_page_cue_is_listed_twice_in_one_family_and_language() -> None:
@@ -574,12 +583,3 @@ def test_a_french_taste_is_no_gout(rules_checker) -> None:
     assert not _pairs(rules_checker, french)
     english = "Our clinic offers stem cell injections for gout. Book your visit today."
     assert ("stem_cell_unspecified", "arthritis") in _pairs(rules_checker, english)
-
-
-def test_a_false_friend_must_be_a_lexicon_term(tmp_path: Path) -> None:
-    data_dir, path, original = _copied_language_file(tmp_path, "fr")
-    path.write_text(
-        original.replace("false_friends: [gout]", "false_friends: [gout, gouter]"), encoding="utf-8"
-    )
-    with pytest.raises(LexiconError, match="'gouter' is no lexicon term"):
-        load_lexicons(data_dir)

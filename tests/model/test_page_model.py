@@ -538,8 +538,6 @@ FALSE_FRIENDS = [
         "Bác sĩ theo dõi huyết áp của người bệnh hằng tuần tại phòng khám.",
         ("research", "citations"),
     ),
-    # Romanian "doi" (two).
-    ("Tratamentul durează doi ani și este decontat de asigurare.", ("research", "citations")),
     # French "identifier" (to identify).
     ("Le médecin cherche à identifier l'origine de la douleur au genou.", ("registry",)),
     # Dutch "offers" (victims).
