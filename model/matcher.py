@@ -48,9 +48,9 @@ APPROVED_GROUP = "approved"
 CONDITION_GROUP = "condition"
 COMPOSED_SOURCE_GROUP = "composed:source"
 COMPOSED_HEAD_GROUP = "composed:head"
-# Lexicon terms that are a common word of a language with another meaning (French "goût" folds
-# to "gout"), keyed by that language: `model.analysis` drops the lexicon mention they coincide
-# with on a page in it.
+# Lexicon terms and English page cues that are a common word of a language with another meaning
+# (French "goût" folds to "gout", Polish "we" is "in"), keyed by the languages listing them:
+# `model.analysis` drops the lexicon or page-cue mention they coincide with on a page in one.
 FALSE_FRIEND_GROUP = "false_friend"
 # Surrogate code points, which the automaton (UTF-8 inside) cannot read: `scan` reads each as
 # ABSENT_FROM_FOLDED, a character no term holds (nor a surrogate).
