@@ -11,6 +11,8 @@ only with `--set-aside --look NAME`; every such look is appended to `real_looks.
 date and commit, so the README can say which figures were seen before which change.
 `--sample FILE...` scores labelled pages kept outside the project instead (fresh samples drawn
 from other sites, in the same format): the check of a change on pages nobody tuned on.
+`--appended` (on the development part or a sample) counts instead how often one appended
+sentence (`evaluation.appended`) takes a flagged violative page to low.
 
 Figures (each with n and a 95% interval):
 * page level: a page counts as flagged when `risk.level` is not low; precision, recall, F1 on
@@ -46,6 +48,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from evaluation.appended import ALL_SENTENCES, appended_figures
 from evaluation.evaluate import product_condition_pairs
 
 REAL_PAGES_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "real_pages"
@@ -439,6 +442,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list pages judged wrongly")
     parser.add_argument("--make-split", action="store_true", help="(re)write real_split.json")
     parser.add_argument(
+        "--appended",
+        action="store_true",
+        help="instead of scoring: append each robustness sentence (`evaluation.appended`) to "
+        "each flagged violative page and count the pages it takes to low",
+    )
+    parser.add_argument(
         "--sample",
         nargs="+",
         type=Path,
@@ -447,6 +456,11 @@ def main(argv: list[str] | None = None) -> int:
         "format); pages of the shared set's sites are left out; nothing is logged or written",
     )
     args = parser.parse_args(argv)
+    if args.appended and (args.set_aside or args.make_split):
+        parser.error("--appended reads the development part or a --sample, never the set-aside")
+    if args.sample and args.appended:
+        known = {page.site for page in load_real_pages()} if real_pages_available() else set()
+        return _print_appended(load_sample(args.sample, known)[0], args.json)
     if args.sample:
         return _score_sample(args.sample, args.json, args.misses)
     if not real_pages_available():
@@ -463,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
     part = "set_aside" if args.set_aside else "development"
     wanted = set(load_split()[part])
     chosen = [p for p in pages if p.id in wanted]
+    if args.appended:
+        return _print_appended(chosen, args.json)
 
     outcomes = check_pages(chosen)
     figures = report(outcomes)
@@ -498,6 +514,41 @@ def _score_sample(paths: list[Path], as_json: bool, misses: bool) -> int:
     )
     if misses:
         _print_misses(outcomes)
+    return 0
+
+
+def _print_appended(pages: list[RealPage], as_json: bool) -> int:
+    """`--appended`: what one appended sentence does to the violative pages the checker flags,
+    in English and in other languages (counts only)."""
+    from model import load_checker
+
+    checker = load_checker()
+
+    def check(text: str, text_format: str) -> dict[str, Any]:
+        return checker.check(text, format=text_format, explain=False)
+
+    violative = [p for p in pages if p.violative]
+    figures = {
+        name: appended_figures(
+            [(p.text, p.format) for p in violative if (p.lang == "en") == english], check
+        ).as_dict()
+        for name, english in (("en", True), ("not en", False))
+    }
+    if as_json:
+        print(json.dumps(figures, indent=1))
+        return 0
+    names = list(ALL_SENTENCES)
+    print("| sentence | " + " | ".join(f"{k}: to low / kind" for k in figures) + " |")
+    print("| --- | " + " | ".join("---" for _ in figures) + " |")
+    for name in names:
+        cells = [f"{f['by_sentence'][name]['to_low']} / {f['by_sentence'][name]['kind']}"
+                 for f in figures.values()]  # fmt: skip
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    totals = [
+        f"{f['to_low']} / {f['kind_changed']} of {f['cases']} ({f['flagged_pages']} pages)"
+        for f in figures.values()
+    ]
+    print("| all | " + " | ".join(totals) + " |")
     return 0
 
 

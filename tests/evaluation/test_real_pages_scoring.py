@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from evaluation.appended import ALL_SENTENCES, appended, appended_figures
 from evaluation.real_pages import (
     LOOKS_PATH,
     RealPage,
@@ -85,3 +86,31 @@ def test_a_sample_is_scored_and_nothing_is_written(tmp_path: Path, capsys):
     figures = json.loads(capsys.readouterr().out)
     assert figures["all"]["pages"] == 2 and figures["all"]["violative"] == 1
     assert LOOKS_PATH.read_bytes() == looks
+
+
+def test_appended_sentences_are_counted_per_flagged_violative_page(tmp_path: Path, capsys):
+    sample = _write_sample(tmp_path / "pages.jsonl", [_CLINIC, _NEWS])
+    assert main(["--sample", str(sample), "--appended", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    english = figures["en"]
+    # The clinic page is flagged; the news page is not violative and is not counted.
+    assert english["flagged_pages"] == 1
+    assert english["cases"] == len(english["by_sentence"]) == len(ALL_SENTENCES)
+    assert english["by_sentence"]["free consultation"] == {"to_low": 0, "kind": 0}
+    assert figures["not en"]["flagged_pages"] == 0
+
+
+def test_appended_figures_count_what_each_sentence_does() -> None:
+    """A fake checker that reads any appended "Critics" sentence as informational."""
+
+    def check(text: str, text_format: str) -> dict[str, object]:
+        low = "Critics" in text
+        return {
+            "risk": {"level": "low" if low else "high"},
+            "page": {"kind": "informational" if low else "promotional"},
+        }
+
+    figures = appended_figures([("An ad.", "text"), ("<p>Ad</p></body>", "html")], check)
+    assert figures.pages == 2
+    assert figures.to_low == {"skeptic blog": 2}
+    assert appended("<p>Ad</p></body>", "html", "X.") == "<p>Ad</p><p>X.</p></body>"

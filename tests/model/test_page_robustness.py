@@ -3,9 +3,9 @@
 Each violative ad of the written sets that the checker flags gets one sentence appended: the
 ones that used to defeat the old gate (a free consultation, "our scientists confirm", the FDA
 disclaimer, a denied cure), which must change nothing at all, and one informing sentence per
-genre of the real pages, written here in our own words. An informing sentence may tip a page
-that sits at the page model's threshold; how many do is measured and bounded (the README gives
-the figure), and no genre's sentence may tip more than a few.
+genre of the real pages, written in our own words (`evaluation.appended`). An informing
+sentence may tip a page that sits at the page model's threshold; how many do is measured and
+bounded (the README gives the figure), and no genre's sentence may tip more than a few.
 """
 
 from __future__ import annotations
@@ -15,43 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from evaluation.appended import FINE_PRINT, GATE_DEFEATERS, GENRE_SENTENCES, appended
 from model import shared_checker
 
 SETS = Path(__file__).resolve().parents[2] / "evaluation"
-GATE_DEFEATERS = {
-    "free consultation": "Your first consultation is free of charge.",
-    "scientists confirm": "Our scientists confirm that every step follows our written process.",
-    "fda disclaimer": "These statements have not been evaluated by the FDA.",
-    "denied cure": "We do not claim that stem cells cure multiple sclerosis.",
-}
-GENRE_SENTENCES = {
-    "news": "A reporter from the city paper visited the clinic last spring, the editors said.",
-    "abstract": "In a randomized trial of 48 participants, the primary outcome was measured at "
-    "12 months.",
-    "registry": "Recruitment status: recruiting; estimated enrollment: 60 participants.",
-    "skeptic blog": "Critics say such clinics sell hope rather than evidence.",
-    "banking": "Families can store their baby's cord blood for use in a future transplant.",
-    "advocacy": "The patient society publishes a guide to questions worth asking any provider.",
-    "hospital transplant": "Bone marrow transplants are standard care for some leukemias.",
-    "law firm": "Attorneys at the firm represent patients harmed by unapproved procedures.",
-    "approved product": "The approved product is indicated for certain blood cancers in adults.",
-    "agency consumer page": "The agency advises consumers to ask whether a product is approved.",
-    "encyclopedia": "Stem cells are cells that can divide and develop into other cell types.",
-    "forum": "Has anyone here tried this? I would love to hear your experience.",
-    "insurance policy": "The insurer considers these injections experimental and will not pay.",
-    "job ad": "We are hiring a laboratory technician with two years of experience.",
-    "course catalogue": "The course introduces students to the biology of tissue repair.",
-    "veterinary": "Our practice also treats dogs and horses.",
-    "cosmetic": "The serum contains an extract of apple stem cells.",
-}
-# An ad's own fine print. One such line does not cure an ad's claims, and the page model reads a
-# disclaimer from its second sentence on (`model.page_features.STANCE_SOURCES`). Measured when
-# set: 2.8-3.2% of the ads change (8-10% before); the rest is the distance still to go.
-FINE_PRINT = {
-    "results vary": "Outcomes differ from one person to another.",
-    "not approved": "This therapy is not FDA approved for any of the conditions named here.",
-    "experimental": "Please note that cell therapy remains an experimental treatment.",
-}
+# The sentences live in `evaluation.appended`, which `python -m evaluation.real_pages --appended`
+# also appends to real pages. Measured on the fine print when set: 2.8-3.2% of the ads change
+# (8-10% before); the rest is the distance still to go.
 MAX_FINE_PRINT_CHANGED = 0.05
 # Bounds on the (ad, genre sentence) cases that change. Measured when set: 60 of 5,304 (1.1%),
 # 43 of them from the insurer's sentence ("experimental" reads as a disclosure, which the page
@@ -84,10 +54,7 @@ def _changed(sentence: str) -> list[str]:
     checker = shared_checker()
     changed = []
     for item_id, text, text_format in ADS:
-        if text_format == "html":
-            extended = text.replace("</body>", f"<p>{sentence}</p></body>")
-        else:
-            extended = f"{text.rstrip()}\n{sentence}"
+        extended = appended(text, text_format, sentence)
         before = checker.check(text, format=text_format, explain=False)
         if before["risk"]["level"] == "low":  # already missed: nothing for a sentence to flip
             continue
