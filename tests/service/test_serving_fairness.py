@@ -24,13 +24,26 @@ AD = (
 ) * 12
 
 
-def _request() -> bytes:
-    body = json.dumps({"text": AD, "detail": "compact"}).encode()
+def _request(text: str = AD) -> bytes:
+    body = json.dumps({"text": text, "detail": "compact"}).encode()
     head = (
         "POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
+
+
+def _split_answer(received: bytes) -> tuple[str, bytes] | None:
+    """The first whole answer's head (lower case) and the bytes after it, or None while the
+    answer is still incomplete."""
+    end = received.find(b"\r\n\r\n")
+    if end < 0:
+        return None
+    head = received[:end].decode("latin-1").lower()
+    length = int(head.split("content-length:")[1].split("\r\n")[0])
+    if len(received) < end + 4 + length:
+        return None
+    return head, received[end + 4 + length :]
 
 
 def _answers_per_connection(port: int) -> list[int]:
@@ -54,13 +67,9 @@ def _answers_per_connection(port: int) -> list[int]:
                 chunk = sockets[index].recv(65536)
                 assert chunk, "the server closed a keep-alive connection"
                 received[index] += chunk
-                while (end := received[index].find(b"\r\n\r\n")) >= 0:
-                    head = received[index][:end].decode("latin-1").lower()
+                while (answer := _split_answer(received[index])) is not None:
+                    head, received[index] = answer
                     assert head.startswith("http/1.1 200"), head.splitlines()[0]
-                    length = int(head.split("content-length:")[1].split("\r\n")[0])
-                    if len(received[index]) < end + 4 + length:
-                        break
-                    received[index] = received[index][end + 4 + length :]
                     counts[index] += 1
                     sockets[index].sendall(request)
     finally:
@@ -80,26 +89,16 @@ def test_a_worker_serves_its_busy_keep_alive_connections_in_turn(start_server):
 
 def _answer(sock: socket.socket, pending: bytes) -> tuple[str, bytes]:
     """One response's head (lower case) from a blocking socket, and the bytes after it."""
-    while (end := pending.find(b"\r\n\r\n")) < 0:
+    while (answer := _split_answer(pending)) is None:
         chunk = sock.recv(65536)
-        assert chunk, "the server closed the connection before answering"
+        assert chunk, "the server closed the connection before a whole answer"
         pending += chunk
-    head = pending[:end].decode("latin-1").lower()
-    length = int(head.split("content-length:")[1].split("\r\n")[0])
-    while len(pending) < end + 4 + length:
-        chunk = sock.recv(65536)
-        assert chunk, "the server closed the connection inside an answer"
-        pending += chunk
-    return head, pending[end + 4 + length :]
+    return answer
 
 
 def test_a_keep_alive_connection_is_closed_after_its_last_allowed_request(start_server):
     server = start_server(gunicorn_argv("127.0.0.1", "{port}", 1))
-    body = json.dumps({"text": "Knee pain? Ask us about stem cells.", "detail": "compact"})
-    request = (
-        "POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n{body}"
-    ).encode()
+    request = _request("Knee pain? Ask us about stem cells.")
     closing = []
     with socket.create_connection(("127.0.0.1", server.port), 30) as sock:
         pending = b""
