@@ -451,27 +451,25 @@ def _check_false_friends(phrases: list[Phrase]) -> None:
     friends = [p for p in phrases if p.group == FALSE_FRIEND_GROUP]
     if not friends:
         return
-    english_cue_groups = set(PAGE_CUE_GROUPS.values())
+    lexicon_groups = {PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP}
+    cue_groups = set(PAGE_CUE_GROUPS.values())
     # Folding keeps a word's length within a character or two: only phrases of about a false
-    # friend's length are folded to be compared (the lexicons hold some 65,000 phrases).
+    # friend's length are folded, once, to be compared (the lexicons hold some 65,000 phrases).
     lengths = {n for p in friends for n in range(len(p.text) - 2, len(p.text) + 3)}
-    candidates = [
-        p.text
-        for p in phrases
-        if len(p.text) in lengths
-        and (
-            p.group in (PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP)
-            or (p.group in english_cue_groups and "en" in page_cue_languages(p.key))
-        )
+    nearby = [
+        p for p in phrases if len(p.text) in lengths and p.group in lexicon_groups | cue_groups
     ]
-    terms = set(fold_terms(candidates))
+    terms: set[str] = set()
     # A page cue of the friend's own language is no false friend there: it would drop itself.
-    cues = [p for p in phrases if p.group in english_cue_groups and len(p.text) in lengths]
-    own_cues = {
-        (language, folded)
-        for cue, folded in zip(cues, fold_terms([p.text for p in cues]), strict=True)
-        for language in page_cue_languages(cue.key)
-    }
+    own_cues: set[tuple[str, str]] = set()
+    for phrase, folded in zip(nearby, fold_terms([p.text for p in nearby]), strict=True):
+        if phrase.group in lexicon_groups:
+            terms.add(folded)
+            continue
+        languages = page_cue_languages(phrase.key)
+        if "en" in languages:
+            terms.add(folded)
+        own_cues.update((language, folded) for language in languages)
     for phrase in friends:
         for language in phrase.key.split("+"):
             if phrase.text not in terms or (language, phrase.text) in own_cues:
