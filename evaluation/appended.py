@@ -1,8 +1,8 @@
 """What one appended sentence does to a page the checker flags (issue 12's robustness check).
 
-The sentences are those of `tests/model/test_page_robustness.py`, written for the project: the
-ones that used to defeat the old gate, an ad's own fine print, and one informing sentence per
-genre of the real pages. The test appends them to the written sets' violative ads and bounds
+The sentences are written for the project: the ones that used to defeat the old gate, an ad's
+own fine print, and one informing sentence per genre of the real pages.
+`tests/model/test_page_robustness.py` appends them to the written sets' violative ads and bounds
 what changes; `python -m evaluation.real_pages --appended` does the same to real pages, which
 are shorter on offer cues than written ads, and prints the counts (never text).
 """

@@ -459,8 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.appended and (args.set_aside or args.make_split):
         parser.error("--appended reads the development part or a --sample, never the set-aside")
     if args.sample and args.appended:
-        known = {page.site for page in load_real_pages()} if real_pages_available() else set()
-        return _print_appended(load_sample(args.sample, known)[0], args.json)
+        return _print_appended(load_sample(args.sample, _shared_sites())[0], args.json)
     if args.sample:
         return _score_sample(args.sample, args.json, args.misses)
     if not real_pages_available():
@@ -498,11 +497,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _shared_sites() -> set[str]:
+    """The sites of the shared set, whose pages a sample leaves out (none without ../shared)."""
+    return {page.site for page in load_real_pages()} if real_pages_available() else set()
+
+
 def _score_sample(paths: list[Path], as_json: bool, misses: bool) -> int:
     """`--sample`: a fresh sample of real pages (drawn from sites the project never learnt from)
     scored like the shared set, so a change can be measured on pages nobody tuned on. The
     sample's text stays where it is: third-party text is never kept in the project."""
-    known = {page.site for page in load_real_pages()} if real_pages_available() else set()
+    known = _shared_sites()
     pages, left_out = load_sample(paths, known)
     outcomes = check_pages(pages)
     figures = report(outcomes)
