@@ -171,19 +171,15 @@ def test_page_cue_families_are_the_ones_the_code_names(tmp_path: Path) -> None:
     (`Document.page_cues`), so a family it does not name could never be read."""
     families = yaml.safe_load((DATA_DIR / "page_cues.yaml").read_text(encoding="utf-8"))
     assert set(families["families"]) == set(PAGE_FAMILIES)
-    _assert_page_cues_refused(tmp_path, ("  offer:", "  offers:"), "unknown family 'offers'")
-
-
-def _assert_page_cues_refused(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
-    """A copy of the data folder whose `page_cues.yaml` has `edit` (old, new) made once, or
-    `new` appended where `old` is empty, is refused at load with `message`."""
-    _assert_refused(tmp_path, "page_cues.yaml", edit, message)
+    _assert_refused(
+        tmp_path, "page_cues.yaml", ("  offer:", "  offers:"), "unknown family 'offers'"
+    )
 
 
 def _assert_refused(tmp_path: Path, name: str, edit: tuple[str, str], message: str) -> None:
     """A copy of the data folder whose file `name` has `edit` (old, new) made once, or `new`
     appended where `old` is empty, is refused at load with `message`."""
-    data_dir = tmp_path / f"data-{len(list(tmp_path.iterdir()))}"
+    data_dir = tmp_path / "data"
     shutil.copytree(DATA_DIR, data_dir)
     path = data_dir / name
     text = path.read_text(encoding="utf-8")

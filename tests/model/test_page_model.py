@@ -520,7 +520,7 @@ def test_provider_voice_and_address_are_read_in_other_languages(
 
 
 # An English cue that is a common word of the page's language, with another meaning, is that
-# word there (`english_false_friends` in page_cues.yaml); the same cue still counts in English.
+# word there (a language file's `false_friends`); the same cue still counts in English.
 # (sentence, the features it must not light)
 FALSE_FRIENDS = [
     # Polish "we" is "in".
