@@ -46,6 +46,29 @@ def test_a_condition_named_beside_risks_is_a_harm_not_a_target():
     assert not any(condition == "lupus" for _, condition in _pairs(text))
 
 
+@pytest.mark.parametrize(
+    "risk_line",
+    [
+        "Risk factors include obesity, type 2 diabetes and earlier injuries to the joint.",
+        "Los factores de riesgo son la obesidad, la diabetes y las lesiones previas.",
+        "Zu den Risikofaktoren zählen Übergewicht, Diabetes und frühere Verletzungen.",
+        "Les facteurs de risque sont l'obésité, le diabète et les blessures anciennes.",
+        "危险因素包括肥胖、糖尿病和以前的关节损伤。",
+    ],
+)
+def test_conditions_named_as_risk_factors_are_causes_not_targets(risk_line):
+    # A disease-education paragraph lists what makes the disease likelier; the clinic's
+    # offer names the disease it sells cells for, not its risk factors.
+    text = (
+        "Knee osteoarthritis wears away the cartilage over years. "
+        f"{risk_line} "
+        "Our clinic treats knee osteoarthritis with injections of your own fat stem cells."
+    )
+    conditions = {condition for _, condition in _pairs(text)}
+    assert "knee osteoarthritis" in conditions
+    assert not conditions & {"obesity", "diabetes", "type 2 diabetes"}
+
+
 def test_a_condition_in_a_sentence_that_denies_all_risk_is_still_a_target():
     # "side effects" is a risk cue; said as "none", the sentence sells the treatment.
     for text in (
