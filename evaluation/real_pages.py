@@ -133,17 +133,26 @@ def load_pages_file(path: Path) -> list[RealPage]:
 def load_sample(paths: Iterable[Path], known_sites: set[str]) -> tuple[list[RealPage], int]:
     """A sample of real pages kept outside the project, in the shared set's format, without the
     pages of a site in `known_sites` (the page model learnt from those sites' pages) and without
-    a page whose id another file already used. Returns the pages and how many were left out."""
+    a page another file already gave (the same address). Samples drawn apart number their pages
+    alike ("a001" in each): a page whose id an earlier file used for another page keeps it with
+    "#2", "#3" ... appended, so that scoring several samples together loses none of them.
+    Returns the pages and how many were left out."""
     pages: list[RealPage] = []
-    seen: set[str] = set()
+    addresses: set[str] = set()
+    ids: set[str] = set()
     left_out = 0
     for path in paths:
         for page in load_pages_file(path):
-            if page.site in known_sites or page.id in seen:
+            if page.site in known_sites or page.url in addresses:
                 left_out += 1
                 continue
-            seen.add(page.id)
-            pages.append(page)
+            addresses.add(page.url)
+            page_id, repeat = page.id, 1
+            while page_id in ids:
+                repeat += 1
+                page_id = f"{page.id}#{repeat}"
+            ids.add(page_id)
+            pages.append(page if page_id == page.id else replace(page, id=page_id))
     return pages, left_out
 
 

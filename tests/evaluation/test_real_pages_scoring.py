@@ -70,13 +70,28 @@ _NEWS = {
 }
 
 
-def test_a_sample_leaves_out_known_sites_and_repeated_ids(tmp_path: Path):
+def test_a_sample_leaves_out_known_sites_and_pages_already_given(tmp_path: Path):
     first = _write_sample(tmp_path / "a.jsonl", [_CLINIC, _NEWS])
+    # The same clinic page again, under another id: one page, scored once.
+    second = _write_sample(tmp_path / "b.jsonl", [{**_CLINIC, "id": "x9"}])
+    pages, left_out = load_sample([first, second], known_sites={"paper.example"})
+    assert [page.id for page in pages] == ["s1"] and left_out == 2
+
+
+def test_samples_drawn_apart_keep_every_page_when_their_ids_repeat(tmp_path: Path):
+    # Two samples number their pages alike; the second's "s1" is another page.
+    first = _write_sample(tmp_path / "a.jsonl", [_CLINIC])
     second = _write_sample(
         tmp_path / "b.jsonl", [{**_NEWS, "id": "s1", "url": "https://o.example"}]
     )
-    pages, left_out = load_sample([first, second], known_sites={"paper.example"})
-    assert [page.id for page in pages] == ["s1"] and left_out == 2
+    third = _write_sample(tmp_path / "c.jsonl", [{**_NEWS, "id": "s1", "url": "https://p.example"}])
+    pages, left_out = load_sample([first, second, third], known_sites=set())
+    assert [page.id for page in pages] == ["s1", "s1#2", "s1#3"] and left_out == 0
+    assert [page.url for page in pages] == [
+        _CLINIC["url"],
+        "https://o.example",
+        "https://p.example",
+    ]
 
 
 def test_a_sample_is_scored_and_nothing_is_written(tmp_path: Path, capsys):
