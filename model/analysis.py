@@ -18,6 +18,7 @@ import numpy as np
 
 from model.lexicons import (
     CUE_GROUPS,
+    FALSE_FRIEND_TARGETS,
     PAGE_CUE_GROUPS,
     CueKind,
     PageFamily,
@@ -344,10 +345,6 @@ PRONOUN_CUE_GROUPS = frozenset(
     {PAGE_CUE_GROUPS["first_person_plural"], PAGE_CUE_GROUPS["second_person"]}
 )
 PAGE_CUE_GROUP_NAMES = frozenset(PAGE_CUE_GROUPS.values())
-# The mentions a language file's `false_friends` may set aside.
-FALSE_FRIEND_TARGETS = frozenset({PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP}) | frozenset(
-    PAGE_CUE_GROUPS.values()
-)
 CUE_GROUP_NAMES = frozenset(CUE_GROUPS.values())
 
 

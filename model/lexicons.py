@@ -125,6 +125,10 @@ PAGE_FAMILIES: tuple[PageFamily, ...] = get_args(PageFamily)
 # Their matcher groups.
 CUE_GROUPS: dict[CueKind, str] = {kind: f"cue:{kind}" for kind in CUE_KINDS}
 PAGE_CUE_GROUPS: dict[PageFamily, str] = {family: f"page:{family}" for family in PAGE_FAMILIES}
+# The lexicons' own groups, and the mentions a language file's `false_friends` may set aside
+# (`model.analysis`; checked at load by `_check_false_friends`): lexicon terms and page cues.
+LEXICON_GROUPS = frozenset({PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP})
+FALSE_FRIEND_TARGETS = LEXICON_GROUPS | frozenset(PAGE_CUE_GROUPS.values())
 
 
 class LexiconError(ValueError):
@@ -451,19 +455,15 @@ def _check_false_friends(phrases: list[Phrase]) -> None:
     friends = [p for p in phrases if p.group == FALSE_FRIEND_GROUP]
     if not friends:
         return
-    lexicon_groups = {PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP}
-    cue_groups = set(PAGE_CUE_GROUPS.values())
     # Folding keeps a word's length within a character or two: only phrases of about a false
     # friend's length are folded, once, to be compared (the lexicons hold some 65,000 phrases).
     lengths = {n for p in friends for n in range(len(p.text) - 2, len(p.text) + 3)}
-    nearby = [
-        p for p in phrases if len(p.text) in lengths and p.group in lexicon_groups | cue_groups
-    ]
+    nearby = [p for p in phrases if len(p.text) in lengths and p.group in FALSE_FRIEND_TARGETS]
     terms: set[str] = set()
     # A page cue of the friend's own language is no false friend there: it would drop itself.
     own_cues: set[tuple[str, str]] = set()
     for phrase, folded in zip(nearby, fold_terms([p.text for p in nearby]), strict=True):
-        if phrase.group in lexicon_groups:
+        if phrase.group in LEXICON_GROUPS:
             terms.add(folded)
             continue
         languages = page_cue_languages(phrase.key)
