@@ -195,19 +195,3 @@ def test_prose_writes_a_condition_as_its_label_and_the_entity_keeps_the_canonica
         assert any(label in item["relevance"] for item in flag["regulatory_context"])
     broad = next(f for f in flags if f["category"] == "broad_claims")
     assert "Alzheimer's disease" in broad["explanation"]
-
-
-def test_a_condition_label_must_be_its_name_written_otherwise(tmp_path: Path) -> None:
-    import shutil
-
-    from model.lexicons import DATA_DIR, LexiconError, load_lexicons
-
-    data_dir = tmp_path / "data"
-    shutil.copytree(DATA_DIR, data_dir)
-    path = data_dir / "conditions.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace('label: "Lyme disease"', 'label: "Lyme borreliosis"', 1), encoding="utf-8"
-    )
-    with pytest.raises(LexiconError, match="label 'Lyme borreliosis' is not the name"):
-        load_lexicons(data_dir)

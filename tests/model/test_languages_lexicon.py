@@ -208,6 +208,16 @@ def test_a_false_friend_must_be_a_term_or_an_english_cue_not_a_cue_of_its_langua
     _assert_refused(tmp_path, name, edit, message)
 
 
+def test_a_condition_label_must_be_its_name_written_otherwise(tmp_path: Path) -> None:
+    """A condition's `label` (its name as prose writes it) must fold to its name."""
+    _assert_refused(
+        tmp_path,
+        "conditions.yaml",
+        ('label: "Lyme disease"', 'label: "Lyme borreliosis"'),
+        "label 'Lyme borreliosis' is not the name",
+    )
+
+
 def test_no_page_cue_is_listed_twice_in_one_family_and_language() -> None:
     """A phrase listed twice counts once, so a second copy is a slip (often a traditional
     Chinese form that folding now makes the simplified one: write it once)."""
