@@ -25,7 +25,9 @@ Figures (each with n and a 95% interval):
   (a lower bound: the annotations are not exhaustive);
 * trap rate: traps on informational pages hit by a claim the checker found *before* judging the
   page, so a gate that hides everything does not score 0;
-* pair recall: expected product x condition pairs among `unapproved_use` flags.
+* pair recall: expected product x condition pairs among `unapproved_use` flags (an annotation
+  that names the product or condition in the page's words is read as the answers name them:
+  `canonical_pairs`).
 * pair precision: of the pairs the answers state on violative pages with annotated pairs, the
   share that are annotated. A lower bound: the annotations list a page's main pairs, not every
   condition it sells for (reading the open vocabulary's pairs found them right where unlisted).
@@ -368,6 +370,48 @@ def canonical_conditions(pages: list[RealPage], lexicons: Any) -> list[RealPage]
     ]
 
 
+def canonical_pairs(pages: list[RealPage], checker: Any) -> list[RealPage]:
+    """The pages with each expected pair named as the checker's answers name it: the product by
+    its SPEC id ("umbilical_cord"), the condition by its canonical name. The shared set's
+    annotations give SPEC ids; samples drawn later name products as the page does ("bone marrow
+    aspirate concentrate", "cellules souches de cordon"), and conditions in words no lexicon
+    term equals ("knee OA"). A name that is neither is read by the checker's own lexicons: the
+    longest product (condition) it mentions, when there is one (one condition, when there are
+    several); otherwise it is left as it is, and cannot match."""
+    pages = canonical_conditions(pages, checker.lexicons)
+    product_ids = {product.id for product in checker.lexicons.products.values()}
+    canonical = set(checker.lexicons.conditions)
+
+    def longest_key(mentions: list[Any]) -> str | None:
+        if not mentions:
+            return None
+        longest = max(m.end - m.start for m in mentions)
+        keys = {m.key for m in mentions if m.end - m.start == longest}
+        return keys.pop() if len(keys) == 1 else None
+
+    def product_id(name: str) -> str:
+        if name in product_ids:
+            return name
+        key = longest_key(list(checker.document(name).products))
+        return name if key is None else str(checker.lexicons.products[key].id)
+
+    def condition_name(name: str) -> str:
+        if name in canonical:
+            return name
+        key = longest_key(list(checker.document(name).conditions))
+        return name if key is None else key
+
+    return [
+        replace(
+            page,
+            expected_pairs=tuple(
+                (product_id(p), condition_name(c)) for p, c in page.expected_pairs
+            ),
+        )
+        for page in pages
+    ]
+
+
 def evaluate_pages(
     pages: list[RealPage],
     check: Callable[[RealPage], dict[str, Any]],
@@ -571,7 +615,7 @@ def check_pages(pages: list[RealPage]) -> list[PageOutcome]:
 
     checker = load_checker()
     return evaluate_pages(
-        canonical_conditions(pages, checker.lexicons),
+        canonical_pairs(pages, checker),
         lambda p: checker.check(p.text, format=p.format, explain=False),
         lambda p: checker.claims_before_judgement(p.text, format=p.format),
     )

@@ -10,6 +10,7 @@ from evaluation.real_pages import (
     LOOKS_PATH,
     RealPage,
     canonical_conditions,
+    canonical_pairs,
     load_sample,
     main,
     score_page,
@@ -42,6 +43,33 @@ def test_an_annotated_condition_is_scored_under_its_lexicon_entry():
     outcome = score_page(named, body, checker.claims_before_judgement(page.text))
     assert outcome.pairs_found == 1
     assert score_page(page, body, checker.claims_before_judgement(page.text)).pairs_found == 0
+
+
+def test_a_pair_annotated_in_the_pages_words_is_scored_under_the_answers_names():
+    """Samples name the product as the page does, and a condition in words no lexicon term
+    equals: both are read with the checker's lexicons, so the pair can be found."""
+    checker = shared_checker()
+    page = _page(
+        (
+            ("umbilical cord stem cells", "autism"),
+            ("cellules souches de cordon ombilical", "sclérose en plaques"),
+            ("bone marrow aspirate concentrate", "arthritis of the knee"),
+            ("umbilical_cord", "autism"),
+            ("a face serum", "an illness nobody has named"),
+        )
+    )
+    [named] = canonical_pairs([page], checker)
+    assert named.expected_pairs == (
+        ("umbilical_cord", "autism spectrum disorder"),
+        ("umbilical_cord", "multiple sclerosis"),
+        ("bone_marrow", "knee osteoarthritis"),
+        ("umbilical_cord", "autism spectrum disorder"),
+        ("a face serum", "an illness nobody has named"),
+    )
+    body = checker.check(page.text)
+    before = checker.claims_before_judgement(page.text)
+    assert score_page(named, body, before).pairs_found == 2
+    assert score_page(page, body, before).pairs_found == 0
 
 
 def _write_sample(path: Path, rows: list[dict[str, object]]) -> Path:
