@@ -18,10 +18,12 @@ import yaml
 
 from model import load_checker
 from model.lexicons import DATA_DIR, PAGE_FAMILIES, LexiconError, load_lexicons
+from model.pipeline import CheckState, run_pipeline
 from model.text import fold_term
 
 LANGUAGES_DIR = DATA_DIR / "languages"
-REQUIRED = ("es", "pt", "fr", "de", "it", "ru", "zh", "ja", "ko", "vi", "nl", "tr", "ar")
+REQUIRED = ("es", "pt", "fr", "de", "it", "ru", "zh", "ja", "ko", "vi", "nl", "tr", "ar", "hi",
+            "he")  # fmt: skip
 # Words that would fire on innocent text in their language: never a term on their own.
 FORBIDDEN = {
     "grasa", "gordura", "graisse", "fett", "grasso", "vet", "celulas", "celulas madre de",
@@ -319,6 +321,15 @@ PAIRS = [
      "osteoarthritis"),
     ("fr", "Nous traitons la coxarthrose par cellules souches.", "stem_cell_unspecified",
      "osteoarthritis"),
+    ("hi", "हमारे क्लिनिक में ऑटिज़्म के लिए स्टेम सेल थेरेपी दी जाती है।", "stem_cell_unspecified",
+     "autism spectrum disorder"),
+    ("hi", "गर्भनाल स्टेम सेल से मधुमेह का इलाज अब संभव है।", "umbilical_cord", "diabetes"),
+    ("hi", "एडिपोज़ स्टेम सेल इंजेक्शन से घुटनों का गठिया ठीक करें।", "adipose",
+     "knee osteoarthritis"),
+    ("he", "אנו מציעים טיפול בתאי גזע לילדים עם אוטיזם.", "stem_cell_unspecified",
+     "autism spectrum disorder"),
+    ("he", "תאי גזע מחבל הטבור לטיפול בטרשת נפוצה.", "umbilical_cord", "multiple sclerosis"),
+    ("he", "תאי גזע מרקמת שומן עצמית לטיפול בשחיקת ברכיים.", "adipose", "knee osteoarthritis"),
 ]  # fmt: skip
 # Chinese, Japanese and Thai run their words together: a term inside a run of characters is
 # found only once word boundaries are read for those scripts (the matcher's boundary change).
@@ -338,6 +349,15 @@ NO_SPACES = [
     ("ja", "当院では幹細胞点滴で全身性エリテマトーデスを治療します。", "stem_cell_unspecified",
      "lupus"),
 ]  # fmt: skip
+# Hindi and Hebrew: a marrow transplant for blood cancers (an approved use the page names) and a
+# health ministry's warning (critical words): (language, text, whether an approved use is named).
+LEGITIMATE_HI_HE = [
+    ("hi", "ल्यूकेमिया और थैलेसीमिया के मरीज़ों के लिए बोन मैरो ट्रांसप्लांट एक स्थापित इलाज है।", True),
+    ("hi", "स्वास्थ्य मंत्रालय ने चेतावनी दी है कि ऑटिज़्म के लिए स्टेम सेल थेरेपी अप्रमाणित है।",
+     False),
+    ("he", "השתלת מח עצם היא טיפול מקובל בלוקמיה ובלימפומה.", True),
+    ("he", "משרד הבריאות מזהיר: טיפולים בתאי גזע לאוטיזם לא אושרו ואין הוכחות ליעילותם.", False),
+]  # fmt: skip
 # A product named with its legitimate use, or a condition named in a warning: no pair.
 NO_PAIR = [
     ("es", "El trasplante de progenitores hematopoyéticos es el tratamiento de la leucemia."),
@@ -353,6 +373,7 @@ NO_PAIR = [
     ("fr", "L'ANSM met en garde contre les cellules souches vendues pour l'autisme."),
     ("ru", "Минздрав предупреждает: стволовые клетки от аутизма не одобрены."),
     ("vi", "Bộ Y tế cảnh báo tế bào gốc chưa được chứng minh chữa tự kỷ."),
+    *((code, text) for code, text, _ in LEGITIMATE_HI_HE),
 ]  # fmt: skip
 
 
@@ -415,6 +436,27 @@ def test_cjk_terms_are_found_where_spaces_or_punctuation_bound_them(
 def test_legitimate_uses_and_warnings_pair_nothing(rules_checker, code: str, text: str) -> None:
     assert not _pairs(rules_checker, text)
     assert rules_checker.check(text)["risk"]["level"] != "high"
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "names_an_approved_use"), LEGITIMATE_HI_HE, ids=_ids(LEGITIMATE_HI_HE)
+)
+def test_hindi_and_hebrew_legitimate_uses_and_warnings_are_read_as_such(
+    rules_checker, code: str, text: str, names_an_approved_use: bool
+) -> None:
+    """The transplant is read as the approved use it is, with the blood cancers it treats, and
+    the warning as critical: neither pairs nothing for want of a lexicon."""
+    state = run_pipeline(
+        CheckState(text, frozenset(), False, len(text)), rules_checker.parts, until="analyse"
+    )
+    document = state.document
+    assert document is not None
+    assert state.language is not None and state.language.code == code
+    if names_an_approved_use:
+        assert {m.key for m in document.approved} == {"hsct"}
+        assert document.conditions
+    else:
+        assert document.cues("critical")
 
 
 def test_condition_names_stay_english_and_quotes_stay_in_the_page_words(rules_checker) -> None:
@@ -572,6 +614,17 @@ INFLECTED = [
     ("tr", "Eksozomlarla saç dökülmesine son veriyoruz.", "exosome", "hair loss"),
     ("tr", "Kalça kireçlenmesinde kök hücre enjeksiyonu uyguluyoruz.", "stem_cell_unspecified",
      "osteoarthritis"),
+    # Hebrew prefixes: "in" + "the" cells, "in" Parkinson's, "and the" diabetes.
+    ("he", "בתאי הגזע שלנו אנו מטפלים בפרקינסון והסוכרת.", "stem_cell_unspecified",
+     "parkinson's disease"),
+    ("he", "בתאי הגזע שלנו אנו מטפלים בפרקינסון והסוכרת.", "stem_cell_unspecified", "diabetes"),
+    ("he", "טיפולי האקסוזומים שלנו מקלים על כאבי הגב ועל הפסוריאזיס.", "exosome", "psoriasis"),
+    # Hindi: the oblique plural, and a nukta letter stored in one code point (U+095B), which
+    # folding reads without its nukta.
+    ("hi", "स्टेम कोशिकाओं से पार्किंसंस रोग का उपचार।", "stem_cell_unspecified",
+     "parkinson's disease"),
+    ("hi", "टाइप 2 डायबिटी\u095b के मरी\u095bों को हम स्टेम सेल्स देते हैं।", "stem_cell_unspecified",
+     "type 2 diabetes"),
 ]  # fmt: skip
 
 
