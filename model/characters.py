@@ -6,6 +6,7 @@ text in one array operation (characters outside the plane, rare, are asked one b
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 import numpy as np
@@ -106,12 +107,20 @@ def _alphanumeric_table() -> np.ndarray:
     return np.fromiter((chr(code).isalnum() for code in range(BMP)), dtype=bool, count=BMP)
 
 
+def _inside_word(char: str) -> bool:
+    """A letter or digit, or a combining mark (a vowel sign, virama or nukta of an Indic
+    script): Unicode's word boundaries (UAX #29) never fall before a mark, and a Devanagari
+    word is letters and marks in turn ("उन्होंने" holds four), so a term may not start or end
+    at one."""
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
 def _unspaced(code: int) -> bool:
     return any(low <= code <= high for low, high in _UNSPACED_SCRIPTS)
 
 
 _ALNUM = _alphanumeric_table()
-_WORD_CHAR = _ALNUM.copy()
+_WORD_CHAR = np.fromiter((_inside_word(chr(code)) for code in range(BMP)), dtype=bool, count=BMP)
 for _low, _high in _UNSPACED_SCRIPTS:
     _WORD_CHAR[_low : min(_high, BMP - 1) + 1] = False
 
@@ -149,7 +158,7 @@ def word_characters(text: str) -> np.ndarray:
     astral = np.flatnonzero(codes >= BMP)
     if astral.size:
         result[astral] = [
-            chr(code).isalnum() and not _unspaced(code) for code in codes[astral].tolist()
+            _inside_word(chr(code)) and not _unspaced(code) for code in codes[astral].tolist()
         ]
     return result
 

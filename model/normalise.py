@@ -71,6 +71,28 @@ _DEFAULT_IGNORABLE = (
 )
 # Combining diacritics (as in a decomposed "é"), dropped like those of precomposed letters.
 _COMBINING_DIACRITICS = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
+# Marks Arabic and Hebrew write over or under a word only at times (vowel points, shadda,
+# cantillation) and Arabic's tatweel, which stretches a word to fill a line ("الخلايـــا"):
+# the lexicons write words without them, as most pages do, so a page that adds them reads as
+# one that does not. Hebrew's maqaf, paseq and sof pasuq (U+05BE, U+05C0, U+05C3, U+05C6) are
+# punctuation and stay.
+_OPTIONAL_MARKS = (
+    (0x0591, 0x05BD),  # Hebrew cantillation and points
+    (0x05BF, 0x05BF),
+    (0x05C1, 0x05C2),
+    (0x05C4, 0x05C5),
+    (0x05C7, 0x05C7),
+    (0x0610, 0x061A),  # Arabic honorifics and small high letters
+    (0x0640, 0x0640),  # Arabic tatweel
+    (0x064B, 0x065F),  # Arabic harakat, shadda, sukun
+    (0x0670, 0x0670),  # Arabic superscript alef
+    (0x06D6, 0x06DC),  # Arabic Quranic annotation marks
+    (0x06DF, 0x06E4),
+    (0x06E7, 0x06E8),
+    (0x06EA, 0x06ED),
+    (0x08D3, 0x08E1),
+    (0x08E3, 0x08FF),
+)
 _EMOJI_MODIFIERS = (0x1F3FB, 0x1F3FF)  # skin tones: category Sk, read with the emoji as a space
 _SOFT_HYPHEN = "\u00ad"
 # Markers in the translated text: a character that folds to nothing, or to several characters.
@@ -135,7 +157,11 @@ def _fold_char_form(char: str) -> str:
         return " "
     if char in _QUOTES:
         return _QUOTES[char]
-    if _in_ranges(code, _DEFAULT_IGNORABLE) or _in_ranges(code, _COMBINING_DIACRITICS):
+    if (
+        _in_ranges(code, _DEFAULT_IGNORABLE)
+        or _in_ranges(code, _COMBINING_DIACRITICS)
+        or _in_ranges(code, _OPTIONAL_MARKS)
+    ):
         return ""
     if 0xFDD0 <= code <= 0xFDEF or _EMOJI_MODIFIERS[0] <= code <= _EMOJI_MODIFIERS[1]:
         return " "

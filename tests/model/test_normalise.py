@@ -185,6 +185,48 @@ def test_decomposed_diacritics_are_dropped_like_precomposed_ones():
     assert fold_text("ce\u0301lulas").folded == fold_text("c\u00e9lulas").folded == "celulas"
 
 
+ABJAD_PHRASES = [
+    Phrase("product", "stem cells ar", "الخلايا الجذعية"),
+    Phrase("condition", "diabetes ar", "السكري"),
+    Phrase("product", "stem cells he", "תאי גזע"),
+    Phrase("cue", "said hi", "ने कहा"),
+]
+ABJAD_MATCHER = PhraseMatcher(ABJAD_PHRASES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # vowel points and a shadda over the product and the disease
+        ("نعالج السكّري بالخلايا الجَذعيّة", [("diabetes ar", "السكّري")]),
+        ("نقدم الخلايا الجَذعيّة لمرضى السكّري", [("stem cells ar", "الخلايا الجَذعيّة"),
+                                                ("diabetes ar", "السكّري")]),
+        # tatweel stretching a word to fill the line
+        ("نقدم الخلايـــا الجذعية", [("stem cells ar", "الخلايـــا الجذعية")]),
+        # Hebrew with its vowel points
+        ("טיפול עם תָּאֵי גֶּזַע", [("stem cells he", "תָּאֵי גֶּזַע")]),
+    ],
+)  # fmt: skip
+def test_arabic_and_hebrew_vowel_points_and_tatweel_are_read_through(text, expected):
+    """Pages add the marks now and then; the lexicons write words without them."""
+    folded = fold_text(text, ABJAD_MATCHER.vocabulary)
+    assert [(m.key, text[m.start : m.end]) for m in ABJAD_MATCHER.find(folded)] == expected
+    assert folded.obfuscations == ()
+
+
+def test_a_phrase_does_not_start_or_end_at_a_vowel_sign_inside_a_word():
+    """Devanagari writes vowel signs and the virama between a word's letters: "उन्होंने कहा"
+    (he said, polite) ends in the letters of "ने कहा" after a vowel sign, which is no word
+    boundary."""
+
+    def said(text: str) -> list[str]:
+        folded = fold_text(text, ABJAD_MATCHER.vocabulary)
+        return [text[m.start : m.end] for m in ABJAD_MATCHER.find(folded)]
+
+    assert said("डॉक्टर ने कहा कि इलाज सुरक्षित है") == ["ने कहा"]
+    assert said("उन्होंने कहा कि इलाज सुरक्षित है") == []
+
+
 # --- look-alike letters -----------------------------------------------------------------------
 
 
