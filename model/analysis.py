@@ -33,12 +33,13 @@ from model.matcher import (
     CONDITION_GROUP,
     FALSE_FRIEND_GROUP,
     PRODUCT_GROUP,
+    RULE_FALSE_FRIEND_GROUP,
     Mention,
     PhraseMatcher,
     capitals_are_meant,
     leftmost_longest_sorted,
 )
-from model.rules import Rule
+from model.rules import Rule, is_claim_phrase_group
 from model.text import FoldedText, Section, Sentence, fold_text, segment
 
 SUPPRESSING_CUES = frozenset({"critical", "informational", "negation"})
@@ -392,6 +393,12 @@ def analyse(
         for m in mentions
         if m.group == FALSE_FRIEND_GROUP and language in m.key.split("+")
     }
+    # Likewise a claim rule's phrase (Italian "cura" is care, or a course of treatment).
+    rule_false_friends = {
+        (m.start, m.end)
+        for m in mentions
+        if m.group == RULE_FALSE_FRIEND_GROUP and language in m.key.split("+")
+    }
     for mention in mentions:
         if mention.group in PAGE_CUE_GROUP_NAMES and (
             not page_cue_counts(mention.key, language) or _abbreviation(text, mention)
@@ -401,6 +408,12 @@ def analyse(
             false_friends
             and mention.group in FALSE_FRIEND_TARGETS
             and (mention.start, mention.end) in false_friends
+        ):
+            continue
+        if (
+            rule_false_friends
+            and is_claim_phrase_group(mention.group)
+            and (mention.start, mention.end) in rule_false_friends
         ):
             continue
         by_group[mention.group].append(mention)

@@ -27,7 +27,7 @@ from model.detectors import (
 )
 from model.html_text import DEFAULT_MAX_DEPTH, PageText, html_to_page_text
 from model.knowledge_base import KnowledgeBase
-from model.lexicons import Lexicons
+from model.lexicons import Lexicons, check_rule_false_friends
 from model.matcher import Phrase, PhraseMatcher
 from model.offsets import Utf16Offsets
 from model.page import PageJudgement, PageModel, load_page_model
@@ -73,6 +73,7 @@ class Checker:
         for rule in rules.rules:
             for group, expanded in rule.phrase_groups():
                 phrases.extend(Phrase(group, rule.id, text) for text in expanded)
+        check_rule_false_friends(phrases)
         self.matcher = PhraseMatcher(phrases, keep=True)
         self.page_model = page_model or load_page_model()
         self.parts = PipelineParts(

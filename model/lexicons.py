@@ -31,6 +31,10 @@ approved: {hsct: ["transplante de medula ossea"]}        # approved products, le
 conditions: {"multiple sclerosis": ["esclerose multipla"]}   # canonical names
 cues: {critical: ["nao ha evidencias"]}                  # CUE_KINDS
 abbreviations: {"chronic obstructive pulmonary disease": ["DPOC"]}   # optional
+false_friends: [dor]          # optional: lexicon terms or English page cues that are a word of
+                              # this language with another meaning, set aside on its pages
+rule_false_friends: [cura]    # optional: likewise for phrases of the claim rules (checked
+                              # against the rule catalogue when the checker is built)
 ```
 
 `abbreviations:` maps canonical condition names to abbreviations matched case-sensitively and
@@ -59,9 +63,11 @@ from model.matcher import (
     CONDITION_GROUP,
     FALSE_FRIEND_GROUP,
     PRODUCT_GROUP,
+    RULE_FALSE_FRIEND_GROUP,
     Phrase,
 )
 from model.normalise import fold_terms
+from model.rules import is_claim_phrase_group
 
 DATA_DIR = Path(__file__).parent / "data"
 OPEN_CONDITIONS_FILENAME = "conditions_open.yaml"
@@ -70,6 +76,7 @@ LANGUAGES_DIRNAME = "languages"
 LANGUAGE_FILE_KEYS = frozenset(
     {
         "false_friends",
+        "rule_false_friends",
         "language",
         "name",
         "version",
@@ -479,6 +486,25 @@ def _check_false_friends(phrases: list[Phrase]) -> None:
                 )
 
 
+def check_rule_false_friends(phrases: list[Phrase]) -> None:
+    """A language file's `rule_false_friends` must each be a phrase of a claim rule (its
+    `patterns` or an `all_of` entry, folded alike): one that is none would never drop anything.
+    Checked when the checker is built, as the lexicons load without the rules."""
+    friends = [p for p in phrases if p.group == RULE_FALSE_FRIEND_GROUP]
+    if not friends:
+        return
+    lengths = {n for p in friends for n in range(len(p.text) - 2, len(p.text) + 3)}
+    nearby = [p.text for p in phrases if len(p.text) in lengths and is_claim_phrase_group(p.group)]
+    claim_phrases = set(fold_terms(nearby))
+    for phrase in friends:
+        if phrase.text not in claim_phrases:
+            for language in phrase.key.split("+"):
+                raise LexiconError(
+                    f"languages/{language}.yaml: rule_false_friends: {phrase.text!r} must be a "
+                    "phrase of a claim rule"
+                )
+
+
 def _terms_of(entries: Any, known: set[str], where: str) -> dict[str, list[str]]:
     """A language file's `{entry: [terms]}` section, checked against the known entries."""
     if entries is None:
@@ -501,6 +527,7 @@ def _language_phrases(
     versions: list[str] = []
     languages: dict[str, int] = {}
     friend_languages: dict[str, set[str]] = defaultdict(set)
+    rule_friend_languages: dict[str, set[str]] = defaultdict(set)
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
         data = _read(path)
         where = f"{directory.name}/{path.name}"
@@ -549,6 +576,11 @@ def _language_phrases(
             raise LexiconError(f"{where}: false_friends must be a list of terms")
         for folded in fold_terms(false_friends):
             friend_languages[folded].add(path.stem)
+        rule_false_friends = data.get("rule_false_friends") or []
+        if not all(isinstance(term, str) for term in rule_false_friends):
+            raise LexiconError(f"{where}: rule_false_friends must be a list of terms")
+        for folded in fold_terms(rule_false_friends):
+            rule_friend_languages[folded].add(path.stem)
         versions.append(str(data.get("version", "0")))
         languages[path.stem] = len(phrases) - count
     # One phrase per false friend, keyed by every language listing it (the matcher keeps one key
@@ -556,5 +588,9 @@ def _language_phrases(
     phrases += [
         Phrase(FALSE_FRIEND_GROUP, "+".join(sorted(codes)), folded)
         for folded, codes in sorted(friend_languages.items())
+    ]
+    phrases += [
+        Phrase(RULE_FALSE_FRIEND_GROUP, "+".join(sorted(codes)), folded)
+        for folded, codes in sorted(rule_friend_languages.items())
     ]
     return phrases, versions, languages

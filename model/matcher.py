@@ -52,6 +52,10 @@ COMPOSED_HEAD_GROUP = "composed:head"
 # (French "goût" folds to "gout", Polish "we" is "in"), keyed by the languages listing them:
 # `model.analysis` drops the lexicon or page-cue mention they coincide with on a page in one.
 FALSE_FRIEND_GROUP = "false_friend"
+# Phrases of claim rules that are a common word of a language with another meaning (Italian
+# "cura" is care or a course of treatment, not a cure): `model.analysis` drops the rule-phrase
+# mention they coincide with on a page in one of the languages listing them.
+RULE_FALSE_FRIEND_GROUP = "rule_false_friend"
 # Surrogate code points, which the automaton (UTF-8 inside) cannot read: `scan` reads each as
 # ABSENT_FROM_FOLDED, a character no term holds (nor a surrogate).
 _SURROGATES_ABSENT = dict.fromkeys(range(0xD800, 0xE000), ABSENT_FROM_FOLDED)

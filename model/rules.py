@@ -81,6 +81,12 @@ def expand_pattern(pattern: str) -> list[str]:
     return sorted(p for p in phrases if p)
 
 
+def is_claim_phrase_group(group: str) -> bool:
+    """Whether a matcher group holds a rule's claim phrases (its `patterns` or an `all_of`
+    entry's phrases), not its `unless` phrases (`Rule.groups` names them)."""
+    return group.startswith("rule:") and not group.endswith(":unless")
+
+
 @dataclass(frozen=True)
 class RuleGroups:
     """A rule's matcher group names (`Rule.phrase_groups` makes the groups) and, per `all_of`

@@ -16,9 +16,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from model import load_checker
+from model import load_checker, shared_checker
+from model.checker import Checker
+from model.knowledge_base import load_knowledge_base
 from model.lexicons import DATA_DIR, PAGE_FAMILIES, LexiconError, load_lexicons
+from model.page import PageModel
 from model.pipeline import CheckState, run_pipeline
+from model.rules import load_rules
 from model.text import fold_term
 
 LANGUAGES_DIR = DATA_DIR / "languages"
@@ -642,3 +646,46 @@ def test_a_french_taste_is_no_gout(rules_checker) -> None:
     assert not _pairs(rules_checker, french)
     english = "Our clinic offers stem cell injections for gout. Book your visit today."
     assert ("stem_cell_unspecified", "arthritis") in _pairs(rules_checker, english)
+
+
+# A claim rule's phrase that is a common word of the page's language with another meaning is
+# that word there (a language file's `rule_false_friends`): Italian "cura" is care or a course
+# of treatment, French "cure" a course of treatment; in Spanish "cura" is still a cure.
+def _claim_rules(checker, text: str) -> set[str]:
+    return {flag["rule_id"] for flag in checker.claims_before_judgement(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "is_cure_claim"),
+    [
+        ("Il nostro centro propone una nuova cura con cellule staminali per l'artrosi del "
+         "ginocchio: chiedete un appuntamento.", False),
+        ("Le nostre cellule staminali portano alla guarigione definitiva dell'artrosi del "
+         "ginocchio: chiedete un appuntamento.", True),
+        ("Nous proposons une cure de trois injections de cellules souches pour l'arthrose du "
+         "genou, sur rendez-vous.", False),
+        ("Nuestras células madre son la cura definitiva para la artrosis de rodilla: pida su "
+         "cita hoy.", True),
+        ("Our stem cell injections cure knee arthritis for good: book your visit today.", True),
+    ],
+)  # fmt: skip
+def test_a_rule_phrase_that_is_another_word_in_the_pages_language_is_no_claim(
+    text: str, is_cure_claim: bool
+) -> None:
+    assert ("efficacy.cure" in _claim_rules(shared_checker(), text)) is is_cure_claim
+
+
+def test_a_rule_false_friend_must_be_a_phrase_of_a_claim_rule(tmp_path: Path) -> None:
+    """Checked when the checker is built (the lexicons load without the rules): a word that no
+    rule's phrase spells would never drop anything, and is a slip."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    path = data_dir / "languages" / "it.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("rule_false_friends: [cura, cure]", "rule_false_friends: [cura, curry]"),
+        encoding="utf-8",
+    )
+    lexicons = load_lexicons(data_dir)
+    with pytest.raises(LexiconError, match="'curry' must be a phrase of a claim rule"):
+        Checker(lexicons, load_rules(), load_knowledge_base(), page_model=PageModel.untrained())
