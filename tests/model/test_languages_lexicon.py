@@ -353,15 +353,31 @@ NO_SPACES = [
     ("zh", "我们用脐带间充质干细胞治疗克罗恩病。", "umbilical_cord", "crohn's disease"),
     ("ja", "当院では幹細胞点滴で全身性エリテマトーデスを治療します。", "stem_cell_unspecified",
      "lupus"),
+    # Thai: a source named after the product noun, a name whose shorter neighbour would start
+    # first ("โรคเบาหวาน", "โรคข้ออักเสบ", "โรคหัวใจ"), and the native term for stem cells.
+    ("th", "เราใช้มีเซนไคมอลสเต็มเซลล์จากสายสะดือรักษาโรคเบาหวานชนิดที่ 2", "umbilical_cord",
+     "type 2 diabetes"),
+    ("th", "ฉีดสเต็มเซลล์จากไขมันของตัวเองเพื่อรักษาข้อสะโพกเสื่อม", "adipose", "osteoarthritis"),
+    ("th", "คลินิกให้บริการฉีดสเต็มเซลล์รักษาโรคข้ออักเสบรูมาตอยด์", "stem_cell_unspecified",
+     "rheumatoid arthritis"),
+    ("th", "ผู้ป่วยโรคหัวใจล้มเหลวรับเซลล์ต้นกำเนิดทางหลอดเลือดดำที่ศูนย์ของเรา",
+     "stem_cell_unspecified", "heart failure"),
+    ("th", "เอ็กโซโซมช่วยแก้ปัญหาผมร่วงหลังคลอด", "exosome", "hair loss"),
+    ("th", "เซลล์ต้นกำเนิดสำหรับผู้ป่วยโรคปลอกประสาทเสื่อมแข็ง", "stem_cell_unspecified",
+     "multiple sclerosis"),
 ]  # fmt: skip
-# Hindi and Hebrew: a marrow transplant for blood cancers (an approved use the page names) and a
-# health ministry's warning (critical words): (language, text, whether an approved use is named).
-LEGITIMATE_HI_HE = [
+# Hindi, Hebrew and Thai: a marrow transplant for blood cancers (an approved use the page names)
+# and a health ministry's warning (critical words): (language, text, whether an approved use is
+# named).
+LEGITIMATE_READ_AS_SUCH = [
     ("hi", "ल्यूकेमिया और थैलेसीमिया के मरीज़ों के लिए बोन मैरो ट्रांसप्लांट एक स्थापित इलाज है।", True),
     ("hi", "स्वास्थ्य मंत्रालय ने चेतावनी दी है कि ऑटिज़्म के लिए स्टेम सेल थेरेपी अप्रमाणित है।",
      False),
     ("he", "השתלת מח עצם היא טיפול מקובל בלוקמיה ובלימפומה.", True),
     ("he", "משרד הבריאות מזהיר: טיפולים בתאי גזע לאוטיזם לא אושרו ואין הוכחות ליעילותם.", False),
+    ("th", "การปลูกถ่ายไขกระดูกเป็นการรักษามาตรฐานของมะเร็งเม็ดเลือดขาวและมะเร็งต่อมน้ำเหลือง", True),
+    ("th", "กระทรวงสาธารณสุขเตือนว่าการฉีดสเต็มเซลล์รักษาออทิสติกยังไม่ได้รับการรับรองจากแพทยสภา",
+     False),
 ]  # fmt: skip
 # A product named with its legitimate use, or a condition named in a warning: no pair.
 NO_PAIR = [
@@ -378,7 +394,7 @@ NO_PAIR = [
     ("fr", "L'ANSM met en garde contre les cellules souches vendues pour l'autisme."),
     ("ru", "Минздрав предупреждает: стволовые клетки от аутизма не одобрены."),
     ("vi", "Bộ Y tế cảnh báo tế bào gốc chưa được chứng minh chữa tự kỷ."),
-    *((code, text) for code, text, _ in LEGITIMATE_HI_HE),
+    *((code, text) for code, text, _ in LEGITIMATE_READ_AS_SUCH),
 ]  # fmt: skip
 
 
@@ -444,9 +460,11 @@ def test_legitimate_uses_and_warnings_pair_nothing(rules_checker, code: str, tex
 
 
 @pytest.mark.parametrize(
-    ("code", "text", "names_an_approved_use"), LEGITIMATE_HI_HE, ids=_ids(LEGITIMATE_HI_HE)
+    ("code", "text", "names_an_approved_use"),
+    LEGITIMATE_READ_AS_SUCH,
+    ids=_ids(LEGITIMATE_READ_AS_SUCH),
 )
-def test_hindi_and_hebrew_legitimate_uses_and_warnings_are_read_as_such(
+def test_legitimate_uses_and_warnings_are_read_as_such(
     rules_checker, code: str, text: str, names_an_approved_use: bool
 ) -> None:
     """The transplant is read as the approved use it is, with the blood cancers it treats, and
@@ -638,6 +656,41 @@ def test_inflected_compounded_and_prefixed_forms_pair(
     rules_checker, code: str, text: str, product: str, condition: str
 ) -> None:
     assert (product, condition) in _pairs(rules_checker, text)
+
+
+# Thai runs its words together and terms match inside a run: what an ordinary word holds must not
+# be read as a term or a cue. (text, what must not be found in it: a lexicon group or a page cue
+# family)
+THAI_ORDINARY_WORDS = [
+    # "ผม" (I) + "บางครั้ง" (sometimes) holds "ผมบาง" (thin hair).
+    ("ผมบางครั้งก็ไปตลาดกับแม่ตอนเช้า", "condition"),
+    # Thanks, and quality: both hold "คุณ" (you).
+    ("ขอบคุณลูกค้าที่ไว้วางใจในคุณภาพของโรงงาน", "second_person"),
+    # A title before a name is no "you" either.
+    ("คุณสมชายเดินทางไปเชียงใหม่เมื่อวานนี้", "second_person"),
+    # Education ("การศึกษา") is no study.
+    ("แพทย์ท่านนี้จบการศึกษาจากมหาวิทยาลัยในกรุงเทพฯ", "research"),
+    # "ที่อยู่" is "that is in" before it is an address.
+    ("ผู้ป่วยที่อยู่ในโรงพยาบาลได้รับการดูแลอย่างดี", "booking"),
+    # A long weekend ("วันหยุดยาว") and a hospital ("โรงพยาบาล") hold "หยุดยา" and "ยา": "no need
+    # to" wait is found, but no drug, so no claim to stop one.
+    ("ช่วงวันหยุดยาวผู้ป่วยไม่ต้องใช้เวลารอคิวที่โรงพยาบาลนาน", "rule:medication.stop-or-reduce:1"),
+]
+
+
+@pytest.mark.parametrize(("text", "unfound"), THAI_ORDINARY_WORDS)
+def test_thai_ordinary_words_hold_no_term_or_cue(rules_checker, text: str, unfound: str) -> None:
+    state = run_pipeline(
+        CheckState(text, frozenset(), False, len(text)), rules_checker.parts, until="find_claims"
+    )
+    document = state.document
+    assert document is not None
+    found = {
+        group.split(":")[1] if group.startswith("page:") else group
+        for group, mentions in document.groups.items()
+        if mentions
+    }
+    assert not {g for g in found if g == unfound or g.startswith(unfound + ":")}, found
 
 
 # A lexicon term that is a common word of the page's language with another meaning is that word
