@@ -498,11 +498,10 @@ def check_rule_false_friends(phrases: list[Phrase]) -> None:
     claim_phrases = set(fold_terms(nearby))
     for phrase in friends:
         if phrase.text not in claim_phrases:
-            for language in phrase.key.split("+"):
-                raise LexiconError(
-                    f"languages/{language}.yaml: rule_false_friends: {phrase.text!r} must be a "
-                    "phrase of a claim rule"
-                )
+            files = ", ".join(f"languages/{code}.yaml" for code in phrase.key.split("+"))
+            raise LexiconError(
+                f"{files}: rule_false_friends: {phrase.text!r} must be a phrase of a claim rule"
+            )
 
 
 def _terms_of(entries: Any, known: set[str], where: str) -> dict[str, list[str]]:
