@@ -357,6 +357,14 @@ def _abbreviation(text: str, mention: Mention) -> bool:
     )
 
 
+def _spans_in_language(
+    mentions: Sequence[Mention], group: str, language: str | None
+) -> set[tuple[int, int]]:
+    """The spans of `group`'s mentions (keyed by the languages listing them) that name
+    `language`."""
+    return {(m.start, m.end) for m in mentions if m.group == group and language in m.key.split("+")}
+
+
 def analyse(
     text: str,
     matcher: PhraseMatcher,
@@ -388,17 +396,9 @@ def analyse(
     # A lexicon term or English page cue that is a word of the page's language with another
     # meaning is that word there (a language file's `false_friends`: French "goût" is no gout,
     # Polish "we" is "in").
-    false_friends = {
-        (m.start, m.end)
-        for m in mentions
-        if m.group == FALSE_FRIEND_GROUP and language in m.key.split("+")
-    }
+    false_friends = _spans_in_language(mentions, FALSE_FRIEND_GROUP, language)
     # Likewise a claim rule's phrase (Italian "cura" is care, or a course of treatment).
-    rule_false_friends = {
-        (m.start, m.end)
-        for m in mentions
-        if m.group == RULE_FALSE_FRIEND_GROUP and language in m.key.split("+")
-    }
+    rule_false_friends = _spans_in_language(mentions, RULE_FALSE_FRIEND_GROUP, language)
     for mention in mentions:
         if mention.group in PAGE_CUE_GROUP_NAMES and (
             not page_cue_counts(mention.key, language) or _abbreviation(text, mention)

@@ -49,7 +49,7 @@ Unknown keys, entries or cue kinds are refused when the lexicons load.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -136,6 +136,9 @@ PAGE_CUE_GROUPS: dict[PageFamily, str] = {family: f"page:{family}" for family in
 # (`model.analysis`; checked at load by `_check_false_friends`): lexicon terms and page cues.
 LEXICON_GROUPS = frozenset({PRODUCT_GROUP, APPROVED_GROUP, CONDITION_GROUP})
 FALSE_FRIEND_TARGETS = LEXICON_GROUPS | frozenset(PAGE_CUE_GROUPS.values())
+# A language file's lists of false friends, and the matcher group each list's phrases go in:
+# `false_friends` set aside lexicon terms and page cues, `rule_false_friends` claim-rule phrases.
+FRIEND_LISTS = {"false_friends": FALSE_FRIEND_GROUP, "rule_false_friends": RULE_FALSE_FRIEND_GROUP}
 
 
 class LexiconError(ValueError):
@@ -462,14 +465,12 @@ def _check_false_friends(phrases: list[Phrase]) -> None:
     friends = [p for p in phrases if p.group == FALSE_FRIEND_GROUP]
     if not friends:
         return
-    # Folding keeps a word's length within a character or two: only phrases of about a false
-    # friend's length are folded, once, to be compared (the lexicons hold some 65,000 phrases).
-    lengths = {n for p in friends for n in range(len(p.text) - 2, len(p.text) + 3)}
-    nearby = [p for p in phrases if len(p.text) in lengths and p.group in FALSE_FRIEND_TARGETS]
     terms: set[str] = set()
     # A page cue of the friend's own language is no false friend there: it would drop itself.
     own_cues: set[tuple[str, str]] = set()
-    for phrase, folded in zip(nearby, fold_terms([p.text for p in nearby]), strict=True):
+    for phrase, folded in _folded_near(
+        friends, phrases, lambda group: group in FALSE_FRIEND_TARGETS
+    ):
         if phrase.group in LEXICON_GROUPS:
             terms.add(folded)
             continue
@@ -486,6 +487,17 @@ def _check_false_friends(phrases: list[Phrase]) -> None:
                 )
 
 
+def _folded_near(
+    friends: list[Phrase], phrases: list[Phrase], in_group: Callable[[str], bool]
+) -> list[tuple[Phrase, str]]:
+    """The phrases of the groups `in_group` accepts, each with its folded text, whose length is
+    about a friend's: folding keeps a word's length within a character or two, so only these
+    are folded, once, to be compared (the lexicons and rules hold some 125,000 phrases)."""
+    lengths = {n for p in friends for n in range(len(p.text) - 2, len(p.text) + 3)}
+    nearby = [p for p in phrases if len(p.text) in lengths and in_group(p.group)]
+    return list(zip(nearby, fold_terms([p.text for p in nearby]), strict=True))
+
+
 def check_rule_false_friends(phrases: list[Phrase]) -> None:
     """A language file's `rule_false_friends` must each be a phrase of a claim rule (its
     `patterns` or an `all_of` entry, folded alike): one that is none would never drop anything.
@@ -493,9 +505,7 @@ def check_rule_false_friends(phrases: list[Phrase]) -> None:
     friends = [p for p in phrases if p.group == RULE_FALSE_FRIEND_GROUP]
     if not friends:
         return
-    lengths = {n for p in friends for n in range(len(p.text) - 2, len(p.text) + 3)}
-    nearby = [p.text for p in phrases if len(p.text) in lengths and is_claim_phrase_group(p.group)]
-    claim_phrases = set(fold_terms(nearby))
+    claim_phrases = {folded for _, folded in _folded_near(friends, phrases, is_claim_phrase_group)}
     for phrase in friends:
         if phrase.text not in claim_phrases:
             files = ", ".join(f"languages/{code}.yaml" for code in phrase.key.split("+"))
@@ -525,8 +535,10 @@ def _language_phrases(
     phrases: list[Phrase] = []
     versions: list[str] = []
     languages: dict[str, int] = {}
-    friend_languages: dict[str, set[str]] = defaultdict(set)
-    rule_friend_languages: dict[str, set[str]] = defaultdict(set)
+    # Per friends' list (`FRIEND_LISTS`), each folded friend -> the languages listing it.
+    friend_languages: dict[str, dict[str, set[str]]] = {
+        key: defaultdict(set) for key in FRIEND_LISTS
+    }
     for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
         data = _read(path)
         where = f"{directory.name}/{path.name}"
@@ -570,26 +582,19 @@ def _language_phrases(
         cues = _terms_of(data.get("cues"), set(CUE_KINDS), f"{where} cues")
         for kind, terms in cues.items():
             phrases += [Phrase(CUE_GROUPS[cast(CueKind, kind)], kind, term) for term in terms]
-        false_friends = data.get("false_friends") or []
-        if not all(isinstance(term, str) for term in false_friends):
-            raise LexiconError(f"{where}: false_friends must be a list of terms")
-        for folded in fold_terms(false_friends):
-            friend_languages[folded].add(path.stem)
-        rule_false_friends = data.get("rule_false_friends") or []
-        if not all(isinstance(term, str) for term in rule_false_friends):
-            raise LexiconError(f"{where}: rule_false_friends must be a list of terms")
-        for folded in fold_terms(rule_false_friends):
-            rule_friend_languages[folded].add(path.stem)
+        for key in FRIEND_LISTS:
+            friends = data.get(key) or []
+            if not all(isinstance(term, str) for term in friends):
+                raise LexiconError(f"{where}: {key} must be a list of terms")
+            for folded in fold_terms(friends):
+                friend_languages[key][folded].add(path.stem)
         versions.append(str(data.get("version", "0")))
         languages[path.stem] = len(phrases) - count
     # One phrase per false friend, keyed by every language listing it (the matcher keeps one key
     # of several on the same span: folded, Portuguese "dói" and Vietnamese "dõi" are one "doi").
     phrases += [
-        Phrase(FALSE_FRIEND_GROUP, "+".join(sorted(codes)), folded)
-        for folded, codes in sorted(friend_languages.items())
-    ]
-    phrases += [
-        Phrase(RULE_FALSE_FRIEND_GROUP, "+".join(sorted(codes)), folded)
-        for folded, codes in sorted(rule_friend_languages.items())
+        Phrase(group, "+".join(sorted(codes)), folded)
+        for key, group in FRIEND_LISTS.items()
+        for folded, codes in sorted(friend_languages[key].items())
     ]
     return phrases, versions, languages
