@@ -128,11 +128,33 @@ def test_the_ways_a_bank_names_cord_blood_storage_are_an_approved_use():
         "cartilage in osteoarthritis.",
         "厚生労働省はステミラック注を脊髄損傷の治療に条件付きで承認した。",
         "Temcell is given in Japan to children with graft-versus-host disease after a transplant.",
+        "In Europe, Holoclar grows a new layer of the eye's surface from the patient's own limbal "
+        "stem cells to treat limbal stem cell deficiency left by a chemical burn.",
+        "Spherox, small spheres of the patient's own cartilage cells, is licensed in the EU to "
+        "repair cartilage defects of the knee.",
+        "Canada's conditional licence let Prochymal, donor marrow stem cells, be used in children "
+        "with graft-versus-host disease that steroids had not controlled.",
+        "India's drug regulator approved Stempeucel, pooled bone marrow stem cells, for critical "
+        "limb ischemia in Buerger's disease.",
     ],
 )
 def test_a_product_licensed_abroad_for_its_indication_is_an_approved_use(text):
     claims = CHECKER.claims_before_judgement(text)
     assert not [c for c in claims if c["category"] == "unapproved_use"], claims
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("The Holoclar graft is sewn onto the eye after the scarred tissue is removed.", "holoclar"),
+        ("Spherox is implanted into the knee through a small incision.", "spherox"),
+        ("Prochymal was the first stem cell drug a national regulator licensed.", "ryoncil"),
+        ("Stempeucel is injected into the calf muscles of the affected leg.", "stempeucel"),
+        ("ハートシートは重い心不全の患者の心臓に貼り付けて使う。", "heartsheet"),
+    ],
+)
+def test_a_cell_product_licensed_abroad_is_read_as_an_approved_product(text, key):
+    assert key in {m.key for m in CHECKER.document(text).approved}
 
 
 def test_a_product_licensed_abroad_named_for_another_disease_is_still_a_claim():
