@@ -446,3 +446,18 @@ def test_a_critics_page_reads_as_critical_in_five_languages(language):
     assert len({document.sentence_of[m] for m in critical}) >= 3, language
     result = CHECKER.check(text)
     assert result["page"]["kind"] == "informational" and result["risk"]["level"] == "low"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Regulators cracked down on a chain that sold birth-tissue injections as a cure-all.",
+        "The commission called the clinic's cell shots quackery dressed up as science.",
+        "The agency says the company deceptively advertised fat-derived cells for lung disease.",
+        "A physician who writes about charlatans listed the claims the mailer made.",
+    ],
+)
+def test_the_words_of_an_enforcement_story_are_critical_cues(text):
+    """How reporters and critics name a crackdown and its target (cracked down on, quackery,
+    deceptively, charlatans) is the critic's stance, which the page judgement counts."""
+    assert CHECKER.document(text).cues("critical"), text
