@@ -332,11 +332,37 @@ def _reporting_value(inputs: PageInputs, name: str, share: bool) -> FeatureValue
 
 def _contact(inputs: PageInputs) -> FeatureValue:
     text = inputs.document.text
-    matches = [(s, e) for s, e in _PHONE.finditer(text) if sum(c.isdigit() for c in text[s:e]) >= 7]
+    matches = [
+        (s, e)
+        for s, e in _PHONE.finditer(text)
+        if sum(c.isdigit() for c in text[s:e]) >= 7 and not is_calendar_date(text[s:e])
+    ]
     matches += _email_addresses(text)
     matches.sort(key=lambda found: found[0])
     evidence = Span(*matches[0]) if matches else None
     return FeatureValue(math.log1p(len(matches)), evidence)
+
+
+def is_calendar_date(found: str) -> bool:
+    """A day, a month and a year joined twice by one dot or hyphen ("03.11.2020", "2021-01-12",
+    "06-05-2014"): the phone pattern takes them for numbers, and a news item's or a journal's
+    date is no way to book a visit."""
+    for separator in ".-":
+        parts = found.split(separator)
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            continue
+        if len(parts[0]) == 4:
+            year, first, second = parts[0], parts[1], parts[2]
+        elif len(parts[2]) == 4:
+            first, second, year = parts
+        else:
+            continue
+        if len(first) > 2 or len(second) > 2 or not 1900 <= int(year) <= 2099:
+            continue
+        low, high = sorted((int(first), int(second)))
+        if 1 <= low <= 12 and 1 <= high <= 31:
+            return True
+    return False
 
 
 def _email_addresses(text: str) -> list[tuple[int, int]]:

@@ -816,3 +816,20 @@ def test_a_clinics_contact_lines_and_a_news_report_read_in_their_families(code, 
     reported = _families_found(news)
     assert {"attribution", "third_party", "research", "news"} <= reported, reported
     assert not reported & {"provider_voice", "offer", "call_to_action"}, reported
+
+
+# A date written with dots or hyphens looks like a phone number to the contact pattern; a news
+# item's or a journal's dates are no way to reach a clinic.
+DATED_REPORT = (
+    "Case series. Submitted 14.02.2022, accepted 2022-06-30.\n"
+    "Four patients received cord cells for a spinal injury; two improved on one scale."
+)
+CLINIC_PHONE = (
+    "Four patients received our cord cells for a spinal injury.\n"
+    "Call 0161 496 0731 or 030-1234-5678 to arrange a visit."
+)
+
+
+def test_a_date_is_no_contact_detail_and_a_phone_number_is():
+    assert _values(DATED_REPORT)["contact_details"] == 0
+    assert _values(CLINIC_PHONE)["contact_details"] > 0
