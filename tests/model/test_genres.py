@@ -146,7 +146,7 @@ def test_a_product_licensed_abroad_for_its_indication_is_an_approved_use(text):
 @pytest.mark.parametrize(
     ("text", "key"),
     [
-        ("The Holoclar graft is sewn onto the eye after the scarred tissue is removed.", "holoclar"),
+        ("The Holoclar graft is sewn onto the eye once the scarred tissue is gone.", "holoclar"),
         ("Spherox is implanted into the knee through a small incision.", "spherox"),
         ("Prochymal was the first stem cell drug a national regulator licensed.", "ryoncil"),
         ("Stempeucel is injected into the calf muscles of the affected leg.", "stempeucel"),
