@@ -11,7 +11,7 @@ import yaml
 
 from evaluation.real_pages import real_pages_available
 from model import shared_checker
-from model.analysis import PAGE_CUE_GROUPS, Document
+from model.analysis import Document
 from model.classifier import load_classifier
 from model.lexicons import page_cue_languages
 from model.page import PAGE_MODEL_PATH, SIGNALS, PageModelError, load_page_model
@@ -735,87 +735,6 @@ def test_a_news_report_reads_its_speakers_and_its_study(code, report):
     values = _values(report)
     assert values["attribution"] > 0 and values["research"] > 0, values
     assert values["provider_voice"] == 0 and values["offer"] == 0, values
-
-
-# (language, a clinic's contact paragraph, a news paragraph about such clinics). Written for these
-# tests: the provider's voice and its ways to book on one side; reported speech, clinics in the
-# third person, researchers and a newspaper's furniture ("read also") on the other.
-CONTACT_AND_NEWS = [
-    (
-        "pt",
-        "Nossos especialistas avaliam cada caso com calma. Fale connosco ou preencha o "
-        "formulário para fazer o seu agendamento.",
-        "Essas empresas cobram caro por injeções sem prova, afirmaram os investigadores em "
-        "entrevista. Leia também a reportagem sobre o tema.",
-    ),
-    (
-        "es",
-        "Nuestros expertos estudian cada caso con calma. Comunícate con nosotros o pide tu cita "
-        "por teléfono hoy mismo.",
-        "Estas clínicas cobran caro por inyecciones sin pruebas, declararon los científicos en "
-        "una entrevista. Lea también la noticia relacionada.",
-    ),
-    (
-        "it",
-        "I nostri specialisti valutano ogni caso con attenzione. Contattaci oggi o compila il "
-        "modulo per prenotare una visita.",
-        "Queste aziende chiedono cifre alte per iniezioni senza prove, hanno spiegato i "
-        "ricercatori. Leggi anche gli articoli correlati.",
-    ),
-    (
-        "fr",
-        "Nos spécialistes étudient chaque dossier avec soin. Contactez-nous ou remplissez le "
-        "formulaire pour prendre rendez-vous.",
-        "Ces cliniques facturent cher des injections sans preuve, ont déclaré les chercheurs à "
-        "la rédaction. Lire aussi notre enquête.",
-    ),
-    (
-        "de",
-        "Unsere Spezialisten prüfen jeden Fall sorgfältig. Rufen Sie uns an oder vereinbaren Sie "
-        "online einen Termin.",
-        "Solche Kliniken verlangen viel Geld für unbewiesene Spritzen, sagten die Forscher. "
-        "Lesen Sie auch den Kommentar zum Thema.",
-    ),
-    (
-        "nl",
-        "Onze specialisten bekijken elk geval zorgvuldig. Neem contact met ons op of maak online "
-        "een afspraak.",
-        "Zulke klinieken vragen veel geld voor onbewezen injecties, zeiden de onderzoekers in "
-        "een interview. Lees ook de gerelateerde artikelen.",
-    ),
-    (
-        "pl",
-        "Nasi specjaliści oceniają każdy przypadek indywidualnie. Skontaktuj się z nami lub umów "
-        "się na wizytę przez telefon.",
-        "Takie kliniki pobierają wysokie opłaty za niesprawdzone zastrzyki, powiedzieli naukowcy "
-        "w rozmowie z dziennikarzem. Czytaj także powiązane artykuły.",
-    ),
-    (
-        "ru",
-        "Наши специалисты внимательно изучают каждый случай. Свяжитесь с нами или запишитесь на "
-        "приём по телефону.",
-        "Такие клиники берут большие деньги за непроверенные уколы, заявили исследователи в "
-        "интервью. Читайте также другие материалы по теме.",
-    ),
-]
-
-
-def _families_found(text: str) -> set[str]:
-    document = shared_checker().document(text)
-    return {family for family in PAGE_CUE_GROUPS if document.page_cues(family)}
-
-
-@pytest.mark.parametrize(
-    ("code", "contact", "news"), CONTACT_AND_NEWS, ids=[c[0] for c in CONTACT_AND_NEWS]
-)
-def test_a_clinics_contact_lines_and_a_news_report_read_in_their_families(code, contact, news):
-    assert shared_checker().check(contact)["language"]["code"] == code
-    offered = _families_found(contact)
-    assert "provider_voice" in offered and offered & {"call_to_action", "booking"}, offered
-    assert not offered & {"attribution", "third_party", "research", "news"}, offered
-    reported = _families_found(news)
-    assert {"attribution", "third_party", "research", "news"} <= reported, reported
-    assert not reported & {"provider_voice", "offer", "call_to_action"}, reported
 
 
 # A date written with dots or hyphens looks like a phone number to the contact pattern; a news
