@@ -335,7 +335,7 @@ def _contact(inputs: PageInputs) -> FeatureValue:
     matches = [
         (s, e)
         for s, e in _PHONE.finditer(text)
-        if sum(c.isdigit() for c in text[s:e]) >= 7 and not is_calendar_date(text[s:e])
+        if sum(c.isdigit() for c in text[s:e]) >= 7 and not _is_calendar_date(text[s:e])
     ]
     matches += _email_addresses(text)
     matches.sort(key=lambda found: found[0])
@@ -343,9 +343,9 @@ def _contact(inputs: PageInputs) -> FeatureValue:
     return FeatureValue(math.log1p(len(matches)), evidence)
 
 
-def is_calendar_date(found: str) -> bool:
-    """A day, a month and a year joined twice by one dot or hyphen ("03.11.2020", "2021-01-12",
-    "06-05-2014"): the phone pattern takes them for numbers, and a news item's or a journal's
+def _is_calendar_date(found: str) -> bool:
+    """A day, a month and a year joined twice by one dot or hyphen ("14.02.2022", "2021-01-12",
+    "30-06-2019"): the phone pattern takes them for numbers, and a news item's or a journal's
     date is no way to book a visit."""
     for separator in ".-":
         parts = found.split(separator)
