@@ -119,8 +119,18 @@ def _unspaced(code: int) -> bool:
     return any(low <= code <= high for low, high in _UNSPACED_SCRIPTS)
 
 
+def _word_character_table(alphanumeric: np.ndarray) -> np.ndarray:
+    """`_inside_word` of every code point of the Basic Multilingual Plane: the alphanumeric
+    ones, and the combining marks among the rest (only a quarter of the plane is not
+    alphanumeric, so its categories are asked there alone)."""
+    table = alphanumeric.copy()
+    others = np.flatnonzero(~alphanumeric).tolist()
+    table[others] = [unicodedata.category(chr(code)).startswith("M") for code in others]
+    return table
+
+
 _ALNUM = _alphanumeric_table()
-_WORD_CHAR = np.fromiter((_inside_word(chr(code)) for code in range(BMP)), dtype=bool, count=BMP)
+_WORD_CHAR = _word_character_table(_ALNUM)
 for _low, _high in _UNSPACED_SCRIPTS:
     _WORD_CHAR[_low : min(_high, BMP - 1) + 1] = False
 
