@@ -73,8 +73,8 @@ class Checker:
         for rule in rules.rules:
             for group, expanded in rule.phrase_groups():
                 phrases.extend(Phrase(group, rule.id, text) for text in expanded)
-        check_rule_false_friends(phrases)
         self.matcher = PhraseMatcher(phrases, keep=True)
+        check_rule_false_friends(lexicons.phrases, self.matcher)
         self.page_model = page_model or load_page_model()
         self.parts = PipelineParts(
             matcher=self.matcher,

@@ -49,7 +49,7 @@ Unknown keys, entries or cue kinds are refused when the lexicons load.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -65,8 +65,9 @@ from model.matcher import (
     PRODUCT_GROUP,
     RULE_FALSE_FRIEND_GROUP,
     Phrase,
+    PhraseMatcher,
 )
-from model.normalise import fold_terms
+from model.normalise import fold_terms, fold_text
 from model.rules import is_claim_phrase_group
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -468,9 +469,11 @@ def _check_false_friends(phrases: list[Phrase]) -> None:
     terms: set[str] = set()
     # A page cue of the friend's own language is no false friend there: it would drop itself.
     own_cues: set[tuple[str, str]] = set()
-    for phrase, folded in _folded_near(
-        friends, phrases, lambda group: group in FALSE_FRIEND_TARGETS
-    ):
+    # Folding keeps a word's length within a character or two: only phrases of about a false
+    # friend's length are folded, once, to be compared (the lexicons hold some 65,000 phrases).
+    lengths = {n for p in friends for n in range(len(p.text) - 2, len(p.text) + 3)}
+    nearby = [p for p in phrases if len(p.text) in lengths and p.group in FALSE_FRIEND_TARGETS]
+    for phrase, folded in zip(nearby, fold_terms([p.text for p in nearby]), strict=True):
         if phrase.group in LEXICON_GROUPS:
             terms.add(folded)
             continue
@@ -487,27 +490,21 @@ def _check_false_friends(phrases: list[Phrase]) -> None:
                 )
 
 
-def _folded_near(
-    friends: list[Phrase], phrases: list[Phrase], in_group: Callable[[str], bool]
-) -> list[tuple[Phrase, str]]:
-    """The phrases of the groups `in_group` accepts, each with its folded text, whose length is
-    about a friend's: folding keeps a word's length within a character or two, so only these
-    are folded, once, to be compared (the lexicons and rules hold some 125,000 phrases)."""
-    lengths = {n for p in friends for n in range(len(p.text) - 2, len(p.text) + 3)}
-    nearby = [p for p in phrases if len(p.text) in lengths and in_group(p.group)]
-    return list(zip(nearby, fold_terms([p.text for p in nearby]), strict=True))
-
-
-def check_rule_false_friends(phrases: list[Phrase]) -> None:
+def check_rule_false_friends(phrases: Iterable[Phrase], matcher: PhraseMatcher) -> None:
     """A language file's `rule_false_friends` must each be a phrase of a claim rule (its
     `patterns` or an `all_of` entry, folded alike): one that is none would never drop anything.
-    Checked when the checker is built, as the lexicons load without the rules."""
-    friends = [p for p in phrases if p.group == RULE_FALSE_FRIEND_GROUP]
-    if not friends:
-        return
-    claim_phrases = {folded for _, folded in _folded_near(friends, phrases, is_claim_phrase_group)}
-    for phrase in friends:
-        if phrase.text not in claim_phrases:
+    Checked when the checker is built, with its matcher (the lexicons load without the rules):
+    the friend, read as a page, must be matched whole by a claim rule's phrase. The matcher
+    has folded every phrase already (and keeps them), so nothing is folded again here."""
+    for phrase in phrases:
+        if phrase.group != RULE_FALSE_FRIEND_GROUP:
+            continue
+        groups = {
+            m.group
+            for m in matcher.find(fold_text(phrase.text))
+            if (m.start, m.end) == (0, len(phrase.text))
+        }
+        if not any(map(is_claim_phrase_group, groups)):
             files = ", ".join(f"languages/{code}.yaml" for code in phrase.key.split("+"))
             raise LexiconError(
                 f"{files}: rule_false_friends: {phrase.text!r} must be a phrase of a claim rule"
