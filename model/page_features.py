@@ -124,6 +124,19 @@ class PageInputs:
             found[name] = (sentences, spans[0] if spans else None)
         return found
 
+    @cached_property
+    def reported(self) -> ReportedSpeech:
+        """The page's quotations and attributed sentences, in the seen text."""
+        document = self.document
+        seen = len(document.text) if self.seen_length is None else self.seen_length
+        quotations = Quotations.of(document.text[:seen])
+        attributed = frozenset(
+            document.sentence_at(span.start)
+            for span in _family_spans("attribution")(document)
+            if span.start < seen
+        )
+        return ReportedSpeech(quotations, attributed)
+
 
 # --- features ----------------------------------------------------------------------------------
 
@@ -157,13 +170,28 @@ class Quotations:
                 opened_at, closer = start, ""
         return cls(spans, [span.start for span in spans])
 
+    def cover(self, start: int, end: int) -> bool:
+        """Whether text[start:end] lies inside one quotation."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.spans[index].end
+
     def hold(self, claim: Flag) -> bool:
         """Whether all the claim's evidence lies inside quotations."""
-        for evidence in claim.evidence:
-            index = bisect.bisect_right(self.starts, evidence.start) - 1
-            if index < 0 or self.spans[index].end < evidence.end:
-                return False
-        return bool(claim.evidence)
+        return bool(claim.evidence) and all(self.cover(e.start, e.end) for e in claim.evidence)
+
+
+@dataclass(frozen=True)
+class ReportedSpeech:
+    """Where a page gives someone else's words: its quotations, and the sentences that attribute
+    what they say ("he said", "according to"). Only those the visitor sees: undecided html
+    text may add to the offer, never take from it."""
+
+    quotations: Quotations
+    attributed: frozenset[int]
+
+    def holds(self, mention: Mention, sentence: int) -> bool:
+        """Whether `mention`, in `sentence`, is someone else's words."""
+        return sentence in self.attributed or self.quotations.cover(mention.start, mention.end)
 
 
 def _first(mentions: Sequence[Any]) -> Span | None:
@@ -191,6 +219,20 @@ def _sentences_of(layer: Layer) -> Callable[[PageInputs], FeatureValue]:
 def _family(family: PageFamily) -> Callable[[PageInputs], FeatureValue]:
     """Sentences holding a page cue of `family` (`page_cues.yaml`)."""
     return _sentences_of(lambda document: document.page_cues(family))
+
+
+def _own_voice(family: PageFamily) -> Callable[[PageInputs], FeatureValue]:
+    """Sentences holding a page cue of `family` in the page's own voice (`PageInputs.reported`):
+    a clinic's "we offer" quoted in a news report is the clinic speaking, not the page."""
+
+    def compute(inputs: PageInputs) -> FeatureValue:
+        document, reported = inputs.document, inputs.reported
+        mentions = [
+            m for m in document.page_cues(family) if not reported.holds(m, document.sentence_of[m])
+        ]
+        return FeatureValue(math.log1p(sentences_with(document, mentions)), _first(mentions))
+
+    return compute
 
 
 def _cue(kind: CueKind) -> Callable[[PageInputs], FeatureValue]:
@@ -572,14 +614,14 @@ def _reports(name: str, signal: str | None, source: str, *, share: bool = False)
 
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("provider_voice", "provider_voice", _family("provider_voice")),
+    Feature("provider_voice", "provider_voice", _own_voice("provider_voice")),
     Feature(
         "first_person_plural",
         "provider_voice",
-        _family("first_person_plural"),
+        _own_voice("first_person_plural"),
     ),
-    Feature("second_person", None, _family("second_person")),
-    Feature("offer", "offer", _family("offer")),
+    Feature("second_person", None, _own_voice("second_person")),
+    Feature("offer", "offer", _own_voice("offer")),
     Feature("product_offer", "offer", _product_offer),
     Feature("call_to_action", "call_to_action", _family("call_to_action")),
     Feature("booking", "booking_or_contact", _family("booking")),

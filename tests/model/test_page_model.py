@@ -752,3 +752,22 @@ CLINIC_PHONE = (
 def test_a_date_is_no_contact_detail_and_a_phone_number_is():
     assert _values(DATED_REPORT)["contact_details"] == 0
     assert _values(CLINIC_PHONE)["contact_details"] > 0
+
+
+# The same offering sentences said by the page, then quoted or attributed by a reporter.
+OWN_OFFER = (
+    "We treat worn knees with cells from your own fat. "
+    "Our team offers the injection on the day of your visit. "
+    "You can be back at work the next morning."
+)
+QUOTED_OFFER = (
+    'A clinic director told the paper, "We treat worn knees with cells from your own fat." '
+    "Our team offers the injection on the day of your visit, she said. "
+    "According to its leaflet, you can be back at work the next morning."
+)
+
+
+@pytest.mark.parametrize("feature", ["first_person_plural", "second_person", "offer"])
+def test_an_offer_counts_in_the_pages_own_voice_and_not_in_words_it_reports(feature):
+    assert _values(OWN_OFFER)[feature] > 0
+    assert _values(QUOTED_OFFER)[feature] == 0
