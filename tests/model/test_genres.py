@@ -461,3 +461,32 @@ def test_the_words_of_an_enforcement_story_are_critical_cues(text):
     """How reporters and critics name a crackdown and its target (cracked down on, quackery,
     deceptively, charlatans) is the critic's stance, which the page judgement counts."""
     assert CHECKER.document(text).cues("critical"), text
+
+
+ANIMAL_PATIENT_PAGE = """Regenerative Therapy at Hillside Vets
+
+We collect a little fat from the animal's own belly under sedation.
+The cells are separated in our practice laboratory the same afternoon.
+They go back into the animal's sore joint on that day.
+Cell therapy for animals has been offered for more than a decade.
+Most animals treated this way move more freely after a few weeks.
+Call the surgery to ask whether it suits your animal."""
+
+HUMAN_PAGE_CITING_ANIMAL_RESEARCH = """Stem Cells for Knee Arthritis
+
+Our clinic offers fat-derived stem cell injections for knee osteoarthritis.
+Early research in animals suggested the cells calm inflammation.
+Animal studies are only a first step, and results in people vary.
+Book a consultation to learn more."""
+
+
+def test_a_page_whose_patients_are_animals_is_out_of_scope():
+    result = CHECKER.check(ANIMAL_PATIENT_PAGE)
+    assert result["page"]["kind"] == "out_of_scope"
+    assert result["risk"]["level"] == "low"
+
+
+def test_a_page_for_people_that_cites_animal_research_stays_in_scope():
+    result = CHECKER.check(HUMAN_PAGE_CITING_ANIMAL_RESEARCH)
+    assert result["page"]["kind"] == "promotional"
+    assert result["risk"]["level"] != "low"
