@@ -76,8 +76,8 @@ _CITATION = LinearPattern(
 )
 # The marks that open or close a quotation (folding straightens the curly ones).
 QUOTATION_MARKS = '"\u201c\u201d\u00ab\u00bb\u201e'
-# Quotation marks, and line ends (a quotation closes on the line it opens on).
-_QUOTE_MARKS = LinearPattern('["\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f\n]')
+# Quotation marks (a quotation closes on the line it opens on).
+_QUOTE_MARKS = LinearPattern('["\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f]')
 _CJK_QUOTE_CLOSERS = {"\u300c": "\u300d", "\u300e": "\u300f"}
 # The longest quotation read as one: beyond it a lone mark does not make a page's prose quoted.
 QUOTATION_LIMIT = 400
@@ -156,10 +156,10 @@ class Quotations:
         opened_at, closer = -1, ""
         for start, _ in _QUOTE_MARKS.finditer(text):
             mark = text[start]
-            if opened_at >= 0 and (mark == "\n" or start - opened_at > QUOTATION_LIMIT):
+            if opened_at >= 0 and (
+                start - opened_at > QUOTATION_LIMIT or text.find("\n", opened_at, start) >= 0
+            ):
                 opened_at = -1
-            if mark == "\n":
-                continue
             if opened_at >= 0:
                 if mark == closer or (not closer and mark not in _CJK_QUOTE_CLOSERS):
                     spans.append(Span(opened_at, start + 1))

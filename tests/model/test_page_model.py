@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from evaluation.real_pages import real_pages_available
 from model import shared_checker
@@ -19,8 +21,10 @@ from model.page_features import (
     FEATURE_NAMES,
     FEATURES,
     OFFERS,
+    QUOTATION_LIMIT,
     REPORTS,
     FeatureValue,
+    Quotations,
     page_features,
 )
 from model.pipeline import STAGES, CheckState, page_inputs, run_pipeline
@@ -771,3 +775,38 @@ QUOTED_OFFER = (
 def test_an_offer_counts_in_the_pages_own_voice_and_not_in_words_it_reports(feature):
     assert _values(OWN_OFFER)[feature] > 0
     assert _values(QUOTED_OFFER)[feature] == 0
+
+
+def _quotations_read_mark_by_mark(text: str) -> list[tuple[int, int]]:
+    """Quotations.of's rule read one character at a time: a mark opens (a corner bracket waits
+    for its own closer), the next fitting mark on the same line within QUOTATION_LIMIT closes."""
+    closers = {"\u300c": "\u300d", "\u300e": "\u300f"}
+    spans, opened_at, closer = [], -1, ""
+    for i, char in enumerate(text):
+        if opened_at >= 0 and (char == "\n" or i - opened_at > QUOTATION_LIMIT):
+            opened_at = -1
+        if char not in '"\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f':
+            continue
+        if opened_at >= 0:
+            if char == closer or (not closer and char not in closers):
+                spans.append((opened_at, i + 1))
+                opened_at = -1
+        elif char in closers:
+            opened_at, closer = i, closers[char]
+        elif char not in closers.values():
+            opened_at, closer = i, ""
+    return spans
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[*HealthCheck])
+@given(
+    st.lists(
+        st.sampled_from(['"', "\u201c", "\u201d", "\u00ab", "\u00bb", "\u300c", "\u300d", "\n"])
+        | st.text(alphabet="ab ", min_size=1, max_size=3)
+        | st.just("x" * 150),
+        max_size=30,
+    ).map("".join)
+)
+def test_quotations_are_those_the_mark_by_mark_reading_finds(text):
+    found = Quotations.of(text)
+    assert [(s.start, s.end) for s in found.spans] == _quotations_read_mark_by_mark(text)
