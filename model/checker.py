@@ -93,6 +93,7 @@ class Checker:
         # Per rule, its references' response fields for each detail level and their relevance
         # templates, built once here (a dangling reference fails at start-up).
         self._contexts = {rule.id: self._context_templates(rule) for rule in rules.rules}
+        rules.regexes_matching("")  # compiles the rules' regex set now rather than at a check
         # What filling a relevance asks of a product label (whether it is normal, its verb
         # endings) and of a condition name (whether it is normal), for each label and name of
         # the lexicons, read once here; another text is read when met.

@@ -139,6 +139,9 @@ class ClaimContext:
     lexicons: Lexicons
     classifier: SentenceClassifier | None = None
     scores: SentenceScores | None = None
+    # The rule regexes (rule id, index) with a match somewhere in the text
+    # (`RuleCatalogue.regexes_matching`); None: not known, each is searched.
+    regex_matches: frozenset[tuple[str, int]] | None = None
     # Cache of `reference_sentences`, by reference.
     _reference_sentences: dict[str, frozenset[int]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -314,9 +317,12 @@ def _opening_quote(text: str, end: int) -> int | None:
     return None if position < 0 else max(line_start, end - QUOTE_LOOKBACK) + position
 
 
-def _regex_mentions(rule: Rule, document: Document) -> list[Mention]:
+def _regex_mentions(rule: Rule, context: ClaimContext) -> list[Mention]:
+    document, matching = context.document, context.regex_matches
     mentions = []
-    for pattern in rule.regex:
+    for index, pattern in enumerate(rule.regex):
+        if matching is not None and (rule.id, index) not in matching:
+            continue  # no match anywhere in the text
         for start, end in compiled_spans(pattern, document.text):
             if end <= start:
                 continue
@@ -340,7 +346,7 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
     # (a regex's first hit, unless a phrase of the list starts before it).
     first_match: dict[int, Mention] = {}
     if rule.regex:
-        for found in _regex_mentions(rule, document):
+        for found in _regex_mentions(rule, context):
             first_match.setdefault(document.sentence_at(found.start), found)
     if rule.patterns:
         sentence_of = document.sentence_of

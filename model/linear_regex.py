@@ -289,3 +289,34 @@ def compiled_spans(compiled: Any, text: str) -> Iterator[tuple[int, int]]:
             position += 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
         else:
             position = end
+
+
+class PatternSet:
+    """Which of many `re2.compile`d patterns match somewhere in a text, found in one pass (RE2's
+    `Set`): most texts match none of a catalogue's patterns, and searching each one alone read
+    the whole text once per pattern.
+
+    RE2's `Set` gives no fallback when its automaton runs out of memory: it reports no match.
+    So the set also holds a pattern that matches every text, and when that one is not reported
+    the answer is unknown (None: search each pattern)."""
+
+    def __init__(self, compiled: tuple[Any, ...]) -> None:
+        self.size = len(compiled)
+        options = re2.Options()
+        options.log_errors = False
+        self._set = re2.Set.SearchSet(options)
+        for pattern in compiled:
+            self._set.Add(pattern.pattern)
+        self._always = self._set.Add(r"\A")
+        self._set.Compile()
+
+    def matching(self, text: str) -> frozenset[int] | None:
+        """Indexes (in the order given) of the patterns with a match in `text`, or None when
+        RE2 could not tell."""
+        try:
+            found = self._set.Match(text) or ()
+        except UnicodeEncodeError:  # a lone surrogate: searched pattern by pattern, as before
+            return None
+        if self._always not in found:
+            return None
+        return frozenset(i for i in found if i != self._always)

@@ -96,7 +96,13 @@ def stage_score_sentences(state: CheckState, parts: PipelineParts) -> None:
 
 def stage_find_claims(state: CheckState, parts: PipelineParts) -> None:
     assert state.document is not None
-    context = ClaimContext(state.document, parts.lexicons, parts.classifier, state.scores)
+    context = ClaimContext(
+        state.document,
+        parts.lexicons,
+        parts.classifier,
+        state.scores,
+        regex_matches=parts.rules.regexes_matching(state.document.text),
+    )
     state.claims, state.classifier_block = run_detectors(
         parts.rules.rules, context, explain=state.explain
     )

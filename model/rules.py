@@ -45,7 +45,7 @@ from typing import Any
 import re2
 
 from model.datafiles import kept_derived, read_yaml
-from model.linear_regex import python_classes_for_re2
+from model.linear_regex import PatternSet, python_classes_for_re2
 from model.vocabulary import CATEGORIES, SEVERITIES
 
 RULE_KINDS: tuple[str, ...] = ("phrase", "pair", "broad", "disclosure", "classifier")
@@ -237,6 +237,24 @@ class RuleCatalogue:
 
     def unknown_exclusions(self, exclude: frozenset[str] | set[str]) -> list[str]:
         return sorted(item for item in exclude if item not in self._excludable)
+
+    @cached_property
+    def _regex_keys(self) -> tuple[tuple[str, int], ...]:
+        return tuple((rule.id, i) for rule in self.rules for i in range(len(rule.regex)))
+
+    @cached_property
+    def regex_set(self) -> PatternSet:
+        """Every rule's regular expressions in one RE2 set (built when the checker is)."""
+        return PatternSet(tuple(pattern for rule in self.rules for pattern in rule.regex))
+
+    def regexes_matching(self, text: str) -> frozenset[tuple[str, int]] | None:
+        """(rule id, index in its `regex`) of each rule regex with a match in `text`, found in
+        one pass; None when RE2 could not tell (then each is searched)."""
+        found = self.regex_set.matching(text)
+        if found is None:
+            return None
+        keys = self._regex_keys
+        return frozenset(keys[i] for i in found)
 
 
 def _tuple_of_str(value: Any, where: str) -> tuple[str, ...]:

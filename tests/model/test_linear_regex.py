@@ -33,7 +33,7 @@ from model import (
     text,
 )
 from model.detectors import _one_sentence
-from model.linear_regex import NOT_WORD_OR_END, LinearPattern
+from model.linear_regex import NOT_WORD_OR_END, LinearPattern, compiled_spans
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = 100_000
@@ -430,3 +430,77 @@ def test_compiled_spans_refuse_what_utf8_cannot_encode_as_the_wrapper_does():
         list(pattern.finditer("a\ud800"))
     with pytest.raises(UnicodeEncodeError):
         list(linear_regex.compiled_spans(pattern, "a\ud800"))
+
+
+RULE_REGEXES = [
+    (rule.id, index, pattern)
+    for rule in model.shared_checker().rules.rules
+    for index, pattern in enumerate(rule.regex)
+]
+
+
+def _regexes_found_one_by_one(text: str) -> frozenset[tuple[str, int]]:
+    return frozenset(
+        (rule_id, index)
+        for rule_id, index, pattern in RULE_REGEXES
+        if next(compiled_spans(pattern, text), None) is not None
+    )
+
+
+def test_the_rules_regex_set_finds_what_each_regex_finds_alone():
+    """The set only says which regexes to run: it must name every one that has a match."""
+    catalogue = model.shared_checker().rules
+    examples = [
+        example
+        for rule in catalogue.rules
+        for example in (*rule.match_examples, *rule.no_match_examples)
+    ]
+    assert len(RULE_REGEXES) > 20
+    hits = 0
+    for example in examples:
+        found = catalogue.regexes_matching(example)
+        assert found == _regexes_found_one_by_one(example), example
+        hits += bool(found)
+    assert hits > 50  # the examples do exercise the regexes
+
+
+@settings(max_examples=200, derandomize=True, deadline=None, suppress_health_check=[*HealthCheck])
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                '"',
+                "\u201d",
+                "\u00bb",
+                " - ",
+                "\u2014 ",
+                "Marla T.",
+                "\u0130rina",
+                "\n",
+                "95% ",
+                "success rate",
+                "over 5,000 patients",
+                "\u300d",
+                "\uff08",
+                "\u5973\u58eb",
+                "60\u4ee3",
+            ]
+        ),
+        max_size=12,
+    ).map("".join)
+)
+def test_the_rules_regex_set_agrees_on_texts_built_from_their_parts(value):
+    assert model.shared_checker().rules.regexes_matching(value) == _regexes_found_one_by_one(value)
+
+
+def test_when_the_set_cannot_tell_every_regex_is_searched(monkeypatch):
+    checker = model.shared_checker()
+    ad = 'Our stem cell knee injections work. "Walking pain-free after 2 weeks!" - Marla T.'
+    expected = checker.check(ad, explain=False)
+    patterns = checker.rules.regex_set
+    # RE2's set answers nothing when its automaton runs out of memory: not even the pattern
+    # that matches every text.
+    monkeypatch.setattr(patterns, "_set", type("Failed", (), {"Match": lambda self, text: []})())
+    assert patterns.matching(ad) is None
+    assert checker.check(ad, explain=False) == expected
+    assert "testimonial.attributed-quote" in {f["rule_id"] for f in expected["flags"]}
