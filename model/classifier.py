@@ -55,13 +55,18 @@ MIN_CATEGORY_PROBABILITY = 0.4
 # A sentence that opens with a concession ("Although painkillers help, our cells can cure
 # arthritis") is also scored on its main clause, and the higher score counts: a bag of words reads
 # the conceded clause's neutral words as diluting the claim, where a reader reads past them.
+_CONCESSIONS = (
+    "although", "though", "even though", "while", "whilst", "whereas", "despite", "in spite of",
+    "aunque", "si bien", "a pesar de", "embora", "apesar de", "bien que", "même si", "malgré",
+    "obwohl", "auch wenn", "trotz", "sebbene", "anche se", "nonostante",
+)  # fmt: skip
 _CONCESSIVE_OPENING = LinearPattern(
-    r"^\s*(?:although|though|even though|while|whilst|whereas|despite|in spite of|aunque"
-    r"|si bien|a pesar de|embora|apesar de|bien que|même si|malgré|obwohl|auch wenn|trotz"
-    r"|sebbene|anche se|nonostante)\s[^,;:]{3,200}?[,;:]\s*",
-    ignore_case=True,
+    rf"^\s*(?:{'|'.join(_CONCESSIONS)})\s[^,;:]{{3,200}}?[,;:]\s*", ignore_case=True
 )
 MIN_MAIN_CLAUSE_WORDS = 6
+# Their first words: a text whose first word, case folded, is none of them is not searched (the
+# pattern reads the dotted and dotless capital I as i, and so does `_folded_word`).
+_CONCESSIVE_FIRST_WORDS = frozenset(concession.split()[0] for concession in _CONCESSIONS)
 
 
 class ArtifactError(RuntimeError):
@@ -206,11 +211,18 @@ def speaks_of_a_treatment(document: Document, index: int) -> bool:
     return _TREATMENT_REFERENCE.search(document.text, sentence.start, sentence.end) is not None
 
 
+def _folded_word(word: str) -> str:
+    return word.replace("\u0130", "i").replace("\u0131", "i").casefold()
+
+
 def _main_clauses(texts: list[str]) -> dict[int, str]:
     """Per text that opens with a concessive clause, its main clause (of MIN_MAIN_CLAUSE_WORDS
     words or more), by the text's row."""
     clauses: dict[int, str] = {}
     for row, text in enumerate(texts):
+        first = text.split(None, 1)[:1]
+        if not first or _folded_word(first[0]) not in _CONCESSIVE_FIRST_WORDS:
+            continue
         opening = _CONCESSIVE_OPENING.search(text)
         if opening is not None:
             main = text[opening[1] :]

@@ -11,10 +11,19 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy import sparse
 
 from model.analysis import Document
-from model.classifier import MIN_SENTENCE_WORDS, load_classifier, load_pipeline
+from model.classifier import (
+    _CONCESSIVE_OPENING,
+    MIN_MAIN_CLAUSE_WORDS,
+    MIN_SENTENCE_WORDS,
+    _main_clauses,
+    load_classifier,
+    load_pipeline,
+)
 from model.text import segment
 from training.dataset import load_rows
 
@@ -208,3 +217,35 @@ def test_feature_names_are_the_pipeline_s():
         CLASSIFIER.feature_name(width)
     with pytest.raises(IndexError):
         CLASSIFIER.feature_name(-1)
+
+
+def _main_clauses_searched_in_every_text(texts: list[str]) -> dict[int, str]:
+    """`_main_clauses` without its first-word filter: the opening pattern asked of each text."""
+    clauses = {}
+    for row, text in enumerate(texts):
+        opening = _CONCESSIVE_OPENING.search(text)
+        if opening is not None:
+            main = text[opening[1] :]
+            if len(main.split(None, MIN_MAIN_CLAUSE_WORDS - 1)) >= MIN_MAIN_CLAUSE_WORDS:
+                clauses[row] = main
+    return clauses
+
+
+_OPENERS = ["Although", "ALTHOUGH", "though", "\u0130n spite of", "in spite of", "Même si",
+            "MALGRÉ", "si bien", "A pesar de", "\u0131n spite of", "Whilst", "Even though",
+            "Stem", "The", ""]  # fmt: skip
+_TEXTS = st.builds(
+    "{}{}{} {}{}{}".format,
+    st.sampled_from(["", " ", "\u00a0", "\n "]),
+    st.sampled_from(_OPENERS),
+    st.sampled_from([" ", "\u00a0", "", ","]),
+    st.sampled_from(["painkillers help", "rare", "x", "the trial was small"]),
+    st.sampled_from([", ", "; ", " "]),
+    st.sampled_from(["our cells can cure knee pain for good.", "it works.", ""]),
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[*HealthCheck])
+@given(st.lists(_TEXTS, max_size=4))
+def test_the_first_word_filter_finds_every_concessive_opening(texts):
+    assert _main_clauses(texts) == _main_clauses_searched_in_every_text(texts)
