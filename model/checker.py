@@ -53,6 +53,15 @@ class UnknownExclusionError(ValueError):
         self.unknown = unknown
 
 
+# Texts of our own for `Checker.warm_up`: look-alike letters, digit-for-letter swaps, a page in
+# another language.
+WARM_UP_TEXTS = (
+    "Our st\u0435m c\u0435ll shots ease knee pain. Call us.",
+    "Our st3m c3ll shots ease kn33 pain. Call us.",
+    "Nuestras c\u00e9lulas madre alivian el dolor de rodilla. Ll\u00e1menos hoy.",
+)
+
+
 class Checker:
     def __init__(
         self,
@@ -186,6 +195,15 @@ class Checker:
             body["extracted_text"] = analysed
         body["versions"] = dict(self.versions)
         return body
+
+    def warm_up(self) -> None:
+        """Check a few texts of our own that reach what the checker builds only when a page first
+        needs it: the table of look-alike letters (a Cyrillic "е" in "stem") and the prefixes of
+        digit-for-letter spellings ("st3m c3ll"), with the language identifier. A server calls
+        this before its workers fork, so that they share these and no first request pays for
+        them (about 80 ms)."""
+        for text in WARM_UP_TEXTS:
+            self.check(text, explain=False)
 
     def document(self, text: str) -> Document:
         """`text` analysed as the pipeline's first stage leaves it: for tests and tools that

@@ -84,7 +84,8 @@ def _configure_logging(app: Flask) -> None:
 
 
 def _build_checker(app: Flask) -> model.Checker:
-    """Load the checker, verify its artifact, and make sure it screens the canary ad."""
+    """Load the checker, verify its artifact, make sure it screens the canary ad, and warm it
+    up (`Checker.warm_up`)."""
     use_classifier = bool(app.config["REDFLAGS_USE_CLASSIFIER"])
     artifact_dir = app.config["REDFLAGS_ARTIFACT_DIR"]
     try:
@@ -98,6 +99,8 @@ def _build_checker(app: Flask) -> model.Checker:
             f"{error} (or set REDFLAGS_USE_CLASSIFIER=0 to serve the rules alone)"
         ) from error
     api.canary_check(checker)
+    # Under gunicorn the app is loaded in the master: the workers fork with what this builds.
+    checker.warm_up()
     return checker
 
 

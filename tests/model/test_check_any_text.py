@@ -69,3 +69,16 @@ def test_a_lone_surrogate_leaves_the_rest_of_the_ad_screened_with_its_offsets(ch
     for flag in body["flags"]:
         for evidence in flag["evidence"]:
             assert text[evidence["start"] : evidence["end"]] == evidence["quote"]
+
+
+def test_warming_up_builds_what_a_first_disguised_page_would():
+    """A server warms its checker before its workers fork (`service.app`): the look-alike
+    table and the digit-for-letter prefixes are then built once, in the parent."""
+    from model import evasion, lookalikes, shared_checker
+
+    checker = shared_checker()
+    lookalikes.lookalike_table.cache_clear()
+    evasion._prefixes.cache_clear()
+    checker.warm_up()
+    assert lookalikes.lookalike_table.cache_info().currsize == 1
+    assert evasion._prefixes.cache_info().currsize == 1
