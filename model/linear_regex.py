@@ -301,7 +301,6 @@ class PatternSet:
     the answer is unknown (None: search each pattern)."""
 
     def __init__(self, compiled: tuple[Any, ...]) -> None:
-        self.size = len(compiled)
         options = re2.Options()
         options.log_errors = False
         self._set = re2.Set.SearchSet(options)
