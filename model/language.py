@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from model.characters import TranslationTable
+from model.characters import code_points, in_ranges
 
 UNDETERMINED = "und"
 # Letters (a CJK character counts as CJK_LETTER_WEIGHT letters: one carries a word's worth of
@@ -117,25 +117,21 @@ def _is_letter(char: str) -> bool:
     return char.isalnum() and not char.isdecimal()
 
 
-def _is_cjk(char: str) -> bool:
-    return (
-        "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af"
-    )
-
-
-# Tables that delete letters (or CJK characters): the length a text loses is their count.
-_LETTERS_DELETED = TranslationTable(lambda char: None if _is_letter(char) else char)
-_CJK_DELETED = TranslationTable(lambda char: None if _is_cjk(char) else char)
+# Kana, CJK ideographs (and extension A) and Hangul syllables.
+_CJK_RANGES = ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF))
 # The ASCII letters, for `bytes.translate` to delete from an ASCII text (a tenth of the cost).
 _ASCII_LETTERS = bytes(code for code in range(128) if _is_letter(chr(code)))
 
 
 def _letters(text: str) -> int:
-    """Letters in `text`, a CJK character counting CJK_LETTER_WEIGHT times."""
+    """Letters in `text`, a CJK character counting CJK_LETTER_WEIGHT times. (A decimal digit
+    is alphanumeric: the letters are the alphanumeric characters less the digits; both counted
+    by `map` in C, where a table filled per character in Python cost a tenth of a millisecond.)"""
     if text.isascii():
         return len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
-    letters = len(text) - len(text.translate(_LETTERS_DELETED))
-    return letters + (CJK_LETTER_WEIGHT - 1) * (len(text) - len(text.translate(_CJK_DELETED)))
+    letters = sum(map(str.isalnum, text)) - sum(map(str.isdecimal, text))
+    cjk = int(in_ranges(code_points(text), _CJK_RANGES).sum())
+    return letters + (CJK_LETTER_WEIGHT - 1) * cjk
 
 
 def _windows(text: str) -> Iterator[str]:

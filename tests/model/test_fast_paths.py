@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model import evasion, page_features, shared_checker
-from model.characters import alphanumeric, word_characters
+from model.characters import alphanumeric, word_characters, word_count
 from model.checker import _printf_template
 from model.detectors import (
     AGREEMENT,
@@ -34,6 +34,7 @@ from model.detectors import (
     normal_spaces,
 )
 from model.features import _count, _strip_accents_all
+from model.language import CJK_LETTER_WEIGHT, _letters
 from model.lexicons import load_lexicons
 from model.linear_regex import LinearPattern
 from model.matcher import (
@@ -137,6 +138,50 @@ any_text = st.text(max_size=60) | st.text(st.characters(max_codepoint=127), max_
 @given(any_text)
 def test_alphanumeric_is_str_isalnum(text):
     assert alphanumeric(text).tolist() == [char.isalnum() for char in text]
+
+
+# Scripts with and without spaces, digits of other scripts, spaces of other widths.
+mixed_scripts = st.text(
+    st.sampled_from(
+        list("ab 1\t\n\u00a0\u3000é\u0416\u0662\u0967\u6f22\u5b57\u3042\u30a2\uac00"
+             "\u0e01\u0e32\u1000\u1780\uf900\u3400\U0001f600"
+             # the ends of the unspaced scripts' ranges, and just outside them
+             "\u0dff\u0e00\u0eff\u0f00\u109f\u17ff\u303f\u30ff\u4dbf\u9fff\ua000\ufaff\ufb00"
+             "\uac00\ud7af\ud7b0\uffff")
+    ),
+    max_size=60,
+)  # fmt: skip
+
+
+def _word_count_per_character(text: str) -> int:
+    """`word_count` as a per-character reading of its rule."""
+    shares = {2: ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)),
+              4: ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))}  # fmt: skip
+    kept, unspaced = [], 0.0
+    for char in text:
+        share = next((n for n, rs in shares.items() if any(a <= ord(char) <= b for a, b in rs)), 0)
+        unspaced += 1 / share if share else 0
+        kept.append("" if share else char)
+    return len("".join(kept).split()) + int(unspaced)
+
+
+@SETTINGS
+@given(mixed_scripts | any_text)
+def test_word_count_is_its_per_character_reading(text):
+    assert word_count(text) == _word_count_per_character(text)
+
+
+@SETTINGS
+@given(mixed_scripts | any_text)
+def test_letters_are_counted_as_a_per_character_reading(text):
+    def cjk(char: str) -> bool:
+        return any(
+            a <= ord(char) <= b for a, b in ((0x3040, 0x30FF), (0x3400, 0x9FFF), (0xAC00, 0xD7AF))
+        )
+
+    letters = sum(1 for c in text if c.isalnum() and not c.isdecimal())
+    expected = letters + (CJK_LETTER_WEIGHT - 1) * sum(1 for c in text if cjk(c))
+    assert _letters(text) == expected
 
 
 @SETTINGS
