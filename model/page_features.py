@@ -4,6 +4,8 @@ Who speaks and whether they offer (provider voice, offers, calls to action, pric
 details, protocol talk, "our patients"), against reporting (attribution, quotation, third-person
 talk of clinics, study design, registry fields, citations, news furniture, critical stance),
 plus the claims found, the approved products named and the sentence classifier's statistics.
+The provider's voice, the reader addressed and offer verbs count only in the page's own voice:
+not inside quotation marks, not in a sentence that attributes its words (`ReportedSpeech`).
 Features count sentences (log(1 + n); a share only of a page of ten sentences or more); a
 reporting sentence is credited to one source only, and a critic's or reporter's stance counts
 from its second sentence (on a page of one sentence, from its first). How often a page names a
