@@ -136,11 +136,16 @@ _ASCII_ALNUM = ascii_table(_ALNUM)
 _ASCII_WORD_CHAR = ascii_table(_WORD_CHAR)
 
 
+def code_points(text: str) -> np.ndarray:
+    """The text's code points, one per character (lone surrogates kept as they are)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def alphanumeric(text: str) -> np.ndarray:
     """`[c.isalnum() for c in text]` as a boolean array."""
     if text.isascii():
         return np.frombuffer(bytearray(text, "ascii").translate(_ASCII_ALNUM), dtype=bool)
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text)
     result = _ALNUM[np.minimum(codes, BMP - 1)]
     astral = np.flatnonzero(codes >= BMP)
     if astral.size:  # emoji and other supplementary-plane characters: rare, classified here
@@ -153,7 +158,7 @@ def word_characters(text: str) -> np.ndarray:
     a match may not start or end between two of them."""
     if text.isascii():
         return np.frombuffer(bytearray(text, "ascii").translate(_ASCII_WORD_CHAR), dtype=bool)
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text)
     result = _WORD_CHAR[np.minimum(codes, BMP - 1)]
     astral = np.flatnonzero(codes >= BMP)
     if astral.size:
@@ -171,11 +176,6 @@ _CHARACTERS_PER_WORD_OF = np.zeros(BMP, dtype=np.uint8)
 for (_low, _high), _per_word in _CHARACTERS_PER_WORD:
     _CHARACTERS_PER_WORD_OF[_low : _high + 1] = _per_word
 _WORD_LENGTHS = sorted({per_word for _, per_word in _CHARACTERS_PER_WORD})
-
-
-def code_points(text: str) -> np.ndarray:
-    """The text's code points, one per character (lone surrogates kept as they are)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def in_ranges(codes: np.ndarray, ranges: Iterable[tuple[int, int]]) -> np.ndarray:

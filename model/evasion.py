@@ -28,7 +28,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from model.characters import ascii_table
+from model.characters import ascii_table, code_points
 from model.linear_regex import LinearPattern
 from model.lookalikes import latin_lookalike, lookalike_words, script_of, written_in
 
@@ -420,7 +420,7 @@ def _character_classes(text: str) -> np.ndarray:
     would keep the last pages a client sent in memory after their checks (issue 15)."""
     if text.isascii():
         return np.frombuffer(bytearray(text, "ascii").translate(_ASCII_CLASSES), dtype=np.uint8)
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text)
     return _CLASSES[np.minimum(codes, 128)]
 
 

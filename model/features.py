@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from model.characters import alphanumeric, is_word_character
+from model.characters import alphanumeric, code_points, is_word_character
 from model.datafiles import array_from_state, array_state, kept_derived
 
 _EMPTY = np.zeros(0, dtype=np.intp)
@@ -85,7 +85,7 @@ def _strip_accents_all(documents: list[str]) -> list[str]:
     joined = "".join(normalized)
     if joined.isascii():
         return normalized
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(joined)
     classes = np.take(_combining_table(), codes, mode="clip")
     beyond = np.flatnonzero(classes == 2)
     if beyond.size:  # supplementary-plane characters: rare, asked here
@@ -225,7 +225,7 @@ class _Batch:
     def __init__(self, documents: list[str]) -> None:
         self.documents = documents
         self.text = " " + " ".join(documents) + " "
-        self.codes = np.frombuffer(self.text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        self.codes = code_points(self.text)
         lengths = [len(document) + 1 for document in documents]
         lengths[-1] += 1
         self.rows = np.repeat(np.arange(len(documents), dtype=np.int32), lengths)

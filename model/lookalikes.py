@@ -16,7 +16,7 @@ from importlib import resources
 
 import numpy as np
 
-from model.characters import BMP, TranslationTable, alphanumeric
+from model.characters import BMP, TranslationTable, alphanumeric, code_points
 
 # Every character but letters, digits and the apostrophe as a space (for `_words`).
 _WORD_PIECES = TranslationTable(lambda char: char if char.isalnum() or char == "'" else " ")
@@ -95,7 +95,7 @@ def _twin_table() -> np.ndarray:
 def lookalike_words(cased: str) -> list[tuple[int, int]]:
     """Spans of the words that could pass for Latin: made of ASCII letters and digits and
     look-alike letters (with inner apostrophes, "parkinson'ѕ"), at least one of them."""
-    codes = np.frombuffer(cased.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(cased)
     twin = _twin_table()[np.minimum(codes, BMP - 1)]
     astral = np.flatnonzero(codes >= BMP)
     if astral.size:

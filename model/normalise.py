@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.characters import BIDI_CONTROLS, BMP, LRO, PDF, RLO
+from model.characters import BIDI_CONTROLS, BMP, LRO, PDF, RLO, code_points
 from model.evasion import (
     SPACED_LETTER_MARKS,
     Obfuscation,
@@ -260,12 +260,8 @@ def _ascii_fold_table() -> bytes:
 _ASCII_FOLD = _ascii_fold_table()
 
 
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
 def _folded_codes(codes: np.ndarray) -> np.ndarray:
-    """Each code point of a text (`_code_points`) folded by `_FOLD_TABLE` (markers included)."""
+    """Each code point of a text (`code_points`) folded by `_FOLD_TABLE` (markers included)."""
     in_plane = np.minimum(codes, BMP - 1)
     folded = _FOLDED_CODES[in_plane]
     unknown = folded == _UNKNOWN
@@ -357,7 +353,7 @@ def fold_terms(terms: Sequence[str], *, keep_case: bool = False) -> list[str]:
     joined = _TERM_SEPARATOR.join(terms)
     if joined.count(_TERM_SEPARATOR) != len(terms) - 1:
         return [fold_term(term, keep_case=keep_case) for term in terms]
-    codes = _folded_codes(_code_points(joined))
+    codes = _folded_codes(code_points(joined))
     translated = codes.tobytes().decode("utf-32-le", "surrogatepass")
     # " ".join of the non-empty pieces of split(" "): runs of spaces collapsed, none at the ends.
     while "  " in translated:
@@ -428,7 +424,7 @@ def _fold_characters(text: str) -> tuple[np.ndarray, np.ndarray, bool, list[Obfu
     """Fold each character of a non-ASCII text: the folded code points, the index of each in
     the original, whether any character was dropped or expanded, and the invisible characters
     that disguised words."""
-    original = _code_points(text)
+    original = code_points(text)
     codes = _folded_codes(original)
     records = _small_capital_words(text, original)
     records += _enclosed_words(text, original, codes)
@@ -560,7 +556,7 @@ def _override_runs(text: str) -> list[_Override]:
     (PDF), at a paragraph break, at a PDI closing an isolate opened before it, or at the end of
     the text (UAX #9, rules X1–X8). Levels count from 1 for the outer RLO; a nested RLO or LRO
     takes the next odd or even level."""
-    events = np.flatnonzero(np.isin(_code_points(text), _BIDI_EVENTS)).tolist()
+    events = np.flatnonzero(np.isin(code_points(text), _BIDI_EVENTS)).tolist()
     runs: list[_Override] = []
     run: _Override | None = None
     isolates = 0  # isolates open before the run, in this paragraph

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.characters import code_points
+
 
 class Utf16Offsets:
     """Converts code-point offsets of one text to UTF-16 code-unit offsets."""
 
     def __init__(self, text: str) -> None:
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = code_points(text)
         astral = (codes > 0xFFFF).astype(np.int64)
         # prefix[i] = number of astral characters before code point i
         self._prefix = np.concatenate(([0], np.cumsum(astral)))
