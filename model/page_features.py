@@ -147,7 +147,11 @@ class PageInputs:
 class Quotations:
     """A text's quotations, in order: from an opening quotation mark to the mark that closes it
     on the same line, at most `QUOTATION_LIMIT` characters on. Straight and curly double quotes
-    and guillemets alternate (open, close); Japanese and Chinese corner brackets pair by kind."""
+    and guillemets alternate (open, close); Japanese and Chinese corner brackets pair by kind.
+
+    A paragraph that opens with a mark it does not close is a quotation to its end: quoting
+    someone over several paragraphs, a reporter opens each with the mark and closes only the
+    last."""
 
     spans: list[Span]
     starts: list[int]
@@ -161,6 +165,7 @@ class Quotations:
             if opened_at >= 0 and (
                 start - opened_at > QUOTATION_LIMIT or text.find("\n", opened_at, start) >= 0
             ):
+                spans.extend(_unclosed_paragraph(text, opened_at))
                 opened_at = -1
             if opened_at >= 0:
                 if mark == closer or (not closer and mark not in _CJK_QUOTE_CLOSERS):
@@ -170,6 +175,8 @@ class Quotations:
                 opened_at, closer = start, _CJK_QUOTE_CLOSERS[mark]
             elif mark not in _CJK_QUOTE_CLOSERS.values():
                 opened_at, closer = start, ""
+        if opened_at >= 0:
+            spans.extend(_unclosed_paragraph(text, opened_at))
         return cls(spans, [span.start for span in spans])
 
     def cover(self, start: int, end: int) -> bool:
@@ -180,6 +187,16 @@ class Quotations:
     def hold(self, claim: Flag) -> bool:
         """Whether all the claim's evidence lies inside quotations."""
         return bool(claim.evidence) and all(self.cover(e.start, e.end) for e in claim.evidence)
+
+
+def _unclosed_paragraph(text: str, opened_at: int) -> list[Span]:
+    """The quotation from a mark left open to the end of its line, if the mark opens the line
+    and the line ends within `QUOTATION_LIMIT` characters (else no quotation)."""
+    if text[text.rfind("\n", 0, opened_at) + 1 : opened_at].strip():
+        return []
+    end = text.find("\n", opened_at)
+    end = len(text) if end < 0 else end
+    return [Span(opened_at, end)] if end - opened_at <= QUOTATION_LIMIT else []
 
 
 @dataclass(frozen=True)

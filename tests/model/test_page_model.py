@@ -777,13 +777,38 @@ def test_an_offer_counts_in_the_pages_own_voice_and_not_in_words_it_reports(feat
     assert _values(QUOTED_OFFER)[feature] == 0
 
 
+# A reporter quoting a clinic's founder over three paragraphs: each opens with a quotation
+# mark and only the last one closes it.
+QUOTED_OVER_PARAGRAPHS = (
+    "The founder opened his second clinic in the spring.\n\n"
+    "\u201cWe can offer you cells grown from your own fat.\n\n"
+    "\u201cOur team treats worn knees and tired hearts alike.\n\n"
+    "\u201cPeople leave here feeling years younger,\u201d he told visitors on Tuesday."
+)
+
+
+@pytest.mark.parametrize("feature", ["provider_voice", "first_person_plural", "second_person"])
+def test_a_quotation_continued_over_paragraphs_is_not_the_pages_own_voice(feature):
+    assert _values(QUOTED_OVER_PARAGRAPHS)[feature] == 0
+    # The same paragraphs, the marks taken away, are the page speaking.
+    assert _values(QUOTED_OVER_PARAGRAPHS.replace("\u201c", "").replace("\u201d", ""))[feature] > 0
+
+
 def _quotations_read_mark_by_mark(text: str) -> list[tuple[int, int]]:
     """Quotations.of's rule read one character at a time: a mark opens (a corner bracket waits
-    for its own closer), the next fitting mark on the same line within QUOTATION_LIMIT closes."""
+    for its own closer), the next fitting mark on the same line within QUOTATION_LIMIT closes;
+    a mark that opens its line and is still open at the line's end, within the limit, quotes
+    the line."""
     closers = {"\u300c": "\u300d", "\u300e": "\u300f"}
     spans, opened_at, closer = [], -1, ""
-    for i, char in enumerate(text):
+
+    def opens_its_line(at: int) -> bool:
+        return all(c in " \t" for c in text[text.rfind("\n", 0, at) + 1 : at])
+
+    for i, char in enumerate(text + "\n"):
         if opened_at >= 0 and (char == "\n" or i - opened_at > QUOTATION_LIMIT):
+            if char == "\n" and i - opened_at <= QUOTATION_LIMIT and opens_its_line(opened_at):
+                spans.append((opened_at, min(i, len(text))))
             opened_at = -1
         if char not in '"\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f':
             continue
