@@ -55,6 +55,10 @@ MAX_EXPANSIONS = 5_000
 RULES_PATH = Path(__file__).parent / "data" / "rules.yaml"
 
 _CHOICE = re.compile(r"\(([^()]*)\)")
+# A French or Italian elision ends a choice or a word ("(pas d'|pas de) (effets ...)", "(la|l')
+# (artrosi)"), and the words of a pattern are joined with spaces; the text glues the elided
+# article to the next word ("pas d'effets", "l'artrosi").
+_ELISION = re.compile(r"(?<!\S)([cdjlmnst]|qu)' ")
 
 
 class RuleError(ValueError):
@@ -77,7 +81,10 @@ def expand_pattern(pattern: str) -> list[str]:
         count *= len(options)
     if count > MAX_EXPANSIONS:
         raise RuleError(f"pattern {pattern!r} expands to {count} phrases (max {MAX_EXPANSIONS})")
-    phrases = {" ".join("".join(parts).split()) for parts in itertools.product(*pieces)}
+    phrases = {
+        _ELISION.sub(r"\1'", " ".join("".join(parts).split()))
+        for parts in itertools.product(*pieces)
+    }
     return sorted(p for p in phrases if p)
 
 
@@ -174,7 +181,7 @@ def _expand_all(patterns: tuple[str, ...]) -> list[str]:
 # built in a test) is expanded when asked.
 _EXPANSIONS: dict[str, list[str]] = {}
 # Change when what `_keep_expansions` keeps changes.
-_EXPANSIONS_FORMAT = b"rule pattern expansions 1"
+_EXPANSIONS_FORMAT = b"rule pattern expansions 2"
 
 
 def _expanded(pattern: str) -> list[str]:

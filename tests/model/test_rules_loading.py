@@ -71,3 +71,19 @@ def test_no_rule_lists_a_phrase_twice() -> None:
             texts = [v if isinstance(v, str) else repr(v) for v in values]
             twice = sorted({t for t in texts if texts.count(t) > 1})
             assert not twice, (rule["id"], key, twice)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "phrase"),
+    [
+        ("(sans|pas d'|pas de) (effets secondaires)", "pas d'effets secondaires"),
+        ("(la|l') (artrosi)", "l'artrosi"),
+        ("jusqu' (ici)", "jusqu' ici"),  # only one-letter elisions and "qu'" are glued
+    ],
+)
+def test_an_elided_article_is_glued_to_the_next_word(pattern, phrase):
+    assert phrase in rules.expand_pattern(pattern)
+
+
+def test_an_english_plural_possessive_keeps_its_space():
+    assert rules.expand_pattern("(the patients') (stories)") == ["the patients' stories"]
