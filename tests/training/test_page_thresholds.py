@@ -18,14 +18,29 @@ def _pages() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return y, promotional, violative, np.ones(40, dtype=bool)
 
 
-def test_a_tie_within_one_page_of_f1_goes_to_the_heads_decision_point() -> None:
-    """The F1 surface is flat; the pair nearest 0.5 on both heads holds still between refits
-    where the fewest-alarm pair drifted to the edge of the flat top."""
+def test_a_tie_on_the_flat_top_goes_to_the_heads_decision_point() -> None:
+    """The F1 surface is flat; among pairs as good as each other, the pair nearest 0.5 on both
+    heads holds still between refits where the fewest-alarm pair drifted to the edge."""
     y, promotional, violative, real = _pages()
     t_promotional, t_violative = choose_thresholds(y, promotional, violative, real)
-    # The bare maximum (F1 0.976 at a violative threshold <= 0.64) and one page less of recall
-    # (F1 0.974 above 0.70) are within the tolerance: 0.5 is taken on both heads.
+    # Every violative threshold up to 0.64 (and its neighbours) has the best F1, 0.976.
     assert (t_promotional, t_violative) == (0.5, 0.5)
+
+
+def test_a_lone_point_of_the_best_f1_loses_to_the_flat_top() -> None:
+    """A threshold that happens to fall between pages' scores can reach the best F1 alone, its
+    neighbours a grid step away far worse; the plateau that reaches it too is the stabler
+    choice, though further from 0.5."""
+    y = np.array([1] * 20 + [0] * 20)
+    promotional = np.full(40, 0.8)
+    # Sixteen ads scored 0.9 and four exactly 0.50; five informational pages at 0.56, three at
+    # 0.48, the rest at 0.1.
+    violative = np.array([0.9] * 16 + [0.50] * 4 + [0.56] * 5 + [0.48] * 3 + [0.1] * 12)
+    real = np.zeros(40, dtype=bool)  # no bound on false alarms: only the F1 surface decides
+    t_promotional, t_violative = choose_thresholds(y, promotional, violative, real)
+    # F1 is 0.889 at 0.50 (every ad, five alarms) and from 0.58 on (sixteen ads, no alarm);
+    # 0.833 at 0.48 and 0.780 at 0.52-0.56.
+    assert (t_promotional, t_violative) == (0.5, 0.6)
 
 
 def test_false_alarms_on_written_pages_are_bounded_when_asked() -> None:
