@@ -128,6 +128,7 @@ PageFamily = Literal[
     "plant_source",
     "first_person_plural",
     "second_person",
+    "money_reported",
 ]
 PAGE_FAMILIES: tuple[PageFamily, ...] = get_args(PageFamily)
 # Their matcher groups.

@@ -208,7 +208,7 @@ class ReportedSpeech:
     quotations: Quotations
     attributed: frozenset[int]
 
-    def holds(self, mention: Mention, sentence: int) -> bool:
+    def holds(self, mention: Mention | Span, sentence: int) -> bool:
         """Whether `mention`, in `sentence`, is someone else's words."""
         return sentence in self.attributed or self.quotations.cover(mention.start, mention.end)
 
@@ -272,17 +272,21 @@ def _find(document: Document, pattern: LinearPattern) -> list[Span]:
     return spans
 
 
-def _pattern(pattern: LinearPattern) -> Callable[[PageInputs], FeatureValue]:
-    """Sentences holding a match of `pattern`."""
-
-    def compute(inputs: PageInputs) -> FeatureValue:
-        document = inputs.document
-        matches = _find(document, pattern)
-        sentences = {document.sentence_at(m.start) for m in matches}
-        evidence = matches[0] if matches else None
-        return FeatureValue(math.log1p(len(sentences)), evidence)
-
-    return compute
+def _quoted_price(inputs: PageInputs) -> FeatureValue:
+    """Sentences in which the page quotes a price as its own: not someone else's words, and not
+    money told of (`money_reported`: "paid", "was fined", "millions"). Read on real pages, news
+    tells what patients paid far more often than a clinic prints its prices."""
+    document, reported = inputs.document, inputs.reported
+    told_of = {document.sentence_of[m] for m in document.page_cues("money_reported")}
+    quoted = []
+    for span in _find(document, _PRICE):
+        sentence = document.sentence_at(span.start)
+        if sentence in told_of or reported.holds(span, sentence):
+            continue
+        # The figure's pattern takes a full stop or comma after it ("$6,500."): not the price.
+        end = len(document.text[span.start : span.end].rstrip(".,")) + span.start
+        quoted.append((sentence, Span(span.start, end)))
+    return FeatureValue(math.log1p(len({s for s, _ in quoted})), quoted[0][1] if quoted else None)
 
 
 def _layer_spans(layer: Layer) -> Callable[[Document], list[Span]]:
@@ -645,7 +649,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("call_to_action", "call_to_action", _family("call_to_action")),
     Feature("booking", "booking_or_contact", _family("booking")),
     Feature("contact_details", "booking_or_contact", _contact),
-    Feature("price", "price", _pattern(_PRICE)),
+    Feature("price", "price", _quoted_price),
     Feature("protocol", None, _family("protocol")),
     Feature("patient_story", "patient_story", _testimonials),
     Feature("promotional_cues", "offer", _cue("promotional")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -775,6 +776,34 @@ QUOTED_OFFER = (
 def test_an_offer_counts_in_the_pages_own_voice_and_not_in_words_it_reports(feature):
     assert _values(OWN_OFFER)[feature] > 0
     assert _values(QUOTED_OFFER)[feature] == 0
+
+
+# Sums of money as a clinic's price card gives them, then as a news story tells them.
+PRICE_CARDS = {
+    "en": "Knee package: two fat-derived cell injections, $6,500.\nBook a visit today.",
+    "es": "Paquete de rodilla: dos sesiones con células madre, 4.200 USD.\nReserve su cita hoy.",
+}
+MONEY_TOLD_OF = {
+    "en": (
+        "One couple paid $6,500 for two knee injections and saw no change.\n"
+        "The clinic was fined $2 million last year.\n"
+        'A patient said the treatment "cost me $9,000".'
+    ),
+    "es": (
+        "Los pacientes pagaron 4.200 USD por dos sesiones y no notaron cambios.\n"
+        "La clínica recibió una multa de 90.000 USD el año pasado."
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(PRICE_CARDS))
+def test_a_price_counts_where_the_page_asks_it_and_not_where_it_tells_of_money_paid(language):
+    document, values = _page_features(PRICE_CARDS[language])
+    assert values["price"].value == pytest.approx(math.log1p(1))
+    evidence = values["price"].evidence
+    assert evidence is not None
+    assert document.text[evidence.start : evidence.end] in {"$6,500", "4.200 USD"}
+    assert _values(MONEY_TOLD_OF[language])["price"] == 0
 
 
 # A reporter quoting a clinic's founder over three paragraphs: each opens with a quotation
