@@ -69,6 +69,49 @@ def test_conditions_named_as_risk_factors_are_causes_not_targets(risk_line):
     assert not conditions & {"obesity", "diabetes", "type 2 diabetes"}
 
 
+# (what raises the risk, the offer), each in the page's own language
+RISING_RISKS = [
+    (
+        "Con los años aumenta el riesgo de padecer diabetes y obesidad.",
+        "Nuestra clínica trata la artrosis de rodilla con células madre de su propia grasa.",
+    ),
+    (
+        "Com a idade aumenta o risco de diabetes e de obesidade.",
+        "A nossa clínica trata a artrose do joelho com células-tronco da sua gordura.",
+    ),
+    (
+        "Avec l'âge, le risque de développer un diabète augmente.",
+        "Notre clinique traite l'arthrose du genou par vos cellules souches graisseuses.",
+    ),
+    (
+        "Übergewicht bedeutet ein erhöhtes Risiko für Diabetes.",
+        "Unsere Klinik behandelt Kniearthrose mit Stammzellen aus Ihrem Eigenfett.",
+    ),
+    (
+        "Con l'età aumenta il rischio di diabete e di obesità.",
+        "La nostra clinica cura l'artrosi del ginocchio con cellule staminali del grasso.",
+    ),
+    (
+        "Z wiekiem wzrasta ryzyko zachorowania na cukrzycę i otyłość.",
+        "Nasza klinika leczy chorobę zwyrodnieniową stawu kolanowego komórkami macierzystymi.",
+    ),
+    (
+        "С возрастом повышается риск развития диабета и ожирения.",
+        "Наша клиника лечит артроз коленного сустава стволовыми клетками из жира.",
+    ),
+    ("年龄增长后，糖尿病和肥胖的患病风险随之上升。", "本院用您自己的脂肪干细胞治疗膝骨关节炎。"),
+]
+
+
+@pytest.mark.parametrize(("risk_line", "offer"), RISING_RISKS)
+def test_conditions_whose_risk_rises_are_causes_not_targets(risk_line, offer):
+    # Education about what raises a disease's risk names other diseases in passing; the
+    # offer is the osteoarthritis line only.
+    conditions = {condition for _, condition in _pairs(f"{risk_line} {offer}")}
+    assert conditions & {"knee osteoarthritis", "osteoarthritis"}, conditions
+    assert not conditions & {"obesity", "diabetes", "type 2 diabetes"}, conditions
+
+
 def test_a_condition_in_a_sentence_that_denies_all_risk_is_still_a_target():
     # "side effects" is a risk cue; said as "none", the sentence sells the treatment.
     for text in (
