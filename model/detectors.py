@@ -743,8 +743,8 @@ LINK_QUOTE_LIMIT = 80
 def pair_link(document: Document, product: Mention, condition: Mention) -> str:
     """What truly links a product and a condition, read from where the two were found (not from
     the scope that chose them): the same sentence only when no line break or sentence-ending
-    mark stands between them; else the heading one of them is, over the other; the page's title;
-    the same section; or the page as a whole."""
+    mark stands between them; else the heading one of them is, over the other; the page's title
+    (a first line that is a heading); the same section; or the page as a whole."""
     first, last = (condition, product) if condition.start < product.start else (product, condition)
     if _one_sentence(document.text, first.end, last.start):
         return "in the same sentence"
@@ -754,7 +754,9 @@ def pair_link(document: Document, product: Mention, condition: Mention) -> str:
     for heading, other in ((first_sentence, last_sentence), (last_sentence, first_sentence)):
         if heading.is_heading and other.section == heading.section:
             return f"under the heading \u201c{_link_quote(document, heading)}\u201d"
-    title = sentences[0] if sentences else None
+    # The first line is the page's title only when it reads as one (a short line without a
+    # full stop): an excerpt that opens with body text has no title to name.
+    title = sentences[0] if sentences and sentences[0].is_heading else None
     if title is not None and first.start < title.end and first.end <= title.end:
         return f"on a page titled \u201c{_link_quote(document, title)}\u201d"
     if first_sentence.section == last_sentence.section:

@@ -74,6 +74,20 @@ def test_a_condition_in_the_title_is_linked_by_the_title_not_the_sentence():
     assert explanations and not any(SAME_SENTENCE in e for e in explanations)
 
 
+def test_only_a_first_line_that_reads_as_a_heading_is_called_the_pages_title():
+    body_first = (
+        "As we age, joints stiffen and painful attacks of gout become more common.\n"
+        "What we offer\n"
+        "Our clinic offers injections of umbilical cord stem cells."
+    )
+    heading_first = "Stem cells for gout\n\n" + body_first.replace("attacks of gout", "joints")
+    for text, titled in ((body_first, False), (heading_first, True)):
+        flags = shared_checker().claims_before_judgement(text)
+        explanations = [f["explanation"] for f in flags if f["category"] == "unapproved_use"]
+        assert explanations, text
+        assert any("on a page titled" in e for e in explanations) is titled, explanations
+
+
 def test_a_missing_disclosure_points_at_a_rules_claim_never_a_bare_product_name():
     checker = shared_checker()
     text = (
