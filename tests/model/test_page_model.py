@@ -806,6 +806,43 @@ def test_a_price_counts_where_the_page_asks_it_and_not_where_it_tells_of_money_p
     assert _values(MONEY_TOLD_OF[language])["price"] == 0
 
 
+# A report's doubts as news in other languages word them (two sentences: a critic's stance
+# counts from its second), each beside a sentence that relays a clinic's promise.
+DOUBTS = {
+    "es": (
+        "Estos tratamientos con células madre no están científicamente comprobados. "
+        "Además, no existen tratamientos aprobados para rejuvenecer."
+    ),
+    "pt": (
+        "Os tratamentos com células-tronco não são cientificamente comprovados. "
+        "Os médicos criticam as promessas exageradas das clínicas."
+    ),
+    "fr": (
+        "Ces injections de cellules souches ne sont pas scientifiquement prouvées. "
+        "Aucun traitement n'est approuvé pour rajeunir la peau."
+    ),
+    "de": (
+        "Die Wirkung der Stammzellspritzen ist nicht wissenschaftlich nachgewiesen. "
+        "Es gibt keine zugelassene Therapie gegen das Altern."
+    ),
+    "it": (
+        "Queste terapie con cellule staminali non sono scientificamente provati rimedi. "
+        "Non esiste nessun trattamento approvato per ringiovanire."
+    ),
+    "tr": (
+        "Kök hücre enjeksiyonlarının kanıtlanmış bir etkisi bulunmamaktadır. "
+        "Uzmanlar abartılı vaatler konusunda uyarıyor."
+    ),
+    "zh": "干细胞美容的夸大宣传越来越多。科学界对其功效仍持保留态度。",
+    "id": "Konsumen tertipu oleh iklan sel punca. Para dokter bilang belum ada bukti manfaatnya.",
+}
+
+
+@pytest.mark.parametrize("code", sorted(DOUBTS))
+def test_doubts_in_other_languages_read_as_a_critical_stance(code):
+    assert _values(DOUBTS[code])["critical"] > 0
+
+
 # A reporter quoting a clinic's founder over three paragraphs: each opens with a quotation
 # mark and only the last one closes it.
 QUOTED_OVER_PARAGRAPHS = (
