@@ -806,9 +806,13 @@ def test_a_price_counts_where_the_page_asks_it_and_not_where_it_tells_of_money_p
     assert _values(MONEY_TOLD_OF[language])["price"] == 0
 
 
-# A report's doubts as news in other languages word them (two sentences: a critic's stance
+# A report's doubts as news words them (two sentences: a critic's stance
 # counts from its second), each beside a sentence that relays a clinic's promise.
 DOUBTS = {
+    "en": (
+        "Specialists agree the stem cell shots offer no benefit for autism. "
+        "Desperate parents are swindled out of their savings."
+    ),
     "es": (
         "Estos tratamientos con células madre no están científicamente comprobados. "
         "Además, no existen tratamientos aprobados para rejuvenecer."
@@ -839,7 +843,7 @@ DOUBTS = {
 
 
 @pytest.mark.parametrize("code", sorted(DOUBTS))
-def test_doubts_in_other_languages_read_as_a_critical_stance(code):
+def test_doubts_in_a_reports_words_read_as_a_critical_stance(code):
     assert _values(DOUBTS[code])["critical"] > 0
 
 
