@@ -810,12 +810,12 @@ def test_a_price_counts_where_the_page_asks_it_and_not_where_it_tells_of_money_p
 # counts from its second), each beside a sentence that relays a clinic's promise.
 DOUBTS = {
     "en": (
-        "Specialists agree the stem cell shots offer no benefit for autism. "
+        "A review found that the knee shots offer no benefit at all. "
         "Desperate parents are swindled out of their savings."
     ),
     "es": (
         "Estos tratamientos con células madre no están científicamente comprobados. "
-        "Además, no existen tratamientos aprobados para rejuvenecer."
+        "Además, no existen tratamientos aprobados contra la artrosis."
     ),
     "pt": (
         "Os tratamentos com células-tronco não são cientificamente comprovados. "
@@ -834,10 +834,10 @@ DOUBTS = {
         "Non esiste nessun trattamento approvato per ringiovanire."
     ),
     "tr": (
-        "Kök hücre enjeksiyonlarının kanıtlanmış bir etkisi bulunmamaktadır. "
+        "Bu tedavinin diz ağrısında kanıtlanmış bir etkisi yoktur. "
         "Uzmanlar abartılı vaatler konusunda uyarıyor."
     ),
-    "zh": "干细胞美容的夸大宣传越来越多。科学界对其功效仍持保留态度。",
+    "zh": "干细胞美容的夸大宣传越来越多。多数医生对这种疗法持保留态度。",
     "id": "Konsumen tertipu oleh iklan sel punca. Para dokter bilang belum ada bukti manfaatnya.",
 }
 
