@@ -618,10 +618,7 @@ class _CharTrie:
         # and sorting by it sorts the prefixes of a length, their parents being in order.
         count = len(terms)
         lengths = np.fromiter(map(len, terms), dtype=np.intp, count=count)
-        codes = np.frombuffer(
-            "".join(t.ljust(self.depth) for t in terms).encode("utf-32-le", "surrogatepass"),
-            dtype=np.uint32,
-        ).reshape(count, self.depth)
+        codes = code_points("".join(t.ljust(self.depth) for t in terms)).reshape(count, self.depth)
         alphabet_codes = np.array([ord(c) for c in alphabet], dtype=np.uint32)
         letters = np.searchsorted(alphabet_codes, codes)  # the padding is never read
         node_of_term = np.zeros(count, dtype=np.intp)
