@@ -847,6 +847,43 @@ def test_doubts_in_a_reports_words_read_as_a_critical_stance(code):
     assert _values(DOUBTS[code])["critical"] > 0
 
 
+# A news report's own words for who said what (attribution), two sentences each, so that the
+# feature counts them whatever the allowance.
+REPORTED_SPEECH = {
+    "es": (
+        "La clínica abrió en marzo, añadió el concejal. "
+        "De acuerdo con la fiscalía, cobraba por inyecciones de células madre."
+    ),
+    "pt": (
+        "O hospital suspendeu as aplicações, acrescentou a diretora. "
+        "Em nota, a agência lembrou que o produto não tem registro."
+    ),
+    "de": (
+        "Der Verband teilte mit, dass die Praxis geschlossen wurde. "
+        "Den Behörden zufolge verkaufte sie Stammzellspritzen ohne Erlaubnis."
+    ),
+    "fr": (
+        "La clinique a fermé ses portes, a indiqué le préfet. "
+        "D'après l'agence, les injections de cellules souches n'étaient pas autorisées."
+    ),
+    "it": (
+        "Il sindaco ha sottolineato che il centro era senza licenza. "
+        "In un comunicato, l'ospedale ha precisato di non offrire cellule staminali."
+    ),
+    "ja": ("院長は治療を中止したと明らかにした。保健所によりますと、届け出はなかった。"),
+    "ko": (
+        "보건소는 해당 의원을 점검했다고 밝혔습니다. "
+        "담당 직원은 줄기세포 시술이 신고되지 않았다고 전했습니다."
+    ),
+    "zh": "这家诊所的负责人对记者说，干细胞疗法已经停止。据介绍，卫生部门已经介入调查。",
+}
+
+
+@pytest.mark.parametrize("code", sorted(REPORTED_SPEECH))
+def test_a_reports_words_for_who_said_it_read_as_attribution(code):
+    assert _values(REPORTED_SPEECH[code])["attribution"] > 0
+
+
 # A reporter quoting a clinic's founder over three paragraphs: each opens with a quotation
 # mark and only the last one closes it.
 QUOTED_OVER_PARAGRAPHS = (
