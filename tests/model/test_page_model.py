@@ -884,6 +884,25 @@ def test_a_reports_words_for_who_said_it_read_as_attribution(code):
     assert _values(REPORTED_SPEECH[code])["attribution"] > 0
 
 
+# A news site's furniture around its report (a correspondent, a wire agency, "read also"),
+# two sentences each.
+NEWS_FURNITURE = {
+    "es": "Por nuestro corresponsal en Lima. Te puede interesar: el tiempo en la sierra.",
+    "pt": "Com informações da Agência Brasil. Leia também: a saúde no interior.",
+    "de": "Von unserem Korrespondenten in Wien. Lesen Sie auch: Neues aus der Medizin.",
+    "fr": "De notre correspondante à Genève. À lire aussi : la santé en Suisse.",
+    "it": "Dal nostro inviato a Torino. Leggi anche: la sanità in Piemonte.",
+    "ja": "読売新聞の取材に応じた。関連記事も参照。",
+    "ko": "뉴시스 취재에 따르면 그렇다. 무단전재 및 재배포 금지.",
+    "zh": "据中新网消息。责任编辑：王明。",
+}
+
+
+@pytest.mark.parametrize("code", sorted(NEWS_FURNITURE))
+def test_a_news_sites_furniture_reads_as_news(code):
+    assert _values(NEWS_FURNITURE[code])["news"] > 0
+
+
 # A reporter quoting a clinic's founder over three paragraphs: each opens with a quotation
 # mark and only the last one closes it.
 QUOTED_OVER_PARAGRAPHS = (
