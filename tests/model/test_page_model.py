@@ -903,6 +903,26 @@ def test_a_news_sites_furniture_reads_as_news(code):
     assert _values(NEWS_FURNITURE[code])["news"] > 0
 
 
+# "Median" names a midline in anatomy and a middle size in everyday Spanish ("de mediana
+# edad"); only its statistical use ("la mediana de", "age médian") is research talk.
+MEDIAN_NOT_RESEARCH = {
+    "es": "Tratamos sobre todo a deportistas de mediana edad con dolor de rodilla.",
+    "fr": "Chez l'homme, la calvitie commence souvent le long de la raie médiane.",
+    "it": "L'incisione viene praticata in sede mediana, sopra l'ombelico.",
+}
+MEDIAN_RESEARCH = {
+    "es": "La mediana de seguimiento fue de dos años en los pacientes tratados.",
+    "fr": "L'âge médian des participants était de soixante ans.",
+    "it": "La mediana di sopravvivenza non è stata raggiunta.",
+}
+
+
+@pytest.mark.parametrize("code", sorted(MEDIAN_NOT_RESEARCH))
+def test_median_as_anatomy_or_middle_age_is_not_research(code):
+    assert _values(MEDIAN_NOT_RESEARCH[code])["research"] == 0
+    assert _values(MEDIAN_RESEARCH[code])["research"] > 0
+
+
 # A reporter quoting a clinic's founder over three paragraphs: each opens with a quotation
 # mark and only the last one closes it.
 QUOTED_OVER_PARAGRAPHS = (
