@@ -870,7 +870,7 @@ REPORTED_SPEECH = {
         "Il sindaco ha sottolineato che il centro era senza licenza. "
         "In un comunicato, l'ospedale ha precisato di non offrire cellule staminali."
     ),
-    "ja": ("院長は治療を中止したと明らかにした。保健所によりますと、届け出はなかった。"),
+    "ja": "院長は治療を中止したと明らかにした。保健所によりますと、届け出はなかった。",
     "ko": (
         "보건소는 해당 의원을 점검했다고 밝혔습니다. "
         "담당 직원은 줄기세포 시술이 신고되지 않았다고 전했습니다."
