@@ -879,11 +879,6 @@ REPORTED_SPEECH = {
 }
 
 
-@pytest.mark.parametrize("code", sorted(REPORTED_SPEECH))
-def test_a_reports_words_for_who_said_it_read_as_attribution(code):
-    assert _values(REPORTED_SPEECH[code])["attribution"] > 0
-
-
 # A news site's furniture around its report (a correspondent, a wire agency, "read also"),
 # two sentences each.
 NEWS_FURNITURE = {
@@ -891,16 +886,22 @@ NEWS_FURNITURE = {
     "pt": "Com informações da Agência Brasil. Leia também: a saúde no interior.",
     "de": "Von unserem Korrespondenten in Wien. Lesen Sie auch: Neues aus der Medizin.",
     "fr": "De notre correspondante à Genève. À lire aussi : la santé en Suisse.",
-    "it": "Dal nostro inviato a Torino. Leggi anche: la sanità in Piemonte.",
+    "it": "Dal nostro corrispondente a Torino. Leggi anche: la sanità in Piemonte.",
     "ja": "読売新聞の取材に応じた。関連記事も参照。",
     "ko": "뉴시스 취재에 따르면 그렇다. 무단전재 및 재배포 금지.",
     "zh": "据中新网消息。责任编辑：王明。",
 }
 
 
-@pytest.mark.parametrize("code", sorted(NEWS_FURNITURE))
-def test_a_news_sites_furniture_reads_as_news(code):
-    assert _values(NEWS_FURNITURE[code])["news"] > 0
+REPORT_WORDING = {"attribution": REPORTED_SPEECH, "news": NEWS_FURNITURE}
+
+
+@pytest.mark.parametrize(
+    ("feature", "code"),
+    [(feature, code) for feature, texts in REPORT_WORDING.items() for code in sorted(texts)],
+)
+def test_a_reports_own_wording_reads_as_its_feature(feature, code):
+    assert _values(REPORT_WORDING[feature][code])[feature] > 0
 
 
 # "Median" names a midline in anatomy and a middle size in everyday Spanish ("de mediana
