@@ -910,11 +910,13 @@ MEDIAN_NOT_RESEARCH = {
     "es": "Tratamos sobre todo a deportistas de mediana edad con dolor de rodilla.",
     "fr": "Chez l'homme, la calvitie commence souvent le long de la raie médiane.",
     "it": "L'incisione viene praticata in sede mediana, sopra l'ombelico.",
+    "de": "Der Hautschnitt wird median am Unterbauch gesetzt, oberhalb des Nabels.",
 }
 MEDIAN_RESEARCH = {
     "es": "La mediana de seguimiento fue de dos años en los pacientes tratados.",
     "fr": "L'âge médian des participants était de soixante ans.",
     "it": "La mediana di sopravvivenza non è stata raggiunta.",
+    "de": "Im Median lag die Nachbeobachtung bei zwei Jahren.",
 }
 
 
