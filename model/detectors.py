@@ -622,6 +622,9 @@ def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
         name for m in document.approved for name in lexicons.approved[m.key].approved_conditions
     }
     best: dict[tuple[str, str], tuple[str, _Candidate, Mention]] = {}
+    # Every sentence that states a pair on its own ("…our fat-derived cells for lupus…"), so
+    # that the flag quotes each place the page makes the claim, not only the first.
+    stated: dict[tuple[str, str], list[tuple[_Candidate, Mention]]] = {}
     present = {(c.mention.group, c.mention.key) for c in candidates}
     excluded_by_condition: dict[str, frozenset] = {}
     usable_by_exclusion: dict[frozenset, _Usable] = {}
@@ -672,6 +675,8 @@ def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
             continue
         for candidate in chosen:
             key = (candidate.product_id, condition.key)
+            if scope == "sentence":
+                stated.setdefault(key, []).append((candidate, condition))
             previous = best.get(key)
             if previous is None or SCOPE_CONFIDENCE[scope] > SCOPE_CONFIDENCE[previous[0]]:
                 best[key] = (scope, candidate, condition)
@@ -682,8 +687,13 @@ def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
         info = lexicons.conditions[condition_name]
         label = paired.label
         title = f"{label[0].upper()}{label[1:]} marketed for {info.display}"
-        where = pair_link(document, paired.mention, condition)
         anchor = Span(paired.mention.start, paired.mention.end)
+        evidence, sentences, repeated = _pair_evidence(
+            document, (paired, condition), stated.get((product_id, condition_name), [])
+        )
+        where = pair_link(document, paired.mention, condition)
+        if repeated:
+            where += f", and again in {repeated} more sentence{'s' if repeated > 1 else ''}"
         flags.append(
             Flag(
                 rule_id=rule.id,
@@ -697,22 +707,44 @@ def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
                     quote=_short_quote(document.quote(condition)) if reads_quote else "",
                     where=where,
                 ),
-                evidence=(
-                    [anchor, Span(condition.start, condition.end)]
-                    if anchor.start <= condition.start
-                    else [Span(condition.start, condition.end), anchor]
-                ),
+                evidence=evidence,
                 confidence=SCOPE_CONFIDENCE[scope],
                 anchor=anchor,
                 product={"id": product_id, "label": label},
                 condition={"name": condition_name, "code": info.code},
-                sentence_indexes={
-                    document.sentence_of[condition],
-                    document.sentence_of[paired.mention],
-                },
+                sentence_indexes=sentences,
             )
         )
     return flags
+
+
+# At most this many places a page states one pair are quoted (as a phrase rule quotes eight
+# sentences): the first tells the reviewer what the claim is, the others where it is repeated.
+PAIR_PLACES_QUOTED = 4
+
+
+def _pair_evidence(
+    document: Document,
+    chosen: tuple[_Candidate, Mention],
+    stated: list[tuple[_Candidate, Mention]],
+) -> tuple[list[Span], set[int], int]:
+    """The product and condition spans of the chosen pair, and of each other sentence that
+    names the same product for the same condition (with no sentence end between the two), in
+    text order; with their sentences and the number of places added."""
+    places = [chosen]
+    taken = {document.sentence_of[chosen[1]]}
+    for candidate, condition in stated:
+        sentence = document.sentence_of[condition]
+        if len(places) == PAIR_PLACES_QUOTED:
+            break
+        if sentence not in taken and _one_sentence(
+            document.text, *_between(candidate.mention, condition)
+        ):
+            taken.add(sentence)
+            places.append((candidate, condition))
+    mentions = [m for candidate, condition in places for m in (candidate.mention, condition)]
+    spans = sorted({Span(m.start, m.end) for m in mentions}, key=lambda s: (s.start, s.end))
+    return spans, {document.sentence_of[m] for m in mentions}, len(places) - 1
 
 
 CRITICAL_ANSWER = frozenset({"critical", "negation"})
@@ -738,6 +770,11 @@ def _one_sentence(text: str, start: int, end: int) -> bool:
 
 
 LINK_QUOTE_LIMIT = 80
+
+
+def _between(one: Mention, other: Mention) -> tuple[int, int]:
+    """The gap between two mentions, whichever comes first."""
+    return (one.end, other.start) if one.start < other.start else (other.end, one.start)
 
 
 def pair_link(document: Document, product: Mention, condition: Mention) -> str:

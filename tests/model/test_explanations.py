@@ -1,8 +1,9 @@
 """Every scope word an explanation uses is true of its evidence (issue 16).
 
 "In the same sentence" is checked with a rule of its own, independent of the checker's
-segmenter: no line break and no sentence-ending punctuation between the first and the last
-span of the evidence.
+segmenter: sentences end at a line break or sentence-ending punctuation, and every sentence the
+evidence quotes holds at least two of its spans (a pair flag that quotes each place a page
+states the pair quotes a product and a condition in each of those sentences).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from model import shared_checker
 from model.classifier import with_indefinite_article
 
 SETS = Path(__file__).resolve().parents[2] / "evaluation"
-SAME_SENTENCE = "(in the same sentence)"
+SAME_SENTENCE = "(in the same sentence"
 SENTENCE_BREAK = re.compile(r"[\n.!?\u3002\uff01\uff1f]")
 
 
@@ -43,10 +44,34 @@ def _untrue_scope_words(page_id: str, text: str, text_format: str) -> list[str]:
         if SAME_SENTENCE not in flag["explanation"]:
             continue
         spans = sorted(flag["evidence"], key=lambda e: e["start"])
-        between = analysed[spans[0]["end"] : spans[-1]["start"]]
-        if SENTENCE_BREAK.search(between):
+        if not _each_sentence_holds_two(analysed, spans):
             untrue.append(f"{page_id} {flag['rule_id']} {[e['quote'] for e in spans]}")
     return untrue
+
+
+def _each_sentence_holds_two(text: str, spans: list[dict]) -> bool:
+    """Sorted spans fall into groups of at least two with no sentence break inside a group."""
+    group = 1
+    for before, after in zip(spans, spans[1:], strict=False):
+        if SENTENCE_BREAK.search(text, before["end"], after["start"]):
+            if group < 2:
+                return False
+            group = 1
+        else:
+            group += 1
+    return group >= 2
+
+
+def test_the_sentence_check_itself():
+    text = "Fat cells for lupus. Lupus again. Fat cells\nfor lupus."
+    fat, lupus, again = (0, 9), (14, 19), (21, 26)
+    spans = [{"start": a, "end": b} for a, b in (fat, lupus)]
+    assert _each_sentence_holds_two(text, spans)
+    spans = [{"start": a, "end": b} for a, b in (fat, lupus, again)]
+    assert not _each_sentence_holds_two(text, spans)
+    across = [{"start": 34, "end": 43}, {"start": 48, "end": 53}]
+    assert text[34:43] == "Fat cells" and text[48:53] == "lupus"
+    assert not _each_sentence_holds_two(text, across)
 
 
 def test_there_are_same_sentence_explanations_to_check():

@@ -259,3 +259,46 @@ def test_the_same_procedure_offered_for_its_approved_use_stays_low():
         explain=False,
     )
     assert answer["risk"]["level"] == "low" and not answer["flags"]
+
+
+def _pair_flag(text: str, condition: str) -> dict:
+    (flag,) = [
+        f
+        for f in CHECKER.check(text, explain=False)["flags"]
+        if f["rule_id"] == "unapproved-use.cell-product-for-disease"
+        and f["entities"]["condition"]["name"] == condition
+    ]
+    return flag
+
+
+def test_a_pair_stated_in_several_sentences_quotes_each_of_them():
+    # One flag for the pair, quoting every sentence that states it (up to a limit), so that a
+    # reviewer sees each place the claim is made; a sentence that names only the condition is
+    # not quoted.
+    text = (
+        "Our clinic treats lupus with adipose-derived stem cells.\n"
+        "Lupus is an autoimmune disease that can affect the skin, joints and kidneys.\n"
+        "Patients fly in from abroad for fat-derived stem cell infusions for lupus.\n"
+        "Book a consultation: our adipose stem cells help lupus patients every week."
+    )
+    flag = _pair_flag(text, "lupus")
+    quotes = [e["quote"] for e in flag["evidence"]]
+    assert quotes == [
+        "lupus",
+        "adipose-derived stem cells",
+        "fat-derived stem cell",
+        "lupus",
+        "adipose stem cells",
+        "lupus",
+    ]
+    assert "in the same sentence, and again in 2 more sentences" in flag["explanation"]
+
+
+def test_a_pair_stated_once_quotes_one_place():
+    text = (
+        "Our clinic treats lupus with adipose-derived stem cells.\n"
+        "Lupus is an autoimmune disease that can affect the skin, joints and kidneys."
+    )
+    flag = _pair_flag(text, "lupus")
+    assert [e["quote"] for e in flag["evidence"]] == ["lupus", "adipose-derived stem cells"]
+    assert "again" not in flag["explanation"]
