@@ -839,6 +839,17 @@ DOUBTS = {
     ),
     "zh": "干细胞美容的夸大宣传越来越多。多数医生对这种疗法持保留态度。",
     "id": "Konsumen tertipu oleh iklan sel punca. Para dokter bilang belum ada bukti manfaatnya.",
+    "zh (illegal practice, experts' warning)": (
+        "调查发现，这些机构违规开展干细胞回输，已被查处。专家提醒消费者别再交智商税。"
+    ),
+    "vi": (
+        "Cơ sở này tiêm tế bào gốc trái phép và đã bị xử phạt. "
+        "Chưa có bằng chứng cho thấy cách làm này hiệu quả."
+    ),
+    "pl": (
+        "Ten gabinet nielegalnie podaje pacjentom komórki macierzyste. "
+        "Jego reklamy wprowadzają w błąd chorych na stawy."
+    ),
 }
 
 
