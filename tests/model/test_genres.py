@@ -490,3 +490,24 @@ def test_a_page_for_people_that_cites_animal_research_stays_in_scope():
     result = CHECKER.check(HUMAN_PAGE_CITING_ANIMAL_RESEARCH)
     assert result["page"]["kind"] == "promotional"
     assert result["risk"]["level"] != "low"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cord blood preservation starts within 48 hours of the birth.",
+        "Ofrecemos la criopreservación de la sangre del cordón de su bebé durante 20 años.",
+        "O armazenamento do sangue do cordão é feito em tanques de nitrogênio líquido.",
+        "La conservation du sang de cordon est proposée aux parents dès la naissance.",
+        "La crioconservazione del sangue cordonale avviene a meno 196 gradi.",
+        "Wilt u het navelstrengbloed bewaren voor later?",
+        "Die Einlagerung des Nabelschnurbluts kostet einmalig 1.500 Euro.",
+        "我们提供脐带血保存服务，为期二十年。",
+        "臍帯血の保管には専用の凍結タンクを使います。",
+        "Хранение пуповинной крови в нашем банке стоит 30 000 рублей в год.",
+    ],
+)
+def test_storing_cord_blood_is_read_as_cord_blood_banking(text):
+    """A bank says what it sells as storage or preservation as often as it says "bank": each is
+    cord blood banking, a legitimate service (its approved uses are blood diseases)."""
+    assert "cord_blood_banking" in {m.key for m in CHECKER.document(text).approved}
