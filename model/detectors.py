@@ -18,7 +18,7 @@ from model.analysis import Document
 from model.classifier import SentenceClassifier, SentenceScores
 from model.lexicons import Lexicons, Product
 from model.linear_regex import compiled_spans
-from model.matcher import PRODUCT_GROUP, Mention
+from model.matcher import CONDITION_GROUP, PRODUCT_GROUP, Mention
 from model.report import Flag, Span
 from model.rules import Rule
 
@@ -379,6 +379,7 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
         candidates = {i for i in candidates if document.sentences[i].section not in sections}
     evidence: list[Span] = []
     sentences: set[int] = set()
+    named: Mention | None = None  # the condition the first claim names, for "{condition}"
     for sentence in sorted(candidates - unless):
         if rule.regex or rule.patterns:
             first = first_match[sentence]
@@ -395,19 +396,32 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
             continue
         sentences.add(sentence)
         evidence.append(Span(start, max(m.end for m in hits)))
+        if named is None:
+            named = next((m for m in hits if m.group == CONDITION_GROUP), None)
     if not evidence:
         return []
     first_quote = document.text[evidence[0].start : evidence[0].end]
-    return [
-        _rule_flag(
-            rule,
-            context,
-            evidence[:8],
-            confidence=0.8 if rule.patterns else 0.75,
-            sentence_indexes=sentences,
-            quote=_short_quote(first_quote),
-        )
-    ]
+    flag = _rule_flag(
+        rule,
+        context,
+        evidence[:8],
+        confidence=0.8 if rule.patterns else 0.75,
+        sentence_indexes=sentences,
+        quote=_short_quote(first_quote),
+        **_condition_values(named, lexicons),
+    )
+    if named is not None:
+        info = lexicons.conditions[named.key]
+        flag.condition = {"name": named.key, "code": info.code}
+    return [flag]
+
+
+def _condition_values(condition: Mention | None, lexicons: Lexicons) -> dict[str, str]:
+    """The condition a claim names, as its explanation reads it (`{condition}`); a claim that
+    names none reads "the conditions it names"."""
+    if condition is None:
+        return {"condition": "the conditions it names"}
+    return {"condition": lexicons.conditions[condition.key].display}
 
 
 # --- product x condition pairs -----------------------------------------------------------------

@@ -145,12 +145,13 @@ def stage_decide(state: CheckState, parts: PipelineParts) -> None:
             if state.excluded
             else parts.rules.by_id()
         )
-        # A product × condition claim (the only kind that names a condition) is a cell product
-        # named for a condition it is not approved for: an approved procedure named off-label ("a
-        # stem cell transplant for spinal cord injury") is offered as a cell product, though the
-        # page names no other.
+        # A product × condition claim is a cell product named for a condition it is not
+        # approved for: an approved procedure named off-label ("a stem cell transplant for
+        # spinal cord injury") is offered as a cell product, though the page names no other.
+        # (An efficacy claim names its condition too, but not which product is offered.)
         promotes_cell_product = state.document.promotes_cell_product or any(
-            claim.condition is not None for claim in state.claims
+            claim.condition is not None and claim.category == "unapproved_use"
+            for claim in state.claims
         )
         # Where the page's own claims do not stand, a claim it only quotes does not endanger.
         quotations = None if state.page.claims_stand else Quotations.of(state.document.text)

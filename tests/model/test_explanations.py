@@ -17,6 +17,7 @@ import pytest
 from evaluation.real_pages import load_real_pages, real_pages_available
 from model import shared_checker
 from model.classifier import with_indefinite_article
+from model.rules import load_rules
 
 SETS = Path(__file__).resolve().parents[2] / "evaluation"
 SAME_SENTENCE = "(in the same sentence"
@@ -234,3 +235,32 @@ def test_prose_writes_a_condition_as_its_label_and_the_entity_keeps_the_canonica
         assert any(label in item["relevance"] for item in flag["regulatory_context"])
     broad = next(f for f in flags if f["category"] == "broad_claims")
     assert "Alzheimer's disease" in broad["explanation"]
+
+
+# An empty value leaves a space before the punctuation that followed it ("work for ."). The
+# quoted claim is the page's own text, typography and all, so it is left out of the check.
+EMPTY_VALUE = re.compile(r" [.,;:)]|\( ")
+QUOTED = re.compile(r"\"[^\"]*\"|\u201c[^\u201d]*\u201d")
+
+
+def test_no_explanation_of_a_rule_example_leaves_a_value_empty():
+    checker = shared_checker()
+    empty = [
+        f"{rule.id}: {flag['explanation'][:100]}"
+        for rule in load_rules().rules
+        for text in rule.match_examples
+        for flag in checker.claims_before_judgement(text)
+        if flag["rule_id"] == rule.id and EMPTY_VALUE.search(QUOTED.sub("", flag["explanation"]))
+    ]
+    assert not empty, empty[:10]
+
+
+def test_a_claim_that_names_a_condition_is_explained_with_it():
+    text = "Our umbilical cord stem cell protocol is an effective therapy for lupus."
+    (flag,) = [
+        f
+        for f in shared_checker().check(text)["flags"]
+        if f["rule_id"] == "efficacy.works-for-condition"
+    ]
+    assert "work for lupus" in flag["explanation"]
+    assert flag["entities"]["condition"]["name"] == "lupus"
