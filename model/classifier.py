@@ -231,9 +231,20 @@ def _main_clauses(texts: list[str]) -> dict[int, str]:
     return clauses
 
 
-def with_indefinite_article(noun_phrase: str) -> str:
-    """The phrase with its indefinite article: "an efficacy claim", "a safety claim"."""
-    return f"{'an' if noun_phrase[:1] in 'aeiou' else 'a'} {noun_phrase}"
+# What a sentence the classifier flags is most like, per category, as the explanation says it
+# ("most like hype", not "most like a hype language").
+CATEGORY_LIKENESS = {
+    "efficacy_claim": "an efficacy claim",
+    "safety_claim": "a safety claim",
+    "regulatory_misrepresentation": "a regulatory misrepresentation",
+    "unsupported_evidence": "a claim of evidence it does not cite",
+    "testimonial": "a testimonial",
+    "hype_language": "hype",
+    "medication_discontinuation": "advice to reduce or stop medication",
+    "pay_to_participate": "an offer to pay to join a study",
+    "more_than_minimal_manipulation": "a claim of more than minimal manipulation",
+    "nonhomologous_or_systemic_use": "a claim of nonhomologous or systemic use",
+}
 
 
 def claims_of_a_treatment(document: Document, index: int) -> bool:
@@ -503,7 +514,7 @@ class SentenceClassifier:
             title=f"Sentence reads like a violative claim ({label})",
             explanation=(
                 f"The classifier, trained on claims that FDA and FTC letters cited, scores this "
-                f"sentence {probability:.2f} violative, most like {with_indefinite_article(label)} "
+                f"sentence {probability:.2f} violative, most like {CATEGORY_LIKENESS[category]} "
                 f"(p={category_probability:.2f}), though no rule matched it: \u201c"
                 f"{quote[:120]}\u201d."
             ),

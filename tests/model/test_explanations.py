@@ -16,7 +16,7 @@ import pytest
 
 from evaluation.real_pages import load_real_pages, real_pages_available
 from model import shared_checker
-from model.classifier import with_indefinite_article
+from model.classifier import CATEGORY_LIKENESS, FLAGGABLE_CATEGORIES
 from model.rules import load_rules
 
 SETS = Path(__file__).resolve().parents[2] / "evaluation"
@@ -209,12 +209,22 @@ def test_a_product_label_reads_without_an_article():
         assert last not in {"product", "allograft", "cosmetic", "supplement"}, product.label
 
 
+def test_a_classifier_flag_can_name_each_category_it_flags():
+    assert set(CATEGORY_LIKENESS) == FLAGGABLE_CATEGORIES
+
+
 @pytest.mark.parametrize(
     ("category", "phrase"),
-    [("efficacy_claim", "an efficacy claim"), ("safety_claim", "a safety claim")],
+    [
+        ("efficacy_claim", "an efficacy claim"),
+        ("safety_claim", "a safety claim"),
+        ("hype_language", "hype"),
+        ("unsupported_evidence", "a claim of evidence it does not cite"),
+    ],
 )
-def test_a_classifier_flag_names_its_category_with_the_right_article(category, phrase):
-    assert with_indefinite_article(category.replace("_", " ")) == phrase
+def test_a_classifier_flag_names_its_category_as_a_reader_would(category, phrase):
+    # Mass nouns and plurals take no "a": "most like hype", not "most like a hype language".
+    assert CATEGORY_LIKENESS[category] == phrase
 
 
 def test_prose_writes_a_condition_as_its_label_and_the_entity_keeps_the_canonical_name():
