@@ -195,10 +195,12 @@ def _rule_flag(
     *,
     confidence: float,
     sentence_indexes: set[int],
+    condition_entity: dict[str, str | None] | None = None,
     **values: str,
 ) -> Flag:
-    """A flag of a whole-page or phrase rule: about the page's main product, explained from the
-    rule's template with `values` and that product's label."""
+    """A flag of a whole-page or phrase rule: about the page's main product (and the condition
+    its claim names, if given), explained from the rule's template with `values` and that
+    product's label."""
     main = context.main_product
     product = None if main is None else {"id": main.id, "label": main.label}
     values.setdefault("product", product["label"] if product else "the cell product")
@@ -211,6 +213,7 @@ def _rule_flag(
         evidence=evidence,
         confidence=confidence,
         product=product,
+        condition=condition_entity,
         sentence_indexes=sentence_indexes,
     )
 
@@ -401,27 +404,24 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
     if not evidence:
         return []
     first_quote = document.text[evidence[0].start : evidence[0].end]
-    flag = _rule_flag(
-        rule,
-        context,
-        evidence[:8],
-        confidence=0.8 if rule.patterns else 0.75,
-        sentence_indexes=sentences,
-        quote=_short_quote(first_quote),
-        **_condition_values(named, lexicons),
-    )
+    # The condition a claim names, for its explanation (`{condition}`) and as its entity.
+    entity: dict[str, str | None] | None = None
+    display = "the conditions it names"
     if named is not None:
         info = lexicons.conditions[named.key]
-        flag.condition = {"name": named.key, "code": info.code}
-    return [flag]
-
-
-def _condition_values(condition: Mention | None, lexicons: Lexicons) -> dict[str, str]:
-    """The condition a claim names, as its explanation reads it (`{condition}`); a claim that
-    names none reads "the conditions it names"."""
-    if condition is None:
-        return {"condition": "the conditions it names"}
-    return {"condition": lexicons.conditions[condition.key].display}
+        entity, display = {"name": named.key, "code": info.code}, info.display
+    return [
+        _rule_flag(
+            rule,
+            context,
+            evidence[:8],
+            confidence=0.8 if rule.patterns else 0.75,
+            sentence_indexes=sentences,
+            condition_entity=entity,
+            quote=_short_quote(first_quote),
+            condition=display,
+        )
+    ]
 
 
 # --- product x condition pairs -----------------------------------------------------------------
@@ -751,9 +751,8 @@ def _pair_evidence(
         sentence = document.sentence_of[condition]
         if len(places) == PAIR_PLACES_QUOTED:
             break
-        if sentence not in taken and _one_sentence(
-            document.text, *_between(candidate.mention, condition)
-        ):
+        first, last = _in_text_order(candidate.mention, condition)
+        if sentence not in taken and _one_sentence(document.text, first.end, last.start):
             taken.add(sentence)
             places.append((candidate, condition))
     mentions = [m for candidate, condition in places for m in (candidate.mention, condition)]
@@ -786,9 +785,10 @@ def _one_sentence(text: str, start: int, end: int) -> bool:
 LINK_QUOTE_LIMIT = 80
 
 
-def _between(one: Mention, other: Mention) -> tuple[int, int]:
-    """The gap between two mentions, whichever comes first."""
-    return (one.end, other.start) if one.start < other.start else (other.end, one.start)
+def _in_text_order(one: Mention, other: Mention) -> tuple[Mention, Mention]:
+    """The two mentions, the one that starts first first (`other` first when they start
+    together)."""
+    return (one, other) if one.start < other.start else (other, one)
 
 
 def pair_link(document: Document, product: Mention, condition: Mention) -> str:
@@ -796,7 +796,7 @@ def pair_link(document: Document, product: Mention, condition: Mention) -> str:
     the scope that chose them): the same sentence only when no line break or sentence-ending
     mark stands between them; else the heading one of them is, over the other; the page's title
     (a first line that is a heading); the same section; or the page as a whole."""
-    first, last = (condition, product) if condition.start < product.start else (product, condition)
+    first, last = _in_text_order(condition, product)
     if _one_sentence(document.text, first.end, last.start):
         return "in the same sentence"
     sentences = document.sentences
