@@ -20,6 +20,8 @@ A rule record:
                                       # "@condition:<group>" stand for lexicon mentions
   window: 12
   unless: ["ask your doctor"]         # phrases that cancel a match in the same sentence
+                                      # "@phrases:<name>" in patterns, all_of groups or unless
+                                      # stands for the file's `phrase_sets: {<name>: [...]}`
   relevance: {ftc-act-5-12: "Why this reference applies; may use the same placeholders."}
   examples: {match: ["..."], no_match: ["..."]}
 ```
@@ -50,6 +52,9 @@ from model.vocabulary import CATEGORIES, SEVERITIES
 
 RULE_KINDS: tuple[str, ...] = ("phrase", "pair", "broad", "disclosure", "classifier")
 LEXICON_REFERENCE = re.compile(r"@(product|condition)(?::([a-z_]+))?")
+PHRASE_SET_NAME = re.compile(r"[a-z][a-z0-9_]*")
+PHRASE_SET_REFERENCE = re.compile(rf"@phrases:({PHRASE_SET_NAME.pattern})")
+FILE_KEYS = frozenset({"version", "relevance_defaults", "phrase_sets", "rules"})
 SCOPES: tuple[str, ...] = ("cell_product", "any")
 MAX_EXPANSIONS = 5_000
 RULES_PATH = Path(__file__).parent / "data" / "rules.yaml"
@@ -382,10 +387,69 @@ def parse_rule(record: dict[str, Any]) -> Rule:
     return rule
 
 
+def with_phrase_sets(data: dict[str, Any]) -> list[Any]:
+    """The file's rule records with each "@phrases:<name>" entry of a `patterns`, `unless` or
+    `all_of` list replaced, in place, by the phrases of the file's `phrase_sets` entry `name`.
+
+    A set is written once and shared by the rules it serves (the words of a controlled study
+    cancel several rules' claims; "safe for mother and baby" cancels three safety rules). Sets
+    hold patterns, never another set; a set nothing uses and a name no set has are errors, as
+    is any key the file does not know."""
+    extra = set(data) - FILE_KEYS
+    if extra:
+        raise RuleError(f"rules file: unknown keys {sorted(extra)}")
+    sets_raw = data.get("phrase_sets") or {}
+    if not isinstance(sets_raw, dict):
+        raise RuleError("phrase_sets must map names to lists of phrases")
+    sets: dict[str, tuple[str, ...]] = {}
+    for name, phrases in sets_raw.items():
+        where = f"phrase set {name!r}"
+        if not isinstance(name, str) or not PHRASE_SET_NAME.fullmatch(name):
+            raise RuleError(f"{where}: a name is lower case letters, digits and '_'")
+        sets[name] = _tuple_of_str(phrases, where)
+        if not sets[name] or any(p.startswith("@") for p in sets[name]):
+            raise RuleError(f"{where}: a set lists one or more phrases, and no reference")
+    used: set[str] = set()
+
+    def resolved(values: Any, where: str) -> Any:
+        if not isinstance(values, list):
+            return values
+        out: list[Any] = []
+        for value in values:
+            found = PHRASE_SET_REFERENCE.fullmatch(value) if isinstance(value, str) else None
+            if found is None:
+                out.append(value)
+            elif found.group(1) in sets:
+                used.add(found.group(1))
+                out.extend(sets[found.group(1)])
+            else:
+                raise RuleError(f"{where}: no phrase set named {found.group(1)!r}")
+        return out
+
+    records: list[Any] = []
+    for record in data.get("rules") or []:
+        if not isinstance(record, dict):
+            records.append(record)
+            continue
+        where = f"rule {record.get('id')}"
+        record = dict(record)
+        for key in ("patterns", "unless"):
+            if key in record:
+                record[key] = resolved(record[key], where)
+        if isinstance(record.get("all_of"), list):
+            record["all_of"] = [resolved(group, where) for group in record["all_of"]]
+        records.append(record)
+    unused = sorted(set(sets) - used)
+    if unused:
+        raise RuleError(f"phrase sets no rule uses: {unused}")
+    return records
+
+
 def load_rules(path: Path = RULES_PATH) -> RuleCatalogue:
     data = read_yaml(path)
-    _keep_expansions(data["rules"])
-    rules = tuple(parse_rule(record) for record in data["rules"])
+    records = with_phrase_sets(data)
+    _keep_expansions(records)
+    rules = tuple(parse_rule(record) for record in records)
     ids = [rule.id for rule in rules]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

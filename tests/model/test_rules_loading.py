@@ -24,7 +24,7 @@ def test_kept_expansions_are_the_ones_expanded(tmp_path, monkeypatch):
     assert {rule.id: rule.phrase_groups() for rule in load_rules().rules} == expanded
 
 
-def _one_rule_file(tmp_path, pattern: str, **fields):
+def _one_rule_file(tmp_path, pattern: str, *, phrase_sets=None, **fields):
     record = {
         "id": "test.one-pattern",
         "category": "efficacy_claim",
@@ -35,8 +35,11 @@ def _one_rule_file(tmp_path, pattern: str, **fields):
         "patterns": [pattern],
         **fields,
     }
+    data = {"version": "test", "rules": [record]}
+    if phrase_sets is not None:
+        data["phrase_sets"] = phrase_sets
     path = tmp_path / "rules.yaml"
-    path.write_text(yaml.safe_dump({"version": "test", "rules": [record]}), encoding="utf-8")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -63,7 +66,8 @@ def test_no_rule_lists_a_phrase_twice() -> None:
     """A phrase, regex or example listed twice in one list of a rule counts once: the second
     copy is a slip left by an edit (the loader does not mind, so the data is checked here)."""
     data = yaml.safe_load(rules.RULES_PATH.read_text(encoding="utf-8"))
-    for rule in data["rules"]:
+    # With its phrase sets written out: a set repeating a phrase the rule lists is a slip too.
+    for rule in rules.with_phrase_sets(data):
         lists = {key: rule.get(key) or [] for key in ("patterns", "regex", "unless")}
         examples = rule.get("examples") or {}
         lists.update({kind: examples.get(kind) or [] for kind in ("match", "no_match")})
@@ -87,3 +91,59 @@ def test_an_elided_article_is_glued_to_the_next_word(pattern, phrase):
 
 def test_an_english_plural_possessive_keeps_its_space():
     assert rules.expand_pattern("(the patients') (stories)") == ["the patients' stories"]
+
+
+DENIALS = {"denials": ["(never|not) (proven|shown)", "no evidence"]}
+
+
+def test_a_phrase_set_stands_for_its_phrases_wherever_a_rule_names_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path / "data")
+    denials = ["never proven", "never shown", "no evidence", "not proven", "not shown"]
+    path = _one_rule_file(
+        tmp_path, "@phrases:denials", unless=["says who", "@phrases:denials"], phrase_sets=DENIALS
+    )
+    (rule,) = load_rules(path).rules
+    assert dict(rule.phrase_groups()) == {
+        "rule:test.one-pattern:any": denials,
+        "rule:test.one-pattern:unless": [*denials, "says who"],
+    }
+    path = _one_rule_file(
+        tmp_path,
+        "unused",
+        patterns=None,
+        all_of=[["stem cells"], ["unproven", "@phrases:denials", "@condition"]],
+        phrase_sets=DENIALS,
+    )
+    (rule,) = load_rules(path).rules
+    assert dict(rule.phrase_groups()) == {
+        "rule:test.one-pattern:0": ["stem cells"],
+        "rule:test.one-pattern:1": [*denials, "unproven"],
+    }
+    assert rule.groups.references == ((), ("@condition",))
+
+
+@pytest.mark.parametrize(
+    ("fields", "phrase_sets", "message"),
+    [
+        ({"unless": ["@phrases:denial"]}, DENIALS, "no phrase set named 'denial'"),
+        ({}, DENIALS, r"phrase sets no rule uses: \['denials'\]"),
+        ({"unless": ["@phrases:Denials"]}, {"Denials": ["no"]}, "a name is lower case"),
+        ({"unless": ["@phrases:nested"]}, {"nested": ["@phrases:denials"]}, "no reference"),
+        ({"unless": ["@phrases:empty"]}, {"empty": []}, "one or more phrases"),
+        ({"unless": ["@phrases:denials"]}, ["no evidence"], "phrase_sets must map names"),
+    ],
+)
+def test_a_phrase_set_that_is_wrong_or_unused_is_refused(
+    tmp_path, monkeypatch, fields, phrase_sets, message
+):
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path / "data")
+    with pytest.raises(RuleError, match=message):
+        load_rules(_one_rule_file(tmp_path, "stem cells", phrase_sets=phrase_sets, **fields))
+
+
+def test_a_key_the_rules_file_does_not_know_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(datafiles, "DATA_DIR", tmp_path / "data")
+    path = _one_rule_file(tmp_path, "stem cells")
+    path.write_text(path.read_text(encoding="utf-8") + "phrase_set: {}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"unknown keys \['phrase_set'\]"):
+        load_rules(path)
