@@ -19,7 +19,14 @@ import yaml
 from model import load_checker, shared_checker
 from model.checker import Checker
 from model.knowledge_base import load_knowledge_base
-from model.lexicons import DATA_DIR, PAGE_FAMILIES, LexiconError, load_lexicons
+from model.lexicons import (
+    CUE_KINDS,
+    DATA_DIR,
+    PAGE_FAMILIES,
+    LexiconError,
+    fold_terms,
+    load_lexicons,
+)
 from model.page import PageModel
 from model.pipeline import CheckState, run_pipeline
 from model.rules import load_rules
@@ -232,6 +239,19 @@ def test_no_page_cue_is_listed_twice_in_one_family_and_language() -> None:
         for language, phrases in languages.items():
             twice = sorted({p for p in phrases if phrases.count(p) > 1})
             assert not twice, (family, language, twice)
+
+
+def test_no_language_file_repeats_a_context_cue_of_its_kind() -> None:
+    """A language file's cue becomes the same phrase as an entry of `context_cues.yaml` (both
+    are matched on every page), so one that folds to an entry of the same kind there adds
+    nothing: it is a second copy to keep in step."""
+    shared = yaml.safe_load((DATA_DIR / "context_cues.yaml").read_text(encoding="utf-8"))
+    folded = {kind: set(fold_terms(shared.get(kind) or [])) for kind in CUE_KINDS}
+    for path in sorted(LANGUAGES_DIR.glob("*.yaml")):
+        cues = yaml.safe_load(path.read_text(encoding="utf-8")).get("cues") or {}
+        for kind, terms in cues.items():
+            twins = [t for t, f in zip(terms, fold_terms(terms), strict=True) if f in folded[kind]]
+            assert not twins, (path.name, kind, twins)
 
 
 # --- sentences per language --------------------------------------------------------------------
