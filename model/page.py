@@ -238,6 +238,13 @@ SIGNAL_OF_FAMILY: dict[str, tuple[tuple[PageFamily, str], ...]] = {
 }
 
 
+# Features whose evidence is quoted only after every other feature's. The kinds of claim a page
+# makes weigh most in calling it promotional, but "we offer", a price or the title's product and
+# condition say so more plainly; a claim's sentence is quoted when nothing plainer is there, so
+# that a page called promotional on its claims alone still says why.
+LAST_RESORT_EVIDENCE = frozenset({"claim_categories"})
+
+
 def _signal_name(document: Document, feature: str, signal: str, evidence: Span) -> str:
     """The SPEC signal a feature's evidence stands for (`SIGNAL_OF_FAMILY`)."""
     for family, name in SIGNAL_OF_FAMILY.get(feature, ()):
@@ -294,6 +301,7 @@ def judge_page(inputs: PageInputs, model: PageModel, language: str = "en") -> Pa
     seen: set[str] = {s.name for s in signals}
     quoted: set[Span] = {s.evidence for s in signals}
     by_name = {f.name: f for f in FEATURES}
+    ranked.sort(key=lambda name: name in LAST_RESORT_EVIDENCE)  # stable: the rest keep their order
     for name in ranked:  # feature names (the out-of-scope signals are features too)
         signal = by_name[name].signal
         evidence = values[name].evidence

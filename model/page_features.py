@@ -514,12 +514,12 @@ def _claim_sentence(document: Document, claim: Flag) -> Span:
 
 
 def _claim_categories(inputs: PageInputs) -> FeatureValue:
-    categories = {
-        f.category
-        for f in inputs.claims
-        if f.source != "classifier" and f.category not in NOT_CLAIMS
-    }
-    return FeatureValue(float(len(categories)))
+    """Kinds of claim the rules find; the evidence is the sentence of the first of them."""
+    counted = [
+        f for f in inputs.claims if f.source != "classifier" and f.category not in NOT_CLAIMS
+    ]
+    evidence = _claim_sentence(inputs.document, counted[0]) if counted else None
+    return FeatureValue(float(len({f.category for f in counted})), evidence)
 
 
 def _testimonials(inputs: PageInputs) -> FeatureValue:

@@ -114,6 +114,32 @@ def test_a_claims_signal_quotes_the_sentence_that_makes_the_claim():
     assert "umbilical cord stem cell" in text[evidence.start : evidence.end]
 
 
+def test_a_page_called_promotional_on_its_claims_alone_quotes_its_first_claim():
+    # No offer words, price, title pair or high-severity claim: only the kinds of claim it makes.
+    text = (
+        "Why cells matter.\n\nResearch proves that stem cell infusions repair damaged tissue. "
+        "The treatment is a breakthrough that restores lost function. Many people feel the "
+        "difference within days."
+    )
+    page = shared_checker().check(text, explain=False)["page"]
+    assert page["kind"] == "promotional"
+    assert [(s["signal"], s["evidence"]["quote"]) for s in page["signals"]] == [
+        ("offer", "Research proves that stem cell infusions repair damaged tissue.")
+    ]
+
+
+def test_a_plainer_sign_of_offering_is_quoted_before_a_claims_sentence():
+    text = (
+        "Exosome therapy for knee arthritis.\n\nStudies show exosomes regenerate worn cartilage "
+        "and end knee pain for good."
+    )
+    signals = shared_checker().check(text, explain=False)["page"]["signals"]
+    assert signals[0] == {
+        "signal": "offer",
+        "evidence": {"start": 0, "end": 35, "quote": "Exosome therapy for knee arthritis."},
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
