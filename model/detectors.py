@@ -438,9 +438,15 @@ class _Candidate:
 
 
 def _product_candidates(document: Document, lexicons: Lexicons) -> list[_Candidate]:
+    # A product named in a question the page answers with a denial ("Do you offer stem cells?
+    # No, we do not.") is not offered, as a condition in such a question is not a target.
     candidates = [
         _Candidate(lexicons.products[m.key].id, lexicons.products[m.key].label, m)
         for m in document.products
+        if not (
+            document.is_question(document.sentence_of[m])
+            and _answered_critically(document, document.sentence_of[m])
+        )
     ]
     candidates += [
         _Candidate(lexicons.approved[m.key].product_id, lexicons.approved[m.key].name, m)

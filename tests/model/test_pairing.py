@@ -302,3 +302,28 @@ def test_a_pair_stated_once_quotes_one_place():
     flag = _pair_flag(text, "lupus")
     assert [e["quote"] for e in flag["evidence"]] == ["lupus", "adipose-derived stem cells"]
     assert "again" not in flag["explanation"]
+
+
+@pytest.mark.parametrize(
+    "denial",
+    [
+        "Do you offer stem cell injections for knee arthritis? No, we do not.",
+        "Knee arthritis: how we treat it.\nDo you use stem cells? No, we don't. Most patients do "
+        "well with exercise.",
+        "Stem cell injections for knee arthritis are not offered at our practice.",
+        "Stamceltherapie voor knieartrose bieden wij niet aan.",
+        "Células madre para la artrosis de rodilla: no las ofrecemos en nuestra consulta.",
+        "Stammzellen gegen Kniearthrose bieten wir nicht an.",
+        "Cellules souches pour l'arthrose du genou : nous ne proposons pas ce traitement.",
+        "Le cellule staminali per l'artrosi del ginocchio non vengono offerte nel nostro studio.",
+        "Células-tronco para artrose do joelho: não oferecemos esse tratamento.",
+        "当院では、膝の変形性関節症に対する幹細胞治療は行っていません。",
+    ],
+)
+def test_a_practice_that_says_it_does_not_offer_cells_offers_none(denial):
+    assert not _pairs(denial)
+
+
+def test_a_question_answered_yes_still_introduces_the_offer():
+    text = "Do you offer stem cells for knee arthritis? Yes, we do. Our stem cells regrow cartilage."
+    assert ("stem_cell_unspecified", "knee osteoarthritis") in _pairs(text)
