@@ -327,3 +327,18 @@ def test_a_practice_that_says_it_does_not_offer_cells_offers_none(denial):
 def test_a_question_answered_yes_still_introduces_the_offer():
     text = "Do you offer stem cells for knee arthritis? Yes, we do. Our stem cells regrow cartilage."
     assert ("stem_cell_unspecified", "knee osteoarthritis") in _pairs(text)
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        "Clinical trials are studying cord blood for cerebral palsy and autism.",
+        "Des essais cliniques étudient le sang de cordon dans l'autisme.",
+        "Klinische Studien untersuchen Stammzellen bei Multipler Sklerose.",
+        "Studi clinici stanno valutando le cellule staminali nella sclerosi multipla.",
+        "Ensayos clínicos estudian las células madre en la esclerosis múltiple.",
+        "Klinische studies onderzoeken stamcellen bij multiple sclerose.",
+    ],
+)
+def test_trials_that_study_a_product_for_a_condition_offer_nothing(report):
+    assert not _pairs(report)
