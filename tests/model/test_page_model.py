@@ -876,6 +876,14 @@ DOUBTS = {
         "Ten gabinet nielegalnie podaje pacjentom komórki macierzyste. "
         "Jego reklamy wprowadzają w błąd chorych na stawy."
     ),
+    "ru": (
+        "Тревожные признаки: клиника обещает вылечить артроз одной инъекцией. "
+        "Такие непроверенные процедуры стоят дорого."
+    ),
+    "ja": (
+        "宣伝の言葉だけで判断しないでください。"
+        "届け出は、国が効果を認めたものではありません。"
+    ),
 }
 
 
