@@ -338,6 +338,13 @@ def test_a_question_answered_yes_still_introduces_the_offer():
         "Studi clinici stanno valutando le cellule staminali nella sclerosi multipla.",
         "Ensayos clínicos estudian las células madre en la esclerosis múltiple.",
         "Klinische studies onderzoeken stamcellen bij multiple sclerose.",
+        "Studies are under way on stem cells for multiple sclerosis.",
+        "Hay estudios en curso con células madre en la diabetes tipo 1.",
+        "Des études sont en cours sur les cellules souches dans la sclérose en plaques.",
+        "Onderzoekers onderzoeken stamcellen bij de ziekte van Parkinson.",
+        "Forscher untersuchen Stammzellen bei Parkinson.",
+        "脐带血治疗自闭症仍在研究阶段。",
+        "Células-tronco do cordão para a esclerose múltipla: ainda em estudo.",
     ],
 )
 def test_trials_that_study_a_product_for_a_condition_offer_nothing(report):
