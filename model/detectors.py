@@ -380,10 +380,15 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
     if rule.options.get("skip_approved_sections"):
         sections = {document.sentences[document.sentence_of[m]].section for m in document.approved}
         candidates = {i for i in candidates if document.sentences[i].section not in sections}
+    # A question the page answers with a denial ("Can I stop insulin after the infusion? No,
+    # never.") claims nothing, as it offers no product for the condition it names (pairs).
+    answered = {
+        i for i in candidates if document.is_question(i) and _answered_critically(document, i)
+    }
     evidence: list[Span] = []
     sentences: set[int] = set()
     named: Mention | None = None  # the condition the first claim names, for "{condition}"
-    for sentence in sorted(candidates - unless):
+    for sentence in sorted(candidates - unless - answered):
         if rule.regex or rule.patterns:
             first = first_match[sentence]
             if document.is_suppressed_at(sentence, first.start):

@@ -3,8 +3,9 @@
 Clinics hedge and then claim in one breath ("It's no miracle, but ..."): issue 12 lists "We do
 not claim that stem cells cure MS, but 9 of 10 patients walk again" among the sentences that
 must not take a violative page to low. A caveat after the contrast still reaches back, a report
-frames the whole sentence, and "not only ..., but also" is no contrast. Texts written for this
-suite.
+frames the whole sentence, and "not only ..., but also" is no contrast. The other way round, a
+denial reaches back over a question it answers ("Can I stop insulin? No, never."). Texts written
+for this suite.
 """
 
 from __future__ import annotations
@@ -70,3 +71,32 @@ def test_a_contrast_does_not_free_a_claim_still_under_a_caveat_or_a_report(check
 def test_without_a_contrast_the_denial_still_covers_the_sentence(checker):
     text = "We do not claim that most of our patients walk again after the infusion."
     assert "efficacy.functional-recovery" not in _claims(checker, text)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "rule_id", "claimed"),
+    [
+        (
+            "Can I stop my insulin after the stem cell infusion?",
+            "No, we never advise it.",
+            "medication.stop-or-reduce",
+            False,
+        ),
+        (
+            "Can I stop my insulin after the stem cell infusion?",
+            "Yes, most of our patients can.",
+            "medication.stop-or-reduce",
+            True,
+        ),
+        (
+            "Are our umbilical cord cells FDA approved?",
+            "No, they are not approved by the FDA.",
+            "regulatory.fda-approval-claim",
+            False,
+        ),
+    ],
+)
+def test_a_question_the_page_answers_with_a_denial_claims_nothing(
+    checker, question, answer, rule_id, claimed
+):
+    assert (rule_id in _claims(checker, f"{question} {answer}")) is claimed
