@@ -325,7 +325,9 @@ def test_a_practice_that_says_it_does_not_offer_cells_offers_none(denial):
 
 
 def test_a_question_answered_yes_still_introduces_the_offer():
-    text = "Do you offer stem cells for knee arthritis? Yes, we do. Our stem cells regrow cartilage."
+    text = (
+        "Do you offer stem cells for knee arthritis? Yes, we do. Our stem cells regrow cartilage."
+    )
     assert ("stem_cell_unspecified", "knee osteoarthritis") in _pairs(text)
 
 
