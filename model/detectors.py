@@ -774,11 +774,28 @@ def _pair_evidence(
 CRITICAL_ANSWER = frozenset({"critical", "negation"})
 
 
+# A bare "no" opening an answer ("No, we don't.", "Nein.", "いいえ、…"), in the languages of the
+# lexicons: the word, then a mark that ends it (not "No side effects", which claims).
+NEGATIVE_ANSWERS = ("no", "nope", "não", "nao", "non", "nein", "nee", "нет", "ні", "nie",
+                    "hayır", "hayir", "không", "khong", "いいえ", "아니요", "아니오")  # fmt: skip
+ANSWER_MARKS = ",.!;:、。，！"
+
+
 def _answered_critically(document: Document, question: int) -> bool:
     """The sentence after a question speaks critically or denies ("Can stem cells fix my bad
-    knees? Not yet."): the question offers nothing. On a sales page the question introduces the
-    offer, whatever a disclaimer further down says."""
-    return not CRITICAL_ANSWER.isdisjoint(document.cues_by_sentence.get(question + 1, ()))
+    knees? Not yet."), or opens with a bare no: the question offers nothing. On a sales page
+    the question introduces the offer, whatever a disclaimer further down says."""
+    if not CRITICAL_ANSWER.isdisjoint(document.cues_by_sentence.get(question + 1, ())):
+        return True
+    if question + 1 >= len(document.sentences):
+        return False
+    answer = document.sentences[question + 1]
+    opening = document.text[answer.start : answer.start + 12].lstrip(" \t\n\"'“«-–—•*").lower()
+    return any(
+        opening.startswith(word) and opening[len(word) : len(word) + 1] in ANSWER_MARKS
+        for word in NEGATIVE_ANSWERS
+        if len(opening) > len(word)
+    )
 
 
 _SENTENCE_BREAKS = ".!?\u3002\uff01\uff1f\n"

@@ -94,6 +94,19 @@ def test_without_a_contrast_the_denial_still_covers_the_sentence(checker):
             "regulatory.fda-approval-claim",
             False,
         ),
+        # A bare "no" answers; "no" opening a claim ("No side effects") does not.
+        (
+            "Kann ich nach der Stammzellinfusion mein Insulin absetzen?",
+            "Nein. Sprechen Sie mit Ihrem Diabetologen.",
+            "medication.stop-or-reduce",
+            False,
+        ),
+        (
+            "Can I stop my insulin after the stem cell infusion?",
+            "No side effects, and most patients stop it within months.",
+            "medication.stop-or-reduce",
+            True,
+        ),
     ],
 )
 def test_a_question_the_page_answers_with_a_denial_claims_nothing(
