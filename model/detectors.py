@@ -382,9 +382,7 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
         candidates = {i for i in candidates if document.sentences[i].section not in sections}
     # A question the page answers with a denial ("Can I stop insulin after the infusion? No,
     # never.") claims nothing, as it offers no product for the condition it names (pairs).
-    answered = {
-        i for i in candidates if document.is_question(i) and _answered_critically(document, i)
-    }
+    answered = {i for i in candidates if _denied_question(document, i)}
     evidence: list[Span] = []
     sentences: set[int] = set()
     named: Mention | None = None  # the condition the first claim names, for "{condition}"
@@ -448,10 +446,7 @@ def _product_candidates(document: Document, lexicons: Lexicons) -> list[_Candida
     candidates = [
         _Candidate(lexicons.products[m.key].id, lexicons.products[m.key].label, m)
         for m in document.products
-        if not (
-            document.is_question(document.sentence_of[m])
-            and _answered_critically(document, document.sentence_of[m])
-        )
+        if not _denied_question(document, document.sentence_of[m])
     ]
     candidates += [
         _Candidate(lexicons.approved[m.key].product_id, lexicons.approved[m.key].name, m)
@@ -658,7 +653,7 @@ def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
     # offers nothing; on a sales page the question still introduces the offer.
     for condition in document.conditions:
         sentence = document.sentence_of[condition]
-        if _answered_critically(document, sentence) and document.is_question(sentence):
+        if _denied_question(document, sentence):
             continue
         # A condition named twice in one sentence pairs the same way twice: once is enough,
         # which keeps a page repeating one sentence a thousand times linear.
@@ -779,6 +774,12 @@ CRITICAL_ANSWER = frozenset({"critical", "negation"})
 NEGATIVE_ANSWERS = ("no", "nope", "não", "nao", "non", "nein", "nee", "нет", "ні", "nie",
                     "hayır", "hayir", "không", "khong", "いいえ", "아니요", "아니오")  # fmt: skip
 ANSWER_MARKS = ",.!;:、。，！"
+
+
+def _denied_question(document: Document, sentence: int) -> bool:
+    """A question the page answers with a denial: it claims nothing, names no target and
+    offers no product (`_answered_critically`)."""
+    return document.is_question(sentence) and _answered_critically(document, sentence)
 
 
 def _answered_critically(document: Document, question: int) -> bool:
