@@ -164,6 +164,17 @@ class ClaimContext:
         )
         return products[key]
 
+    @cached_property
+    def denied_questions(self) -> frozenset[int]:
+        """Questions the page answers with a denial (`_answered_critically`): such a question
+        claims nothing, names no target and offers no product. Found once for every detector."""
+        document = self.document
+        return frozenset(
+            i
+            for i in range(len(document.sentences))
+            if document.is_question(i) and _answered_critically(document, i)
+        )
+
     def reference_sentences(self, reference: str) -> frozenset[int]:
         """Sentences holding a mention that an `all_of` reference, `@product[:id]` or
         `@condition[:group]`, stands for."""
@@ -380,13 +391,12 @@ def detect_phrase(rule: Rule, context: ClaimContext) -> list[Flag]:
     if rule.options.get("skip_approved_sections"):
         sections = {document.sentences[document.sentence_of[m]].section for m in document.approved}
         candidates = {i for i in candidates if document.sentences[i].section not in sections}
-    # A question the page answers with a denial ("Can I stop insulin after the infusion? No,
-    # never.") claims nothing, as it offers no product for the condition it names (pairs).
-    answered = {i for i in candidates if _denied_question(document, i)}
     evidence: list[Span] = []
     sentences: set[int] = set()
     named: Mention | None = None  # the condition the first claim names, for "{condition}"
-    for sentence in sorted(candidates - unless - answered):
+    # A question the page answers with a denial ("Can I stop insulin after the infusion? No,
+    # never.") claims nothing, as it offers no product for the condition it names (pairs).
+    for sentence in sorted(candidates - unless - context.denied_questions):
         if rule.regex or rule.patterns:
             first = first_match[sentence]
             if document.is_suppressed_at(sentence, first.start):
@@ -440,13 +450,14 @@ class _Candidate:
     names_a_source: bool = False
 
 
-def _product_candidates(document: Document, lexicons: Lexicons) -> list[_Candidate]:
+def _product_candidates(context: ClaimContext) -> list[_Candidate]:
+    document, lexicons = context.document, context.lexicons
     # A product named in a question the page answers with a denial ("Do you offer stem cells?
     # No, we do not.") is not offered, as a condition in such a question is not a target.
     candidates = [
         _Candidate(lexicons.products[m.key].id, lexicons.products[m.key].label, m)
         for m in document.products
-        if not _denied_question(document, document.sentence_of[m])
+        if document.sentence_of[m] not in context.denied_questions
     ]
     candidates += [
         _Candidate(lexicons.approved[m.key].product_id, lexicons.approved[m.key].name, m)
@@ -635,7 +646,7 @@ def _usable_for(excluded: frozenset, candidates: list[_Candidate], document: Doc
 
 def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
     document, lexicons = context.document, context.lexicons
-    candidates = _product_candidates(document, lexicons)
+    candidates = _product_candidates(context)
     if not candidates:
         return []
     covered_conditions = {
@@ -653,7 +664,7 @@ def detect_pairs(rule: Rule, context: ClaimContext) -> list[Flag]:
     # offers nothing; on a sales page the question still introduces the offer.
     for condition in document.conditions:
         sentence = document.sentence_of[condition]
-        if _denied_question(document, sentence):
+        if sentence in context.denied_questions:
             continue
         # A condition named twice in one sentence pairs the same way twice: once is enough,
         # which keeps a page repeating one sentence a thousand times linear.
@@ -774,12 +785,6 @@ CRITICAL_ANSWER = frozenset({"critical", "negation"})
 NEGATIVE_ANSWERS = ("no", "nope", "não", "nao", "non", "nein", "nee", "нет", "ні", "nie",
                     "hayır", "hayir", "không", "khong", "いいえ", "아니요", "아니오")  # fmt: skip
 ANSWER_MARKS = ",.!;:、。，！"
-
-
-def _denied_question(document: Document, sentence: int) -> bool:
-    """A question the page answers with a denial: it claims nothing, names no target and
-    offers no product (`_answered_critically`)."""
-    return document.is_question(sentence) and _answered_critically(document, sentence)
 
 
 def _answered_critically(document: Document, question: int) -> bool:
