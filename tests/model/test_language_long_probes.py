@@ -14,7 +14,10 @@ flagged, 14 of 48 other pages flagged (five of eight cord-blood banks, five of e
 practices, three consumer warnings, a news report). Then (seen): storing or preserving cord blood
 read as cord-blood banking in twelve languages, 45 and 15 of 48: the bank pages stay flagged
 (their pairs come from the research uses they list), and a refit moved one Spanish orthopaedic
-page across the threshold. The bounds keep what was reached; the aim is no false alarm.
+page across the threshold. In the twenty-eighth session flagged pages were read and general cues
+added (trials and studies under way, Russian and Japanese warnings, denials of an offer): 45 and
+10 of 48, so these pages are study material now. The bounds keep what was reached; the aim is no
+false alarm.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from tests.model.probe_files import (
 
 PROBES = read_probes("language_long_probes.jsonl")
 MIN_CLINIC_PAGES_FLAGGED = 45 / 48
-MAX_FALSE_ALARMS = 15
+MAX_FALSE_ALARMS = 10
 LANGUAGES = {"es", "pt", "it", "de", "fr", "nl", "zh", "ja", "ko", "ru", "tr", "vi"}
 
 
