@@ -17,9 +17,9 @@ read as cord-blood banking in twelve languages, 45 and 15 of 48: the bank pages 
 page across the threshold. In the twenty-eighth session flagged pages were read and general cues
 added (trials and studies under way, Russian and Japanese warnings, denials of an offer): 45 and
 10 of 48, so these pages are study material now. In the twenty-ninth session the sentence
-classifier was retrained with 840 more rows in eight languages and both page models refitted: 45
-and 11 of 48 (a Dutch consumer warning crossed the other-language threshold). The bounds keep
-what was reached; the aim is no false alarm.
+classifier was retrained with 1,440 more rows in fourteen languages and both page models
+refitted: 46 and 11 of 48 (a Dutch consumer warning crossed the other-language threshold). The
+bounds keep what was reached; the aim is no false alarm.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from tests.model.probe_files import (
 )
 
 PROBES = read_probes("language_long_probes.jsonl")
-MIN_CLINIC_PAGES_FLAGGED = 45 / 48
+MIN_CLINIC_PAGES_FLAGGED = 46 / 48
 MAX_FALSE_ALARMS = 11
 LANGUAGES = {"es", "pt", "it", "de", "fr", "nl", "zh", "ja", "ko", "ru", "tr", "vi"}
 
