@@ -17,8 +17,8 @@ read as cord-blood banking in twelve languages, 45 and 15 of 48: the bank pages 
 page across the threshold. In the twenty-eighth session flagged pages were read and general cues
 added (trials and studies under way, Russian and Japanese warnings, denials of an offer): 45 and
 10 of 48, so these pages are study material now. In the twenty-ninth session the sentence
-classifier was retrained with 1,440 more rows in fourteen languages and both page models
-refitted: 46 and 11 of 48 (a Dutch consumer warning crossed the other-language threshold). The
+classifier was retrained with 2,360 more rows in 24 languages and both page models refitted:
+46 and 11 of 48 (a Dutch consumer warning crossed the other-language threshold). The
 bounds keep what was reached; the aim is no false alarm.
 """
 
