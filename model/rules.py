@@ -388,16 +388,13 @@ def parse_rule(record: dict[str, Any]) -> Rule:
 
 
 def with_phrase_sets(data: dict[str, Any]) -> list[Any]:
-    """The file's rule records with each "@phrases:<name>" entry of a `patterns`, `unless` or
-    `all_of` list replaced, in place, by the phrases of the file's `phrase_sets` entry `name`.
+    """The file's rule records, copied, with each "@phrases:<name>" entry of a `patterns`,
+    `unless` or `all_of` list replaced where it stands by the phrases of the file's
+    `phrase_sets` entry `name` (the file's data is not changed).
 
     A set is written once and shared by the rules it serves (the words of a controlled study
     cancel several rules' claims; "safe for mother and baby" cancels three safety rules). Sets
-    hold patterns, never another set; a set nothing uses and a name no set has are errors, as
-    is any key the file does not know."""
-    extra = set(data) - FILE_KEYS
-    if extra:
-        raise RuleError(f"rules file: unknown keys {sorted(extra)}")
+    hold patterns, never another set; a set nothing uses and a name no set has are errors."""
     sets_raw = data.get("phrase_sets") or {}
     if not isinstance(sets_raw, dict):
         raise RuleError("phrase_sets must map names to lists of phrases")
@@ -447,6 +444,9 @@ def with_phrase_sets(data: dict[str, Any]) -> list[Any]:
 
 def load_rules(path: Path = RULES_PATH) -> RuleCatalogue:
     data = read_yaml(path)
+    extra = set(data) - FILE_KEYS
+    if extra:
+        raise RuleError(f"rules file: unknown keys {sorted(extra)}")
     records = with_phrase_sets(data)
     _keep_expansions(records)
     rules = tuple(parse_rule(record) for record in records)
