@@ -358,12 +358,20 @@ AMBIGUOUS_CUE_WORDS = [
         "Our objective is simple: to get you back to golf without knee surgery.",
         "Objective: to compare two doses in 40 participants.\n"
         "Methods: participants were followed for a year.",
+    ),  # Japanese "研究" (research) is also inside a clinic's own name ("...研究所", institute) and
+    # its "research and development": only study design and its actors read as research.
+    (
+        "research",
+        "当院は再生医療研究所を併設し、患者様ご自身の脂肪から培養した幹細胞を膝に注射します。",
+        "この臨床試験では被験者四十名を無作為化し、結果は論文として発表された。",
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("family", "clinic", "own_kind"), AMBIGUOUS_CUE_WORDS, ids=["extract", "objective"]
+    ("family", "clinic", "own_kind"),
+    AMBIGUOUS_CUE_WORDS,
+    ids=["extract", "objective", "kenkyujo"],
 )
 def test_a_clinic_word_is_no_cue_of_a_reporting_family(family, clinic, own_kind):
     assert _values(clinic)[family] == 0
