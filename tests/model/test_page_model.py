@@ -358,7 +358,8 @@ AMBIGUOUS_CUE_WORDS = [
         "Our objective is simple: to get you back to golf without knee surgery.",
         "Objective: to compare two doses in 40 participants.\n"
         "Methods: participants were followed for a year.",
-    ),  # Japanese "研究" (research) is also inside a clinic's own name ("...研究所", institute) and
+    ),
+    # Japanese "研究" (research) is also inside a clinic's own name ("...研究所", institute) and
     # its "research and development": only study design and its actors read as research.
     (
         "research",
