@@ -61,3 +61,18 @@ def test_false_alarms_on_real_pages_are_bounded() -> None:
     t_promotional, t_violative = choose_thresholds(y, promotional, violative, real)
     decided = (promotional >= t_promotional) & (violative >= t_violative)
     assert decided[(y == 0) & real].mean() <= MAX_FALSE_ALARMS
+
+
+def test_the_thresholds_in_force_stay_unless_beaten_by_more_than_a_page() -> None:
+    """A refit keeps the pair in force when the best pair is better by less than one page's
+    worth of F1 (a ragged surface moved thresholds on noise), and leaves it when it is clearly
+    worse, off the grid, or over the bound on false alarms."""
+    y, promotional, violative, real = _pages()
+    # From scratch the tie goes to 0.5 / 0.5 (above). At 0.5 / 0.8 the surface is as flat: the
+    # ad scored 0.65 is lost either way, the informational page at 0.7 kept out.
+    assert choose_thresholds(y, promotional, violative, real, incumbent=(0.5, 0.8)) == (0.5, 0.8)
+    # The promotional head scores every page 0.8: from 0.82 on, it passes none of them.
+    assert choose_thresholds(y, promotional, violative, real, incumbent=(0.82, 0.5)) == (0.5, 0.5)
+    assert choose_thresholds(y, promotional, violative, real, incumbent=(0.5, 0.61)) == (0.5, 0.5)
+    violative[20:24] = 0.95  # four informational pages look as violative as the ads: 20%
+    assert choose_thresholds(y, promotional, violative, real, incumbent=(0.5, 0.5)) != (0.5, 0.5)
