@@ -549,6 +549,12 @@ def test_an_endangering_claim_said_of_an_approved_use_does_not_stand_alone(text,
             False,
         ),
         ("Noi offriamo una visita gratuita ai nostri pazienti.", True, False),
+        # Every form of a possessive: plural ones as much as singular ones.
+        ("Nos médecins reçoivent chaque patient en personne.", True, False),
+        ("Quali miglioramenti notano i vostri pazienti dopo la seduta?", False, True),
+        ("Kiedy można zobaczyć wasze wyniki badań krwi?", False, True),
+        ("Apakah Anda sudah membaca hasil pemeriksaan darah yang dikirim kemarin?", False, True),
+        ("Wanneer krijgen jullie de uitslag van het bloedonderzoek?", False, True),
     ],
 )
 def test_provider_voice_and_address_are_read_in_other_languages(
