@@ -28,7 +28,7 @@ from typing import NamedTuple
 import daachorse
 import numpy as np
 
-from model.characters import word_characters
+from model.characters import code_points, word_characters
 from model.datafiles import (
     ArrayState,
     array_from_state,
@@ -307,7 +307,10 @@ class PhraseMatcher:
         alnum = np.zeros(len(haystack) + 2, dtype=bool)
         alnum[1:-1] = word_characters(haystack)
         inside = alnum[last + 1] & alnum[last + 2]
-        keep = ~(alnum[start] & alnum[start + 1]) & (~inside | self._payload_any_open[payload])
+        bounded_start = ~(alnum[start] & alnum[start + 1]) | _after_proclitics(
+            haystack, alnum, start, last
+        )
+        keep = bounded_start & (~inside | self._payload_any_open[payload])
         start, last, payload, inside = start[keep], last[keep], payload[keep], inside[keep]
         if inside.any():  # an open-ended match runs to the end of its word ("otizmde")
             breaks = np.flatnonzero(~alnum[1:-1])
@@ -325,6 +328,31 @@ class PhraseMatcher:
             start, last = origin[start], origin[last]
         end = last + 1
         return start, end, payload, inside, start, end
+
+
+# Arabic and Hebrew write a conjunction, preposition or article onto the next word: "و" (and),
+# "ف" (so), "ب" (with, in), "ك" (as), "ل" (for); Hebrew "ו" (and), "ה" (the), "ב" (in), "ל"
+# (to), "מ" (from), "ש" (that), "כ" (as). "وحذرت" is "حذرت" (warned) with "and"; "بالخلايا
+# الجذعية" is "with the stem cells". A term may start after one or two of them at a word's start.
+PROCLITICS = frozenset("وفبكلוהבלמשכ")
+_PROCLITIC_CODES = np.array(sorted(ord(c) for c in PROCLITICS), dtype=np.uint32)
+# A term this short may be the tail of another word after such a letter: it must start a word.
+MIN_TERM_AFTER_PROCLITIC = 3
+
+
+def _after_proclitics(
+    haystack: str, alnum: np.ndarray, start: np.ndarray, last: np.ndarray
+) -> np.ndarray:
+    """Which matches start right after one or two proclitic letters (`PROCLITICS`) that begin a
+    word. `alnum` is `word_characters(haystack)` padded with False on both ends."""
+    if haystack.isascii() or not start.size:
+        return np.zeros(start.shape, dtype=bool)
+    proclitic = np.zeros(len(haystack) + 2, dtype=bool)
+    proclitic[1:-1] = np.isin(code_points(haystack), _PROCLITIC_CODES)
+    # proclitic[i + 1] and alnum[i + 1] describe haystack[i], as in `_spans`.
+    one = proclitic[start] & ~alnum[np.maximum(start - 1, 0)]
+    two = proclitic[start] & proclitic[np.maximum(start - 1, 0)] & ~alnum[np.maximum(start - 2, 0)]
+    return (one | two) & (last - start + 1 >= MIN_TERM_AFTER_PROCLITIC)
 
 
 class _TermAutomaton:

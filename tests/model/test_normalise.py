@@ -197,8 +197,10 @@ ABJAD_MATCHER = PhraseMatcher(ABJAD_PHRASES)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # vowel points and a shadda over the product and the disease
-        ("نعالج السكّري بالخلايا الجَذعيّة", [("diabetes ar", "السكّري")]),
+        # vowel points and a shadda over the product and the disease; the product after "ب"
+        # (with) written onto it
+        ("نعالج السكّري بالخلايا الجَذعيّة", [("diabetes ar", "السكّري"),
+                                            ("stem cells ar", "الخلايا الجَذعيّة")]),
         ("نقدم الخلايا الجَذعيّة لمرضى السكّري", [("stem cells ar", "الخلايا الجَذعيّة"),
                                                 ("diabetes ar", "السكّري")]),
         # tatweel stretching a word to fill the line
@@ -212,6 +214,35 @@ def test_arabic_and_hebrew_vowel_points_and_tatweel_are_read_through(text, expec
     folded = fold_text(text, ABJAD_MATCHER.vocabulary)
     assert [(m.key, text[m.start : m.end]) for m in ABJAD_MATCHER.find(folded)] == expected
     assert folded.obfuscations == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "and", "so", "with" and "for" written onto the next word, once or twice
+        ("وحذرت الجمعية من الخلايا الجذعية", [("stem cells ar", "الخلايا الجذعية")]),
+        ("وبالخلايا الجذعية نعالج المرضى", [("stem cells ar", "الخلايا الجذعية")]),
+        ("فالسكري مرض مزمن", [("diabetes ar", "السكري")]),
+        # Hebrew "in" and "and" on the product
+        ("הטיפול בתאי גזע ותאי גזע נוספים", [("stem cells he", "תאי גזע"),
+                                             ("stem cells he", "תאי גזע")]),
+        # Not inside a word: three letters before the term are no proclitics of it.
+        ("مستالسكري", []),
+        ("אבגתאי גזע", []),
+    ],
+)  # fmt: skip
+def test_a_term_is_read_after_the_letters_arabic_and_hebrew_write_onto_words(text, expected):
+    """Arabic and Hebrew write "and", "with", "the" and the like onto the next word; the term
+    after them is the lexicon's word, quoted without them."""
+    folded = fold_text(text, ABJAD_MATCHER.vocabulary)
+    assert [(m.key, text[m.start : m.end]) for m in ABJAD_MATCHER.find(folded)] == expected
+
+
+def test_a_short_term_is_not_read_after_such_letters() -> None:
+    """A two-letter term after "و" or "ل" may be the end of another word: it must start one."""
+    matcher = PhraseMatcher([Phrase("cue", "you ar", "لك")])
+    assert [m.key for m in matcher.find(fold_text("هذا لك"))] == ["you ar"]
+    assert matcher.find(fold_text("ولك")) == []
 
 
 def test_a_phrase_does_not_start_or_end_at_a_vowel_sign_inside_a_word():
