@@ -4,7 +4,8 @@ All phrases of all lexicons go into a single automaton over folded text (see `mo
 so a document is scanned once whatever the number of terms, in time linear in its length. Case-
 sensitive abbreviations ("MS", "ALS", "T1D") get a second automaton over the folded text with its
 case kept. Matches must start and end on word boundaries, which exist only between letters of
-scripts written with spaces: a Chinese or Japanese term matches inside running text. An
+scripts written with spaces: a Chinese or Japanese term matches inside running text; an Arabic
+or Hebrew term may also start after the letters those languages write onto a word (`PROCLITICS`). An
 open-ended phrase (`Phrase.open_end`: languages that write endings onto the noun) may end inside
 a word; its match then runs to the word's end. Within one
 *group* (a lexicon, or one phrase list of a rule) overlapping matches are resolved
