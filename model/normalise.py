@@ -122,6 +122,11 @@ _UNDECOMPOSED_LETTERS = {
     "ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O",
     "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ß": "ss", "ẞ": "SS",
 }  # fmt: skip
+# Arabic-script letters written either way on the same word: the alef maqsura for a final yeh
+# (Egyptian and informal writing: "علمى" for "علمي", scientific), and the Persian yeh and keheh
+# for the Arabic ones (a Persian keyboard types "ی" and "ک" where an Arabic one types "ي" and
+# "ك"). Each reads as the Arabic yeh or kaf, in text and lexicon alike.
+_ARABIC_LETTER_VARIANTS = {"\u0649": "\u064a", "\u06cc": "\u064a", "\u06a9": "\u0643"}
 
 
 def _read_han_simplified(path: Path) -> dict[str, str]:
@@ -152,6 +157,8 @@ def _fold_char_form(char: str) -> str:
     """`_fold_char` before the Han script fold."""
     if char in _UNDECOMPOSED_LETTERS:
         return _UNDECOMPOSED_LETTERS[char]
+    if char in _ARABIC_LETTER_VARIANTS:
+        return _ARABIC_LETTER_VARIANTS[char]
     code = ord(char)
     if char in _SEPARATORS or char.isspace():
         return " "

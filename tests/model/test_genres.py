@@ -12,6 +12,7 @@ import pytest
 
 import model
 from evaluation.evaluate import product_condition_pairs
+from model.normalise import fold_term
 from model.pipeline import CheckState, run_pipeline, stage_decide
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -247,6 +248,38 @@ def test_consumer_warnings_read_as_critical_in_five_languages(warning):
 )
 def test_a_reporters_distance_reads_as_critical(sentence):
     assert _cues(sentence, "critical"), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # guidelines, payers and reviewers weighing the evidence
+        "Kidney societies say cell infusions are not currently recommended outside trials.",
+        "The payer lists these shots as experimental or investigational and pays nothing.",
+        "Two small trials of the jelly injections were inconclusive about pain.",
+        "In our reading, the research does not support cell shots for worn hips.",
+        "The plan treats the procedure as medically unnecessary for back pain.",
+        "The long term safety is unknown for cells placed in the spine.",
+        "Several wellness chains sell exosome drips that lack FDA approval.",
+        # Arabic: evidence said to be missing, a warning with "and" written onto it, claims
+        # called misleading; and Chinese: a product's origin unknown, the evidence too thin
+        "لا يوجد دليل علمي على فعالية هذه الحقن في علاج الركبة.",
+        "وحذرت النقابة المرضى من المراكز التي تبيع هذه الحقن.",
+        "وصفت الهيئة هذه الإعلانات بأنها مضللة.",
+        "这类产品来源不明,而且证据不足。",
+        "Le infusioni restano a livello sperimentale per questa malattia.",
+    ],
+)
+def test_a_verdict_on_the_evidence_reads_as_critical(sentence):
+    assert _cues(sentence, "critical"), sentence
+
+
+def test_arabic_letters_written_either_way_read_alike():
+    """A final yeh written as an alef maqsura (as Egyptian writing does), and the Persian yeh
+    and keheh for the Arabic ones: the same words, and the same cues."""
+    for text in ("لا يوجد دليل علمى على ذلك.", "لا يوجد دليل علمي على ذلك."):
+        assert _cues(text, "critical"), text
+    assert fold_term("کلینیک") == fold_term("كلينيك")  # clinic, typed on either keyboard
 
 
 @pytest.mark.parametrize(
