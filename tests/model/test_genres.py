@@ -268,6 +268,13 @@ def test_a_reporters_distance_reads_as_critical(sentence):
         "وصفت الهيئة هذه الإعلانات بأنها مضللة.",
         "这类产品来源不明,而且证据不足。",
         "Le infusioni restano a livello sperimentale per questa malattia.",
+        # the same verdicts in Spanish, Portuguese, French, German, Italian and Dutch
+        "La inyección de vesículas sigue siendo experimental y carece de regulación.",
+        "O implante de células ainda não foi liberado pela agência sanitária do país.",
+        "Malgré le battage médiatique, ces perfusions ne sont pas une panacée.",
+        "Für Knieschmerzen sind diese Spritzen keine Routinebehandlung und noch nicht zugelassen.",
+        "Un trattamento non privo di rischi, venduto con facili promesse.",
+        "Voor deze aandoening is er geen bewijs dat de injecties helpen.",
     ],
 )
 def test_a_verdict_on_the_evidence_reads_as_critical(sentence):
