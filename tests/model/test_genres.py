@@ -418,6 +418,34 @@ def test_a_french_equine_practice_is_out_of_scope():
     assert result["risk"]["level"] == "low"
 
 
+# Small-animal practices in Polish, Indonesian and Turkish, written for this test: the animals
+# are named as these languages name them (no veterinary cue existed in Polish or Indonesian).
+ANIMAL_PRACTICES = [
+    """Terapia komórkami macierzystymi w naszej lecznicy weterynaryjnej.
+Pobieramy odrobinę tłuszczu od zwierzęcia w krótkim znieczuleniu.
+Komórki podajemy do stawu twojego psa albo twojego kota.
+Weterynarz ocenia wyniki po sześciu tygodniach.
+Zabieg stosujemy u psów i kotów z chorobą zwyrodnieniową stawów.""",
+    """Terapi sel punca di klinik hewan kami untuk anjing dan kucing.
+Dokter hewan mengambil sedikit lemak dari hewan peliharaan Anda.
+Sel disuntikkan ke sendi anjing yang sakit.
+Kucing dengan radang sendi juga dapat dirawat oleh dokter hewan kami.
+Hubungi klinik hewan untuk jadwal.""",
+    """Kliniğimizde kedi ve köpekler için kök hücre tedavisi uygulanıyor.
+Veteriner hekim kedinin yağ dokusundan küçük bir örnek alır.
+Hücreler köpeğin eklemine enjekte edilir.
+Evcil hayvan sahipleri sonuçları altı hafta sonra görür.
+Randevu için hayvan hastanesi ile iletişime geçin.""",
+]
+
+
+@pytest.mark.parametrize("page", ANIMAL_PRACTICES)
+def test_a_small_animal_practice_is_out_of_scope_in_more_languages(page):
+    result = CHECKER.check(page)
+    assert result["page"]["kind"] == "out_of_scope", result["page"]
+    assert result["risk"]["level"] == "low"
+
+
 @pytest.mark.parametrize(
     ("sentence", "kind"),
     [
