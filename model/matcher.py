@@ -29,7 +29,7 @@ from typing import NamedTuple
 import daachorse
 import numpy as np
 
-from model.characters import code_points, word_characters
+from model.characters import word_characters
 from model.datafiles import (
     ArrayState,
     array_from_state,
@@ -336,7 +336,6 @@ class PhraseMatcher:
 # (to), "מ" (from), "ש" (that), "כ" (as). "وحذرت" is "حذرت" (warned) with "and"; "بالخلايا
 # الجذعية" is "with the stem cells". A term may start after one or two of them at a word's start.
 PROCLITICS = frozenset("وفبكلוהבלמשכ")
-_PROCLITIC_CODES = np.array(sorted(ord(c) for c in PROCLITICS), dtype=np.uint32)
 # A term this short may be the tail of another word after such a letter: it must start a word.
 MIN_TERM_AFTER_PROCLITIC = 3
 
@@ -345,15 +344,22 @@ def _after_proclitics(
     haystack: str, alnum: np.ndarray, start: np.ndarray, last: np.ndarray
 ) -> np.ndarray:
     """Which matches start right after one or two proclitic letters (`PROCLITICS`) that begin a
-    word. `alnum` is `word_characters(haystack)` padded with False on both ends."""
-    if haystack.isascii() or not start.size:
-        return np.zeros(start.shape, dtype=bool)
-    proclitic = np.zeros(len(haystack) + 2, dtype=bool)
-    proclitic[1:-1] = np.isin(code_points(haystack), _PROCLITIC_CODES)
-    # proclitic[i + 1] and alnum[i + 1] describe haystack[i], as in `_spans`.
-    one = proclitic[start] & ~alnum[np.maximum(start - 1, 0)]
-    two = proclitic[start] & proclitic[np.maximum(start - 1, 0)] & ~alnum[np.maximum(start - 2, 0)]
-    return (one | two) & (last - start + 1 >= MIN_TERM_AFTER_PROCLITIC)
+    word. `alnum` is `word_characters(haystack)` padded with False on both ends. Only the few
+    matches that start inside a word are looked at, one by one."""
+    after = np.zeros(start.shape, dtype=bool)
+    if haystack.isascii():
+        return after
+    # alnum[i + 1] describes haystack[i]: a match starting inside a word has a word character
+    # on both sides of its start.
+    rows = np.flatnonzero(
+        alnum[start] & alnum[start + 1] & (last - start + 1 >= MIN_TERM_AFTER_PROCLITIC)
+    )
+    for row, at in zip(rows.tolist(), start[rows].tolist(), strict=True):
+        if haystack[at - 1] not in PROCLITICS:
+            continue
+        if not alnum[at - 1] or (at >= 2 and haystack[at - 2] in PROCLITICS and not alnum[at - 2]):
+            after[row] = True
+    return after
 
 
 class _TermAutomaton:
