@@ -269,8 +269,8 @@ def test_a_reporters_distance_reads_as_critical(sentence):
         "这类产品来源不明,而且证据不足。",
         "Le infusioni restano a livello sperimentale per questa malattia.",
         # the same verdicts in Spanish, Portuguese, French, German, Italian and Dutch
-        "La inyección de vesículas sigue siendo experimental y carece de regulación.",
-        "O implante de células ainda não foi liberado pela agência sanitária do país.",
+        "El producto carece de regulación y su uso sigue siendo experimental en España.",
+        "Esse implante de células ainda não foi liberado no Brasil, diz o médico.",
         "Malgré le battage médiatique, ces perfusions ne sont pas une panacée.",
         "Für Knieschmerzen sind diese Spritzen keine Routinebehandlung und noch nicht zugelassen.",
         "Un trattamento non privo di rischi, venduto con facili promesse.",

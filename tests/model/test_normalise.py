@@ -220,7 +220,7 @@ def test_arabic_and_hebrew_vowel_points_and_tatweel_are_read_through(text, expec
     ("text", "expected"),
     [
         # "and", "so", "with" and "for" written onto the next word, once or twice
-        ("وحذرت الجمعية من الخلايا الجذعية", [("stem cells ar", "الخلايا الجذعية")]),
+        ("وحذرت الهيئة من الخلايا الجذعية", [("stem cells ar", "الخلايا الجذعية")]),
         ("وبالخلايا الجذعية نعالج المرضى", [("stem cells ar", "الخلايا الجذعية")]),
         ("فالسكري مرض مزمن", [("diabetes ar", "السكري")]),
         # Hebrew "in" and "and" on the product
