@@ -447,6 +447,17 @@ def test_a_small_animal_practice_is_out_of_scope_in_more_languages(page):
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "猫背を直すための姿勢の指導も行っています。",  # a stooped back ("cat back")
+        "抜けた乳歯の犬歯から歯髄の幹細胞を取り出します。",  # a canine tooth ("dog tooth")
+    ],
+)
+def test_japanese_words_built_on_dog_and_cat_are_no_animal_cue(sentence):
+    assert not _cues(sentence, "veterinary"), sentence
+
+
+@pytest.mark.parametrize(
     ("sentence", "kind"),
     [
         ("Министерство здравоохранения напоминает о рисках клеточных процедур.", "informational"),
