@@ -113,20 +113,21 @@ def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
-# Latin letters Unicode does not decompose into a base letter and a diacritic, written as
-# the base letter(s) like every other accented letter: a Polish page typed without its "ł", a
-# Turkish one without "ı" or a Swiss German one with "ss" for "ß" then reads as the page with
-# them, and a lexicon phrase written either way matches both. Vietnamese "đ" stays: written
-# "d" its words become English ones ("đội", a team, would read as "doi", a citation's DOI).
-_UNDECOMPOSED_LETTERS = {
+# Letters read as another letter, one lookup for both kinds:
+# - Latin letters Unicode does not decompose into a base letter and a diacritic, written as the
+#   base letter(s) like every other accented letter: a Polish page typed without its "ł", a
+#   Turkish one without "ı" or a Swiss German one with "ss" for "ß" then reads as the page with
+#   them, and a lexicon phrase written either way matches both. Vietnamese "đ" stays: written
+#   "d" its words become English ones ("đội", a team, would read as "doi", a citation's DOI).
+# - Arabic-script letters written either way on the same word: the alef maqsura for a final yeh
+#   (Egyptian and informal writing: "علمى" for "علمي", scientific), and the Persian yeh and
+#   keheh for the Arabic ones (a Persian keyboard types "ی" and "ک" where an Arabic one types
+#   "ي" and "ك"). Each reads as the Arabic yeh or kaf, in text and lexicon alike.
+_LETTERS_READ_AS = {
     "ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O",
     "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ß": "ss", "ẞ": "SS",
+    "\u0649": "\u064a", "\u06cc": "\u064a", "\u06a9": "\u0643",
 }  # fmt: skip
-# Arabic-script letters written either way on the same word: the alef maqsura for a final yeh
-# (Egyptian and informal writing: "علمى" for "علمي", scientific), and the Persian yeh and keheh
-# for the Arabic ones (a Persian keyboard types "ی" and "ک" where an Arabic one types "ي" and
-# "ك"). Each reads as the Arabic yeh or kaf, in text and lexicon alike.
-_ARABIC_LETTER_VARIANTS = {"\u0649": "\u064a", "\u06cc": "\u064a", "\u06a9": "\u0643"}
 
 
 def _read_han_simplified(path: Path) -> dict[str, str]:
@@ -155,10 +156,8 @@ def _fold_char(char: str) -> str:
 
 def _fold_char_form(char: str) -> str:
     """`_fold_char` before the Han script fold."""
-    if char in _UNDECOMPOSED_LETTERS:
-        return _UNDECOMPOSED_LETTERS[char]
-    if char in _ARABIC_LETTER_VARIANTS:
-        return _ARABIC_LETTER_VARIANTS[char]
+    if char in _LETTERS_READ_AS:
+        return _LETTERS_READ_AS[char]
     code = ord(char)
     if char in _SEPARATORS or char.isspace():
         return " "
