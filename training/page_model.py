@@ -46,7 +46,7 @@ from sklearn.model_selection import GroupKFold
 
 from evaluation.evaluate import TARGETS
 from evaluation.real_pages import f1_of, load_real_pages, load_split, real_pages_available
-from model.page import PAGE_MODEL_PATH, PageModel
+from model.page import PAGE_MODEL_PATH, PageModel, PageModelError, load_page_model
 from model.page_features import FEATURE_NAMES, feature_directions, page_features
 from model.pipeline import CheckState, page_inputs, run_pipeline
 
@@ -355,20 +355,20 @@ def choose_thresholds(
 
 
 def thresholds_in_force(path: Path = PAGE_MODEL_PATH) -> dict[str, tuple[float, float]]:
-    """The (promotional, violative) thresholds of the artifact a refit replaces, per model
-    (`english`, `other_languages`); none where there is no readable artifact."""
+    """The (promotional, violative) thresholds of the model the checker runs now (the artifact a
+    refit replaces, read as the checker reads it), per model (`english`, `other_languages`); none
+    where the checker would refuse the artifact (missing, altered, or fitted on other features)."""
     try:
-        model = json.loads(path.read_text(encoding="utf-8"))["model"]
-        models = {"english": model, "other_languages": model["other_languages"]}
-        return {
-            name: (
-                float(body["heads"]["promotional"]["threshold"]),
-                float(body["heads"]["violative"]["threshold"]),
-            )
-            for name, body in models.items()
-        }
-    except (OSError, ValueError, KeyError, TypeError):
+        model = load_page_model(path)
+    except (PageModelError, ValueError, KeyError, TypeError):  # refused, or not JSON of a model
         return {}
+    if model.other_languages is None:  # an artifact of one model: no pair for each of two
+        return {}
+    models = {"english": model, "other_languages": model.other_languages}
+    return {
+        name: (body.heads["promotional"].threshold, body.heads["violative"].threshold)
+        for name, body in models.items()
+    }
 
 
 @dataclass

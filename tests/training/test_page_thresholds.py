@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.page_model import MAX_FALSE_ALARMS, choose_thresholds
+from model.page import PAGE_MODEL_PATH, load_page_model
+from training.page_model import MAX_FALSE_ALARMS, choose_thresholds, thresholds_in_force
 
 
 def _pages() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -76,3 +77,22 @@ def test_the_thresholds_in_force_stay_unless_beaten_by_more_than_a_page() -> Non
     assert choose_thresholds(y, promotional, violative, real, incumbent=(0.5, 0.61)) == (0.5, 0.5)
     violative[20:24] = 0.95  # four informational pages look as violative as the ads: 20%
     assert choose_thresholds(y, promotional, violative, real, incumbent=(0.5, 0.5)) != (0.5, 0.5)
+
+
+def test_the_thresholds_in_force_are_those_the_checker_runs(tmp_path) -> None:
+    """Read through the checker's own loader: an artifact it would refuse has none in force."""
+    model = load_page_model()
+    assert model.other_languages is not None
+    assert thresholds_in_force() == {
+        "english": (model.heads["promotional"].threshold, model.heads["violative"].threshold),
+        "other_languages": (
+            model.other_languages.heads["promotional"].threshold,
+            model.other_languages.heads["violative"].threshold,
+        ),
+    }
+    altered = tmp_path / "page_model.json"
+    altered.write_text(
+        PAGE_MODEL_PATH.read_text().replace('"threshold": 0.', '"threshold": 0.0', 1)
+    )
+    assert thresholds_in_force(altered) == {}
+    assert thresholds_in_force(tmp_path / "missing.json") == {}
